@@ -1,0 +1,95 @@
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "config/agent_config.hpp"
+#include "nixtray/version.hpp"
+
+#include <iostream>
+#include <map>
+
+namespace nixtray::agent {
+
+namespace {
+
+cli::Program agent_program() {
+  cli::Program program;
+  program.name = "nixtray-agent";
+  program.summary = "the nixtray agent inside a NixOS (WSL) distro, and its command-line client";
+  program.global_options = {
+      {"socket", "PATH", "the agent's Unix socket [default: from the config, else /run/nixtray/agent.sock]"},
+      {"config", "FILE", "agent config file [default: /etc/nixtray/agent.json]"},
+      {"json", "", "print JSON (the protocol's result objects) instead of text"},
+      {"timeout", "SECONDS", "how long to wait for the agent [default: 30]"},
+      {"version", "", "print the version"},
+  };
+  cli::Command serve{"serve", "", "run the agent daemon (as root, normally started by systemd)", settings_as_options(),
+                     0, 0,
+                     "Settings come from the config file (keys are the option names below), overridden by options.\n"
+                     "Sockets passed by systemd socket activation are used when present."};
+  serve.options.push_back({"verbose", "", "log debug messages"});
+  program.commands = {
+      serve,
+      {"bridge", "", "relay stdin/stdout to the agent's socket (for wsl.exe -d <distro> --exec .../nixtray-agent bridge)",
+       {}, 0, 0,
+       "The protocol is newline-delimited JSON-RPC; the bridge only copies bytes. It exits when either side closes."},
+      {"token", "", "print the TCP token (root only), creating it if missing",
+       {{"token-file", "PATH", "the token file [default: <state-dir>/token]"},
+        {"state-dir", "PATH", "the agent's state directory [default: /var/lib/nixtray]"}},
+       0, 0, ""},
+      {"status", "", "the distro at a glance: systemd state, failed units, generations", {}, 0, 0, ""},
+      {"generations", "", "list the system profile's generations", {}, 0, 0, ""},
+      {"mark-good", "N", "record generation N as known-good (root or the agent's group)", {}, 1, 1, ""},
+  };
+  program.footer = std::string(exit_code_help) +
+                   "\nFrom Windows: wsl.exe -d NixOS -u root -e /run/current-system/sw/bin/nixtray-agent status\n";
+  return program;
+}
+
+using Runner = int (*)(const cli::ParsedCommandLine&);
+
+const std::map<std::string, Runner>& runners() {
+  static const std::map<std::string, Runner> table = {
+      {"serve", run_serve},   {"bridge", run_bridge},           {"token", run_token},
+      {"status", run_status}, {"generations", run_generations}, {"mark-good", run_mark_good},
+  };
+  return table;
+}
+
+}  // namespace
+
+int run_agent_cli(int argc, char** argv) {
+  const auto program = agent_program();
+  const std::vector<std::string> words(argv + 1, argv + argc);
+  cli::ParsedCommandLine args;
+  try {
+    args = cli::parse(program, words);
+  } catch (const cli::UsageError& e) {
+    std::cerr << "nixtray-agent: " << e.what() << "\n";
+    return exit_usage;
+  }
+  if (args.has("version")) {
+    std::cout << "nixtray-agent " << nixtray::version << "\n";
+    return exit_ok;
+  }
+  if (args.command.empty()) {
+    std::cout << cli::program_help(program);
+    return args.help ? exit_ok : exit_usage;
+  }
+  if (args.help) {
+    std::cout << cli::command_help(program, *cli::find_command(program, args.command));
+    return exit_ok;
+  }
+  try {
+    return runners().at(args.command)(args);
+  } catch (const CommandFailure& e) {
+    std::cerr << "nixtray-agent " << args.command << ": " << e.what() << "\n";
+    return e.exit_code();
+  } catch (const cli::UsageError& e) {
+    std::cerr << "nixtray-agent " << args.command << ": " << e.what() << "\n";
+    return exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "nixtray-agent " << args.command << ": " << e.what() << "\n";
+    return exit_failed;
+  }
+}
+
+}  // namespace nixtray::agent

@@ -1,0 +1,106 @@
+#include "cli/agent_client.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "nixtray/net/open_stream.hpp"
+#include "nixtray/version.hpp"
+
+#include <unistd.h>
+
+namespace nixtray::agent {
+
+namespace asio = net::asio;
+
+int exit_code_for(const protocol::RpcError& error) {
+  using protocol::ErrorCode;
+  using protocol::LocalErrorCode;
+  if (error.is(ErrorCode::unauthorized)) return exit_unauthorized;
+  if (error.is(ErrorCode::busy)) return exit_busy;
+  if (error.code == static_cast<int>(LocalErrorCode::timeout) ||
+      error.code == static_cast<int>(LocalErrorCode::disconnected)) {
+    return exit_unreachable;
+  }
+  return exit_failed;
+}
+
+void AgentClient::fail(const protocol::RpcError& error) { throw CommandFailure(exit_code_for(error), error.message); }
+
+namespace {
+
+// Runs the loop until the coroutine has produced its value.
+template <class T>
+T run_until_done(asio::io_context& io, asio::awaitable<T> work) {
+  std::optional<T> result;
+  std::exception_ptr failure;
+  bool done = false;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { result.emplace(co_await std::move(work)); },
+      [&](std::exception_ptr error) {
+        failure = error;
+        done = true;
+      });
+  while (!done) {
+    if (io.run_one() == 0) {
+      io.restart();
+    }
+  }
+  if (failure) {
+    std::rethrow_exception(failure);
+  }
+  return std::move(*result);
+}
+
+}  // namespace
+
+AgentClient::AgentClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout) : timeout_(timeout) {
+  net::Endpoint endpoint;
+  endpoint.kind = net::Endpoint::Kind::unix_socket;
+  endpoint.path = socket.string();
+  try {
+    auto stream = run_until_done(io_, net::open_stream(endpoint, timeout));
+    net::RpcClientOptions options;
+    options.call_timeout = timeout;
+    client_ = std::make_shared<net::RpcClient>(std::move(stream), options);
+  } catch (const std::system_error& e) {
+    std::string hint;
+    if (e.code() == std::errc::no_such_file_or_directory || e.code() == std::errc::connection_refused) {
+      hint = "\nIs the agent running? Start it with: systemctl start nixtray-agent.socket (or pass --socket PATH)";
+    } else if (e.code() == std::errc::permission_denied) {
+      hint = "\nOnly root and members of the agent's group may open its socket.";
+    }
+    throw CommandFailure(exit_unreachable, "cannot reach the agent at " + socket.string() + ": " +
+                                               e.code().message() + hint);
+  }
+  client_->on_event([this](protocol::Event event) { events_.push_back(std::move(event)); });
+  client_->start();
+  protocol::HelloParams params;
+  params.client = std::string("nixtray-agent-cli/") + nixtray::version;
+  hello_ = call<protocol::HelloMethod>(params);
+}
+
+AgentClient::~AgentClient() {
+  client_->close();
+  io_.restart();
+  io_.poll();
+}
+
+protocol::Outcome<protocol::json> AgentClient::call_raw(const std::string& method, protocol::json params) {
+  return run_until_done(io_, client_->call(method, std::move(params), timeout_));
+}
+
+std::optional<protocol::Event> AgentClient::next_event(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (events_.empty() && client_->is_open() && std::chrono::steady_clock::now() < deadline) {
+    io_.restart();
+    io_.run_one_until(deadline);
+  }
+  if (events_.empty()) {
+    return std::nullopt;
+  }
+  auto event = std::move(events_.front());
+  events_.pop_front();
+  return event;
+}
+
+bool AgentClient::connected() const { return client_->is_open(); }
+
+}  // namespace nixtray::agent

@@ -1,0 +1,17 @@
+// Entry points of the nixtray-agent subcommands.
+#pragma once
+
+#include "nixtray/cli/command_line.hpp"
+
+namespace nixtray::agent {
+
+int run_agent_cli(int argc, char** argv);
+
+int run_serve(const cli::ParsedCommandLine& args);
+int run_bridge(const cli::ParsedCommandLine& args);
+int run_token(const cli::ParsedCommandLine& args);
+int run_status(const cli::ParsedCommandLine& args);
+int run_generations(const cli::ParsedCommandLine& args);
+int run_mark_good(const cli::ParsedCommandLine& args);
+
+}  // namespace nixtray::agent

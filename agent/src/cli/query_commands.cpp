@@ -1,0 +1,58 @@
+// status, generations, mark-good: ask the agent, print for people or as JSON.
+#include "cli/agent_client.hpp"
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/human_output.hpp"
+#include "config/agent_config.hpp"
+#include "nixtray/protocol/methods.hpp"
+
+#include <ctime>
+#include <iostream>
+
+namespace nixtray::agent {
+
+namespace {
+
+AgentClient connect(const cli::ParsedCommandLine& args) {
+  const auto seconds = args.integer("timeout", 1, 86400).value_or(30);
+  return AgentClient(configured_socket_path(args), std::chrono::seconds(seconds));
+}
+
+template <class Result>
+void print(const cli::ParsedCommandLine& args, const Result& result, std::string (*human)(const Result&)) {
+  if (args.has("json")) {
+    std::cout << protocol::json(result).dump(2) << "\n";
+  } else {
+    std::cout << human(result);
+  }
+}
+
+std::string status_now(const protocol::Status& status) { return format_status(status, std::time(nullptr)); }
+
+}  // namespace
+
+int run_status(const cli::ParsedCommandLine& args) {
+  auto client = connect(args);
+  print(args, client.call<protocol::StatusMethod>({}), status_now);
+  return exit_ok;
+}
+
+int run_generations(const cli::ParsedCommandLine& args) {
+  auto client = connect(args);
+  print(args, client.call<protocol::GenerationsListMethod>({}), format_generations);
+  return exit_ok;
+}
+
+int run_mark_good(const cli::ParsedCommandLine& args) {
+  const auto number = static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, 1'000'000'000));
+  auto client = connect(args);
+  const auto result = client.call<protocol::GenerationsMarkGoodMethod>({number});
+  if (args.has("json")) {
+    std::cout << protocol::json(result).dump(2) << "\n";
+  } else {
+    std::cout << "Generation " << result.known_good << " is now the known-good generation.\n";
+  }
+  return exit_ok;
+}
+
+}  // namespace nixtray::agent

@@ -1,0 +1,15 @@
+// Each family of protocol methods registers its handlers here.
+#pragma once
+
+#include "server/method_registry.hpp"
+
+namespace nixtray::agent {
+
+class AgentDaemon;
+class AgentServer;
+
+void register_status_methods(MethodRegistry& registry, AgentDaemon& daemon);
+void register_generation_methods(MethodRegistry& registry, AgentDaemon& daemon);
+void register_subscription_methods(MethodRegistry& registry, AgentServer& server);
+
+}  // namespace nixtray::agent

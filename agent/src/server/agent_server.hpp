@@ -1,0 +1,82 @@
+// Accepts connections on the Unix socket, loopback TCP and sockets passed by systemd, keeps the
+// sessions, and publishes events to the sessions subscribed to a topic.
+#pragma once
+
+#include "nixtray/net/asio.hpp"
+#include "nixtray/net/line_connection.hpp"
+#include "server/method_registry.hpp"
+#include "server/peer.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace nixtray::agent {
+
+class Session;
+
+struct ServerOptions {
+  std::filesystem::path socket;
+  std::optional<std::string> group;
+  std::optional<std::string> tcp;  // "127.0.0.1:PORT"
+  std::optional<std::string> token;  // required when tcp is set
+  std::string agent_version;
+  net::ConnectionLimits limits;
+  int max_clients = 4096;
+  // Log events are skipped (the client sees a gap through `from` and re-reads with jobs.log)
+  // for a session whose outgoing queue is above this.
+  std::size_t log_event_backlog_limit = 1024 * 1024;
+};
+
+class AgentServer {
+ public:
+  AgentServer(net::asio::io_context& io, ServerOptions options, MethodRegistry& methods);
+  ~AgentServer();
+  AgentServer(const AgentServer&) = delete;
+  AgentServer& operator=(const AgentServer&) = delete;
+
+  // Opens the listeners: sockets passed by systemd if any, otherwise the configured ones.
+  // Throws std::runtime_error with an actionable message (address in use, not loopback, ...).
+  void start();
+  void stop();
+
+  // Sends an event to every session subscribed to the topic.
+  void publish(std::string_view topic, const protocol::json& data);
+  [[nodiscard]] std::size_t subscriber_count(std::string_view topic) const;
+  [[nodiscard]] std::size_t session_count() const { return sessions_.size(); }
+
+  [[nodiscard]] const MethodRegistry& methods() const { return methods_; }
+  [[nodiscard]] const ServerOptions& options() const { return options_; }
+  [[nodiscard]] const PeerAuthorizer& authorizer() const { return authorizer_; }
+  void forget(const std::shared_ptr<Session>& session);
+
+  // Called when a session subscribes to a topic (e.g. to send the current log right away).
+  using SubscribeHook = std::function<void(const std::shared_ptr<Session>&, const std::string& topic)>;
+  void on_subscribe(SubscribeHook hook) { subscribe_hook_ = std::move(hook); }
+  void notify_subscribed(const std::shared_ptr<Session>& session, const std::string& topic);
+
+ private:
+  void open_unix_listener();
+  void open_tcp_listener();
+  bool adopt_activated_sockets();
+  template <class Acceptor>
+  net::asio::awaitable<void> accept_loop(Acceptor& acceptor);
+  PeerIdentity identify(net::asio::local::stream_protocol::socket& socket) const;
+  PeerIdentity identify(net::asio::ip::tcp::socket& socket) const;
+  void admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity peer);
+
+  net::asio::io_context& io_;
+  ServerOptions options_;
+  MethodRegistry& methods_;
+  PeerAuthorizer authorizer_;
+  std::vector<std::unique_ptr<net::asio::local::stream_protocol::acceptor>> unix_acceptors_;
+  std::vector<std::unique_ptr<net::asio::ip::tcp::acceptor>> tcp_acceptors_;
+  std::set<std::shared_ptr<Session>> sessions_;
+  bool created_socket_file_ = false;
+  SubscribeHook subscribe_hook_;
+};
+
+}  // namespace nixtray::agent

@@ -1,0 +1,65 @@
+// The table of methods the agent answers: name -> handler, with the method's `mutating` flag
+// from its protocol description. Params are decoded here, once, into the typed struct.
+#pragma once
+
+#include "nixtray/net/asio.hpp"
+#include "nixtray/protocol/method.hpp"
+#include "server/peer.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nixtray::agent {
+
+class Session;
+
+// What a handler knows about the call.
+struct CallContext {
+  const PeerIdentity& peer;
+  std::shared_ptr<Session> session;
+};
+
+class MethodRegistry {
+ public:
+  using RawHandler = std::function<net::asio::awaitable<protocol::json>(CallContext, protocol::json params)>;
+  struct Entry {
+    bool mutating = false;
+    RawHandler handler;
+  };
+
+  // handler: awaitable<M::Result>(CallContext, M::Params)
+  template <protocol::MethodDescription M, class Handler>
+  void add(Handler handler) {
+    entries_[std::string(M::name)] = Entry{
+        M::mutating, [handler = std::move(handler)](CallContext context, protocol::json params)
+                         -> net::asio::awaitable<protocol::json> {
+          auto typed = decode_params<typename M::Params>(params, M::name);
+          auto call = handler(std::move(context), std::move(typed));  // see Session: no temporaries in co_await
+          co_return protocol::json(co_await std::move(call));
+        }};
+  }
+
+  [[nodiscard]] const Entry* find(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+
+ private:
+  template <class Params>
+  static Params decode_params(const protocol::json& params, std::string_view method) {
+    try {
+      return params.get<Params>();
+    } catch (const protocol::RpcException& e) {
+      throw protocol::RpcException(protocol::ErrorCode::invalid_params,
+                                   "invalid params for " + std::string(method) + ": " + e.error().message);
+    } catch (const protocol::json::exception& e) {
+      throw protocol::RpcException(protocol::ErrorCode::invalid_params,
+                                   "invalid params for " + std::string(method) + ": " + protocol::readable_json_error(e));
+    }
+  }
+
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
+}  // namespace nixtray::agent

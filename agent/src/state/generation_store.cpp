@@ -1,0 +1,121 @@
+#include "state/generation_store.hpp"
+
+#include "nixtray/protocol/wire_text.hpp"
+#include "state/profile_scan.hpp"
+#include "support/atomic_file.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace nixtray::agent {
+
+namespace fs = std::filesystem;
+
+std::optional<std::string> read_label_file(const fs::path& file) {
+  auto text = read_small_file(file, 256);
+  if (!text) {
+    return std::nullopt;
+  }
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r' || text->back() == ' ')) {
+    text->pop_back();
+  }
+  if (text->empty() || protocol::replace_invalid_utf8(*text)) {
+    return std::nullopt;
+  }
+  const bool printable = std::none_of(text->begin(), text->end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7F;
+  });
+  return printable ? text : std::nullopt;
+}
+
+GenerationStore::GenerationStore(SystemPaths paths, KnownGoodStore& known_good)
+    : paths_(std::move(paths)), known_good_(known_good) {}
+
+const GenerationStore::StorePathDetails& GenerationStore::details_of(const fs::path& store_path) {
+  auto it = details_cache_.find(store_path);
+  if (it == details_cache_.end()) {
+    StorePathDetails details;
+    details.nixos_version = read_label_file(store_path / "nixos-version");
+    details.configuration_revision = read_label_file(store_path / "configuration-revision");
+    it = details_cache_.emplace(store_path, std::move(details)).first;
+  }
+  return it->second;
+}
+
+std::optional<int> GenerationStore::generation_at(const fs::path& link) const {
+  const auto target = resolve_link(link);
+  if (!target) {
+    return std::nullopt;
+  }
+  // Newest first: when two generations share a store path, the newest is the one meant.
+  for (const auto& generation : list_.generations) {
+    if (!generation.problem && fs::path(generation.path) == *target) {
+      return generation.number;
+    }
+  }
+  return std::nullopt;
+}
+
+bool GenerationStore::refresh() {
+  const auto scan = scan_profile(paths_.profile_dir);
+  protocol::GenerationsList fresh;
+  for (auto it = scan.links.rbegin(); it != scan.links.rend(); ++it) {
+    protocol::Generation generation;
+    generation.number = it->number;
+    generation.path = it->target.string();
+    generation.created = it->created;
+    generation.problem = it->problem;
+    if (!it->problem) {
+      const auto& details = details_of(it->target);
+      generation.nixos_version = details.nixos_version;
+      generation.configuration_revision = details.configuration_revision;
+    }
+    fresh.generations.push_back(std::move(generation));
+  }
+  std::swap(list_, fresh);
+  problem_ = scan.problem;
+
+  protocol::GenerationTriple triple;
+  triple.default_generation = scan.default_number;
+  triple.current = generation_at(paths_.current_system);
+  triple.booted = generation_at(paths_.booted_system);
+  known_good_.remember_first_boot(triple.booted);
+  triple.known_good = known_good_.known_good();
+  for (auto& generation : list_.generations) {
+    generation.is_default = triple.default_generation == generation.number;
+    generation.current = triple.current == generation.number;
+    generation.booted = triple.booted == generation.number;
+    generation.known_good = triple.known_good == generation.number;
+  }
+  triple_ = triple;
+
+  const bool changed = protocol::json(list_) != protocol::json(fresh);
+  // Forget details of store paths no generation uses any more (deleted generations).
+  std::set<fs::path> in_use;
+  for (const auto& generation : list_.generations) {
+    in_use.insert(generation.path);
+  }
+  std::erase_if(details_cache_, [&](const auto& entry) { return !in_use.contains(entry.first); });
+  return changed;
+}
+
+std::optional<std::string> GenerationStore::current_version() const {
+  const auto number = triple_.current ? triple_.current : triple_.default_generation;
+  if (!number) {
+    return std::nullopt;
+  }
+  const auto* generation = find(*number);
+  return generation ? generation->nixos_version : std::nullopt;
+}
+
+const protocol::Generation* GenerationStore::find(int number) const {
+  for (const auto& generation : list_.generations) {
+    if (generation.number == number) {
+      return &generation;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace nixtray::agent

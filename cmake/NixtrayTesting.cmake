@@ -1,0 +1,19 @@
+# One way to add a Catch2 test program: each TEST_CASE becomes its own CTest test
+# (catch_discover_tests), carrying the given labels. Works with Catch2 v2 (Debian 12) and v3.
+include(Catch)
+
+# nixtray_add_catch_test(<name> SOURCES ... [LIBS ...] [LABELS ...] [PROPERTIES ...])
+function(nixtray_add_catch_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE nixtray_test_support ${ARG_LIBS})
+  nixtray_set_warnings(${name})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  catch_discover_tests(${name}
+    TEST_PREFIX "${name}: "
+    EXTRA_ARGS --order rand --warn NoAssertions
+    PROPERTIES LABELS "${ARG_LABELS}" ${ARG_PROPERTIES}
+    DISCOVERY_MODE PRE_TEST)
+endfunction()

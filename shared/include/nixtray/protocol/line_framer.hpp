@@ -1,0 +1,38 @@
+// Splits a byte stream into '\n'-terminated lines. Pure: no I/O, fed by whoever reads.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace nixtray::protocol {
+
+class LineFramer {
+ public:
+  enum class Status { complete, need_more, too_large };
+  struct Next {
+    Status status;
+    std::string line;  // without the '\n' (and without a trailing '\r'); set when complete
+  };
+
+  explicit LineFramer(std::size_t max_line_bytes) : max_line_bytes_(max_line_bytes) {}
+
+  void feed(std::string_view bytes);
+
+  // The next complete line, need_more, or too_large once the pending line exceeds the limit.
+  // After too_large the framer stays in that state: the stream cannot be resynchronised.
+  Next next();
+
+  // Bytes of an unfinished line are waiting (used for the per-line deadline).
+  [[nodiscard]] bool has_partial_line() const { return scan_from_ < buffer_.size(); }
+  [[nodiscard]] std::size_t buffered_bytes() const { return buffer_.size() - scan_from_; }
+
+ private:
+  std::size_t max_line_bytes_;
+  std::string buffer_;
+  std::size_t scan_from_ = 0;      // start of the first unconsumed line
+  std::size_t searched_up_to_ = 0; // bytes after scan_from_ already known to hold no '\n'
+  bool overflowed_ = false;
+};
+
+}  // namespace nixtray::protocol

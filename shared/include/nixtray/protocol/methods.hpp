@@ -1,0 +1,25 @@
+// Every method of protocol version 1, in one list (docs/protocol.md).
+#pragma once
+
+#include "nixtray/protocol/generations.hpp"
+#include "nixtray/protocol/hello.hpp"
+#include "nixtray/protocol/jobs.hpp"
+#include "nixtray/protocol/status.hpp"
+#include "nixtray/protocol/subscribe.hpp"
+#include "nixtray/protocol/units.hpp"
+#include "nixtray/protocol/verify.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace nixtray::protocol {
+
+inline constexpr std::array<std::string_view, 15> all_methods = {
+    HelloMethod::name,        StatusMethod::name,          UnitsListMethod::name,
+    UnitsLogMethod::name,     GenerationsListMethod::name, GenerationsDiffMethod::name,
+    GenerationsMarkGoodMethod::name, VerifyPreflightMethod::name, JobsStartMethod::name,
+    JobsListMethod::name,     JobsGetMethod::name,         JobsLogMethod::name,
+    JobsCancelMethod::name,   SubscribeMethod::name,       UnsubscribeMethod::name,
+};
+
+}  // namespace nixtray::protocol

@@ -1,0 +1,247 @@
+#include "nixtray/protocol/jobs.hpp"
+
+namespace nixtray::protocol {
+namespace {
+
+[[noreturn]] void bad_params(const std::string& message) {
+  throw RpcException(ErrorCode::invalid_params, message);
+}
+
+template <class T>
+void reject_field(const std::optional<T>& field, const char* name, const char* kind) {
+  if (field) {
+    bad_params(std::string(name) + " does not apply to a " + kind + " job");
+  }
+}
+
+void validate_rebuild(JobStartParams& p) {
+  if (!p.mode) {
+    p.mode = RebuildMode::switch_;
+  }
+  if (*p.mode == RebuildMode::unknown) {
+    bad_params("mode must be switch, boot, test, build or dry-build");
+  }
+  if (p.flake && (p.flake->empty() || p.flake->front() == '-')) {
+    bad_params("flake must be a flake reference such as /etc/nixos#host, not empty or starting with '-'");
+  }
+  reject_field(p.to, "to", "rebuild");
+  reject_field(p.keep, "keep", "rebuild");
+  reject_field(p.older_than_days, "older_than_days", "rebuild");
+}
+
+void validate_rollback(JobStartParams& p) {
+  if (!p.mode) {
+    p.mode = RebuildMode::switch_;
+  }
+  if (*p.mode != RebuildMode::switch_ && *p.mode != RebuildMode::boot) {
+    bad_params("a rollback's mode must be switch or boot");
+  }
+  if (p.to) {
+    require_in_range(*p.to, 1, 1'000'000'000, "to");
+  }
+  reject_field(p.flake, "flake", "rollback");
+  reject_field(p.upgrade, "upgrade", "rollback");
+  reject_field(p.keep, "keep", "rollback");
+  reject_field(p.older_than_days, "older_than_days", "rollback");
+}
+
+void validate_gc(JobStartParams& p) {
+  if (p.keep.has_value() == p.older_than_days.has_value()) {
+    bad_params("a gc job needs exactly one of keep and older_than_days");
+  }
+  if (p.keep) {
+    require_in_range(*p.keep, 1, 1'000'000, "keep");
+  }
+  if (p.older_than_days) {
+    require_in_range(*p.older_than_days, 0, 100'000, "older_than_days");
+  }
+  reject_field(p.mode, "mode", "gc");
+  reject_field(p.flake, "flake", "gc");
+  reject_field(p.upgrade, "upgrade", "gc");
+  reject_field(p.to, "to", "gc");
+}
+
+template <class T>
+void put_if(json& j, const char* key, const std::optional<T>& value) {
+  if (value) {
+    j[key] = *value;
+  }
+}
+
+}  // namespace
+
+void to_json(json& j, const JobStartParams& p) {
+  j = json{{"kind", p.kind}};
+  put_if(j, "mode", p.mode);
+  put_if(j, "flake", p.flake);
+  put_if(j, "upgrade", p.upgrade);
+  put_if(j, "to", p.to);
+  put_if(j, "keep", p.keep);
+  put_if(j, "older_than_days", p.older_than_days);
+}
+
+// Reads the fields without checking them against each other: a job recorded by a newer agent
+// (an unknown kind or mode) must still be listed, with `unknown` where this client cannot tell.
+void read_job_start_fields(const json& j, JobStartParams& p) {
+  read_required(j, "kind", p.kind);
+  read_optional(j, "mode", p.mode);
+  read_optional(j, "flake", p.flake);
+  read_optional(j, "upgrade", p.upgrade);
+  read_optional(j, "to", p.to);
+  read_optional(j, "keep", p.keep);
+  read_optional(j, "older_than_days", p.older_than_days);
+}
+
+void from_json(const json& j, JobStartParams& p) {
+  read_job_start_fields(j, p);
+  switch (p.kind) {
+    case JobKind::rebuild: validate_rebuild(p); break;
+    case JobKind::rollback: validate_rollback(p); break;
+    case JobKind::gc: validate_gc(p); break;
+    case JobKind::unknown: bad_params("kind must be rebuild, rollback or gc");
+  }
+}
+
+void to_json(json& j, const JobStartResult& r) { j = json{{"id", r.id}}; }
+
+void from_json(const json& j, JobStartResult& r) { read_required(j, "id", r.id); }
+
+void to_json(json& j, const JobProgress& p) {
+  j = json{{"phase", p.phase},
+           {"builds_done", p.builds_done},
+           {"builds_expected", p.builds_expected},
+           {"builds_running", p.builds_running},
+           {"builds_failed", p.builds_failed},
+           {"downloads_done", p.downloads_done},
+           {"downloads_expected", p.downloads_expected},
+           {"current", optional_to_json(p.current)}};
+}
+
+void from_json(const json& j, JobProgress& p) {
+  read_required(j, "phase", p.phase);
+  read_required(j, "builds_done", p.builds_done);
+  read_required(j, "builds_expected", p.builds_expected);
+  read_required(j, "builds_running", p.builds_running);
+  read_required(j, "builds_failed", p.builds_failed);
+  read_required(j, "downloads_done", p.downloads_done);
+  read_required(j, "downloads_expected", p.downloads_expected);
+  read_optional(j, "current", p.current);
+}
+
+bool operator==(const JobProgress& a, const JobProgress& b) {
+  return a.phase == b.phase && a.builds_done == b.builds_done && a.builds_expected == b.builds_expected &&
+         a.builds_running == b.builds_running && a.builds_failed == b.builds_failed &&
+         a.downloads_done == b.downloads_done && a.downloads_expected == b.downloads_expected &&
+         a.current == b.current;
+}
+
+void to_json(json& j, const JobFailure& f) {
+  j = json{{"kind", f.kind},
+           {"message", f.message},
+           {"location", optional_to_json(f.location)},
+           {"derivation", optional_to_json(f.derivation)},
+           {"phase", optional_to_json(f.phase)},
+           {"units", f.units},
+           {"log_tail", f.log_tail}};
+}
+
+void from_json(const json& j, JobFailure& f) {
+  read_required(j, "kind", f.kind);
+  read_required(j, "message", f.message);
+  read_optional(j, "location", f.location);
+  read_optional(j, "derivation", f.derivation);
+  read_optional(j, "phase", f.phase);
+  read_required(j, "units", f.units);
+  read_required(j, "log_tail", f.log_tail);
+}
+
+void to_json(json& j, const JobStarter& s) {
+  j = json{{"uid", optional_to_json(s.uid)}, {"name", optional_to_json(s.name)}};
+}
+
+void from_json(const json& j, JobStarter& s) {
+  read_optional(j, "uid", s.uid);
+  read_optional(j, "name", s.name);
+}
+
+void to_json(json& j, const Job& job) {
+  j = json{{"id", job.id},
+           {"kind", job.kind},
+           {"state", job.state},
+           {"args", job.args},
+           {"unit", job.unit},
+           {"started", job.started},
+           {"finished", optional_to_json(job.finished)},
+           {"exit_code", optional_to_json(job.exit_code)},
+           {"summary", optional_to_json(job.summary)},
+           {"failure", optional_to_json(job.failure)},
+           {"progress", job.progress},
+           {"started_by", job.started_by},
+           {"generation_before", optional_to_json(job.generation_before)},
+           {"generation_after", optional_to_json(job.generation_after)},
+           {"log_lines", job.log_lines}};
+}
+
+void from_json(const json& j, Job& job) {
+  read_required(j, "id", job.id);
+  read_required(j, "kind", job.kind);
+  read_required(j, "state", job.state);
+  read_job_start_fields(j.at("args"), job.args);
+  read_required(j, "unit", job.unit);
+  read_required(j, "started", job.started);
+  read_optional(j, "finished", job.finished);
+  read_optional(j, "exit_code", job.exit_code);
+  read_optional(j, "summary", job.summary);
+  read_optional(j, "failure", job.failure);
+  read_required(j, "progress", job.progress);
+  read_required(j, "started_by", job.started_by);
+  read_optional(j, "generation_before", job.generation_before);
+  read_optional(j, "generation_after", job.generation_after);
+  read_required(j, "log_lines", job.log_lines);
+}
+
+void to_json(json& j, const JobsListParams& p) { j = json{{"limit", p.limit}}; }
+
+void from_json(const json& j, JobsListParams& p) {
+  read_defaulted(j, "limit", p.limit);
+  require_in_range(p.limit, 1, 1000, "limit");
+}
+
+void to_json(json& j, const JobsList& r) { j = json{{"jobs", r.jobs}}; }
+
+void from_json(const json& j, JobsList& r) { read_required(j, "jobs", r.jobs); }
+
+void to_json(json& j, const JobIdParams& p) { j = json{{"id", p.id}}; }
+
+void from_json(const json& j, JobIdParams& p) {
+  read_required(j, "id", p.id);
+  if (p.id.empty()) {
+    bad_params("id must not be empty");
+  }
+}
+
+void to_json(json& j, const JobsLogParams& p) { j = json{{"id", p.id}, {"from", p.from}, {"limit", p.limit}}; }
+
+void from_json(const json& j, JobsLogParams& p) {
+  read_required(j, "id", p.id);
+  if (p.id.empty()) {
+    bad_params("id must not be empty");
+  }
+  read_defaulted(j, "from", p.from);
+  read_defaulted(j, "limit", p.limit);
+  require_in_range(p.from, 0, INT64_MAX, "from");
+  require_in_range(p.limit, 1, 10000, "limit");
+}
+
+void to_json(json& j, const LogChunk& c) {
+  j = json{{"from", c.from}, {"lines", c.lines}, {"next", c.next}, {"complete", c.complete}};
+}
+
+void from_json(const json& j, LogChunk& c) {
+  read_required(j, "from", c.from);
+  read_required(j, "lines", c.lines);
+  read_required(j, "next", c.next);
+  read_required(j, "complete", c.complete);
+}
+
+}  // namespace nixtray::protocol

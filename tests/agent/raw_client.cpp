@@ -1,0 +1,133 @@
+#include "raw_client.hpp"
+
+#include "nixtray/testing/timeouts.hpp"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace nixtray::testing {
+
+RawClient RawClient::unix_socket(const std::filesystem::path& path) {
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw std::runtime_error("connect " + path.string() + ": " + std::strerror(err));
+  }
+  return RawClient(fd);
+}
+
+RawClient RawClient::tcp(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw std::runtime_error("connect 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(err));
+  }
+  return RawClient(fd);
+}
+
+RawClient::RawClient(RawClient&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), buffer_(std::move(other.buffer_)), eof_(other.eof_) {}
+
+RawClient::~RawClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void RawClient::send(const std::string& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const auto n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return;  // the agent may already have closed on us; tests check for that separately
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+void RawClient::request(int id, const std::string& method, const nlohmann::json& params) {
+  send(nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n");
+}
+
+std::optional<std::string> RawClient::read_line(std::chrono::milliseconds timeout) {
+  return read_line_until(std::chrono::steady_clock::now() + scaled(timeout));
+}
+
+std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    if (const auto newline = buffer_.find('\n'); newline != std::string::npos) {
+      auto line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return line;
+    }
+    if (eof_) return std::nullopt;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+    char chunk[65536];
+    const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) {
+      eof_ = true;
+    } else {
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+}
+
+std::optional<nlohmann::json> RawClient::read_json(std::chrono::milliseconds timeout) {
+  auto line = read_line(timeout);
+  if (!line) return std::nullopt;
+  return nlohmann::json::parse(*line);
+}
+
+std::optional<nlohmann::json> RawClient::read_json_until(std::chrono::steady_clock::time_point deadline) {
+  auto line = read_line_until(deadline);
+  if (!line) return std::nullopt;
+  return nlohmann::json::parse(*line);
+}
+
+std::optional<nlohmann::json> RawClient::response(int id, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto message = read_json_until(deadline);
+    if (!message) return std::nullopt;
+    if (message->contains("id") && (*message)["id"] == id) return message;
+  }
+  return std::nullopt;
+}
+
+bool RawClient::closed_by_peer(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  while (!eof_ && std::chrono::steady_clock::now() < deadline) {
+    buffer_.clear();
+    (void)read_line_until(deadline);
+  }
+  return eof_;
+}
+
+nlohmann::json RawClient::hello(const std::optional<std::string>& token) {
+  nlohmann::json params{{"protocol", 1}, {"client", "raw-test/1"}};
+  if (token) params["token"] = *token;
+  request(0, "hello", params);
+  auto reply = response(0);
+  if (!reply) throw std::runtime_error("no answer to hello");
+  return *reply;
+}
+
+}  // namespace nixtray::testing

@@ -1,0 +1,44 @@
+// A deliberately dumb client for bad-input tests: sends exact bytes, reads lines with a deadline,
+// and tells whether the agent closed the connection. No protocol library involved.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace nixtray::testing {
+
+class RawClient {
+ public:
+  static RawClient unix_socket(const std::filesystem::path& path);
+  static RawClient tcp(int port);
+  RawClient(RawClient&& other) noexcept;
+  RawClient& operator=(RawClient&&) = delete;
+  ~RawClient();
+
+  void send(const std::string& bytes);
+  // Sends one JSON-RPC request line.
+  void request(int id, const std::string& method, const nlohmann::json& params = nlohmann::json::object());
+  // The next line, or nullopt on timeout or when the peer closed.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::optional<nlohmann::json> read_json(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Reads until a response with this id arrives (skipping events).
+  std::optional<nlohmann::json> response(int id, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // True when the peer closed (EOF) within the timeout; lines received meanwhile are discarded.
+  bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // hello with protocol 1; returns the result (or the error response).
+  nlohmann::json hello(const std::optional<std::string>& token = std::nullopt);
+
+ private:
+  explicit RawClient(int fd) : fd_(fd) {}
+  std::optional<std::string> read_line_until(std::chrono::steady_clock::time_point deadline);
+  std::optional<nlohmann::json> read_json_until(std::chrono::steady_clock::time_point deadline);
+  int fd_ = -1;
+  std::string buffer_;
+  bool eof_ = false;
+};
+
+}  // namespace nixtray::testing
