@@ -83,7 +83,12 @@ TestAgent::TestAgent(TestAgentOptions options) : dir_("nxa") {
   }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   SpawnOptions spawn;
-  spawn.env = merged(current_environment(), {{"HOME", dir_.path().string()}});
+  spawn.env = merged(merged(current_environment(), {{"HOME", dir_.path().string()}}), options.env);
+  // Never the host's systemd: a test agent sees no system bus (and so no systemd: it reports
+  // "offline") unless a test gives it one.
+  if (!spawn.env.contains("DBUS_SYSTEM_BUS_ADDRESS")) {
+    spawn.env["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=" + (dir_.path() / "no-system-bus").string();
+  }
   spawn.stdout_to = Redirect::append_to(dir_.path() / "agent.log");
   spawn.stderr_to = Redirect::append_to(dir_.path() / "agent.log");
   spawn.die_with_parent = true;

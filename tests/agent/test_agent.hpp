@@ -2,6 +2,7 @@
 // sockets. Started from its argv, stopped by PID, its directory removed, even when a test fails.
 #pragma once
 
+#include "nixtray/testing/environment.hpp"
 #include "nixtray/testing/subprocess.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
@@ -36,6 +37,7 @@ struct TestAgentOptions {
   std::optional<std::filesystem::path> profile_dir;      // default: <dir>/profiles (empty)
   std::optional<std::filesystem::path> current_system;   // default: <dir>/current-system
   std::optional<std::filesystem::path> booted_system;
+  Environment env;  // set in the agent's environment on top of this process's (e.g. NixStore::env())
 };
 
 class TestAgent {

@@ -38,6 +38,37 @@ cli::Program agent_program() {
       {"status", "", "the distro at a glance: systemd state, failed units, generations", {}, 0, 0, ""},
       {"generations", "", "list the system profile's generations", {}, 0, 0, ""},
       {"mark-good", "N", "record generation N as known-good (root or the agent's group)", {}, 1, 1, ""},
+      {"diff", "A B", "what changed from generation A to B: packages, versions, sizes", {}, 2, 2,
+       "Grouped by package name like `nix store diff-closures`: one line per package whose versions\n"
+       "changed (\"∅\": not there, \"ε\": no version) or whose size changed by 8 KiB or more, then the\n"
+       "closure sizes. --json prints the protocol's GenerationsDiff with every change, however small."},
+      {"units", "", "systemd's loaded units, like systemctl list-units", {{"failed", "", "only failed units"}}, 0, 0,
+       "Answered from the agent's view of systemd, which systemd keeps current by signals."},
+      {"units-log", "UNIT", "the newest journal lines of a unit, like journalctl -u UNIT -n N",
+       {{"lines", "N", "how many lines, 1 to 1000 [default: 50]"}}, 1, 1, ""},
+      {"rebuild", "[MODE]", "rebuild the system and follow it (MODE: switch (default), boot, test, build, dry-build)",
+       {{"flake", "REF", "flake reference, e.g. /etc/nixos#nixos [default: the agent's setting]"},
+        {"upgrade", "", "update the channels / flake inputs first (nixos-rebuild --upgrade)"},
+        {"no-follow", "", "start the job and return its id"}},
+       0, 1,
+       "Builds first, checks the result is a NixOS system, registers it (switch, boot) and activates it\n"
+       "(switch, boot, test). The job runs in its own systemd unit: interrupting this command does not stop it."},
+      {"rollback", "[N]", "point the system at generation N (default: the previous one) and activate it",
+       {{"boot", "", "only repoint the profile; the next start of the distro boots N"},
+        {"no-follow", "", "start the job and return its id"}},
+       0, 1, ""},
+      {"gc", "", "delete old generations and collect garbage (never the default, current, booted or known-good one)",
+       {{"keep", "K", "keep the newest K generations"},
+        {"older-than", "DAYS", "delete generations older than DAYS days"},
+        {"no-follow", "", "start the job and return its id"}},
+       0, 0, ""},
+      {"jobs", "", "the job history, newest first", {{"limit", "N", "at most N jobs [default: 20]"}}, 0, 0, ""},
+      {"job", "ID", "one job: state, generations, failure summary", {}, 1, 1, ""},
+      {"logs", "ID", "a job's log", {{"follow", "", "keep printing new lines until the job ends", false, 'f'},
+                                    {"from", "LINE", "start at this line [default: 0]"}},
+       1, 1, ""},
+      {"job-run", "DIR", "(internal) run the job in DIR; started by the agent inside the job's systemd unit", {}, 1, 1,
+       ""},
   };
   program.footer = std::string(exit_code_help) +
                    "\nFrom Windows: wsl.exe -d NixOS -u root -e /run/current-system/sw/bin/nixtray-agent status\n";
@@ -50,6 +81,11 @@ const std::map<std::string, Runner>& runners() {
   static const std::map<std::string, Runner> table = {
       {"serve", run_serve},   {"bridge", run_bridge},           {"token", run_token},
       {"status", run_status}, {"generations", run_generations}, {"mark-good", run_mark_good},
+      {"diff", run_diff},
+      {"units", run_units},   {"units-log", run_units_log},
+      {"rebuild", run_rebuild}, {"rollback", run_rollback},       {"gc", run_gc},
+      {"jobs", run_jobs},     {"job", run_job_details},           {"logs", run_logs},
+      {"job-run", run_job_run},
   };
   return table;
 }

@@ -1,7 +1,11 @@
 #include "cli/human_output.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <iomanip>
+#include <iterator>
+#include <map>
 #include <sstream>
 
 namespace nixtray::agent {
@@ -14,7 +18,7 @@ std::string generation_text(const std::optional<int>& number) {
 
 std::string system_state_text(protocol::SystemState state) {
   switch (state) {
-    case protocol::SystemState::unknown: return "unknown (systemd is not watched)";
+    case protocol::SystemState::unknown: return "unknown (not known yet)";
     case protocol::SystemState::offline: return "offline (systemd cannot be reached)";
     default: return protocol::json(state).get<std::string>();
   }
@@ -36,6 +40,54 @@ std::string format_duration(std::int64_t seconds) {
   if (seconds < 3600) return std::to_string(seconds / 60) + "m";
   if (seconds < 86400) return std::to_string(seconds / 3600) + "h " + std::to_string(seconds % 3600 / 60) + "m";
   return std::to_string(seconds / 86400) + "d " + std::to_string(seconds % 86400 / 3600) + "h";
+}
+
+std::string format_units(const protocol::UnitsListResult& list) {
+  std::size_t name_width = 4, load_width = 4, active_width = 6, sub_width = 3;
+  for (const auto& unit : list.units) {
+    name_width = std::max(name_width, unit.name.size());
+    load_width = std::max(load_width, unit.load_state.size());
+    active_width = std::max(active_width, protocol::json(unit.active_state).get<std::string>().size());
+    sub_width = std::max(sub_width, unit.sub_state.size());
+  }
+  std::ostringstream out;
+  const auto row = [&](std::string_view mark, const std::string& name, const std::string& load,
+                       const std::string& active, const std::string& sub, const std::string& description) {
+    out << mark << std::left << std::setw(static_cast<int>(name_width)) << name << " "
+        << std::setw(static_cast<int>(load_width)) << load << " " << std::setw(static_cast<int>(active_width))
+        << active << " " << std::setw(static_cast<int>(sub_width)) << sub << " " << description << "\n";
+  };
+  if (!list.units.empty()) {
+    row("  ", "UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION");
+  }
+  for (const auto& unit : list.units) {
+    const bool failed = unit.active_state == protocol::UnitActiveState::failed;
+    std::string description = unit.description;
+    if (failed && !unit.result.empty()) {
+      description += " (" + unit.result + (unit.since ? ", since " + format_local_time(*unit.since) : "") + ")";
+    }
+    row(failed ? "\u25cf " : "  ", unit.name, unit.load_state, protocol::json(unit.active_state).get<std::string>(),
+        unit.sub_state, description);
+  }
+  if (!list.units.empty()) {
+    out << "\n";
+  }
+  out << list.units.size() << " loaded units listed.\n";
+  return out.str();
+}
+
+std::string format_unit_log(const protocol::UnitsLogResult& log) {
+  if (log.lines.empty()) {
+    return "-- No entries --\n";
+  }
+  std::ostringstream out;
+  for (const auto& line : log.lines) {
+    const std::time_t time = line.time;
+    std::tm local{};
+    localtime_r(&time, &local);
+    out << std::put_time(&local, "%Y-%m-%d %H:%M:%S") << " " << line.message << "\n";
+  }
+  return out.str();
 }
 
 std::string format_status(const protocol::Status& status, std::int64_t now) {
@@ -89,7 +141,7 @@ std::string format_generations(const protocol::GenerationsList& list) {
     return "No generations in the system profile.\n";
   }
   out << std::left << std::setw(6) << "Gen" << std::setw(18) << "Created" << std::setw(40) << "NixOS version"
-      << "Marks\n";
+      << std::setw(11) << "Closure" << "Marks\n";
   for (const auto& generation : list.generations) {
     std::string marks;
     const auto add = [&marks](bool on, const char* word) {
@@ -100,11 +152,159 @@ std::string format_generations(const protocol::GenerationsList& list) {
     add(generation.booted, "booted");
     add(generation.known_good, "known-good");
     out << std::left << std::setw(6) << generation.number << std::setw(18) << format_local_time(generation.created)
-        << std::setw(40) << generation.nixos_version.value_or("-") << marks << "\n";
+        << std::setw(40) << generation.nixos_version.value_or("-") << std::setw(11)
+        << (generation.closure_size ? format_size(*generation.closure_size) : std::string("-")) << marks << "\n";
     if (generation.problem) {
       out << "      ! " << *generation.problem << "\n";
     }
   }
+  return out.str();
+}
+
+std::string format_size(std::int64_t bytes) {
+  if (bytes < 1024) {
+    return std::to_string(bytes) + " B";
+  }
+  static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+  auto value = static_cast<double>(bytes) / 1024.0;
+  std::size_t unit = 0;
+  while (value >= 1024.0 && unit + 1 < std::size(units)) {
+    value /= 1024.0;
+    ++unit;
+  }
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(1) << value << " " << units[unit];
+  return out.str();
+}
+
+std::string format_size_delta(std::int64_t bytes) {
+  return (bytes < 0 ? "-" : "+") + format_size(bytes < 0 ? -bytes : bytes);
+}
+
+namespace {
+
+// Versions as diff-closures shows them: "∅" for none, "ε" for a path without a version.
+std::string version_list(const std::vector<std::string>& versions) {
+  if (versions.empty()) {
+    return "\u2205";
+  }
+  std::string text;
+  for (const auto& version : versions) {
+    text += (text.empty() ? "" : ", ") + (version.empty() ? std::string("\u03b5") : version);
+  }
+  return text;
+}
+
+std::vector<std::string> versions_only_in(const std::vector<std::string>& these, const std::vector<std::string>& others) {
+  std::vector<std::string> result;
+  for (const auto& version : these) {
+    if (std::find(others.begin(), others.end(), version) == others.end()) result.push_back(version);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
+  std::ostringstream out;
+  out << "Generation " << diff.from << " \u2192 " << diff.to << ":\n";
+  std::map<protocol::PackageChangeKind, int> counts;
+  int small_resizes = 0;
+  for (const auto& change : diff.changes) {
+    ++counts[change.kind];
+    // Like diff-closures: only the versions that differ (others may exist on both sides), and
+    // size-only changes from 8 KiB on (store paths of unchanged packages often differ by bytes).
+    if (change.kind == protocol::PackageChangeKind::resized && std::abs(change.size_delta) < 8 * 1024) {
+      ++small_resizes;
+      continue;
+    }
+    std::string line = change.name + ":";
+    const auto removed = versions_only_in(change.from_versions, change.to_versions);
+    const auto added = versions_only_in(change.to_versions, change.from_versions);
+    if (!removed.empty() || !added.empty()) {
+      line += " " + version_list(removed) + " \u2192 " + version_list(added);
+    }
+    if (change.size_delta != 0) {
+      line += (line.back() == ':' ? " " : ", ") + format_size_delta(change.size_delta);
+    }
+    out << "  " << line << "\n";
+  }
+  if (diff.changes.empty()) {
+    out << "  no package changed\n";
+  }
+  if (small_resizes > 0) {
+    out << "  (" << small_resizes << " package" << (small_resizes == 1 ? "" : "s")
+        << " changed size by less than 8 KiB; --json lists them)\n";
+  }
+  using Kind = protocol::PackageChangeKind;
+  out << counts[Kind::changed] << " changed, " << counts[Kind::added] << " added, " << counts[Kind::removed]
+      << " removed, " << counts[Kind::resized] << " resized\n";
+  out << "Closure size: " << format_size(diff.from_closure_size) << " \u2192 " << format_size(diff.to_closure_size)
+      << " (" << format_size_delta(diff.to_closure_size - diff.from_closure_size) << ")\n";
+  return out.str();
+}
+
+namespace {
+
+std::string describe_args(const protocol::JobStartParams& args) {
+  std::string text = protocol::json(args.kind).get<std::string>();
+  if (args.mode) text += " " + protocol::json(*args.mode).get<std::string>();
+  if (args.to) text += " to " + std::to_string(*args.to);
+  if (args.flake) text += " --flake " + *args.flake;
+  if (args.upgrade.value_or(false)) text += " --upgrade";
+  if (args.keep) text += " --keep " + std::to_string(*args.keep);
+  if (args.older_than_days) text += " --older-than " + std::to_string(*args.older_than_days);
+  return text;
+}
+
+}  // namespace
+
+std::string format_jobs(const protocol::JobsList& list, std::int64_t now) {
+  if (list.jobs.empty()) {
+    return "No jobs yet.\n";
+  }
+  std::ostringstream out;
+  out << std::left << std::setw(6) << "Job" << std::setw(18) << "Started" << std::setw(12) << "State"
+      << std::setw(28) << "What" << "Result\n";
+  for (const auto& job : list.jobs) {
+    std::string result;
+    if (job.summary) {
+      result = *job.summary;
+    } else if (job.state == protocol::JobState::running) {
+      result = "for " + format_duration(now - job.started);
+    }
+    out << std::left << std::setw(6) << job.id << std::setw(18) << format_local_time(job.started) << std::setw(12)
+        << protocol::json(job.state).get<std::string>() << std::setw(28) << describe_args(job.args) << result << "\n";
+  }
+  return out.str();
+}
+
+std::string format_job(const protocol::Job& job) {
+  std::ostringstream out;
+  out << "Job " << job.id << ": " << describe_args(job.args) << " — " << protocol::json(job.state).get<std::string>()
+      << "\n";
+  out << "Started:     " << format_local_time(job.started);
+  if (job.started_by.name) out << " by " << *job.started_by.name;
+  out << "\n";
+  if (job.finished) {
+    out << "Finished:    " << format_local_time(*job.finished) << " (" << format_duration(*job.finished - job.started)
+        << ")" << (job.exit_code ? ", exit code " + std::to_string(*job.exit_code) : std::string()) << "\n";
+  } else {
+    out << "Phase:       " << protocol::json(job.progress.phase).get<std::string>()
+        << (job.progress.current ? ", " + *job.progress.current : std::string()) << "\n";
+  }
+  if (job.generation_before || job.generation_after) {
+    out << "Generations: " << (job.generation_before ? std::to_string(*job.generation_before) : "?") << " -> "
+        << (job.generation_after ? std::to_string(*job.generation_after) : "?") << "\n";
+  }
+  if (job.summary) {
+    out << "Summary:     " << *job.summary << "\n";
+  }
+  if (job.failure && !job.failure->log_tail.empty()) {
+    out << "Last lines:\n";
+    for (const auto& line : job.failure->log_tail) out << "  " << line << "\n";
+  }
+  out << "Unit:        " << job.unit << ", " << job.log_lines << " log lines (nixtray-agent logs " << job.id << ")\n";
   return out.str();
 }
 

@@ -1,4 +1,4 @@
-// status, generations, mark-good: ask the agent, print for people or as JSON.
+// status, generations, mark-good, units, units-log: ask the agent, print for people or as JSON.
 #include "cli/agent_client.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
@@ -40,6 +40,30 @@ int run_status(const cli::ParsedCommandLine& args) {
 int run_generations(const cli::ParsedCommandLine& args) {
   auto client = connect(args);
   print(args, client.call<protocol::GenerationsListMethod>({}), format_generations);
+  return exit_ok;
+}
+
+int run_units(const cli::ParsedCommandLine& args) {
+  auto client = connect(args);
+  print(args, client.call<protocol::UnitsListMethod>({args.has("failed")}), format_units);
+  return exit_ok;
+}
+
+int run_units_log(const cli::ParsedCommandLine& args) {
+  protocol::UnitsLogParams params;
+  params.unit = args.args.at(0);
+  params.lines = static_cast<int>(args.integer("lines", 1, 1000).value_or(50));
+  auto client = connect(args);
+  print(args, client.call<protocol::UnitsLogMethod>(params), format_unit_log);
+  return exit_ok;
+}
+
+int run_diff(const cli::ParsedCommandLine& args) {
+  protocol::GenerationsDiffParams params;
+  params.from = static_cast<int>(cli::integer_argument(args, 0, "generation A", 1, 1'000'000'000));
+  params.to = static_cast<int>(cli::integer_argument(args, 1, "generation B", 1, 1'000'000'000));
+  auto client = connect(args);
+  print(args, client.call<protocol::GenerationsDiffMethod>(params), format_generations_diff);
   return exit_ok;
 }
 

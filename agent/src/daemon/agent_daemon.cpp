@@ -2,6 +2,8 @@
 
 #include "methods/method_families.hpp"
 #include "nixtray/version.hpp"
+#include "nixtray/protocol/subscribe.hpp"
+#include "server/session.hpp"
 #include "server/token_store.hpp"
 #include "support/logger.hpp"
 
@@ -54,7 +56,8 @@ AgentDaemon::AgentDaemon(net::asio::io_context& io, AgentConfig config)
       started_at_(std::time(nullptr)),
       known_good_(config_.state_dir),
       generations_(system_paths_of(config_), known_good_),
-      link_watcher_(io, [this] { refresh_generations(); }) {}
+      link_watcher_(io, [this] { refresh_generations(); }),
+      closure_queries_(NixStoreLocation::from_environment(), io.get_executor()) {}
 
 AgentDaemon::~AgentDaemon() { stop(); }
 
@@ -68,13 +71,41 @@ void AgentDaemon::start() {
   if (generations_.problem()) {
     log_warning(*generations_.problem());
   }
+  journal_ = std::make_unique<JournalWorker>(io_);
+  systemd_ = std::make_unique<SystemdWatcher>(
+      io_, [this](const protocol::UnitsChanged& changes) { publish("units", protocol::json(changes)); },
+      [this] { publish("status", protocol::json(status())); });
   server_ = std::make_unique<AgentServer>(io_, server_options_of(config_), methods_);
+  jobs_ = std::make_unique<JobService>(io_, config_, generations_,
+                                       [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
+  jobs_->on_running_changed([this] { publish("status", protocol::json(status())); });
+  jobs_->start();
   register_methods();
+  server_->set_topic_hooks(
+      {[this](const std::string& topic) {
+         if (const auto id = protocol::job_id_of_log_topic(topic)) {
+           (void)jobs_->get(*id);  // throws not_found for a job that does not exist
+         }
+       },
+       [this](const std::shared_ptr<Session>& session, const std::string& topic) {
+         if (const auto id = protocol::job_id_of_log_topic(topic)) {
+           // The latest lines at once; earlier ones through jobs.log (the event's `from` says where).
+           session->send_line(AgentServer::event_line(topic, protocol::json(jobs_->recent_log(*id, 1000))));
+         }
+       }});
   server_->start();
   watch_system_links();
+  request_closure_sizes();
+  systemd_->start();
 }
 
 void AgentDaemon::stop() {
+  if (systemd_) {
+    systemd_->stop();
+  }
+  if (journal_) {
+    journal_->stop();
+  }
   if (server_) {
     server_->stop();
   }
@@ -84,6 +115,14 @@ void AgentDaemon::register_methods() {
   register_status_methods(methods_, *this);
   register_generation_methods(methods_, *this);
   register_subscription_methods(methods_, *server_);
+  register_unit_methods(methods_, *this);
+  register_job_methods(methods_, *jobs_);
+}
+
+void AgentDaemon::publish(std::string_view topic, const protocol::json& data) {
+  if (server_) {
+    server_->publish(topic, data);
+  }
 }
 
 void AgentDaemon::watch_system_links() {
@@ -100,6 +139,7 @@ void AgentDaemon::refresh_generations() {
   const auto before = generations_.triple();
   const bool list_changed = generations_.refresh();
   const auto after = generations_.triple();
+  request_closure_sizes();
   if (!server_) {
     return;
   }
@@ -111,9 +151,50 @@ void AgentDaemon::refresh_generations() {
   }
 }
 
+void AgentDaemon::request_closure_sizes() {
+  // One batch at a time: generations added meanwhile are asked for when it returns.
+  if (closure_sizes_pending_) {
+    return;
+  }
+  auto paths = generations_.paths_without_closure_size();
+  if (paths.empty()) {
+    return;
+  }
+  closure_sizes_pending_ = true;
+  closure_queries_.closure_sizes(std::move(paths), [this](const ClosureSizes& sizes) {
+    closure_sizes_pending_ = false;
+    std::optional<std::string> database_problem;
+    for (const auto& [path, result] : sizes) {
+      if (result.error && result.error->kind == ClosureLookupError::Kind::database) {
+        database_problem = result.error->message;
+      }
+    }
+    if (database_problem && *database_problem != closure_sizes_problem_) {
+      log_warning("closure sizes are unknown: " + *database_problem);
+      closure_sizes_problem_ = *database_problem;
+    }
+    const auto before = generations_.triple();
+    const bool list_changed = generations_.apply_closure_sizes(sizes);
+    if (list_changed) {
+      publish("generations", protocol::json(generations_.list()));
+    }
+    if (list_changed && protocol::json(before) != protocol::json(generations_.triple())) {
+      publish("status", protocol::json(status()));
+    }
+    if (!database_problem) {
+      request_closure_sizes();  // a failing database is asked again on the next refresh only
+    }
+  });
+}
+
 protocol::Status AgentDaemon::status() const {
   protocol::Status status;
-  status.system_state = protocol::SystemState::unknown;  // systemd is watched from the state issue on
+  if (systemd_) {
+    const auto& systemd = systemd_->model();
+    status.system_state = systemd.system_state();
+    status.failed_units = systemd.failed_units();
+    status.systemd_jobs = systemd.jobs();
+  }
   status.generations = generations_.triple();
   const auto& g = status.generations;
   status.restart_pending = g.current && g.booted && *g.current != *g.booted;
@@ -122,6 +203,7 @@ protocol::Status AgentDaemon::status() const {
   status.hostname = host_name();
   status.agent_version = agent_version();
   status.agent_started = started_at_;
+  status.running_job = jobs_ ? jobs_->running_job() : std::nullopt;
   return status;
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "config/agent_config.hpp"
+#include "jobs/job_service.hpp"
+#include "nix/closure_queries.hpp"
 #include "nixtray/net/asio.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "server/agent_server.hpp"
@@ -10,6 +12,8 @@
 #include "state/generation_store.hpp"
 #include "state/known_good_store.hpp"
 #include "state/path_watcher.hpp"
+#include "systemd/journal_worker.hpp"
+#include "systemd/systemd_watcher.hpp"
 
 #include <memory>
 
@@ -29,6 +33,12 @@ class AgentDaemon {
   [[nodiscard]] protocol::Status status() const;
   GenerationStore& generations() { return generations_; }
   KnownGoodStore& known_good() { return known_good_; }
+  // systemd as the agent sees it, and unit journals (both exist once start() ran).
+  const SystemdWatcher& systemd() const { return *systemd_; }
+  JournalWorker& unit_journal() { return *journal_; }
+  // Closure sizes and diffs, read from Nix's database on a worker thread.
+  ClosureQueries& closure_queries() { return closure_queries_; }
+  JobService& jobs() { return *jobs_; }
   AgentServer& server() { return *server_; }
   const AgentConfig& config() const { return config_; }
 
@@ -38,6 +48,10 @@ class AgentDaemon {
  private:
   void register_methods();
   void watch_system_links();
+  // Looks up closure sizes of generations that have none yet, in the background; publishes the
+  // list again when they arrive.
+  void request_closure_sizes();
+  void publish(std::string_view topic, const protocol::json& data);
 
   net::asio::io_context& io_;
   AgentConfig config_;
@@ -46,7 +60,13 @@ class AgentDaemon {
   GenerationStore generations_;
   MethodRegistry methods_;
   std::unique_ptr<AgentServer> server_;
+  std::unique_ptr<JobService> jobs_;
+  std::unique_ptr<JournalWorker> journal_;
+  std::unique_ptr<SystemdWatcher> systemd_;
   PathWatcher link_watcher_;
+  bool closure_sizes_pending_ = false;
+  std::string closure_sizes_problem_;  // last database problem logged, to log each once
+  ClosureQueries closure_queries_;     // last: its worker stops before the rest goes away
 };
 
 std::string agent_version();

@@ -18,6 +18,9 @@ protocol::TopicsResult topics_of(Session& session) {
 void register_subscription_methods(MethodRegistry& registry, AgentServer& server) {
   registry.add<protocol::SubscribeMethod>(
       [&server](CallContext context, protocol::TopicsParams params) -> net::asio::awaitable<protocol::TopicsResult> {
+        for (const auto& topic : params.topics) {
+          server.check_topic(topic);  // all or nothing: a refused topic subscribes none
+        }
         for (auto& topic : params.topics) {
           if (context.session->topics().insert(topic).second) {
             server.notify_subscribed(context.session, topic);

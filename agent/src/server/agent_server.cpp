@@ -254,6 +254,11 @@ void AgentServer::admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity pe
 
 void AgentServer::forget(const std::shared_ptr<Session>& session) { sessions_.erase(session); }
 
+std::string AgentServer::event_line(std::string_view topic, const protocol::json& data) {
+  return protocol::encode_compact(protocol::encode(protocol::Notification{
+      std::string(protocol::event_method), protocol::json(protocol::Event{std::string(topic), data})}));
+}
+
 void AgentServer::publish(std::string_view topic, const protocol::json& data) {
   std::optional<std::string> line;
   const bool is_log = topic.starts_with(protocol::log_topic_prefix);
@@ -265,9 +270,7 @@ void AgentServer::publish(std::string_view topic, const protocol::json& data) {
       continue;  // a slow reader misses log lines; the next event's `from` tells it so
     }
     if (!line) {
-      line = protocol::encode_compact(protocol::encode(
-          protocol::Notification{std::string(protocol::event_method),
-                                 protocol::json(protocol::Event{std::string(topic), data})}));
+      line = event_line(topic, data);
     }
     session->send_line(*line);
   }
@@ -281,9 +284,15 @@ std::size_t AgentServer::subscriber_count(std::string_view topic) const {
   return count;
 }
 
+void AgentServer::check_topic(const std::string& topic) const {
+  if (topic_hooks_.check) {
+    topic_hooks_.check(topic);
+  }
+}
+
 void AgentServer::notify_subscribed(const std::shared_ptr<Session>& session, const std::string& topic) {
-  if (subscribe_hook_) {
-    subscribe_hook_(session, topic);
+  if (topic_hooks_.subscribed) {
+    topic_hooks_.subscribed(session, topic);
   }
 }
 

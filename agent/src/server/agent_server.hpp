@@ -43,6 +43,8 @@ class AgentServer {
   void start();
   void stop();
 
+  // One encoded `event` notification line.
+  static std::string event_line(std::string_view topic, const protocol::json& data);
   // Sends an event to every session subscribed to the topic.
   void publish(std::string_view topic, const protocol::json& data);
   [[nodiscard]] std::size_t subscriber_count(std::string_view topic) const;
@@ -53,9 +55,15 @@ class AgentServer {
   [[nodiscard]] const PeerAuthorizer& authorizer() const { return authorizer_; }
   void forget(const std::shared_ptr<Session>& session);
 
-  // Called when a session subscribes to a topic (e.g. to send the current log right away).
-  using SubscribeHook = std::function<void(const std::shared_ptr<Session>&, const std::string& topic)>;
-  void on_subscribe(SubscribeHook hook) { subscribe_hook_ = std::move(hook); }
+  // Topics whose existence depends on the agent's state (log:<job id>): `check` throws an
+  // RpcException to refuse a topic; `subscribed` runs after a session subscribed (e.g. to send
+  // the latest log lines right away).
+  struct TopicHooks {
+    std::function<void(const std::string& topic)> check;
+    std::function<void(const std::shared_ptr<Session>&, const std::string& topic)> subscribed;
+  };
+  void set_topic_hooks(TopicHooks hooks) { topic_hooks_ = std::move(hooks); }
+  void check_topic(const std::string& topic) const;
   void notify_subscribed(const std::shared_ptr<Session>& session, const std::string& topic);
 
  private:
@@ -76,7 +84,7 @@ class AgentServer {
   std::vector<std::unique_ptr<net::asio::ip::tcp::acceptor>> tcp_acceptors_;
   std::set<std::shared_ptr<Session>> sessions_;
   bool created_socket_file_ = false;
-  SubscribeHook subscribe_hook_;
+  TopicHooks topic_hooks_;
 };
 
 }  // namespace nixtray::agent

@@ -17,6 +17,12 @@ Session::Session(std::shared_ptr<net::LineConnection> connection, PeerIdentity p
 
 void Session::start() {
   std::weak_ptr<Session> weak = shared_from_this();
+  connection_->on_end_of_input([weak] {
+    if (auto self = weak.lock()) {
+      self->input_ended_ = true;
+      self->close_when_answered();
+    }
+  });
   connection_->start(
       [weak](std::string line) {
         if (auto self = weak.lock()) {
@@ -43,6 +49,12 @@ void Session::start() {
 
 void Session::close() { connection_->close(); }
 
+void Session::close_when_answered() {
+  if (input_ended_ && in_flight_ == 0) {
+    connection_->close_after_flush();
+  }
+}
+
 bool Session::send_line(std::string line) { return connection_->send(std::move(line)); }
 
 void Session::reply(const protocol::Response& response) {
@@ -55,9 +67,6 @@ void Session::reply_error_and_close(const json& id, RpcError error) {
 }
 
 void Session::handle_line(std::string line) {
-  if (line.empty()) {
-    return;  // a bare newline (keep-alive, or a human pressing Enter in socat) means nothing
-  }
   if (!said_hello_ && protocol::looks_like_http(line)) {
     reply_error_and_close(nullptr, RpcError(ErrorCode::invalid_request,
                                             "this is the nixtray agent's JSON-RPC socket, not an HTTP server"));
@@ -146,6 +155,7 @@ void Session::handle_request(protocol::Request request) {
     return;
   }
   auto self = shared_from_this();
+  ++in_flight_;
   net::asio::co_spawn(
       connection_->get_executor(),
       [self, entry, request = std::move(request)]() -> net::asio::awaitable<void> {
@@ -165,6 +175,8 @@ void Session::handle_request(protocol::Request request) {
           response = protocol::make_error(request.id, RpcError(ErrorCode::internal_error, e.what()));
         }
         self->reply(response);
+        --self->in_flight_;
+        self->close_when_answered();
       },
       net::asio::detached);
 }

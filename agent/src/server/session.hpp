@@ -36,11 +36,14 @@ class Session : public std::enable_shared_from_this<Session> {
   void handle_request(protocol::Request request);
   void reply_error_and_close(const protocol::json& id, protocol::RpcError error);
   void reply(const protocol::Response& response);
+  void close_when_answered();
 
   std::shared_ptr<net::LineConnection> connection_;
   PeerIdentity peer_;
   AgentServer& server_;
   bool said_hello_ = false;
+  bool input_ended_ = false;  // the client half-closed: answer what is in flight, then close
+  int in_flight_ = 0;
   std::set<std::string, std::less<>> topics_;
 };
 

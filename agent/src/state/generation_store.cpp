@@ -57,27 +57,18 @@ std::optional<int> GenerationStore::generation_at(const fs::path& link) const {
   return std::nullopt;
 }
 
-bool GenerationStore::refresh() {
-  const auto scan = scan_profile(paths_.profile_dir);
-  protocol::GenerationsList fresh;
-  for (auto it = scan.links.rbegin(); it != scan.links.rend(); ++it) {
-    protocol::Generation generation;
-    generation.number = it->number;
-    generation.path = it->target.string();
-    generation.created = it->created;
-    generation.problem = it->problem;
-    if (!it->problem) {
-      const auto& details = details_of(it->target);
-      generation.nixos_version = details.nixos_version;
-      generation.configuration_revision = details.configuration_revision;
-    }
-    fresh.generations.push_back(std::move(generation));
+void GenerationStore::show_details(protocol::Generation& generation, const StorePathDetails& details) {
+  generation.nixos_version = details.nixos_version;
+  generation.configuration_revision = details.configuration_revision;
+  generation.closure_size = details.closure_size;
+  if (details.store_problem && !generation.problem) {
+    generation.problem = details.store_problem;
   }
-  std::swap(list_, fresh);
-  problem_ = scan.problem;
+}
 
+void GenerationStore::mark_generations(const std::optional<int>& default_number) {
   protocol::GenerationTriple triple;
-  triple.default_generation = scan.default_number;
+  triple.default_generation = default_number;
   triple.current = generation_at(paths_.current_system);
   triple.booted = generation_at(paths_.booted_system);
   known_good_.remember_first_boot(triple.booted);
@@ -89,6 +80,27 @@ bool GenerationStore::refresh() {
     generation.known_good = triple.known_good == generation.number;
   }
   triple_ = triple;
+}
+
+bool GenerationStore::refresh() {
+  const auto scan = scan_profile(paths_.profile_dir);
+  protocol::GenerationsList fresh;
+  fresh.generations.reserve(scan.links.size());
+  for (auto it = scan.links.rbegin(); it != scan.links.rend(); ++it) {
+    protocol::Generation generation;
+    generation.number = it->number;
+    generation.path = it->target.string();
+    generation.created = it->created;
+    generation.problem = it->problem;
+    if (!it->problem) {
+      show_details(generation, details_of(it->target));
+    }
+    fresh.generations.push_back(std::move(generation));
+  }
+  std::swap(list_, fresh);
+  problem_ = scan.problem;
+  default_number_ = scan.default_number;
+  mark_generations(default_number_);
 
   const bool changed = protocol::json(list_) != protocol::json(fresh);
   // Forget details of store paths no generation uses any more (deleted generations).
@@ -98,6 +110,46 @@ bool GenerationStore::refresh() {
   }
   std::erase_if(details_cache_, [&](const auto& entry) { return !in_use.contains(entry.first); });
   return changed;
+}
+
+std::vector<fs::path> GenerationStore::paths_without_closure_size() const {
+  std::vector<fs::path> paths;
+  for (const auto& [path, details] : details_cache_) {
+    if (!details.closure_looked_up) {
+      paths.push_back(path);
+    }
+  }
+  return paths;
+}
+
+bool GenerationStore::apply_closure_sizes(const ClosureSizes& sizes) {
+  using Kind = ClosureLookupError::Kind;
+  bool recorded = false;
+  for (const auto& [path, result] : sizes) {
+    const auto it = details_cache_.find(path);
+    if (it == details_cache_.end() || (result.error && result.error->kind == Kind::database)) {
+      continue;  // the generation is gone, or nothing could be known
+    }
+    auto& details = it->second;
+    details.closure_looked_up = true;
+    details.closure_size = result.bytes;
+    if (result.error && (result.error->kind == Kind::missing || result.error->kind == Kind::not_registered)) {
+      details.store_problem = result.error->message;
+    }
+    recorded = true;
+  }
+  if (!recorded) {
+    return false;
+  }
+  const auto before = protocol::json(list_);
+  for (auto& generation : list_.generations) {
+    const auto it = details_cache_.find(generation.path);
+    if (it != details_cache_.end() && !generation.problem) {
+      show_details(generation, it->second);
+    }
+  }
+  mark_generations(default_number_);  // a new problem can change what current/booted resolve to
+  return protocol::json(list_) != before;
 }
 
 std::optional<std::string> GenerationStore::current_version() const {

@@ -1,8 +1,11 @@
 // The system profile's generations as the protocol shows them, with default/current/booted/
-// known-good marks. Details read from a store path (version label, revision) are cached by path:
-// store paths never change, so a refresh only reads what is new.
+// known-good marks. Details read from a store path (version label, revision, closure size) are
+// cached by path: store paths never change, so a refresh only reads what is new, and
+// generations.list answers from memory. Closure sizes come later, from the worker that reads
+// Nix's database (apply_closure_sizes); until then they are null.
 #pragma once
 
+#include "nix/closure_lookup.hpp"
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "state/known_good_store.hpp"
@@ -12,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nixtray::agent {
 
@@ -26,6 +30,13 @@ class GenerationStore {
   [[nodiscard]] protocol::GenerationTriple triple() const { return triple_; }
   [[nodiscard]] std::optional<std::string> current_version() const;
   [[nodiscard]] const protocol::Generation* find(int number) const;
+  // Store paths of usable generations whose closure size was not looked up yet.
+  [[nodiscard]] std::vector<std::filesystem::path> paths_without_closure_size() const;
+  // Records looked-up closure sizes. A store path found missing or unregistered gives its
+  // generations a problem; a database failure records nothing (asked again after the next
+  // refresh). Returns true when what list() returns changed.
+  bool apply_closure_sizes(const ClosureSizes& sizes);
+
   // Why the profile could not be read, if it could not.
   [[nodiscard]] const std::optional<std::string>& problem() const { return problem_; }
   [[nodiscard]] const SystemPaths& paths() const { return paths_; }
@@ -34,15 +45,22 @@ class GenerationStore {
   struct StorePathDetails {
     std::optional<std::string> nixos_version;
     std::optional<std::string> configuration_revision;
+    bool closure_looked_up = false;
+    std::optional<std::int64_t> closure_size;
+    std::optional<std::string> store_problem;  // found by the lookup: missing or unregistered
   };
   const StorePathDetails& details_of(const std::filesystem::path& store_path);
+  static void show_details(protocol::Generation& generation, const StorePathDetails& details);
   std::optional<int> generation_at(const std::filesystem::path& link) const;
+  // Sets the triple and each generation's default/current/booted/known-good flags.
+  void mark_generations(const std::optional<int>& default_number);
 
   SystemPaths paths_;
   KnownGoodStore& known_good_;
   protocol::GenerationsList list_;
   protocol::GenerationTriple triple_;
   std::optional<std::string> problem_;
+  std::optional<int> default_number_;
   std::map<std::filesystem::path, StorePathDetails> details_cache_;
 };
 

@@ -19,10 +19,11 @@ const Option* find_option(const std::vector<const Option*>& options, std::string
 void append_options(std::ostringstream& out, const std::vector<Option>& options) {
   std::size_t width = 0;
   for (const auto& option : options) {
-    width = std::max(width, option.name.size() + option.value_name.size() + 3);
+    width = std::max(width, option.name.size() + option.value_name.size() + 7);
   }
   for (const auto& option : options) {
-    std::string left = "--" + option.name + (option.value_name.empty() ? "" : " " + option.value_name);
+    std::string left = (option.short_name ? std::string("-") + option.short_name + ", " : std::string()) + "--" +
+                       option.name + (option.value_name.empty() ? "" : " " + option.value_name);
     out << "  " << left << std::string(width - left.size() + 2, ' ') << option.help << "\n";
   }
 }
@@ -124,6 +125,14 @@ ParsedCommandLine parse(const Program& program, const std::vector<std::string>& 
         throw UsageError("--" + name + " needs a value (" + option->value_name + ")");
       }
       continue;
+    }
+    if (!options_ended && word.size() == 2 && word[0] == '-' && word[1] != '-') {
+      const auto short_option = std::find_if(known.begin(), known.end(),
+                                             [&](const Option* o) { return o->short_name == word[1]; });
+      if (short_option != known.end() && (*short_option)->value_name.empty()) {
+        parsed.options[(*short_option)->name].emplace_back("true");
+        continue;
+      }
     }
     if (!options_ended && word.size() > 1 && word[0] == '-' && !(word[1] >= '0' && word[1] <= '9')) {
       throw UsageError("unknown option " + word + " (options are spelled --name; see --help)");

@@ -86,6 +86,7 @@ void LineConnection::close(CloseReason reason) {
   auto handler = std::move(on_close_);
   on_line_ = nullptr;
   on_oversize_ = nullptr;
+  on_end_of_input_ = nullptr;
   if (handler) {
     asio::post(executor_, [handler = std::move(handler), reason] { handler(reason); });
   }
@@ -113,6 +114,12 @@ asio::awaitable<void> LineConnection::read_loop() {
     if (closed_ || closing_) {
       co_return;
     }
+    if (ec == asio::error::eof && on_end_of_input_) {
+      disarm_read_deadline();
+      auto handler = std::move(on_end_of_input_);
+      handler();
+      co_return;
+    }
     if (ec) {
       close(ec == asio::error::eof ? CloseReason::peer_closed : CloseReason::read_error);
       co_return;
@@ -132,6 +139,9 @@ asio::awaitable<void> LineConnection::read_loop() {
           close(CloseReason::line_too_large);
         }
         co_return;
+      }
+      if (next.line.empty()) {
+        continue;  // a bare newline is not a message (and does not count as the first one)
       }
       if (!got_first_line_) {
         got_first_line_ = true;

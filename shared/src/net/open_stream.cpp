@@ -45,7 +45,7 @@ asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoin
       auto connect = connect_with_deadline(Socket(executor), std::move(targets), timeout, description);
       co_return co_await std::move(connect);
 #else
-      throw std::system_error(asio::error::operation_not_supported, "Unix sockets on this platform");
+      throw std::system_error(make_error_code(asio::error::operation_not_supported), "Unix sockets on this platform");
 #endif
     }
     case Endpoint::Kind::tcp: {
@@ -67,7 +67,7 @@ asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoin
 #if !defined(_WIN32)
       co_return spawn_command_stream(executor, endpoint.argv);
 #else
-      throw std::system_error(asio::error::operation_not_supported, "exec transport: see tray/platform/windows");
+      throw std::system_error(make_error_code(asio::error::operation_not_supported), "exec transport: see tray/platform/windows");
 #endif
     }
   }

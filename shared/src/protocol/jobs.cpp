@@ -21,6 +21,16 @@ void validate_rebuild(JobStartParams& p) {
   if (*p.mode == RebuildMode::unknown) {
     bad_params("mode must be switch, boot, test, build or dry-build");
   }
+  if (p.system) {
+    if (p.system->empty() || p.system->front() != '/') {
+      bad_params("system must be the absolute store path of a built NixOS system");
+    }
+    if (*p.mode != RebuildMode::switch_ && *p.mode != RebuildMode::boot && *p.mode != RebuildMode::test) {
+      bad_params("a built system can only be activated: mode must be switch, boot or test");
+    }
+    reject_field(p.flake, "flake", "rebuild of a built system");
+    reject_field(p.upgrade, "upgrade", "rebuild of a built system");
+  }
   if (p.flake && (p.flake->empty() || p.flake->front() == '-')) {
     bad_params("flake must be a flake reference such as /etc/nixos#host, not empty or starting with '-'");
   }
@@ -41,6 +51,7 @@ void validate_rollback(JobStartParams& p) {
   }
   reject_field(p.flake, "flake", "rollback");
   reject_field(p.upgrade, "upgrade", "rollback");
+  reject_field(p.system, "system", "rollback");
   reject_field(p.keep, "keep", "rollback");
   reject_field(p.older_than_days, "older_than_days", "rollback");
 }
@@ -58,6 +69,7 @@ void validate_gc(JobStartParams& p) {
   reject_field(p.mode, "mode", "gc");
   reject_field(p.flake, "flake", "gc");
   reject_field(p.upgrade, "upgrade", "gc");
+  reject_field(p.system, "system", "gc");
   reject_field(p.to, "to", "gc");
 }
 
@@ -75,6 +87,7 @@ void to_json(json& j, const JobStartParams& p) {
   put_if(j, "mode", p.mode);
   put_if(j, "flake", p.flake);
   put_if(j, "upgrade", p.upgrade);
+  put_if(j, "system", p.system);
   put_if(j, "to", p.to);
   put_if(j, "keep", p.keep);
   put_if(j, "older_than_days", p.older_than_days);
@@ -87,6 +100,7 @@ void read_job_start_fields(const json& j, JobStartParams& p) {
   read_optional(j, "mode", p.mode);
   read_optional(j, "flake", p.flake);
   read_optional(j, "upgrade", p.upgrade);
+  read_optional(j, "system", p.system);
   read_optional(j, "to", p.to);
   read_optional(j, "keep", p.keep);
   read_optional(j, "older_than_days", p.older_than_days);
@@ -179,6 +193,7 @@ void to_json(json& j, const Job& job) {
            {"started_by", job.started_by},
            {"generation_before", optional_to_json(job.generation_before)},
            {"generation_after", optional_to_json(job.generation_after)},
+           {"result_path", optional_to_json(job.result_path)},
            {"log_lines", job.log_lines}};
 }
 
@@ -197,6 +212,7 @@ void from_json(const json& j, Job& job) {
   read_required(j, "started_by", job.started_by);
   read_optional(j, "generation_before", job.generation_before);
   read_optional(j, "generation_after", job.generation_after);
+  read_optional(j, "result_path", job.result_path);
   read_required(j, "log_lines", job.log_lines);
 }
 

@@ -131,6 +131,7 @@ let
         if [ "$action" = dry-activate ]; then echo "would activate $systemConfig"; exit 0; fi
         if [ "$action" = switch ] || [ "$action" = test ]; then "$systemConfig/activate" || true; fi
         ${if s.switchMessage != "" then "echo ${shellQuote s.switchMessage} >&2" else ""}
+        ${if (s.switchDelaySeconds or 0) > 0 then "/bin/sleep ${toString s.switchDelaySeconds}" else ""}
         exit ${toString s.switchExitStatus}
       '';
 
@@ -161,6 +162,8 @@ let
 
       # Builds one generation into $out, labelled $label (shell variables, so a batch can reuse it).
       buildGeneration = ''
+        i=0
+        while [ $i -lt ${toString (s.buildDelaySeconds or 0)} ]; do echo "building slowly: second $i"; /bin/sleep 1; i=$((i + 1)); done
         /bin/mkdir -p $out/sw/bin $out/bin $out/etc/systemd/system $out/systemd/lib/systemd
         printf '%s' "$label" > $out/nixos-version
         printf '%s' ${system} > $out/system

@@ -38,6 +38,8 @@ nlohmann::json spec_to_json(const SystemSpec& s) {
       {"hasSwitchToConfiguration", s.has_switch_to_configuration},
       {"switchExitStatus", s.switch_exit_status},
       {"switchMessage", s.switch_message},
+      {"switchDelaySeconds", s.switch_delay_seconds},
+      {"buildDelaySeconds", s.build_delay_seconds},
       {"hasShell", s.has_shell},
       {"systemd", systemd},
       {"wslConf", s.wsl_conf ? nlohmann::json(*s.wsl_conf) : nlohmann::json()},
@@ -148,6 +150,16 @@ std::vector<fs::path> NixStore::run_nix_build(const std::string& spec_json, size
 }
 
 fs::path NixStore::build_system(const SystemSpec& spec) { return build_systems({spec}).front(); }
+
+fs::path NixStore::write_configuration(const fs::path& dir, const std::string& name, const SystemSpec& spec) const {
+  fs::create_directories(dir);
+  write_file(dir / "generations.nix", embedded::generations_nix());
+  write_file(dir / (name + ".json"), nlohmann::json{{"systems", {spec_to_json(spec)}}}.dump(1));
+  const auto file = dir / (name + ".nix");
+  write_file(file, "# A test configuration: evaluates to one toy NixOS generation.\n"
+                   "builtins.head (import ./generations.nix { specFile = ./" + name + ".json; })\n");
+  return file;
+}
 
 int NixStore::add_generation(const fs::path& store_path) {
   auto r = nix({"nix-env", "-p", system_profile().string(), "--set", store_path.string()});

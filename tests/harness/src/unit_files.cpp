@@ -36,7 +36,13 @@ std::string UnitFiles::service(const ServiceSpec& spec) {
   u << "ExecStart=" << exec_line(spec.exec_start) << "\n";
   for (const auto& [name, value] : spec.environment) {
     std::string quoted = "\"" + name + "=";
-    for (char c : value) quoted += (c == '"' || c == '\\') ? std::string("\\") + c : (c == '%' ? std::string("%%") : std::string(1, c));
+    // systemd unescapes C escapes in quoted values: a raw newline would end the line.
+    for (char c : value) {
+      quoted += (c == '"' || c == '\\') ? std::string("\\") + c
+                : c == '\n'               ? std::string("\\n")
+                : c == '%'                ? std::string("%%")
+                                          : std::string(1, c);
+    }
     u << "Environment=" << quoted << "\"\n";
   }
   if (spec.working_directory) u << "WorkingDirectory=" << spec.working_directory->string() << "\n";

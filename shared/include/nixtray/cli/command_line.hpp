@@ -18,6 +18,7 @@ struct Option {
   std::string value_name;  // "PATH"; empty for a boolean flag
   std::string help;
   bool repeatable = false;
+  char short_name = 0;  // e.g. 'f' for -f
 };
 
 struct Command {

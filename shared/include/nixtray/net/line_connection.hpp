@@ -57,6 +57,9 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   // on_oversize runs once when a line exceeds the limit; reading stops. The handler may still
   // send() (an error reply) and then close_after_flush(). Without a handler the connection closes.
   void start(LineHandler on_line, CloseHandler on_close, OversizeHandler on_oversize = {});
+  // When set before start(), the peer shutting down its sending side (end of input) calls this
+  // instead of closing: the handler may still send and then close_after_flush().
+  void on_end_of_input(std::function<void()> handler) { on_end_of_input_ = std::move(handler); }
 
   // Queues one message; '\n' is appended. Returns false when the connection is closed or
   // closing; closes the connection (queue_overflow) when the queue limit would be exceeded.
@@ -97,6 +100,7 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   LineHandler on_line_;
   CloseHandler on_close_;
   OversizeHandler on_oversize_;
+  std::function<void()> on_end_of_input_;
 };
 
 }  // namespace nixtray::net

@@ -50,8 +50,10 @@ class RpcClient : public std::enable_shared_from_this<RpcClient> {
   asio::awaitable<protocol::Outcome<protocol::json>> call(std::string method, protocol::json params,
                                                           std::chrono::milliseconds timeout = {});
 
+  // Params by value: the coroutine owns them, whatever the caller passed (a temporary, or an
+  // awaitable built in its own statement as CONTRIBUTING.md asks).
   template <protocol::MethodDescription M>
-  asio::awaitable<protocol::Outcome<typename M::Result>> call(const typename M::Params& params,
+  asio::awaitable<protocol::Outcome<typename M::Result>> call(typename M::Params params,
                                                               std::chrono::milliseconds timeout = {}) {
     // No temporaries inside co_await (GCC 12, PR 99576): build the call first.
     auto pending = call(std::string(M::name), protocol::json(params), timeout);

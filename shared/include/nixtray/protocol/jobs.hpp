@@ -49,6 +49,7 @@ struct JobStartParams {
   std::optional<RebuildMode> mode;       // rebuild (default switch), rollback (default switch)
   std::optional<std::string> flake;      // rebuild: flake reference
   std::optional<bool> upgrade;           // rebuild: --upgrade
+  std::optional<std::string> system;     // rebuild: activate this already built system (no build step)
   std::optional<int> to;                 // rollback: target generation (default: the previous one)
   std::optional<int> keep;               // gc: keep the newest K generations
   std::optional<int> older_than_days;    // gc: delete generations older than D days
@@ -138,6 +139,7 @@ struct Job {
   JobStarter started_by;
   std::optional<int> generation_before;  // default generation when the job started
   std::optional<int> generation_after;   // ... and when it finished
+  std::optional<std::string> result_path; // rebuild: the system store path it built (once known)
   std::int64_t log_lines = 0;
 };
 void to_json(json& j, const Job& job);

@@ -43,6 +43,11 @@ class NixStore {
   // Builds all specs in one nix-build evaluation; store paths in the same order.
   std::vector<std::filesystem::path> build_systems(const std::vector<SystemSpec>& specs);
 
+  // Writes a "configuration" for a rebuild test: <dir>/<name>.nix, a Nix file that evaluates to the
+  // generation described by spec (built by nix-build when a rebuild runs, not now). Returns its path.
+  std::filesystem::path write_configuration(const std::filesystem::path& dir, const std::string& name,
+                                            const SystemSpec& spec) const;
+
   // nix-env -p <system_profile> --set <path>; returns the new generation number.
   int add_generation(const std::filesystem::path& store_path);
   // nix-env --switch-generation n / --rollback (what `nixos-rebuild boot`/a rollback does to the profile).

@@ -38,6 +38,8 @@ struct SystemSpec {
   bool has_switch_to_configuration = true;
   int switch_exit_status = 0;   // e.g. 4: "some units failed", as NixOS does
   std::string switch_message;   // printed to stderr by switch-to-configuration when not empty
+  int switch_delay_seconds = 0; // switch-to-configuration takes this long (a slow activation)
+  int build_delay_seconds = 0;  // building the generation takes this long, printing a line a second
 
   bool has_shell = true;  // sw/bin/sh -> /bin/sh
   enum class Systemd { Link, Missing, Broken };

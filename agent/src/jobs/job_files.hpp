@@ -1,0 +1,52 @@
+// Where a job lives in the state directory, and what the agent hands to the job runner.
+//   <state>/jobs/<id>/spec.json   what to run (written by the agent before the unit starts)
+//   <state>/jobs/<id>/job.json    the job record (the protocol's Job, kept across restarts)
+//   <state>/jobs/<id>/log         everything the job printed (systemd appends to it)
+//   <state>/jobs/<id>/pid         the runner's pid (so a restarted agent can watch it again)
+//   <state>/jobs/<id>/exit-code   written by the runner when it ends
+//   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result)
+#pragma once
+
+#include "nixtray/protocol/jobs.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixtray::agent {
+
+struct JobFiles {
+  std::filesystem::path dir;
+
+  [[nodiscard]] std::filesystem::path spec() const { return dir / "spec.json"; }
+  [[nodiscard]] std::filesystem::path record() const { return dir / "job.json"; }
+  [[nodiscard]] std::filesystem::path log() const { return dir / "log"; }
+  [[nodiscard]] std::filesystem::path pid() const { return dir / "pid"; }
+  [[nodiscard]] std::filesystem::path exit_code() const { return dir / "exit-code"; }
+  [[nodiscard]] std::filesystem::path work() const { return dir / "work"; }
+};
+
+inline JobFiles job_files(const std::filesystem::path& state_dir, const std::string& id) {
+  return JobFiles{state_dir / "jobs" / id};
+}
+
+// Everything the runner needs, resolved by the agent (the runner decides nothing on its own).
+struct JobSpec {
+  std::string id;
+  protocol::JobStartParams args;
+  std::filesystem::path profile;  // the system profile link: <profile-dir>/system
+  std::string rebuild_command;
+  std::optional<std::string> flake;          // rebuild: the client's or the configured one
+  std::optional<int> rollback_target;        // rollback: the generation to point the profile at
+  std::vector<int> protected_generations;    // gc: never delete these
+  std::int64_t created = 0;                  // unix seconds (gc: older_than_days is counted from here)
+};
+void to_json(protocol::json& j, const JobSpec& spec);
+void from_json(const protocol::json& j, JobSpec& spec);
+
+// The unit name of a job: nixtray-job-<id>.service.
+std::string job_unit_name(const std::string& id);
+
+}  // namespace nixtray::agent

@@ -1,0 +1,48 @@
+// The reading side of a job's log file: numbers its visible lines (see job_log_line.hpp), reads
+// what was appended since last time, and serves any range of lines through a sparse index of
+// byte offsets, so a million-line log costs a few kilobytes of memory, not the log itself.
+#pragma once
+
+#include "nixtray/protocol/jobs.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace nixtray::agent {
+
+class JobLog {
+ public:
+  explicit JobLog(std::filesystem::path file) : file_(std::move(file)) {}
+
+  // Reads complete lines appended since the last call. Every raw line goes to on_raw_line (the
+  // analyzer); the visible lines are returned for the `log:<id>` event, at most `keep_last` of
+  // them (the earlier ones stay readable through read()).
+  protocol::LogChunk read_appended(const std::function<void(std::string_view)>& on_raw_line,
+                                   std::size_t keep_last = 1000);
+
+  // Lines [from, from+limit) of what has been read so far. `complete` is left false: whether the
+  // job has finished is the caller's knowledge.
+  [[nodiscard]] protocol::LogChunk read(std::int64_t from, int limit) const;
+
+  [[nodiscard]] std::int64_t line_count() const { return line_count_; }
+  [[nodiscard]] bool exists() const;
+
+ private:
+  struct Checkpoint {
+    std::int64_t first_line;  // visible index of the first line produced at `offset`
+    std::uint64_t offset;     // byte offset of a raw line start
+  };
+
+  std::filesystem::path file_;
+  std::uint64_t consumed_ = 0;  // bytes of complete raw lines read so far
+  std::int64_t line_count_ = 0;
+  std::vector<Checkpoint> checkpoints_;
+  std::int64_t lines_since_checkpoint_ = 0;
+};
+
+}  // namespace nixtray::agent

@@ -1,0 +1,237 @@
+#include "jobs/job_log_analyzer.hpp"
+
+#include "jobs/job_log_line.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <regex>
+
+namespace nixtray::agent {
+
+namespace {
+
+constexpr std::size_t tail_lines = 20;
+constexpr std::size_t build_tail_lines = 10;
+constexpr std::size_t remembered_builds = 64;
+
+// Nix activity and result types (libutil/logging.hh).
+constexpr int activity_copy_paths = 103;
+constexpr int activity_builds = 104;
+constexpr int activity_build = 105;
+constexpr int result_build_log_line = 101;
+constexpr int result_set_phase = 104;
+constexpr int result_progress = 105;
+
+void push_bounded(std::deque<std::string>& lines, std::string line, std::size_t limit) {
+  lines.push_back(std::move(line));
+  while (lines.size() > limit) lines.pop_front();
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+}  // namespace
+
+std::string derivation_display_name(std::string_view store_path) {
+  auto name = store_path.substr(store_path.rfind('/') == std::string_view::npos ? 0 : store_path.rfind('/') + 1);
+  // Store path names start with a 32-character hash and a dash.
+  if (name.size() > 33 && name[32] == '-') name.remove_prefix(33);
+  if (name.ends_with(".drv")) name.remove_suffix(4);
+  return std::string(name);
+}
+
+void JobLogAnalyzer::feed(std::string_view raw_line) {
+  if (raw_line.starts_with(marker_line_prefix)) {
+    feed_marker(std::string(raw_line.substr(marker_line_prefix.size())));
+    return;
+  }
+  for (auto& line : visible_lines(raw_line)) {
+    if (!raw_line.starts_with(nix_line_prefix)) feed_plain(line);
+    remember_tail(line);
+  }
+  if (raw_line.starts_with(nix_line_prefix)) {
+    feed_nix(std::string(raw_line.substr(nix_line_prefix.size())));
+  }
+}
+
+void JobLogAnalyzer::remember_tail(const std::string& line) { push_bounded(tail_, line, tail_lines); }
+
+void JobLogAnalyzer::feed_marker(const std::string& json_text) {
+  const auto marker = nlohmann::json::parse(json_text, nullptr, false);
+  if (!marker.is_object()) return;
+  try {
+    if (marker.contains("phase")) {
+      progress_.phase = marker["phase"].get<protocol::JobPhase>();
+      if (progress_.phase == protocol::JobPhase::activating) activation_started_ = true;
+      if (progress_.phase != protocol::JobPhase::building) progress_.current.reset();
+    }
+    if (marker.contains("failure")) declared_failure_ = marker["failure"].get<protocol::JobFailure>();
+    if (marker.contains("result")) result_note_ = marker["result"].get<std::string>();
+    if (marker.contains("system")) system_path_ = marker["system"].get<std::string>();
+  } catch (const std::exception&) {
+    // A marker this agent does not understand (written by another version): ignore it.
+  }
+}
+
+void JobLogAnalyzer::feed_plain(std::string_view line) {
+  // switch-to-configuration: "warning: the following units failed: a.service, b.service"
+  static const std::regex failed_units(R"(the following units failed: (.*))");
+  std::match_results<std::string_view::const_iterator> match;
+  if (std::regex_search(line.begin(), line.end(), match, failed_units)) {
+    static const std::regex unit_name(R"([A-Za-z0-9@._\\:-]+\.[a-z]+)");
+    const std::string list = match[1].str();
+    for (auto it = std::sregex_iterator(list.begin(), list.end(), unit_name); it != std::sregex_iterator(); ++it) {
+      failed_units_.push_back(it->str());
+    }
+  }
+}
+
+void JobLogAnalyzer::feed_nix(const std::string& json_text) {
+  const auto event = nlohmann::json::parse(json_text, nullptr, false);
+  if (!event.is_object()) return;
+  try {
+    const auto action = event.value("action", "");
+    const auto id = event.value("id", std::uint64_t{0});
+    if (action == "msg") {
+      const auto text = strip_terminal_codes(event.value("msg", ""));
+      if (event.value("level", 7) == 0 && text.starts_with("error:")) {
+        const auto raw = event.contains("raw_msg") ? strip_terminal_codes(event.value("raw_msg", "")) : text.substr(6);
+        nix_errors_.push_back(first_line(raw.starts_with(" ") ? raw.substr(1) : raw));
+        if (!error_location_ && event.value("file", nlohmann::json()).is_string() &&
+            event.value("line", nlohmann::json()).is_number_integer()) {
+          error_location_ = event["file"].get<std::string>() + ":" + std::to_string(event["line"].get<int>()) + ":" +
+                            std::to_string(event.value("column", nlohmann::json(0)).is_number_integer()
+                                               ? event["column"].get<int>()
+                                               : 0);
+        }
+      }
+    } else if (action == "start") {
+      const int type = event.value("type", 0);
+      activity_types_[id] = type;
+      if (type == activity_build) {
+        const auto& fields = event.value("fields", nlohmann::json::array());
+        BuildActivity build;
+        build.derivation = fields.empty() || !fields[0].is_string() ? std::string("?") : fields[0].get<std::string>();
+        running_builds_[id] = std::move(build);
+        update_current();
+      }
+    } else if (action == "stop") {
+      activity_types_.erase(id);
+      if (const auto it = running_builds_.find(id); it != running_builds_.end()) {
+        const auto path = it->second.derivation;
+        finished_builds_[path] = std::move(it->second);
+        finished_order_.push_back(path);
+        if (finished_order_.size() > remembered_builds) {
+          finished_builds_.erase(finished_order_.front());
+          finished_order_.pop_front();
+        }
+        running_builds_.erase(it);
+        update_current();
+      }
+    } else if (action == "result") {
+      const int type = event.value("type", 0);
+      const auto& fields = event.value("fields", nlohmann::json::array());
+      if (type == result_progress && fields.size() >= 4) {
+        const auto activity = activity_types_.find(id);
+        const int kind = activity == activity_types_.end() ? 0 : activity->second;
+        if (kind == activity_builds) {
+          progress_.builds_done = fields[0].get<int>();
+          progress_.builds_expected = fields[1].get<int>();
+          progress_.builds_running = fields[2].get<int>();
+          progress_.builds_failed = fields[3].get<int>();
+        } else if (kind == activity_copy_paths) {
+          progress_.downloads_done = fields[0].get<int>();
+          progress_.downloads_expected = fields[1].get<int>();
+        }
+      } else if (type == result_set_phase && !fields.empty()) {
+        if (auto it = running_builds_.find(id); it != running_builds_.end()) {
+          it->second.phase = fields[0].get<std::string>();
+          update_current();
+        }
+      } else if (type == result_build_log_line && !fields.empty()) {
+        if (auto it = running_builds_.find(id); it != running_builds_.end()) {
+          push_bounded(it->second.last_lines, strip_terminal_codes(fields[0].get<std::string>()), build_tail_lines);
+        }
+      }
+    }
+  } catch (const nlohmann::json::exception&) {
+    // Fields of unexpected types (a newer Nix): the line still counts as log, not as progress.
+  }
+}
+
+void JobLogAnalyzer::update_current() {
+  if (running_builds_.empty()) {
+    if (progress_.phase == protocol::JobPhase::building) progress_.current.reset();
+    return;
+  }
+  const auto& newest = running_builds_.rbegin()->second;  // activity ids grow: the last started
+  progress_.current = derivation_display_name(newest.derivation) + (newest.phase ? " (" + *newest.phase + ")" : "");
+}
+
+protocol::JobFailure JobLogAnalyzer::failure(std::optional<int> exit_code) const {
+  protocol::JobFailure failure;
+  failure.log_tail.assign(tail_.begin(), tail_.end());
+  if (declared_failure_) {
+    failure = *declared_failure_;
+    if (failure.kind == protocol::FailureKind::activation && failure.units.empty()) failure.units = failed_units_;
+    if (failure.log_tail.empty()) failure.log_tail.assign(tail_.begin(), tail_.end());
+    return failure;
+  }
+  static const std::regex builder_failed(R"(builder for '([^']+)' failed)");
+  for (const auto& error : nix_errors_) {
+    std::smatch match;
+    if (std::regex_search(error, match, builder_failed)) {
+      failure.kind = protocol::FailureKind::build;
+      const std::string path = match[1].str();
+      failure.derivation = derivation_display_name(path);
+      failure.message = error;
+      if (const auto it = finished_builds_.find(path); it != finished_builds_.end()) {
+        failure.phase = it->second.phase;
+        failure.log_tail.assign(it->second.last_lines.begin(), it->second.last_lines.end());
+      }
+      return failure;
+    }
+  }
+  if (!nix_errors_.empty()) {
+    failure.kind = protocol::FailureKind::evaluation;
+    failure.message = nix_errors_.front();
+    failure.location = error_location_;
+    return failure;
+  }
+  failure.kind = protocol::FailureKind::unknown;
+  failure.message = exit_code ? "the job exited with code " + std::to_string(*exit_code)
+                              : std::string("the job ended without a result (its unit vanished)");
+  return failure;
+}
+
+std::string JobLogAnalyzer::summary_of(const protocol::JobFailure& failure) {
+  using protocol::FailureKind;
+  switch (failure.kind) {
+    case FailureKind::evaluation:
+      return "evaluation failed: " + failure.message + (failure.location ? " (at " + *failure.location + ")" : "");
+    case FailureKind::build: {
+      std::string text = "build of " + failure.derivation.value_or("a derivation") + " failed";
+      if (failure.phase) text += " in " + *failure.phase;
+      if (!failure.log_tail.empty()) text += ": " + failure.log_tail.back();
+      return text;
+    }
+    case FailureKind::activation: {
+      std::string text = "activation failed";
+      if (!failure.units.empty()) {
+        text += ": ";
+        for (std::size_t i = 0; i < failure.units.size(); ++i) text += (i ? ", " : "") + failure.units[i];
+        text += failure.units.size() == 1 ? " failed to start" : " failed to start";
+      } else if (!failure.message.empty()) {
+        text += ": " + failure.message;
+      }
+      return text;
+    }
+    case FailureKind::check: return "the built configuration cannot be activated: " + failure.message;
+    case FailureKind::disk_space: return "not enough disk space: " + failure.message;
+    case FailureKind::cancelled: return "cancelled";
+    case FailureKind::internal:
+    case FailureKind::unknown: return failure.message;
+  }
+  return failure.message;
+}
+
+}  // namespace nixtray::agent

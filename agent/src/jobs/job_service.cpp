@@ -1,0 +1,414 @@
+#include "jobs/job_service.hpp"
+
+#include "jobs/external_rebuild_detector.hpp"
+#include "nixtray/protocol/subscribe.hpp"
+#include "state/profile_scan.hpp"
+#include "support/atomic_file.hpp"
+#include "support/logger.hpp"
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <ctime>
+
+extern char** environ;
+
+namespace nixtray::agent {
+
+namespace asio = net::asio;
+namespace fs = std::filesystem;
+using protocol::ErrorCode;
+using protocol::RpcException;
+
+namespace {
+
+constexpr auto progress_interval = std::chrono::milliseconds(100);  // at most ~10 jobs events a second
+constexpr std::size_t cached_finished_logs = 4;
+
+std::int64_t now() { return std::time(nullptr); }
+
+std::int64_t numeric(const std::string& id) {
+  std::int64_t value = 0;
+  std::from_chars(id.data(), id.data() + id.size(), value);
+  return value;
+}
+
+std::string kind_name(protocol::JobKind kind) { return protocol::json(kind).get<std::string>(); }
+
+}  // namespace
+
+struct JobService::RunningJob {
+  RunningJob(asio::io_context& io, std::string job_id) : id(std::move(job_id)), throttle(io) {}
+  std::string id;
+  std::unique_ptr<JobTracker> tracker;
+  asio::steady_timer throttle;
+  std::chrono::steady_clock::time_point last_publish{};
+  std::optional<protocol::JobProgress> last_sent;
+  bool throttle_pending = false;
+};
+
+JobService::JobService(asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish)
+    : io_(io), config_(config), generations_(generations), publish_(std::move(publish)), store_(config.state_dir) {
+  std::error_code ec;
+  self_executable_ = fs::read_symlink("/proc/self/exe", ec).string();
+}
+
+JobService::~JobService() = default;
+
+JobRecord& JobService::record_of(const std::string& id) {
+  const auto it = records_.find(id);
+  if (it == records_.end()) throw RpcException(ErrorCode::not_found, "there is no job " + id);
+  return it->second;
+}
+
+const JobRecord& JobService::record_of(const std::string& id) const {
+  const auto it = records_.find(id);
+  if (it == records_.end()) throw RpcException(ErrorCode::not_found, "there is no job " + id);
+  return it->second;
+}
+
+void JobService::save(const JobRecord& record) {
+  try {
+    store_.save(record);
+  } catch (const std::exception& e) {
+    // Kept in memory and written again at the next change; the agent goes on.
+    log_warning(std::string("cannot record job ") + record.job.id + ": " + e.what());
+  }
+}
+
+void JobService::start() {
+  for (auto& record : store_.load_all()) {
+    records_[record.job.id] = std::move(record);
+  }
+  // Newest first: at most one job can still be running; older "running" records were cut short.
+  std::vector<std::string> unfinished;
+  for (const auto& [id, record] : records_) {
+    if (record.job.state == protocol::JobState::running) unfinished.push_back(id);
+  }
+  std::sort(unfinished.begin(), unfinished.end(), [](const auto& a, const auto& b) { return numeric(a) > numeric(b); });
+  for (const auto& id : unfinished) {
+    auto& record = record_of(id);
+    const auto files = store_.files(id);
+    bool unit_known = false;
+    try {
+      unit_known = launcher_.exists(record.job.unit);
+    } catch (const std::exception&) {
+      // systemd unreachable: rely on the runner's files alone.
+    }
+    const bool can_follow = !running_ && (running_runner_pid(files) || unit_known ||
+                                          read_small_file(files.exit_code(), 64).has_value());
+    if (can_follow) {
+      log_info("following job " + id + " again after a restart");
+      follow(id);
+      continue;
+    }
+    JobLog log(files.log());
+    JobLogAnalyzer analyzer;
+    log.read_appended([&](std::string_view raw) { analyzer.feed(raw); }, 0);
+    finalize(record, std::nullopt, analyzer, log.line_count());
+    log_warning("job " + id + " was interrupted: its unit is gone and it recorded no result");
+  }
+}
+
+void JobService::check_can_start(const protocol::JobStartParams& params) const {
+  if (running_) {
+    throw RpcException(ErrorCode::busy, "job " + running_->id + " is still running", {{"job", running_->id}});
+  }
+  if (const auto external = find_external_rebuild()) {
+    throw RpcException(ErrorCode::busy, "a rebuild started outside nixtray is running: " + *external,
+                       {{"job", nullptr}, {"external", *external}});
+  }
+  if (params.kind == protocol::JobKind::rebuild) {
+    const char* store = std::getenv("NIX_STORE_DIR");
+    struct statvfs disk {};
+    if (::statvfs(store ? store : "/nix/store", &disk) == 0) {
+      const auto free_bytes = static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
+      if (free_bytes < config_.min_free_space) {
+        throw RpcException(ErrorCode::refused,
+                           "only " + std::to_string(free_bytes / (1024 * 1024)) + " MiB free in the Nix store; a rebuild needs at least " +
+                               std::to_string(config_.min_free_space / (1024 * 1024)) +
+                               " MiB (free space with: nixtray-agent gc --keep 5)",
+                           {{"free_bytes", free_bytes}, {"required_bytes", config_.min_free_space}});
+      }
+    }
+  }
+  if (params.kind == protocol::JobKind::rollback) {
+    (void)make_spec("", params);  // resolves the target; throws not_found / refused
+  }
+}
+
+JobSpec JobService::make_spec(const std::string& id, const protocol::JobStartParams& params) const {
+  JobSpec spec;
+  spec.id = id;
+  spec.args = params;
+  spec.profile = config_.profile_dir / "system";
+  spec.rebuild_command = config_.rebuild_command;
+  spec.flake = params.flake ? params.flake : config_.flake;
+  spec.created = now();
+  // The profile as it is now, not as last cached: a generation may have been added a moment ago.
+  const auto profile = scan_profile(config_.profile_dir);
+  const auto triple = generations_.triple();
+  for (const auto& number : {profile.default_number, triple.current, triple.booted, triple.known_good}) {
+    if (number) spec.protected_generations.push_back(*number);
+  }
+  if (params.kind == protocol::JobKind::rollback) {
+    const auto usable = [&](int number) {
+      return std::any_of(profile.links.begin(), profile.links.end(),
+                         [&](const ProfileLink& link) { return link.number == number && !link.problem; });
+    };
+    if (params.to) {
+      const auto link = std::find_if(profile.links.begin(), profile.links.end(),
+                                     [&](const ProfileLink& l) { return l.number == *params.to; });
+      if (link == profile.links.end()) {
+        throw RpcException(ErrorCode::not_found, "there is no generation " + std::to_string(*params.to));
+      }
+      if (link->problem) {
+        throw RpcException(ErrorCode::refused,
+                           "cannot roll back to generation " + std::to_string(*params.to) + ": " + *link->problem);
+      }
+      spec.rollback_target = *params.to;
+    } else {
+      const int from = profile.default_number.value_or(0);
+      for (auto it = profile.links.rbegin(); it != profile.links.rend(); ++it) {  // newest first
+        if (it->number < from && usable(it->number)) {
+          spec.rollback_target = it->number;
+          break;
+        }
+      }
+      if (!spec.rollback_target) {
+        throw RpcException(ErrorCode::not_found, "there is no usable generation before " + std::to_string(from));
+      }
+    }
+  }
+  return spec;
+}
+
+std::vector<std::string> JobService::job_environment() const {
+  std::vector<std::string> environment;
+  bool has_path = false;
+  for (char** entry = environ; *entry; ++entry) {
+    const std::string_view variable(*entry);
+    const auto name = variable.substr(0, variable.find('='));
+    const bool passed = name == "PATH" || name == "HOME" || name == "LANG" || name == "LC_ALL" ||
+                        name == "LOCALE_ARCHIVE" || name == "TZDIR" || name == "TMPDIR" || name.starts_with("NIX");
+    if (passed) environment.emplace_back(variable);
+    has_path = has_path || name == "PATH";
+  }
+  if (!has_path) environment.emplace_back("PATH=/run/current-system/sw/bin:/usr/bin:/bin");
+  return environment;
+}
+
+protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& params, const PeerIdentity& peer) {
+  check_can_start(params);
+  std::string id;
+  try {
+    id = store_.allocate_id();
+  } catch (const std::exception& e) {
+    throw RpcException(ErrorCode::internal_error, std::string("cannot record a new job: ") + e.what());
+  }
+  const auto files = store_.files(id);
+  const auto spec = make_spec(id, params);
+  JobRecord record;
+  record.job.id = id;
+  record.job.kind = params.kind;
+  record.job.state = protocol::JobState::running;
+  record.job.args = params;
+  record.job.unit = job_unit_name(id);
+  record.job.started = now();
+  record.job.progress.phase = protocol::JobPhase::preparing;
+  record.job.started_by.uid = peer.uid ? std::optional<int>(static_cast<int>(*peer.uid)) : std::nullopt;
+  record.job.started_by.name = peer.transport == Transport::tcp ? std::optional<std::string>("tcp token holder")
+                                                                 : peer.user_name;
+  record.job.generation_before = scan_profile(config_.profile_dir).default_number;
+  try {
+    fs::create_directories(files.work());
+    write_file_atomically(files.spec(), protocol::json(spec).dump() + "\n");
+    store_.save(record);
+  } catch (const std::exception& e) {
+    throw RpcException(ErrorCode::internal_error, std::string("cannot record job ") + id + ": " + e.what());
+  }
+  records_[id] = record;
+
+  TransientUnit unit;
+  unit.name = record.job.unit;
+  unit.description = "nixtray " + kind_name(params.kind) + " (job " + id + ")";
+  unit.argv = {self_executable_, "job-run", files.dir.string()};
+  unit.environment = job_environment();
+  unit.working_directory = files.work();
+  unit.output_file = files.log();
+  try {
+    launcher_.start(unit);
+  } catch (const std::exception& e) {
+    auto& failed = record_of(id);
+    failed.job.state = protocol::JobState::failed;
+    failed.job.finished = now();
+    protocol::JobFailure failure;
+    failure.kind = protocol::FailureKind::internal;
+    failure.message = e.what();
+    failed.job.summary = failure.message;
+    failed.job.failure = failure;
+    save(failed);
+    publish_("jobs", protocol::json(failed.job));
+    throw RpcException(ErrorCode::internal_error, e.what());
+  }
+  log_info("job " + id + " (" + kind_name(params.kind) + ") started by " + peer.describe());
+  follow(id);
+  publish_("jobs", protocol::json(record_of(id).job));
+  if (on_running_changed_) on_running_changed_();
+  return {id};
+}
+
+void JobService::follow(const std::string& id) {
+  running_ = std::make_unique<RunningJob>(io_, id);
+  JobTracker::Callbacks callbacks;
+  callbacks.on_lines = [this, id](const protocol::LogChunk& chunk) {
+    publish_(protocol::log_topic(id), protocol::json(chunk));
+  };
+  callbacks.on_progress = [this] { publish_progress(false); };
+  callbacks.on_finished = [this] {
+    // Not from inside the tracker's own handler: finishing destroys the tracker.
+    asio::post(io_, [this] { finish_running(); });
+  };
+  const auto unit = record_of(id).job.unit;
+  callbacks.unit_exists = [this, unit] {
+    try {
+      return launcher_.exists(unit);
+    } catch (const std::exception&) {
+      return false;
+    }
+  };
+  running_->tracker = std::make_unique<JobTracker>(io_, store_.files(id), std::move(callbacks), std::chrono::seconds(30));
+  running_->tracker->start();
+}
+
+void JobService::publish_progress(bool force) {
+  if (!running_ || running_->tracker->finished()) return;
+  auto& record = record_of(running_->id);
+  record.job.progress = running_->tracker->analyzer().progress();
+  record.job.log_lines = running_->tracker->log().line_count();
+  record.job.result_path = running_->tracker->analyzer().system_path();
+  if (!force && running_->last_sent == record.job.progress) return;
+  const auto since = std::chrono::steady_clock::now() - running_->last_publish;
+  if (!force && since < progress_interval) {
+    if (!running_->throttle_pending) {
+      running_->throttle_pending = true;
+      running_->throttle.expires_after(progress_interval - since);
+      running_->throttle.async_wait([this, id = running_->id](const net::error_code& ec) {
+        if (ec || !running_ || running_->id != id) return;
+        running_->throttle_pending = false;
+        publish_progress(true);
+      });
+    }
+    return;
+  }
+  running_->last_publish = std::chrono::steady_clock::now();
+  running_->last_sent = record.job.progress;
+  publish_("jobs", protocol::json(record.job));
+}
+
+void JobService::finish_running() {
+  if (!running_) return;
+  const auto id = running_->id;
+  auto& record = record_of(id);
+  const auto& tracker = *running_->tracker;
+  finalize(record, tracker.exit_code(), tracker.analyzer(), tracker.log().line_count());
+  protocol::LogChunk last;
+  last.from = last.next = record.job.log_lines;
+  last.complete = true;
+  running_.reset();
+  publish_(protocol::log_topic(id), protocol::json(last));
+  publish_("jobs", protocol::json(record.job));
+  log_info("job " + id + " " + protocol::json(record.job.state).get<std::string>() +
+           (record.job.summary ? ": " + *record.job.summary : std::string()));
+  for (const auto& pruned : store_.prune_logs(config_.log_budget, {})) {
+    finished_logs_.erase(pruned);
+  }
+  if (on_running_changed_) on_running_changed_();
+}
+
+void JobService::finalize(JobRecord& record, std::optional<int> exit_code, const JobLogAnalyzer& analyzer,
+                          std::int64_t log_lines) {
+  auto& job = record.job;
+  job.finished = now();
+  job.exit_code = exit_code;
+  job.log_lines = log_lines;
+  job.progress = analyzer.progress();
+  job.result_path = analyzer.system_path();
+  job.generation_after = scan_profile(config_.profile_dir).default_number;
+  if (exit_code == 0) {
+    job.state = protocol::JobState::succeeded;
+    job.progress.phase = protocol::JobPhase::done;
+  } else if (exit_code) {
+    job.state = protocol::JobState::failed;
+    job.failure = analyzer.failure(exit_code);
+    job.summary = JobLogAnalyzer::summary_of(*job.failure);
+  } else {
+    job.state = record.cancel_requested ? protocol::JobState::cancelled : protocol::JobState::interrupted;
+  }
+  save(record);
+}
+
+protocol::Job JobService::cancel(const std::string& id) {
+  auto& record = record_of(id);
+  if (record.job.state != protocol::JobState::running || !running_ || running_->id != id) {
+    return record.job;  // finished already: nothing to cancel
+  }
+  if (running_->tracker->analyzer().activation_started()) {
+    throw RpcException(ErrorCode::refused,
+                       "job " + id + " is activating the new configuration; stopping it now could leave the "
+                       "system half-switched, so it runs to the end");
+  }
+  record.cancel_requested = true;
+  save(record);
+  try {
+    launcher_.stop(record.job.unit);
+  } catch (const std::exception& e) {
+    throw RpcException(ErrorCode::internal_error, e.what());
+  }
+  return record.job;
+}
+
+protocol::JobsList JobService::list(int limit) const {
+  std::vector<const JobRecord*> ordered;
+  for (const auto& [id, record] : records_) ordered.push_back(&record);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const JobRecord* a, const JobRecord* b) { return numeric(a->job.id) > numeric(b->job.id); });
+  protocol::JobsList result;
+  for (const auto* record : ordered) {
+    if (static_cast<int>(result.jobs.size()) >= limit) break;
+    result.jobs.push_back(record->job);
+  }
+  return result;
+}
+
+protocol::Job JobService::get(const std::string& id) const { return record_of(id).job; }
+
+protocol::LogChunk JobService::log(const std::string& id, std::int64_t from, int limit) {
+  const auto& record = record_of(id);
+  if (running_ && running_->id == id) {
+    return running_->tracker->log().read(from, limit);
+  }
+  auto cached = finished_logs_.find(id);
+  if (cached == finished_logs_.end()) {
+    if (finished_logs_.size() >= cached_finished_logs) finished_logs_.erase(finished_logs_.begin());
+    auto log = std::make_unique<JobLog>(store_.files(id).log());
+    log->read_appended([](std::string_view) {}, 0);
+    cached = finished_logs_.emplace(id, std::move(log)).first;
+  }
+  auto chunk = cached->second->read(from, limit);
+  chunk.complete = protocol::is_finished(record.job.state) && chunk.next >= cached->second->line_count();
+  return chunk;
+}
+
+protocol::LogChunk JobService::recent_log(const std::string& id, int limit) {
+  const auto total = running_ && running_->id == id ? running_->tracker->log().line_count() : record_of(id).job.log_lines;
+  return log(id, std::max<std::int64_t>(0, total - limit), limit);
+}
+
+std::optional<std::string> JobService::running_job() const {
+  return running_ ? std::optional<std::string>(running_->id) : std::nullopt;
+}
+
+}  // namespace nixtray::agent

@@ -1,0 +1,75 @@
+// The jobs engine: starts rebuild / rollback / gc jobs in transient units (one at a time),
+// follows the running one, keeps the history, and answers the jobs.* methods.
+#pragma once
+
+#include "config/agent_config.hpp"
+#include "jobs/job_record_store.hpp"
+#include "jobs/job_tracker.hpp"
+#include "jobs/transient_unit_launcher.hpp"
+#include "nixtray/net/asio.hpp"
+#include "nixtray/protocol/jobs.hpp"
+#include "server/peer.hpp"
+#include "state/generation_store.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace nixtray::agent {
+
+class JobService {
+ public:
+  using Publisher = std::function<void(std::string_view topic, const protocol::json& data)>;
+
+  JobService(net::asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish);
+  ~JobService();
+  JobService(const JobService&) = delete;
+  JobService& operator=(const JobService&) = delete;
+
+  // Loads the history and resumes following a job that runs or ended while the agent was away.
+  void start();
+
+  // The jobs.* methods. Errors are RpcExceptions with the protocol's codes.
+  protocol::JobStartResult start_job(const protocol::JobStartParams& params, const PeerIdentity& peer);
+  protocol::Job cancel(const std::string& id);
+  [[nodiscard]] protocol::JobsList list(int limit) const;
+  [[nodiscard]] protocol::Job get(const std::string& id) const;
+  [[nodiscard]] protocol::LogChunk log(const std::string& id, std::int64_t from, int limit);
+  // The latest lines of a job, for a client that just subscribed to its log topic.
+  [[nodiscard]] protocol::LogChunk recent_log(const std::string& id, int limit);
+
+  [[nodiscard]] std::optional<std::string> running_job() const;
+  // Called when a job starts or ends (the status changes: running_job).
+  void on_running_changed(std::function<void()> callback) { on_running_changed_ = std::move(callback); }
+
+ private:
+  struct RunningJob;
+
+  JobSpec make_spec(const std::string& id, const protocol::JobStartParams& params) const;
+  void check_can_start(const protocol::JobStartParams& params) const;
+  void follow(const std::string& id);
+  void publish_progress(bool force);
+  void finish_running();
+  void finalize(JobRecord& record, std::optional<int> exit_code, const JobLogAnalyzer& analyzer,
+                std::int64_t log_lines);
+  void save(const JobRecord& record);
+  JobRecord& record_of(const std::string& id);
+  const JobRecord& record_of(const std::string& id) const;
+  std::vector<std::string> job_environment() const;
+
+  net::asio::io_context& io_;
+  const AgentConfig& config_;
+  GenerationStore& generations_;
+  Publisher publish_;
+  JobRecordStore store_;
+  TransientUnitLauncher launcher_;
+  std::string self_executable_;
+  std::map<std::string, JobRecord> records_;
+  std::unique_ptr<RunningJob> running_;
+  std::map<std::string, std::unique_ptr<JobLog>> finished_logs_;  // a few, for jobs.log of old jobs
+  std::function<void()> on_running_changed_;
+};
+
+}  // namespace nixtray::agent

@@ -1,0 +1,591 @@
+// nixtray-bench-systemd: how fast and how quiet the agent's systemd watching is, against a real
+// systemd (the test harness's namespace) with the agent running inside it as a service.
+//
+//   (a) a unit fails / recovers -> the `units` event at a subscribed client, next to systemd's own
+//       PropertiesChanged signal at a bus client of the same systemd (the floor);
+//   (b) syscalls of the idle agent with one subscribed client (strace -c -f), and its context
+//       switches (/proc);
+//   (c) `status` round trip through the agent next to an echo of the same size on the same kind
+//       of socket (a tiny echo server in this program);
+//   (d) a restart storm: how many `units` events the agent makes of systemd's signals.
+//
+// Root only (namespaces). Not a test: it prints a table, ratios measured in the same run.
+// Usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]
+#include "systemd_fixture.hpp"
+
+#include "nixtray/testing/subprocess.hpp"
+#include "nixtray/testing/temp_dir.hpp"
+#include "nixtray/testing/unit_files.hpp"
+
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <systemd/sd-bus.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace nixtray::testing;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* flap_unit = "nixtray-bench-flap.service";
+
+struct Settings {
+  int transitions = 100;  // failures + recoveries
+  std::chrono::seconds idle{30};
+  int round_trips = 2000;
+  bool short_mode = false;
+};
+
+double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Percentiles {
+  double p50 = 0;
+  double p99 = 0;
+  std::size_t n = 0;
+};
+
+Percentiles percentiles(std::vector<double> values) {
+  Percentiles p;
+  p.n = values.size();
+  if (values.empty()) return p;
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double q) {
+    const auto index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+    return values[std::min(index, values.size() - 1)];
+  };
+  p.p50 = at(0.50);
+  p.p99 = at(0.99);
+  return p;
+}
+
+// A blocking line socket client: connect, send, read one line (with a deadline).
+class LineSocket {
+ public:
+  explicit LineSocket(const fs::path& path) : fd_(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
+      throw std::runtime_error("connect " + path.string() + ": " + std::strerror(errno));
+    }
+  }
+  ~LineSocket() { ::close(fd_); }
+  LineSocket(const LineSocket&) = delete;
+  LineSocket& operator=(const LineSocket&) = delete;
+
+  int fd() const { return fd_; }
+  void send(const std::string& line) {
+    std::size_t sent = 0;
+    while (sent < line.size()) {
+      const auto n = ::send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) throw std::runtime_error("send failed");
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  // A complete line already buffered, if any.
+  std::optional<std::string> buffered_line() {
+    const auto end = buffer_.find('\n');
+    if (end == std::string::npos) return std::nullopt;
+    auto line = buffer_.substr(0, end);
+    buffer_.erase(0, end + 1);
+    return line;
+  }
+  // Reads what is available (call when poll says readable); false on EOF.
+  bool fill() {
+    char chunk[65536];
+    const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return true;
+  }
+  std::string read_line(std::chrono::milliseconds timeout = 30s) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      if (auto line = buffered_line()) return *line;
+      pollfd p{fd_, POLLIN, 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0 || !fill()) {
+        throw std::runtime_error("no line from the peer");
+      }
+    }
+  }
+  json call(int id, const std::string& method, const json& params = json::object()) {
+    send(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n");
+    for (;;) {
+      auto message = json::parse(read_line());
+      if (message.contains("id") && message["id"] == id) return message;
+    }
+  }
+
+ private:
+  int fd_;
+  std::string buffer_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// (a) failure -> event
+
+// A host-side bus client of the namespace's systemd: triggers restarts and sees systemd's own
+// signals, for comparison.
+class SystemdClient {
+ public:
+  explicit SystemdClient(const std::string& address) {
+    check(sd_bus_new(&bus_), "sd_bus_new");
+    check(sd_bus_set_address(bus_, address.c_str()), "set address");
+    check(sd_bus_set_bus_client(bus_, 1), "bus client");
+    check(sd_bus_start(bus_), "connect to the namespace's bus");
+    char* path = nullptr;
+    check(sd_bus_path_encode("/org/freedesktop/systemd1/unit", flap_unit, &path), "unit path");
+    flap_path_ = path;
+    std::free(path);
+    const std::string rule =
+        "type='signal',sender='org.freedesktop.systemd1',path_namespace='/org/freedesktop/systemd1/unit',"
+        "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'";
+    check(sd_bus_add_match(bus_, nullptr, rule.c_str(), on_properties, this), "match");
+    check(sd_bus_call_method(bus_, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                             "org.freedesktop.systemd1.Manager", "Subscribe", nullptr, nullptr, ""),
+          "Subscribe");
+  }
+  ~SystemdClient() { sd_bus_flush_close_unref(bus_); }
+  SystemdClient(const SystemdClient&) = delete;
+  SystemdClient& operator=(const SystemdClient&) = delete;
+
+  void restart_async() {
+    check(sd_bus_call_method_async(bus_, nullptr, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                   "org.freedesktop.systemd1.Manager", "RestartUnit", nullptr, nullptr, "ss",
+                                   flap_unit, "replace"),
+          "RestartUnit");
+  }
+  int fd() const { return sd_bus_get_fd(bus_); }
+  short events() const { return static_cast<short>(sd_bus_get_events(bus_)); }
+  void process() {
+    while (sd_bus_process(bus_, nullptr) > 0) {
+    }
+  }
+  std::string last_active_state;  // of the flap unit
+  Clock::time_point last_change{};
+  long signals = 0;  // PropertiesChanged of any unit
+
+ private:
+  static void check(int r, const char* what) {
+    if (r < 0) throw std::runtime_error(std::string(what) + ": " + std::strerror(-r));
+  }
+  static int on_properties(sd_bus_message* message, void* userdata, sd_bus_error*) {
+    auto* self = static_cast<SystemdClient*>(userdata);
+    ++self->signals;
+    if (self->flap_path_ != sd_bus_message_get_path(message)) return 0;
+    const char* interface = nullptr;
+    if (sd_bus_message_read(message, "s", &interface) < 0 || std::strcmp(interface, "org.freedesktop.systemd1.Unit") != 0)
+      return 0;
+    if (sd_bus_message_enter_container(message, 'a', "{sv}") < 0) return 0;
+    while (sd_bus_message_enter_container(message, 'e', "sv") > 0) {
+      const char* name = nullptr;
+      sd_bus_message_read(message, "s", &name);
+      if (std::strcmp(name, "ActiveState") == 0) {
+        const char* state = nullptr;
+        sd_bus_message_read(message, "v", "s", &state);
+        self->last_active_state = state;
+        self->last_change = Clock::now();
+      } else {
+        sd_bus_message_skip(message, "v");
+      }
+      sd_bus_message_exit_container(message);
+    }
+    return 0;
+  }
+  sd_bus* bus_ = nullptr;
+  std::string flap_path_;
+};
+
+struct TransitionTimes {
+  std::vector<double> to_signal, to_event, added;
+};
+
+void measure_transition(SystemdClient& systemd, LineSocket& subscriber, const std::string& target,
+                        TransitionTimes& times) {
+  const auto t0 = Clock::now();
+  systemd.restart_async();
+  std::optional<Clock::time_point> signal_at, event_at;
+  const auto deadline = t0 + 30s;
+  while (!signal_at || !event_at) {
+    if (Clock::now() > deadline) {
+      throw std::runtime_error("no " + target + " within 30 s (systemd's signal " + (signal_at ? "seen" : "missing") +
+                               ", last ActiveState \"" + systemd.last_active_state + "\"; agent event " +
+                               (event_at ? "seen" : "missing") + ")");
+    }
+    while (auto line = subscriber.buffered_line()) {
+      const auto event = json::parse(*line);
+      if (event.value("method", "") != "event" || event["params"]["topic"] != "units") continue;
+      for (const auto& unit : event["params"]["data"]["changed"]) {
+        if (unit["name"] == flap_unit && unit["active_state"] == target && !event_at) event_at = Clock::now();
+      }
+    }
+    // sd-bus may hold messages it read already (while waiting for a reply): process before polling.
+    systemd.process();
+    if (systemd.last_active_state == target && !signal_at) signal_at = systemd.last_change;
+    if (signal_at && event_at) break;
+    pollfd fds[2] = {{systemd.fd(), systemd.events(), 0}, {subscriber.fd(), POLLIN, 0}};
+    ::poll(fds, 2, 50);
+    if (fds[1].revents && !subscriber.fill()) throw std::runtime_error("the agent closed the connection");
+  }
+  times.to_signal.push_back(ms(*signal_at - t0));
+  times.to_event.push_back(ms(*event_at - t0));
+  times.added.push_back(ms(*event_at - *signal_at));
+}
+
+TransitionTimes bench_failures(SystemdAgent& agent, const Settings& settings, const fs::path& flag) {
+  SystemdClient systemd(agent.ns().bus_address());
+  LineSocket subscriber(agent.socket());
+  subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
+  subscriber.call(2, "subscribe", {{"topics", {"units"}}});
+  TransitionTimes times;
+  for (int i = 0; i < settings.transitions; ++i) {
+    const bool fail = i % 2 == 0;
+    if (fail) {
+      std::ofstream(flag) << "fail\n";
+    } else {
+      fs::remove(flag);
+    }
+    measure_transition(systemd, subscriber, fail ? "failed" : "active", times);
+  }
+  fs::remove(flag);
+  return times;
+}
+
+// (d) a restart storm: many units restarted at once, and how many `units` events the agent sends
+// for all of systemd's signals (changes are coalesced over a short window).
+
+struct StormResult {
+  int units = 0;
+  long signals = 0;
+  int events = 0;
+  std::size_t entries = 0;
+};
+
+std::vector<std::string> install_storm_units(SystemdAgent& agent, int count) {
+  std::vector<std::string> names;
+  for (int i = 1; i <= count; ++i) {
+    char name[64];
+    std::snprintf(name, sizeof(name), "nixtray-bench-storm-%02d.service", i);
+    names.emplace_back(name);
+    agent.ns().install_unit(name, "[Unit]\nDescription=nixtray bench storm unit\n\n[Service]\nExecStart=/bin/sleep infinity\n");
+  }
+  std::vector<std::string> start = {"start"};
+  start.insert(start.end(), names.begin(), names.end());
+  agent.ns().systemctl(start);
+  return names;
+}
+
+StormResult bench_storm(SystemdAgent& agent, const std::vector<std::string>& names) {
+  StormResult result;
+  result.units = static_cast<int>(names.size());
+  SystemdClient systemd(agent.ns().bus_address());
+  LineSocket subscriber(agent.socket());
+  subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
+  subscriber.call(2, "subscribe", {{"topics", {"units"}}});
+  std::vector<std::string> restart = {"restart"};
+  restart.insert(restart.end(), names.begin(), names.end());
+  agent.ns().systemctl(restart);  // returns when every restart job is done
+  // Count until nothing has arrived for half a second.
+  auto quiet_since = Clock::now();
+  while (Clock::now() - quiet_since < 500ms) {
+    systemd.process();
+    while (auto line = subscriber.buffered_line()) {
+      const auto event = json::parse(*line);
+      if (event.value("method", "") == "event" && event["params"]["topic"] == "units") {
+        ++result.events;
+        result.entries += event["params"]["data"]["changed"].size();
+        quiet_since = Clock::now();
+      }
+    }
+    pollfd fds[2] = {{systemd.fd(), systemd.events(), 0}, {subscriber.fd(), POLLIN, 0}};
+    if (::poll(fds, 2, 50) > 0) {
+      quiet_since = Clock::now();
+    }
+    if (fds[1].revents && !subscriber.fill()) throw std::runtime_error("the agent closed the connection");
+  }
+  result.signals = systemd.signals;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (b) idle
+
+struct IdleResult {
+  long syscalls = -1;
+  std::string strace_summary;
+  long context_switches = -1;
+  int threads = 0;
+};
+
+long context_switches_of(pid_t pid) {
+  long total = 0;
+  for (const auto& task : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.starts_with("voluntary_ctxt_switches:") || line.starts_with("nonvoluntary_ctxt_switches:")) {
+        total += std::stol(line.substr(line.find(':') + 1));
+      }
+    }
+  }
+  return total;
+}
+
+IdleResult bench_idle(SystemdAgent& agent, const Settings& settings, const fs::path& dir) {
+  IdleResult result;
+  LineSocket subscriber(agent.socket());
+  subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
+  subscriber.call(2, "subscribe", {{"topics", {"units", "status"}}});
+  const pid_t pid = agent.host_pid();
+  std::this_thread::sleep_for(500ms);  // let the hello/subscribe traffic settle
+
+  // Context switches without strace attached: nothing disturbs the agent.
+  const long switches_before = context_switches_of(pid);
+  std::this_thread::sleep_for(settings.idle);
+  result.context_switches = context_switches_of(pid) - switches_before;
+  result.threads = static_cast<int>(std::distance(fs::directory_iterator("/proc/" + std::to_string(pid) + "/task"),
+                                                  fs::directory_iterator()));
+
+  // Syscalls with strace attached for the same time.
+  const auto output = dir / "strace.txt";
+  SpawnOptions options;
+  options.env = current_environment();
+  options.stdout_to = Redirect::null();
+  options.stderr_to = Redirect::append_to(dir / "strace.log");
+  auto strace = Subprocess::spawn({"/usr/bin/strace", "-c", "-f", "-p", std::to_string(pid), "-o", output.string()},
+                                  std::move(options));
+  std::this_thread::sleep_for(settings.idle);
+  strace.send_signal(SIGINT);  // strace detaches and writes its summary
+  strace.wait_for(10s);
+  std::ifstream in(output);
+  std::stringstream text;
+  text << in.rdbuf();
+  result.strace_summary = text.str();
+  std::istringstream lines(result.strace_summary);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream words(line);
+    std::vector<std::string> tokens;
+    for (std::string word; words >> word;) tokens.push_back(word);
+    if (!tokens.empty() && tokens.back() == "total" && tokens.size() >= 5) {
+      result.syscalls = std::stol(tokens[3]);
+    }
+  }
+  if (result.syscalls < 0 && result.strace_summary.find("total") == std::string::npos && strace.try_wait()) {
+    result.syscalls = 0;  // strace prints no table when it saw nothing
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// (c) round trips
+
+// Answers every line with a fixed reply, as fast as it can: the floor for a round trip of that
+// size on a Unix socket.
+class EchoServer {
+ public:
+  EchoServer(const fs::path& path, std::string reply) : path_(path), reply_(std::move(reply)) {
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || ::listen(listener_, 4) != 0) {
+      throw std::runtime_error("echo server: cannot listen on " + path.string());
+    }
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~EchoServer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    ::close(listener_);
+    if (thread_.joinable()) thread_.join();
+  }
+  EchoServer(const EchoServer&) = delete;
+  EchoServer& operator=(const EchoServer&) = delete;
+
+ private:
+  void serve() {
+    const int client = ::accept(listener_, nullptr, nullptr);
+    if (client < 0) return;
+    std::string buffer;
+    char chunk[65536];
+    for (;;) {
+      const auto n = ::recv(client, chunk, sizeof(chunk), 0);
+      if (n <= 0) break;
+      buffer.append(chunk, static_cast<std::size_t>(n));
+      for (auto end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n')) {
+        buffer.erase(0, end + 1);
+        std::size_t sent = 0;
+        while (sent < reply_.size()) {
+          const auto w = ::send(client, reply_.data() + sent, reply_.size() - sent, MSG_NOSIGNAL);
+          if (w <= 0) break;
+          sent += static_cast<std::size_t>(w);
+        }
+      }
+    }
+    ::close(client);
+  }
+  fs::path path_;
+  std::string reply_;
+  int listener_ = -1;
+  std::thread thread_;
+};
+
+std::vector<double> round_trips(LineSocket& socket, const std::string& request, int count) {
+  std::vector<double> times;
+  for (int i = 0; i < count + 50; ++i) {
+    const auto t0 = Clock::now();
+    socket.send(request);
+    (void)socket.read_line();
+    if (i >= 50) times.push_back(ms(Clock::now() - t0));  // the first 50 warm up
+  }
+  return times;
+}
+
+struct RoundTripResult {
+  Percentiles agent, echo;
+  std::size_t bytes = 0;
+};
+
+RoundTripResult bench_round_trips(SystemdAgent& agent, const Settings& settings, const fs::path& dir) {
+  RoundTripResult result;
+  LineSocket client(agent.socket());
+  client.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
+  const std::string request = json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "status"}, {"params", json::object()}}.dump() + "\n";
+  client.send(request);
+  const auto sample = client.read_line();
+  result.bytes = sample.size() + 1;
+  result.agent = percentiles(round_trips(client, request, settings.round_trips));
+
+  std::string reply = json{{"jsonrpc", "2.0"}, {"id", 7}, {"result", ""}}.dump();
+  reply.insert(reply.size() - 2, std::string(result.bytes - 1 - reply.size(), 'x'));  // same length
+  reply += "\n";
+  EchoServer echo(dir / "echo.sock", reply);
+  LineSocket echo_client(dir / "echo.sock");
+  result.echo = percentiles(round_trips(echo_client, request, settings.round_trips));
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+std::string fixed(double value, int digits = 2) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%.*f", digits, value);
+  return text;
+}
+
+Settings parse(int argc, char** argv) {
+  Settings settings;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    const auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(word + " needs a value");
+      return argv[++i];
+    };
+    if (word == "--short") {
+      settings.short_mode = true;
+      settings.transitions = 20;
+      settings.idle = 3s;
+      settings.round_trips = 300;
+    } else if (word == "--transitions") {
+      settings.transitions = std::max(2, std::stoi(next()));
+    } else if (word == "--idle") {
+      settings.idle = std::chrono::seconds(std::max(1, std::stoi(next())));
+    } else if (word == "--round-trips") {
+      settings.round_trips = std::max(10, std::stoi(next()));
+    } else {
+      throw std::runtime_error("usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]");
+    }
+  }
+  return settings;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const auto settings = parse(argc, argv);
+    if (::geteuid() != 0) {
+      std::cerr << "nixtray-bench-systemd: needs root (it boots systemd in a namespace)\n";
+      return 2;
+    }
+    TempDir dir("nxbench");
+    SystemdAgent agent;
+    // A unit that fails while the flag exists and may restart without limit.
+    const auto flag = dir.path() / "flap.fail";
+    agent.ns().install_unit(flap_unit, "[Unit]\nDescription=nixtray bench unit that fails on demand\n"
+                                       "StartLimitIntervalSec=0\n\n[Service]\nExecStartPre=" +
+                                           UnitFiles::exec_line({"/bin/sh", "-c", "test ! -e \"$0\"", flag.string()}) +
+                                           "\nExecStart=/bin/sleep infinity\n");
+    agent.ns().systemctl({"start", flap_unit});
+    agent.wait_for_status([](const json& s) { return s["system_state"] == "running"; });
+
+    std::cerr << "(a) " << settings.transitions << " failures/recoveries...\n";
+    const auto transitions = bench_failures(agent, settings, flag);
+    agent.wait_for_status([](const json& s) { return s["system_state"] == "running"; });
+    std::cerr << "(d) restart storm of 20 units...\n";
+    const auto storm_units = install_storm_units(agent, 20);
+    agent.wait_for_status([](const json& s) { return s["system_state"] == "running"; });
+    const auto storm = bench_storm(agent, storm_units);
+    std::cerr << "(b) " << settings.idle.count() << " s idle, twice (context switches, then strace)...\n";
+    const auto idle = bench_idle(agent, settings, dir.path());
+    std::cerr << "(c) " << settings.round_trips << " round trips each...\n";
+    const auto trips = bench_round_trips(agent, settings, dir.path());
+
+    const auto signal = percentiles(transitions.to_signal);
+    const auto event = percentiles(transitions.to_event);
+    const auto added = percentiles(transitions.added);
+    std::cout << "\nnixtray-bench-systemd" << (settings.short_mode ? " --short" : "") << ": real systemd (harness namespace), "
+              << "agent inside as a service, clients on the host\n\n";
+    std::cout << "| measurement | p50 | p99 | n |\n| --- | --- | --- | --- |\n";
+    std::cout << "| (a) restart → systemd's own ActiveState signal at a bus client | " << fixed(signal.p50) << " ms | "
+              << fixed(signal.p99) << " ms | " << signal.n << " |\n";
+    std::cout << "| (a) restart → agent `units` event at a subscribed client | " << fixed(event.p50) << " ms | "
+              << fixed(event.p99) << " ms | " << event.n << " |\n";
+    std::cout << "| (a) agent's added latency (event − signal) | " << fixed(added.p50) << " ms | " << fixed(added.p99)
+              << " ms | " << added.n << " |\n";
+    std::cout << "| (c) `status` round trip through the agent (" << trips.bytes << " B reply) | "
+              << fixed(trips.agent.p50, 3) << " ms | " << fixed(trips.agent.p99, 3) << " ms | " << trips.agent.n
+              << " |\n";
+    std::cout << "| (c) echo round trip, same size, same socket kind | " << fixed(trips.echo.p50, 3) << " ms | "
+              << fixed(trips.echo.p99, 3) << " ms | " << trips.echo.n << " |\n\n";
+    std::cout << "ratios: event/signal p50 " << fixed(event.p50 / std::max(signal.p50, 1e-9)) << "x, p99 "
+              << fixed(event.p99 / std::max(signal.p99, 1e-9)) << "x; status/echo p50 "
+              << fixed(trips.agent.p50 / std::max(trips.echo.p50, 1e-9)) << "x, p99 "
+              << fixed(trips.agent.p99 / std::max(trips.echo.p99, 1e-9)) << "x\n";
+    std::cout << "(b) idle " << settings.idle.count() << " s, one client subscribed to units+status: "
+              << idle.syscalls << " syscalls (strace -c -f -p), "
+              << idle.context_switches << " context switches without strace, " << idle.threads << " thread(s)\n";
+    std::cout << "(d) restart storm: " << storm.units << " units restarted by one systemctl call -> " << storm.signals
+              << " PropertiesChanged signals from systemd -> " << storm.events << " `units` events at the client ("
+              << storm.entries << " unit entries)\n";
+    if (idle.syscalls != 0) {
+      std::cout << "\nstrace -c summary:\n" << idle.strace_summary;
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "nixtray-bench-systemd: " << e.what() << "\n";
+    return 1;
+  }
+}

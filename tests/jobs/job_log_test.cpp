@@ -1,0 +1,157 @@
+// The job log as the agent reads it: what a person sees of each raw line, line numbering that
+// survives a restart, ranges served through the sparse index, and what the analyzer concludes.
+#include "catch.hpp"
+
+#include "jobs/job_log.hpp"
+#include "jobs/job_log_analyzer.hpp"
+#include "jobs/job_log_line.hpp"
+#include "jobs/job_markers.hpp"
+#include "nixtray/testing/temp_dir.hpp"
+
+#include <fstream>
+
+using namespace nixtray::agent;
+using nixtray::testing::TempDir;
+namespace protocol = nixtray::protocol;
+
+namespace {
+
+void append(const std::filesystem::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::app | std::ios::binary) << text;
+}
+
+std::string nix(const std::string& json) { return "@nix " + json; }
+
+}  // namespace
+
+TEST_CASE("visible lines: plain text, Nix messages, build logs; progress and markers are hidden") {
+  CHECK(visible_lines("building the system") == std::vector<std::string>{"building the system"});
+  CHECK(visible_lines(nix(R"({"action":"msg","level":3,"msg":"these 3 derivations will be built:"})")) ==
+        std::vector<std::string>{"these 3 derivations will be built:"});
+  CHECK(visible_lines(nix(R"({"action":"msg","level":5,"msg":"chatty"})")).empty());
+  CHECK(visible_lines(nix(R"({"action":"result","fields":["make: ok"],"id":1,"type":101})")) ==
+        std::vector<std::string>{"make: ok"});
+  CHECK(visible_lines(nix(R"({"action":"result","fields":[1,3,0,0],"id":1,"type":105})")).empty());
+  CHECK(visible_lines(nix(R"({"action":"start","id":2,"level":3,"text":"building '/nix/store/x-a.drv'","type":105})")) ==
+        std::vector<std::string>{"building '/nix/store/x-a.drv'"});
+  CHECK(visible_lines(phase_marker(protocol::JobPhase::building)).empty());
+  // An error with its code excerpt spans lines; colours are removed.
+  CHECK(visible_lines(nix(R"({"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m attribute 'bar' missing\n\n       at /etc/nixos/c.nix:2:4:"})")) ==
+        std::vector<std::string>{"error: attribute 'bar' missing", "", "       at /etc/nixos/c.nix:2:4:"});
+  CHECK(visible_lines("@nix {not json") == std::vector<std::string>{"@nix {not json"});
+}
+
+TEST_CASE("the log numbers lines, reads only what was appended, and serves any range") {
+  TempDir dir("nxlog");
+  const auto file = dir / "log";
+  JobLog log(file);
+  int raw_lines = 0;
+  const auto count = [&](std::string_view) { ++raw_lines; };
+  CHECK(log.read_appended(count).lines.empty());
+
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += i % 3 == 0 ? nix(R"({"action":"result","fields":[0,1,0,0],"id":1,"type":105})") + "\n"
+                       : "line " + std::to_string(i) + "\n";
+  }
+  append(file, text + "partial");
+  const auto first = log.read_appended(count, 10);
+  CHECK(raw_lines == 2000);
+  CHECK(log.line_count() == 1333);  // two of every three raw lines are visible
+  CHECK(first.lines.size() == 10);  // only the last lines travel in the event...
+  CHECK(first.from == 1323);        // ...and `from` says where they start
+  CHECK(first.next == 1333);
+
+  const auto middle = log.read(500, 3);
+  CHECK(middle.from == 500);
+  CHECK(middle.next == 503);
+  CHECK(middle.lines == std::vector<std::string>{"line 751", "line 752", "line 754"});
+
+  append(file, " line\n");  // completes the partial line
+  const auto second = log.read_appended(count);
+  CHECK(second.from == 1333);
+  CHECK(second.lines == std::vector<std::string>{"partial line"});
+  CHECK(log.read(1333, 10).lines == std::vector<std::string>{"partial line"});
+  CHECK(log.read(5000, 10).lines.empty());
+
+  // A second reader of the same file (an agent after a restart) numbers every line the same way.
+  JobLog again(file);
+  again.read_appended([](std::string_view) {}, 0);
+  CHECK(again.line_count() == log.line_count());
+  for (const std::int64_t from : {0, 255, 256, 257, 1000, 1332}) {
+    CHECK(again.read(from, 5).lines == log.read(from, 5).lines);
+  }
+}
+
+TEST_CASE("progress follows the Builds and CopyPaths activities and names the running build") {
+  JobLogAnalyzer analyzer;
+  analyzer.feed(phase_marker(protocol::JobPhase::building));
+  analyzer.feed(nix(R"({"action":"start","id":10,"level":0,"text":"","type":104})"));
+  analyzer.feed(nix(R"({"action":"start","id":11,"level":0,"text":"","type":103})"));
+  analyzer.feed(nix(R"({"action":"result","fields":[1,3,1,0],"id":10,"type":105})"));
+  analyzer.feed(nix(R"({"action":"result","fields":[2,5,0,0],"id":11,"type":105})"));
+  analyzer.feed(nix(R"({"action":"start","fields":["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12.1.drv","",1,1],"id":12,"level":3,"text":"building","type":105})"));
+  analyzer.feed(nix(R"({"action":"result","fields":["buildPhase"],"id":12,"type":104})"));
+  const auto& p = analyzer.progress();
+  CHECK(p.phase == protocol::JobPhase::building);
+  CHECK(p.builds_done == 1);
+  CHECK(p.builds_expected == 3);
+  CHECK(p.builds_running == 1);
+  CHECK(p.downloads_done == 2);
+  CHECK(p.downloads_expected == 5);
+  CHECK(p.current == "hello-2.12.1 (buildPhase)");
+  analyzer.feed(nix(R"({"action":"stop","id":12})"));
+  CHECK_FALSE(analyzer.progress().current);
+}
+
+TEST_CASE("an evaluation error becomes a summary with its location") {
+  JobLogAnalyzer analyzer;
+  analyzer.feed(nix(R"({"action":"msg","level":0,"msg":"warning: Git tree is dirty"})"));
+  analyzer.feed(nix(R"({"action":"msg","column":4,"file":"/etc/nixos/configuration.nix","level":0,"line":2,"msg":"\u001b[31;1merror:\u001b[0m attribute '\u001b[35;1mbar\u001b[0m' missing\n\n  at ...","raw_msg":"attribute '\u001b[35;1mbar\u001b[0m' missing"})"));
+  const auto failure = analyzer.failure(1);
+  CHECK(failure.kind == protocol::FailureKind::evaluation);
+  CHECK(failure.message == "attribute 'bar' missing");
+  CHECK(failure.location == "/etc/nixos/configuration.nix:2:4");
+  CHECK(JobLogAnalyzer::summary_of(failure) ==
+        "evaluation failed: attribute 'bar' missing (at /etc/nixos/configuration.nix:2:4)");
+}
+
+TEST_CASE("a build error names the derivation, its phase and its last lines") {
+  JobLogAnalyzer analyzer;
+  const std::string drv = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-broken-1.0.drv";
+  analyzer.feed(nix(R"({"action":"start","fields":[")" + drv + R"(","",1,1],"id":5,"level":3,"text":"building","type":105})"));
+  analyzer.feed(nix(R"({"action":"result","fields":["buildPhase"],"id":5,"type":104})"));
+  analyzer.feed(nix(R"({"action":"result","fields":["cc -c main.c"],"id":5,"type":101})"));
+  analyzer.feed(nix(R"({"action":"result","fields":["main.c:3: error: expected ';'"],"id":5,"type":101})"));
+  analyzer.feed(nix(R"({"action":"stop","id":5})"));
+  analyzer.feed(nix(R"({"action":"msg","level":0,"msg":"error: builder for '\u001b[35;1m)" + drv + R"(\u001b[0m' failed with exit code 2","raw_msg":"builder for '\u001b[35;1m)" + drv + R"(\u001b[0m' failed with exit code 2"})"));
+  const auto failure = analyzer.failure(1);
+  CHECK(failure.kind == protocol::FailureKind::build);
+  CHECK(failure.derivation == "broken-1.0");
+  CHECK(failure.phase == "buildPhase");
+  CHECK(failure.log_tail == std::vector<std::string>{"cc -c main.c", "main.c:3: error: expected ';'"});
+  CHECK(JobLogAnalyzer::summary_of(failure) == "build of broken-1.0 failed in buildPhase: main.c:3: error: expected ';'");
+}
+
+TEST_CASE("an activation failure names the units switch-to-configuration reported") {
+  JobLogAnalyzer analyzer;
+  analyzer.feed(phase_marker(protocol::JobPhase::activating));
+  CHECK(analyzer.activation_started());
+  analyzer.feed("warning: the following units failed: nginx.service, postgresql.service");
+  protocol::JobFailure declared;
+  declared.kind = protocol::FailureKind::activation;
+  declared.message = "switch-to-configuration switch exited with code 4";
+  analyzer.feed(failure_marker(declared));
+  const auto failure = analyzer.failure(4);
+  CHECK(failure.kind == protocol::FailureKind::activation);
+  CHECK(failure.units == std::vector<std::string>{"nginx.service", "postgresql.service"});
+  CHECK(JobLogAnalyzer::summary_of(failure) ==
+        "activation failed: nginx.service, postgresql.service failed to start");
+}
+
+TEST_CASE("without any error message the summary says how the job ended") {
+  JobLogAnalyzer analyzer;
+  analyzer.feed("something went wrong");
+  CHECK(analyzer.failure(7).message == "the job exited with code 7");
+  CHECK(analyzer.failure(7).log_tail == std::vector<std::string>{"something went wrong"});
+}

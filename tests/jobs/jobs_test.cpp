@@ -1,0 +1,397 @@
+// Jobs on real components: an agent running inside a real systemd (the harness namespace) starts
+// rebuild / rollback / gc jobs as transient units; rebuilds build real toy NixOS systems with real
+// Nix through the nixos-rebuild stand-in (tests/jobs/nixos-rebuild-standin) and activate them.
+#include "catch.hpp"
+#include "systemd_fixture.hpp"
+
+#include "nixtray/testing/nix_store.hpp"
+#include "nixtray/testing/timeouts.hpp"
+#include "nixtray/testing/unix_socket_client.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <set>
+
+using namespace nixtray::testing;
+using nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin";
+
+SystemSpec system_spec(const std::string& label, const std::string& hello_version) {
+  SystemSpec spec;
+  spec.label = label;
+  spec.packages = {{"hello", hello_version, 4096}, {"coreutils", "9.5", 16384}};
+  return spec;
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file) << text;
+}
+
+// An agent inside systemd with a Nix store whose system profile holds generation 1, which is
+// both current and booted; rebuilds build the configurations in `configs`.
+struct JobsFixture {
+  explicit JobsFixture(const std::string& min_free_space = "0") {
+    store.emplace(store_dir.path());
+    const auto first = store->build_system(system_spec("24.11.20241201.aaaaaaa (Vicuna)", "2.12.1"));
+    store->add_generation(first);
+    store->write_configuration(configs, "default", system_spec("24.11.20241215.bbbbbbb (Vicuna)", "2.12.2"));
+
+    SystemdAgentOptions options;
+    options.profile_dir = store->profiles_dir();
+    options.current_system = "/run/current-system";  // the namespace's own /run, as on a real system
+    options.booted_system = "/run/booted-system";
+    options.extra_args = {"--rebuild-command", standin.string(), "--min-free-space", min_free_space};
+    options.environment = store->env();
+    options.environment["NIXTRAY_STANDIN_CONFIGS"] = configs.string();
+    agent.emplace(options);
+    for (const auto* link : {"/run/current-system", "/run/booted-system"}) {
+      agent->ns().run_inside({"/bin/ln", "-sfn", first.string(), link});
+    }
+    agent->wait_for_status([](const json& s) { return s["generations"]["current"] == 1; });
+  }
+
+  std::string start(const json& params) {
+    const auto reply = agent->call("jobs.start", params);
+    INFO(reply.dump());
+    REQUIRE(reply.contains("result"));
+    return reply["result"]["id"].get<std::string>();
+  }
+
+  json job(const std::string& id) { return agent->call("jobs.get", {{"id", id}})["result"]; }
+
+  json wait_finished(const std::string& id, std::chrono::milliseconds timeout = 120s) {
+    json last;
+    const bool done = wait_until(
+        [&] {
+          last = job(id);
+          return last["state"] != "running";
+        },
+        scaled(timeout), 100ms);
+    INFO(last.dump(2) << "\nagent log:\n" << agent->log());
+    REQUIRE(done);
+    return last;
+  }
+
+  std::vector<std::string> log_lines(const std::string& id) {
+    std::vector<std::string> lines;
+    std::int64_t from = 0;
+    for (;;) {
+      const auto chunk = agent->call("jobs.log", {{"id", id}, {"from", from}, {"limit", 10000}})["result"];
+      for (const auto& line : chunk["lines"]) lines.push_back(line.get<std::string>());
+      from = chunk["next"].get<std::int64_t>();
+      if (chunk["complete"].get<bool>() || chunk["lines"].empty()) return lines;
+    }
+  }
+
+  std::string current_inside() {
+    return trim_right(agent->ns().run_inside({"/bin/readlink", "/run/current-system"}).out);
+  }
+
+  TempDir store_dir{"nxj"};
+  fs::path configs = store_dir.path() / "configs";
+  std::optional<NixStore> store;
+  std::optional<SystemdAgent> agent;
+};
+
+bool contains(const std::vector<std::string>& lines, const std::string& text) {
+  return std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a rebuild switch builds, registers and activates a new generation, with progress in order") {
+  JobsFixture f;
+  auto watcher = f.agent->subscriber({"jobs"});
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "switch"}});
+
+  std::vector<std::string> phases;
+  int highest_builds_done = 0;
+  bool progress_went_back = false;
+  const auto finished = wait_for_event(
+      watcher, "jobs",
+      [&](const json& job) {
+        if (job["id"] != id) return false;
+        const auto phase = job["progress"]["phase"].get<std::string>();
+        if (phases.empty() || phases.back() != phase) phases.push_back(phase);
+        const int done = job["progress"]["builds_done"].get<int>();
+        progress_went_back = progress_went_back || done < highest_builds_done;
+        highest_builds_done = std::max(highest_builds_done, done);
+        return job["state"] != "running";
+      },
+      180s);
+  REQUIRE(finished);
+  INFO((*finished).dump(2) << "\n" << f.agent->log());
+  CHECK((*finished)["state"] == "succeeded");
+  CHECK((*finished)["exit_code"] == 0);
+  CHECK((*finished)["summary"].is_null());
+  CHECK((*finished)["generation_before"] == 1);
+  CHECK((*finished)["generation_after"] == 2);
+  CHECK((*finished)["result_path"].get<std::string>().find("nixos-system") != std::string::npos);
+  CHECK_FALSE(progress_went_back);
+  CHECK(highest_builds_done >= 1);
+  // Phases never go backwards: preparing, building, checking, registering, activating, done.
+  const std::vector<std::string> order = {"preparing", "building", "checking", "registering", "activating", "done"};
+  std::size_t position = 0;
+  for (const auto& phase : phases) {
+    const auto it = std::find(order.begin() + static_cast<std::ptrdiff_t>(position), order.end(), phase);
+    INFO("phases seen: " << json(phases).dump());
+    REQUIRE(it != order.end());
+    position = static_cast<std::size_t>(it - order.begin());
+  }
+  CHECK(phases.back() == "done");
+
+  const auto status = f.agent->wait_for_status([](const json& s) { return s["generations"]["current"] == 2; });
+  CHECK(status["generations"]["default"] == 2);
+  CHECK(status["restart_pending"] == true);  // booted is still 1
+  CHECK(status["running_job"].is_null());
+  CHECK(f.current_inside() == (*finished)["result_path"]);
+
+  const auto lines = f.log_lines(id);
+  CHECK(contains(lines, "hello-2.12.2"));
+  CHECK(contains(lines, "the system profile now boots generation 2"));
+  CHECK(static_cast<std::int64_t>(lines.size()) == (*finished)["log_lines"].get<std::int64_t>());
+}
+
+TEST_CASE("rebuild failures are summarised so a person can act: evaluation, build, check, activation") {
+  JobsFixture f;
+  SECTION("evaluation error with its location") {
+    write_text(f.configs / "default.nix", "let cfg = { services.foo.enable = true; };\nin cfg.services.bar.enable\n");
+    const auto job = f.wait_finished(f.start({{"kind", "rebuild"}}));
+    CHECK(job["state"] == "failed");
+    CHECK(job["failure"]["kind"] == "evaluation");
+    CHECK(job["failure"]["location"] == (f.configs / "default.nix").string() + ":2:4");
+    CHECK(job["summary"].get<std::string>().find("attribute 'bar' missing") != std::string::npos);
+  }
+  SECTION("build error with the derivation, its phase and last lines") {
+    write_text(f.configs / "default.nix", R"(derivation {
+  name = "broken-package-1.0"; system = builtins.currentSystem; builder = "/bin/sh";
+  args = [ "-c" "echo '@nix {\"action\":\"setPhase\",\"phase\":\"buildPhase\"}' >&2; echo compiling main.c; echo 'main.c:3: error: expected semicolon' >&2; exit 2" ];
+}
+)");
+    const auto job = f.wait_finished(f.start({{"kind", "rebuild"}}));
+    CHECK(job["state"] == "failed");
+    CHECK(job["failure"]["kind"] == "build");
+    CHECK(job["failure"]["derivation"] == "broken-package-1.0");
+    CHECK(job["failure"]["phase"] == "buildPhase");
+    CHECK(job["summary"].get<std::string>().find("main.c:3: error: expected semicolon") != std::string::npos);
+  }
+  SECTION("a built closure that is not a NixOS system is refused before anything is activated") {
+    auto spec = system_spec("24.11.20241216.ccccccc (Vicuna)", "2.12.2");
+    spec.has_init = false;
+    f.store->write_configuration(f.configs, "default", spec);
+    const auto job = f.wait_finished(f.start({{"kind", "rebuild"}}));
+    CHECK(job["state"] == "failed");
+    CHECK(job["failure"]["kind"] == "check");
+    CHECK(job["summary"].get<std::string>().find("init") != std::string::npos);
+    CHECK(job["generation_after"] == 1);  // not registered
+  }
+  SECTION("activation failure names the failed units") {
+    auto spec = system_spec("24.11.20241217.ddddddd (Vicuna)", "2.12.2");
+    spec.switch_exit_status = 4;
+    spec.switch_message = "warning: the following units failed: nginx.service, postgresql.service";
+    f.store->write_configuration(f.configs, "default", spec);
+    const auto job = f.wait_finished(f.start({{"kind", "rebuild"}, {"mode", "switch"}}));
+    CHECK(job["state"] == "failed");
+    CHECK(job["failure"]["kind"] == "activation");
+    CHECK(job["failure"]["units"] == json::array({"nginx.service", "postgresql.service"}));
+    CHECK(job["summary"] == "activation failed: nginx.service, postgresql.service failed to start");
+  }
+  // A failed job is a failed job, not a failed unit: the system does not become degraded.
+  const auto status = f.agent->status();
+  CHECK(status["system_state"] != "degraded");
+  for (const auto& unit : status["failed_units"]) {
+    CHECK(unit["name"].get<std::string>().find("nixtray-job-") == std::string::npos);
+  }
+}
+
+TEST_CASE("a build job's result can be reviewed and then activated without building again") {
+  JobsFixture f;
+  const auto built = f.wait_finished(f.start({{"kind", "rebuild"}, {"mode", "build"}}));
+  REQUIRE(built["state"] == "succeeded");
+  CHECK(built["generation_after"] == 1);  // build registers nothing
+  const auto system = built["result_path"].get<std::string>();
+  const auto activated = f.wait_finished(f.start({{"kind", "rebuild"}, {"mode", "switch"}, {"system", system}}));
+  CHECK(activated["state"] == "succeeded");
+  CHECK(activated["result_path"] == system);
+  CHECK(activated["generation_after"] == 2);
+  CHECK_FALSE(contains(f.log_lines(activated["id"]), "nixos-rebuild"));
+  // A path that is not in the store is refused.
+  const auto bogus = f.wait_finished(f.start({{"kind", "rebuild"}, {"system", "/tmp/not-a-store-path"}}));
+  CHECK(bogus["state"] == "failed");
+  CHECK(bogus["failure"]["kind"] == "check");
+}
+
+TEST_CASE("rollback in switch and boot mode, and the put-back when activation fails") {
+  JobsFixture f;
+  auto bad = system_spec("24.11.20241218.eeeeeee (Vicuna)", "2.12.3");
+  bad.switch_exit_status = 1;
+  const auto two = f.store->add_generation(f.store->build_system(system_spec("24.11.2 (Vicuna)", "2.12.2")));
+  const auto three = f.store->add_generation(f.store->build_system(bad));
+  REQUIRE(three == 3);
+
+  SECTION("boot only repoints the profile") {
+    const auto job = f.wait_finished(f.start({{"kind", "rollback"}, {"to", two}, {"mode", "boot"}}));
+    CHECK(job["state"] == "succeeded");
+    const auto status = f.agent->wait_for_status([&](const json& s) { return s["generations"]["default"] == two; });
+    CHECK(status["generations"]["current"] == 1);
+    CHECK(status["boot_pending"] == true);
+  }
+  SECTION("switch activates the target now") {
+    const auto job = f.wait_finished(f.start({{"kind", "rollback"}, {"to", two}}));
+    CHECK(job["state"] == "succeeded");
+    const auto status = f.agent->wait_for_status([&](const json& s) { return s["generations"]["current"] == two; });
+    CHECK(status["generations"]["default"] == two);
+  }
+  SECTION("a target that fails to activate is not left as the default") {
+    f.wait_finished(f.start({{"kind", "rollback"}, {"to", two}, {"mode", "boot"}}));
+    const auto job = f.wait_finished(f.start({{"kind", "rollback"}, {"to", three}}));
+    CHECK(job["state"] == "failed");
+    CHECK(job["failure"]["kind"] == "activation");
+    CHECK(job["progress"]["phase"] == "restoring");
+    CHECK(job["generation_after"] == two);
+    CHECK(contains(f.log_lines(job["id"]), "points at generation 2 again"));
+  }
+  SECTION("without a target: the previous generation; an unknown target is not found") {
+    const auto job = f.wait_finished(f.start({{"kind", "rollback"}, {"mode", "boot"}}));
+    CHECK(job["generation_after"] == two);
+    const auto missing = f.agent->call("jobs.start", {{"kind", "rollback"}, {"to", 99}});
+    CHECK(missing["error"]["code"] == -32003);
+  }
+}
+
+TEST_CASE("gc deletes old generations but never the default, current, booted or known-good one") {
+  JobsFixture f;
+  for (int i = 2; i <= 6; ++i) {
+    f.store->add_generation(f.store->build_system(system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
+  }
+  // 1 is current and booted; 3 is known-good; 6 is the default.
+  REQUIRE(f.agent->call("generations.mark_good", {{"number", 3}}).contains("result"));
+  const auto job = f.wait_finished(f.start({{"kind", "gc"}, {"keep", 1}}));
+  INFO(job.dump(2));
+  CHECK(job["state"] == "succeeded");
+  std::set<int> left;
+  for (const auto& g : f.store->list_generations()) left.insert(g.number);
+  CHECK(left == std::set<int>{1, 3, 6});
+  CHECK(contains(f.log_lines(job["id"]), "freed"));
+}
+
+TEST_CASE("one job at a time, cancelling before activation, and no cancelling during it") {
+  JobsFixture f;
+  auto slow = system_spec("24.11.20241219.fffffff (Vicuna)", "2.12.4");
+  slow.build_delay_seconds = 30;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}});
+  REQUIRE(wait_until([&] { return f.job(id)["progress"]["phase"] == "building"; }, scaled(60s)));
+
+  const auto second = f.agent->call("jobs.start", {{"kind", "gc"}, {"keep", 3}});
+  CHECK(second["error"]["code"] == -32002);
+  CHECK(second["error"]["data"]["job"] == id);
+  CHECK(f.agent->status()["running_job"] == id);
+
+  const auto cancel = f.agent->call("jobs.cancel", {{"id", id}});
+  CHECK(cancel.contains("result"));
+  const auto cancelled = f.wait_finished(id);
+  CHECK(cancelled["state"] == "cancelled");
+  CHECK(cancelled["generation_after"] == 1);
+
+  auto slow_switch = system_spec("24.11.20241220.ggggggg (Vicuna)", "2.12.5");
+  slow_switch.switch_delay_seconds = 8;
+  f.store->write_configuration(f.configs, "default", slow_switch);
+  const auto activating = f.start({{"kind", "rebuild"}});
+  REQUIRE(wait_until([&] { return f.job(activating)["progress"]["phase"] == "activating"; }, scaled(120s)));
+  const auto refused = f.agent->call("jobs.cancel", {{"id", activating}});
+  CHECK(refused["error"]["code"] == -32005);
+  CHECK(f.wait_finished(activating)["state"] == "succeeded");
+}
+
+TEST_CASE("an agent killed during a rebuild finds the job again; the log is complete without duplicates") {
+  JobsFixture f;
+  auto slow = system_spec("24.11.20241221.hhhhhhh (Vicuna)", "2.12.6");
+  slow.build_delay_seconds = 6;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}});
+  REQUIRE(wait_until([&] { return f.job(id)["log_lines"].get<int>() > 3; }, scaled(60s)));
+
+  f.agent->ns().systemctl({"kill", "--signal=SIGKILL", SystemdAgent::unit});
+  REQUIRE(wait_until([&] { return f.agent->ns().active_state(SystemdAgent::unit) != "active"; }, scaled(20s)));
+  f.agent->ns().systemctl({"start", SystemdAgent::unit});
+  REQUIRE(UnixSocketClient::wait_for_listener(f.agent->socket(), 20s));
+
+  const auto job = f.wait_finished(id);
+  CHECK(job["state"] == "succeeded");
+  const auto lines = f.log_lines(id);
+  int slow_lines = 0;
+  std::set<std::string> seen;
+  for (const auto& line : lines) {
+    if (line.find("building slowly: second") != std::string::npos) {
+      ++slow_lines;
+      CHECK(seen.insert(line).second);  // each exactly once
+    }
+  }
+  CHECK(slow_lines == 6);
+  // The history survives the restart too.
+  const auto list = f.agent->call("jobs.list")["result"]["jobs"];
+  REQUIRE(list.size() == 1);
+  CHECK(list[0]["id"] == id);
+}
+
+TEST_CASE("refusals: disk space below the limit, and a nixos-rebuild started outside nixtray") {
+  SECTION("free space") {
+    JobsFixture f("999999999999999");
+    const auto reply = f.agent->call("jobs.start", {{"kind", "rebuild"}});
+    CHECK(reply["error"]["code"] == -32005);
+    CHECK(reply["error"]["data"]["required_bytes"] == 999999999999999LL);
+    CHECK(reply["error"]["data"]["free_bytes"].get<std::int64_t>() < 999999999999999LL);
+  }
+  SECTION("an external nixos-rebuild") {
+    JobsFixture f;
+    // A process named nixos-rebuild inside the distro, not started by nixtray.
+    const auto fake = f.store_dir.path() / "bin" / "nixos-rebuild";
+    write_text(fake, "#!/bin/sh\n/bin/sleep 30\n");  // the shell stays: its argv names nixos-rebuild
+    fs::permissions(fake, fs::perms::owner_all);
+    ServiceSpec external;
+    external.exec_start = {fake.string(), "switch"};
+    f.agent->ns().start_service("external-rebuild.service", external);
+    const auto reply = f.agent->call("jobs.start", {{"kind", "rebuild"}});
+    CHECK(reply["error"]["code"] == -32002);
+    CHECK(reply["error"]["data"]["job"].is_null());
+    CHECK(reply["error"]["data"]["external"].get<std::string>().find("nixos-rebuild") != std::string::npos);
+    f.agent->ns().systemctl({"stop", "external-rebuild.service"});
+  }
+}
+
+TEST_CASE("log subscribers get new lines as events, and jobs.log serves any range") {
+  JobsFixture f;
+  auto slow = system_spec("24.11.20241222.iiiiiii (Vicuna)", "2.12.7");
+  slow.build_delay_seconds = 3;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
+  auto subscriber = f.agent->subscriber({"log:" + id});
+  std::vector<std::string> from_events;
+  std::int64_t next = -1;
+  const auto complete = wait_for_event(
+      subscriber, "log:" + id,
+      [&](const json& chunk) {
+        const auto from = chunk["from"].get<std::int64_t>();
+        if (next < 0) next = from;  // the first event may start after 0 (latest lines only)
+        if (from == next) {
+          for (const auto& line : chunk["lines"]) from_events.push_back(line.get<std::string>());
+          next = chunk["next"].get<std::int64_t>();
+        }
+        return chunk["complete"].get<bool>();
+      },
+      120s);
+  REQUIRE(complete);
+  const auto all = f.log_lines(id);
+  REQUIRE(all.size() >= from_events.size());
+  CHECK(std::equal(from_events.rbegin(), from_events.rend(), all.rbegin()));
+  CHECK(contains(from_events, "building slowly: second 2"));
+  const auto unknown = f.agent->call("subscribe", {{"topics", {"log:424242"}}});
+  CHECK(unknown["error"]["code"] == -32003);
+}

@@ -1,0 +1,255 @@
+#include "catch.hpp"
+#include "tray_fixtures.hpp"
+
+#include "core/menu_model.hpp"
+
+#include <functional>
+#include <set>
+
+using namespace nixtray;
+using namespace nixtray::tray;
+using namespace nixtray::tray::fixtures;
+
+namespace {
+
+MenuContext wsl_context() {
+  MenuContext context;
+  context.distro_name = "NixOS";
+  context.has_lifecycle = true;
+  context.flake = "/etc/nixos#nixos";
+  return context;
+}
+
+std::vector<std::string> top_level_ids(const MenuModel& menu) {
+  std::vector<std::string> ids;
+  for (const auto& item : menu.items) {
+    if (item.kind != MenuItem::Kind::separator) ids.push_back(item.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("the menu of a running distro") {
+  const auto menu = MenuModel::build(connected(), wsl_context());
+  CHECK(top_level_ids(menu) == std::vector<std::string>{"header", "distro/stop", "rebuild", "verify-boot", "rollback",
+                                                        "terminal", "status-window", "settings", "start-at-login",
+                                                        "quit"});
+  const auto* header = menu.find("header");
+  REQUIRE(header);
+  CHECK(header->label == "NixOS 24.11 \xE2\x80\x94 gen 42, running");
+  CHECK_FALSE(header->enabled);
+
+  const auto* stop = menu.find("distro/stop");
+  REQUIRE(stop);
+  CHECK(stop->enabled);
+  REQUIRE(stop->confirm);
+  CHECK(stop->confirm->question.find("ends every open session") != std::string::npos);
+
+  const auto* verify = menu.find("verify-boot");
+  REQUIRE(verify);
+  CHECK(verify->enabled);
+  REQUIRE(verify->confirm);
+  CHECK(verify->confirm->question.find("restarts NixOS") != std::string::npos);
+  CHECK(verify->confirm->question.find("Every open session") != std::string::npos);
+
+  const auto* login = menu.find("start-at-login");
+  REQUIRE(login);
+  REQUIRE(login->checked);
+  CHECK_FALSE(*login->checked);
+}
+
+TEST_CASE("rebuild offers switch, boot and test with the configured flake") {
+  const auto menu = MenuModel::build(connected(), wsl_context());
+  const auto* rebuild = menu.find("rebuild");
+  REQUIRE(rebuild);
+  CHECK(rebuild->kind == MenuItem::Kind::submenu);
+  CHECK(menu.find("rebuild/flake")->label == "Flake: /etc/nixos#nixos");
+  CHECK(menu.find("rebuild/review"));
+  const auto* boot = menu.find("rebuild/boot");
+  REQUIRE(boot);
+  CHECK(boot->enabled);
+  CHECK(boot->command.action == MenuAction::rebuild);
+  CHECK(boot->command.mode == protocol::RebuildMode::boot);
+  CHECK(menu.find("rebuild/switch")->command.mode == protocol::RebuildMode::switch_);
+  CHECK(menu.find("rebuild/test")->command.mode == protocol::RebuildMode::test);
+
+  auto context = wsl_context();
+  context.flake.reset();
+  context.review_rebuild = false;
+  const auto plain = MenuModel::build(connected(), context);
+  CHECK(plain.find("rebuild/flake")->label == "Flake: the agent's default");
+  CHECK_FALSE(plain.find("rebuild/review"));
+}
+
+TEST_CASE("roll back lists recent generations and marks the known-good one") {
+  const auto menu = MenuModel::build(connected(), wsl_context());
+  const auto* rollback = menu.find("rollback");
+  REQUIRE(rollback);
+  REQUIRE(rollback->children.size() == 3);
+  const auto* current = menu.find("rollback/42");
+  REQUIRE(current);
+  CHECK_FALSE(current->enabled);
+  CHECK(current->disabled_reason.find("is the system already") != std::string::npos);
+  const auto* good = menu.find("rollback/41");
+  REQUIRE(good);
+  CHECK(good->enabled);
+  CHECK(good->label.find("known good") != std::string::npos);
+  CHECK(good->command.generation == 41);
+  REQUIRE(good->confirm);
+  CHECK(menu.find("rollback/40")->label.find("known good") == std::string::npos);
+  CHECK(menu.find("rollback/40")->label.find("2024-") != std::string::npos);
+}
+
+TEST_CASE("roll back shows at most the configured number of generations") {
+  auto state = connected();
+  std::vector<protocol::Generation> many;
+  for (int n = 30; n >= 1; --n) many.push_back(generation(n, n == 30));
+  state = fold(state, {GenerationsReceived{many}});
+  auto context = wsl_context();
+  context.max_rollback_entries = 8;
+  CHECK(MenuModel::build(state, context).find("rollback")->children.size() == 8);
+}
+
+TEST_CASE("a generation with a problem cannot be rolled back to, and says why") {
+  auto state = connected();
+  auto generations = state.generations;
+  generations[2].problem = "system-40-link points to a store path that does not exist";
+  state = fold(state, {GenerationsReceived{generations}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  const auto* item = menu.find("rollback/40");
+  REQUIRE(item);
+  CHECK_FALSE(item->enabled);
+  CHECK(item->disabled_reason == "system-40-link points to a store path that does not exist");
+}
+
+TEST_CASE("failed units are listed up to five, then n more") {
+  auto status = running_status();
+  status.system_state = protocol::SystemState::degraded;
+  for (int i = 1; i <= 7; ++i) status.failed_units.push_back(failed_unit("unit" + std::to_string(i) + ".service"));
+  const auto menu = MenuModel::build(connected(status), wsl_context());
+  int units = 0;
+  for (const auto& item : menu.items) {
+    if (item.id.starts_with("unit/")) ++units;
+  }
+  CHECK(units == 5);
+  const auto* unit = menu.find("unit/unit1.service");
+  REQUIRE(unit);
+  CHECK(unit->command.action == MenuAction::show_unit);
+  CHECK(unit->command.unit == "unit1.service");
+  const auto* more = menu.find("units/more");
+  REQUIRE(more);
+  CHECK(more->label.starts_with("2 more"));
+  CHECK(more->command.action == MenuAction::show_status_window);
+}
+
+TEST_CASE("the local distro control hides Start, Shut down and Verify boot") {
+  MenuContext context;
+  context.has_lifecycle = false;
+  const auto menu = MenuModel::build(connected(), context);
+  CHECK_FALSE(menu.find("distro/stop"));
+  CHECK_FALSE(menu.find("distro/start"));
+  CHECK_FALSE(menu.find("verify-boot"));
+  CHECK(menu.find("rebuild"));
+  CHECK(menu.find("rollback"));
+}
+
+TEST_CASE("a stopped distro offers Start, actions that need the agent say why they are disabled") {
+  auto state = connected();
+  state = fold(state, {UserRequestedStop{}, LinkUnreachable{UnreachableReason::connection_lost, "", 1s, true, true},
+                       DistroPowerObserved{DistroPower::stopped, ""}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  const auto* start = menu.find("distro/start");
+  REQUIRE(start);
+  CHECK(start->enabled);
+  CHECK_FALSE(start->confirm);
+  CHECK_FALSE(menu.find("distro/stop"));
+  const auto* rebuild = menu.find("rebuild/switch");
+  REQUIRE(rebuild);
+  CHECK_FALSE(rebuild->enabled);
+  CHECK(rebuild->disabled_reason == "the distro is not running");
+  const auto* terminal = menu.find("terminal");
+  CHECK_FALSE(terminal->enabled);
+  // The generations seen last are still listed, for orientation.
+  CHECK(menu.find("rollback/41"));
+  CHECK_FALSE(menu.find("rollback/41")->enabled);
+}
+
+TEST_CASE("a read-only connection cannot rebuild or roll back, and says why") {
+  auto state = fold(TrayState{}, {LinkConnected{hello(false), "unix:/x"}, StatusReceived{running_status()}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  const auto* rebuild = menu.find("rebuild");
+  CHECK_FALSE(rebuild->enabled);
+  CHECK(rebuild->disabled_reason.find("read-only") != std::string::npos);
+}
+
+TEST_CASE("an agent without jobs.start: rebuild is not supported by this agent") {
+  auto h = hello();
+  h.methods = {"hello", "status", "generations.list", "subscribe", "unsubscribe"};
+  auto state = fold(TrayState{}, {LinkConnected{h, "unix:/x"}, StatusReceived{running_status()}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  const auto* item = menu.find("rebuild/switch");
+  CHECK_FALSE(item->enabled);
+  CHECK(item->disabled_reason.find("not supported by this agent") != std::string::npos);
+  CHECK(menu.find("verify-boot")->disabled_reason.find("verify.preflight") != std::string::npos);
+}
+
+TEST_CASE("while a job runs: progress, log, cancel, rebuild and shut down wait") {
+  auto state = connected();
+  state = fold(state, {JobUpdated{job("17", protocol::JobState::running)}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  CHECK(menu.find("status-line")->label.find("Rebuilding: building 10/40 (25%)") != std::string::npos);
+  CHECK(menu.find("job/show-log")->command.job_id == "17");
+  const auto* cancel = menu.find("job/cancel");
+  REQUIRE(cancel);
+  CHECK(cancel->enabled);
+  CHECK(cancel->command.job_id == "17");
+  CHECK(menu.find("rebuild/switch")->disabled_reason == "rebuild job 17 is running");
+  CHECK_FALSE(menu.find("distro/stop")->enabled);
+
+  auto activating = job("17", protocol::JobState::running);
+  activating.progress.phase = protocol::JobPhase::activating;
+  const auto later = MenuModel::build(fold(state, {JobUpdated{activating}}), wsl_context());
+  CHECK_FALSE(later.find("job/cancel")->enabled);
+  CHECK(later.find("job/cancel")->disabled_reason.find("half-switched") != std::string::npos);
+}
+
+TEST_CASE("after a failed rebuild: the summary, Show log with the job id, Dismiss") {
+  auto state = connected();
+  state = fold(state, {JobUpdated{job("17", protocol::JobState::failed)}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  CHECK(menu.find("status-line")->label.find("hello-2.12.1") != std::string::npos);
+  CHECK(menu.find("job/show-log")->command.action == MenuAction::show_job_log);
+  CHECK(menu.find("job/show-log")->command.job_id == "17");
+  CHECK(menu.find("job/dismiss")->command.action == MenuAction::dismiss_failure);
+}
+
+TEST_CASE("unreachable: the reason and Reconnect now") {
+  const auto state = fold(TrayState{}, {LinkUnreachable{UnreachableReason::unauthorized, "the agent rejected the token"}});
+  const auto menu = MenuModel::build(state, wsl_context());
+  CHECK(menu.find("status-line")->label == "the agent rejected the token");
+  CHECK(menu.find("reconnect")->command.action == MenuAction::reconnect);
+}
+
+TEST_CASE("start at login carries its check mark") {
+  auto context = wsl_context();
+  context.start_at_login = true;
+  CHECK(*MenuModel::build(connected(), context).find("start-at-login")->checked);
+}
+
+TEST_CASE("every action item has a unique, non-empty id") {
+  auto status = running_status();
+  status.failed_units = {failed_unit("a.service")};
+  const auto menu = MenuModel::build(fold(connected(status), {JobUpdated{job("3", protocol::JobState::running)}}),
+                                     wsl_context());
+  std::set<std::string> ids;
+  std::function<void(const std::vector<MenuItem>&)> walk = [&](const std::vector<MenuItem>& items) {
+    for (const auto& item : items) {
+      if (item.kind == MenuItem::Kind::separator) continue;
+      CHECK_FALSE(item.id.empty());
+      CHECK(ids.insert(item.id).second);
+      walk(item.children);
+    }
+  };
+  walk(menu.items);
+}

@@ -1,0 +1,161 @@
+// TraySession, the tray without its GUI, against a real agent with the command distro control.
+#include "catch.hpp"
+#include "link_fixtures.hpp"
+
+#include "core/command_distro_control.hpp"
+#include "core/tray_session.hpp"
+
+using namespace nixtray;
+using namespace nixtray::tray;
+using namespace nixtray::tray::fixtures;
+
+namespace {
+
+struct SessionRun {
+  SessionRun(const testing::TestAgent& agent, CommandDistroCommands commands, TraySettings settings = {})
+      : settings_file(home / "settings.json") {
+    TraySessionCallbacks callbacks;
+    callbacks.on_state = [this](const TrayState& state) {
+      last_state = state;
+      ++states;
+    };
+    callbacks.on_notification = [this](const Notification& n) { notifications.push_back(n); };
+    callbacks.on_error = [this](const std::string& message) { errors.push_back(message); };
+    callbacks.on_rebuild_flow = [this](const RebuildFlow& flow) { flow_steps.push_back(flow.step()); };
+    session = TraySession::create(watcher.io.get_executor(), settings_file, std::move(settings),
+                                  link_options(unix_endpoint(agent.socket())),
+                                  std::make_shared<CommandDistroControl>(std::move(commands)), std::move(callbacks));
+    session->start();
+  }
+  ~SessionRun() {
+    session->stop();
+    watcher.io.restart();
+    watcher.io.run_for(testing::scaled(10s));
+  }
+
+  testing::TempDir home{"nxs"};
+  SettingsFile settings_file;
+  LinkWatcher watcher;  // only its io_context and run_until are used
+  std::shared_ptr<TraySession> session;
+  TrayState last_state;
+  int states = 0;
+  std::vector<Notification> notifications;
+  std::vector<std::string> errors;
+  std::vector<RebuildStep> flow_steps;
+};
+
+CommandDistroCommands commands_for(const testing::TestAgent& agent, const std::string& stop) {
+  // The socket exists while the agent runs (it removes it when it stops).
+  return parse_distro_commands("/bin/false", stop, "/usr/bin/test -S \"" + agent.socket().string() + "\"", "");
+}
+
+}  // namespace
+
+TEST_CASE("the session reports the state and remembers the known-good generation on the host") {
+  PlainDistro distro;
+  distro.profile.add(2, "24.05.20240201.bbbbbbb (Uakari)");
+  testing::TestAgent agent(distro.agent_options());
+  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  CHECK(run.states > 0);
+  CHECK(run.session->menu_context().has_lifecycle);
+  CHECK(run.last_state.generations.size() == 2);
+
+  std::optional<ActionResult<int>> marked;
+  run.session->actions().mark_good(2, [&](ActionResult<int> result) { marked.emplace(std::move(result)); });
+  REQUIRE(run.watcher.run_until([&] { return marked.has_value(); }));
+  REQUIRE(marked->ok());
+  REQUIRE(run.watcher.run_until([&] { return known_good_generation(run.last_state) == 2; }));
+  const auto saved = run.settings_file.load().settings;
+  REQUIRE(saved.find_record());
+  CHECK(saved.find_record()->known_good == 2);
+  CHECK(run.session->menu_context().host_known_good == 2);
+}
+
+TEST_CASE("shutting down through the session is expected: stopped, and no notification") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options());
+  SessionRun run(agent, commands_for(agent, "/bin/kill -TERM " + std::to_string(agent.pid())));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  run.session->perform(MenuCommand{MenuAction::stop_distro});
+  CHECK(run.last_state.condition == TrayCondition::stopping);
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.condition == TrayCondition::stopped; }));
+  run.watcher.run_for(testing::scaled(300ms));
+  CHECK(run.last_state.condition == TrayCondition::stopped);
+  CHECK(run.notifications.empty());
+  CHECK(run.errors.empty());
+}
+
+TEST_CASE("a distro that stops by itself is notified through the session") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options());
+  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  agent.kill();
+  REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }));
+  CHECK(run.notifications.front().kind == NotificationKind::distro_stopped);
+  CHECK(run.last_state.condition == TrayCondition::stopped);
+  run.watcher.run_for(testing::scaled(300ms));
+  CHECK(run.notifications.size() == 1);
+}
+
+TEST_CASE("a failing start command is reported and the state does not stay 'starting'") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options());
+  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  agent.kill();
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.condition == TrayCondition::stopped; }));
+  run.session->start_distro();
+  CHECK(run.last_state.condition == TrayCondition::starting);
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.distro_action_failure.has_value(); }));
+  CHECK(run.last_state.condition == TrayCondition::stopped);
+  CHECK(present(run.last_state, "NixOS").detail.find("`/bin/false` exited with 1") != std::string::npos);
+}
+
+TEST_CASE("settings changed through the session are saved at once") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options());
+  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  run.session->perform(MenuCommand{MenuAction::toggle_start_at_login});
+  CHECK(run.settings_file.load().settings.start_at_login);
+  NotificationToggles toggles;
+  toggles.unit_failed = false;
+  run.session->set_notification_toggles(toggles);
+  CHECK_FALSE(run.settings_file.load().settings.notifications.unit_failed);
+}
+
+TEST_CASE("a rebuild through the session: the flow starts a build job and its failure is notified") {
+  PlainDistro distro;
+  auto options = distro.agent_options();
+  // A stand-in for nixos-rebuild that always fails, and no free-space floor for the temp disk.
+  options.extra_args = {"--rebuild-command", "/bin/false", "--min-free-space", "0"};
+  testing::TestAgent agent(options);
+  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
+  REQUIRE_FALSE(run.flow_steps.empty());
+  CHECK(run.flow_steps.front() == RebuildStep::building);
+  REQUIRE(run.watcher.run_until([&] { return run.session->rebuild_flow().step() == RebuildStep::failed; }));
+  const auto& flow = run.session->rebuild_flow();
+  if (!run.session->link().supports("jobs.start")) {
+    CHECK(flow.failure().find("not supported by this agent") != std::string::npos);
+    return;
+  }
+  if (flow.job_id().empty()) {
+    // The agent refused to start the job (here: no systemd to run its unit in): the reason is shown.
+    CHECK_FALSE(flow.failure().empty());
+    REQUIRE_FALSE(run.errors.empty());
+    CHECK(run.errors.back() == flow.failure());
+    return;
+  }
+  // The build job (review first) failed: a notification with its summary and the job's log.
+  REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }));
+  const auto& note = run.notifications.front();
+  CHECK(note.kind == NotificationKind::job_failed);
+  CHECK(note.title == "Rebuild failed");
+  REQUIRE(note.action);
+  CHECK(note.action->job_id == flow.job_id());
+  CHECK(run.last_state.condition == TrayCondition::rebuild_failed);
+  CHECK(run.settings_file.load().settings.find_record()->last_job_seen == flow.job_id());
+}

@@ -1,0 +1,112 @@
+// `nixtrayctl status`: connects once through AgentLink, folds what arrives with the tray's own
+// reducer and prints the state the tray would show.
+#include "core/state_text.hpp"
+#include "core/tray_state.hpp"
+#include "core/tray_state_reducer.hpp"
+#include "ctl/ctl_program.hpp"
+
+#include <iostream>
+
+namespace nixtray::ctl {
+
+namespace asio = net::asio;
+using protocol::json;
+
+namespace {
+
+std::string generation_text(const std::optional<int>& n) { return n ? std::to_string(*n) : std::string("?"); }
+
+void print_text(const tray::TrayState& state, const tray::TrayPresentation& view) {
+  std::cout << view.tooltip << "\n";
+  std::cout << "state:        " << tray::to_string(state.condition) << "\n";
+  if (!view.detail.empty()) {
+    std::cout << "detail:       " << view.detail << "\n";
+  }
+  if (state.hello) {
+    std::cout << "agent:        " << state.hello->agent << " at " << state.endpoint
+              << (state.hello->authorized ? "" : " (read-only)") << "\n";
+  }
+  if (state.status) {
+    const auto& s = *state.status;
+    std::cout << "host:         " << s.hostname << "\n";
+    std::cout << "systemd:      " << json(s.system_state).get<std::string>() << ", " << s.systemd_jobs
+              << " jobs queued\n";
+    std::cout << "generations:  default " << generation_text(s.generations.default_generation) << ", current "
+              << generation_text(s.generations.current) << ", booted " << generation_text(s.generations.booted)
+              << ", known-good " << generation_text(s.generations.known_good) << "\n";
+    if (s.restart_pending) std::cout << "pending:      restart (the running system is not the one it booted)\n";
+    if (s.boot_pending) std::cout << "pending:      boot (the next start boots another generation)\n";
+    for (const auto& unit : s.failed_units) {
+      std::cout << "failed unit:  " << unit.name << (unit.description.empty() ? "" : " (" + unit.description + ")")
+                << "\n";
+    }
+  }
+  if (const auto job = tray::running_job(state)) {
+    std::cout << "job:          " << tray::job_kind_noun(job->kind) << " " << job->job_id << ": " << job->text << "\n";
+  }
+  if (const auto failure = tray::job_failure(state)) {
+    std::cout << "last job:     " << tray::job_kind_noun(failure->kind) << " " << failure->job_id
+              << " failed: " << failure->summary << "\n";
+  }
+}
+
+json to_json(const tray::TrayState& state, const tray::TrayPresentation& view) {
+  json j;
+  j["condition"] = std::string(tray::to_string(state.condition));
+  j["icon"] = std::string(tray::to_string(view.icon));
+  j["tooltip"] = view.tooltip;
+  j["detail"] = view.detail;
+  j["connected"] = tray::is_connected(state);
+  j["endpoint"] = state.endpoint;
+  j["distro"] = std::string(tray::to_string(state.power));
+  j["hello"] = state.hello ? json(*state.hello) : json(nullptr);
+  j["status"] = state.status ? json(*state.status) : json(nullptr);
+  j["generations"] = state.generations;
+  if (state.last_failure && !tray::is_connected(state)) {
+    j["unreachable"] = {{"reason", std::string(tray::to_string(state.last_failure->reason))},
+                        {"message", state.last_failure->message}};
+  } else {
+    j["unreachable"] = nullptr;
+  }
+  if (const auto job = tray::running_job(state)) {
+    j["running_job"] = {{"id", job->job_id}, {"kind", json(job->kind)}, {"text", job->text},
+                        {"percent", job->percent ? json(*job->percent) : json(nullptr)}};
+  } else {
+    j["running_job"] = nullptr;
+  }
+  return j;
+}
+
+}  // namespace
+
+int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup) {
+  asio::io_context io;
+  tray::TrayState state;
+  std::shared_ptr<tray::AgentLink> link;
+  link = tray::AgentLink::create(
+      io.get_executor(), setup.link,
+      [&](tray::TrayEvent event) {
+        state = tray::TrayStateReducer::reduce(std::move(state), event);
+        if (std::holds_alternative<tray::LinkSynced>(event)) {
+          link->stop();
+        }
+      },
+      setup.control);
+  asio::steady_timer deadline(io, setup.timeout + std::chrono::seconds(5));
+  deadline.async_wait([&](const net::error_code& ec) {
+    if (!ec) link->stop();
+  });
+  link->on_finished([&] { deadline.cancel(); });
+  link->start();
+  // Until the link has synced (then stopped) or failed its one attempt.
+  io.run();
+  const auto view = tray::present(state, setup.settings.distro);
+  if (args.has("json")) {
+    std::cout << to_json(state, view).dump(2) << "\n";
+  } else {
+    print_text(state, view);
+  }
+  return tray::is_connected(state) || state.synced ? exit_ok : exit_unreachable;
+}
+
+}  // namespace nixtray::ctl

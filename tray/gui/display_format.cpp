@@ -1,0 +1,82 @@
+#include "display_format.hpp"
+
+#include "wx_text.hpp"
+
+#include "core/state_text.hpp"
+
+#include <wx/datetime.h>
+#include <wx/filename.h>
+#include <wx/intl.h>
+
+#include <cstdlib>
+
+namespace nixtray::gui {
+
+wxString format_time(std::int64_t unix_seconds) {
+  if (unix_seconds <= 0) return wxString::FromUTF8("\xE2\x80\x94");
+  return wxDateTime(static_cast<time_t>(unix_seconds)).Format("%Y-%m-%d %H:%M");
+}
+
+wxString format_duration(std::int64_t seconds) {
+  if (seconds < 60) return wxString::Format(_("%lld s"), static_cast<long long>(seconds));
+  if (seconds < 3600) {
+    return wxString::Format(_("%lld min %lld s"), static_cast<long long>(seconds / 60),
+                            static_cast<long long>(seconds % 60));
+  }
+  return wxString::Format(_("%lld h %lld min"), static_cast<long long>(seconds / 3600),
+                          static_cast<long long>((seconds % 3600) / 60));
+}
+
+wxString format_size(std::int64_t bytes) {
+  return wxFileName::GetHumanReadableSize(wxULongLong(static_cast<unsigned long long>(std::llabs(bytes))), "0 B", 1,
+                                          wxSIZE_CONV_SI);
+}
+
+wxString format_size_delta(std::int64_t bytes) {
+  if (bytes == 0) return "0 B";
+  return (bytes > 0 ? wxString("+") : wxString::FromUTF8("\xE2\x88\x92")) + format_size(bytes);
+}
+
+wxString format_generation(const std::optional<int>& n) {
+  return n ? wxString::Format("%d", *n) : wxString::FromUTF8("\xE2\x80\x94");
+}
+
+wxString generation_marks(const protocol::Generation& generation, bool host_known_good) {
+  wxArrayString marks;
+  if (generation.is_default) marks.Add(_("boots next"));
+  if (generation.current) marks.Add(_("current"));
+  if (generation.booted) marks.Add(_("booted"));
+  if (generation.known_good || host_known_good) marks.Add(wxString::FromUTF8("\xE2\x9C\x93 ") + _("known good"));
+  if (generation.problem) marks.Add(_("unusable: ") + to_wx(*generation.problem));
+  wxString joined;
+  for (const auto& mark : marks) {
+    if (!joined.empty()) joined += ", ";
+    joined += mark;
+  }
+  return joined;
+}
+
+wxString job_state_text(protocol::JobState state) {
+  switch (state) {
+    case protocol::JobState::running: return _("running");
+    case protocol::JobState::succeeded: return _("succeeded");
+    case protocol::JobState::failed: return _("failed");
+    case protocol::JobState::cancelled: return _("cancelled");
+    case protocol::JobState::interrupted: return _("interrupted");
+    case protocol::JobState::unknown: break;
+  }
+  return _("unknown");
+}
+
+wxString job_title(const protocol::Job& job) {
+  auto title = core_text(tray::job_kind_noun(job.kind));
+  if (job.args.mode && *job.args.mode != protocol::RebuildMode::unknown) {
+    title += " (" + core_text(tray::rebuild_mode_text(*job.args.mode)) + ")";
+  }
+  if (job.kind == protocol::JobKind::rollback && job.args.to) {
+    title += wxString::Format(_(" to generation %d"), *job.args.to);
+  }
+  return title;
+}
+
+}  // namespace nixtray::gui

@@ -1,0 +1,107 @@
+#include "gui_options.hpp"
+
+#include "ctl/ctl_program.hpp"
+#include "nixtray/version.hpp"
+
+namespace nixtray::gui {
+
+std::string_view to_string(StatusTab tab) {
+  switch (tab) {
+    case StatusTab::overview: return "overview";
+    case StatusTab::generations: return "generations";
+    case StatusTab::jobs: return "jobs";
+    case StatusTab::settings: return "settings";
+  }
+  return "overview";
+}
+
+std::optional<StatusTab> parse_status_tab(std::string_view name) {
+  for (const auto tab : {StatusTab::overview, StatusTab::generations, StatusTab::jobs, StatusTab::settings}) {
+    if (to_string(tab) == name) return tab;
+  }
+  return std::nullopt;
+}
+
+cli::Program nixtray_program() {
+  cli::Program program;
+  program.name = "nixtray";
+  program.summary = "NixOS in the system tray: state, rebuilds, rollbacks and notifications.";
+  // The connection options are nixtrayctl's (same meaning, same parser).
+  for (const auto& option : ctl::nixtrayctl_program().global_options) {
+    if (option.name != "timeout" && option.name != "version") program.global_options.push_back(option);
+  }
+  program.global_options.push_back({"quit-after", "SECONDS", "exit cleanly after this long (smoke tests)"});
+  program.global_options.push_back(
+      {"open-status-window", "", "open the status window at start; a word after it names the tab: overview, "
+                                 "generations, jobs or settings"});
+  program.global_options.push_back({"ui-log", "FILE", "append what the GUI shows to FILE, one JSON object per line"});
+  program.global_options.push_back(
+      {"demo-log-lines", "N", "benchmarks: stream N generated lines into the Jobs page's live log"});
+  program.global_options.push_back({"version", "", "print the version"});
+  program.footer =
+      "Without a tray host (a system tray on the desktop), nixtray opens its status window instead and says why.\n"
+      "CMD values are split on whitespace, double quotes group; no shell is involved.\n";
+  return program;
+}
+
+GuiOptions parse_gui_options(const std::vector<std::string>& args) {
+  const auto program = nixtray_program();
+  const auto parsed = cli::parse(program, args);
+  GuiOptions options;
+  options.help = parsed.help;
+  options.version = parsed.has("version");
+  if (options.help || options.version) {
+    return options;
+  }
+  if (parsed.has("open-status-window")) {
+    StatusTab tab = StatusTab::overview;
+    if (!parsed.args.empty()) {
+      const auto named = parse_status_tab(parsed.args.front());
+      if (!named) {
+        throw cli::UsageError("--open-status-window: no tab \"" + parsed.args.front() +
+                              "\" (overview, generations, jobs, settings)");
+      }
+      tab = *named;
+    }
+    options.open_status_window = tab;
+  }
+  if (parsed.args.size() > (options.open_status_window ? 1U : 0U)) {
+    throw cli::UsageError("unexpected argument " + parsed.args.back() + " (see --help)");
+  }
+  if (const auto seconds = parsed.integer("quit-after", 1, 7 * 24 * 3600)) {
+    options.quit_after_seconds = static_cast<int>(*seconds);
+  }
+  if (const auto lines = parsed.integer("demo-log-lines", 1, 100'000'000)) {
+    options.demo_log_lines = *lines;
+  }
+  if (const auto file = parsed.value("ui-log")) {
+    options.ui_log = std::filesystem::path(*file);
+  }
+
+  auto setup = ctl::make_setup(parsed);  // the link, the control, the settings file
+  options.session.settings_file = setup.settings_file;
+  // The session keeps the settings as saved: an --agent given today must not end up in the file.
+  auto loaded = setup.settings_file.load();
+  options.session.settings = std::move(loaded.settings);
+  options.warnings = std::move(loaded.warnings);
+  options.session.link = std::move(setup.link);
+  options.session.link.reconnect = true;
+  options.session.link.client = std::string("nixtray/") + nixtray::version;
+  options.session.link.connect_timeout = std::chrono::seconds(10);
+  options.session.link.call_timeout = std::chrono::seconds(30);
+  options.session.control = std::move(setup.control);
+
+  for (const char* name : {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running",
+                           "exec-as-root"}) {
+    if (const auto value = parsed.value(name)) {
+      auto text = *value;
+      if (std::string_view(name) == "config") text = std::filesystem::absolute(text).string();
+      options.start_arguments.push_back(std::string("--") + name);
+      options.start_arguments.push_back(text);
+      if (std::string_view(name) != "config") options.overrides.push_back(std::string("--") + name + " " + text);
+    }
+  }
+  return options;
+}
+
+}  // namespace nixtray::gui

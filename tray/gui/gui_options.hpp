@@ -1,0 +1,41 @@
+// nixtray's command line. A contract other tests and people with several distros use:
+//   --agent unix:PATH | tcp:HOST:PORT | exec:COMMAND...   (overrides the settings; not saved)
+//   --token-file PATH, --config FILE,
+//   --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD | local
+//   --quit-after SECONDS, --open-status-window [TAB], --ui-log FILE
+// The connection options are nixtrayctl's, parsed by the same code (ctl::make_setup).
+#pragma once
+
+#include "session_host.hpp"
+
+#include "nixtray/cli/command_line.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixtray::gui {
+
+enum class StatusTab { overview, generations, jobs, settings };
+std::string_view to_string(StatusTab tab);
+std::optional<StatusTab> parse_status_tab(std::string_view name);
+
+struct GuiOptions {
+  bool help = false;
+  bool version = false;
+  SessionSetup session;
+  std::vector<std::string> warnings;      // from reading the settings
+  std::vector<std::string> overrides;     // "--agent unix:/x": shown on the Settings page
+  std::vector<std::string> start_arguments;  // what a login start needs to reproduce this session
+  std::optional<int> quit_after_seconds;
+  std::optional<StatusTab> open_status_window;
+  std::optional<std::filesystem::path> ui_log;
+  std::optional<long long> demo_log_lines;  // benchmarks: stream this many lines into the Jobs page
+};
+
+cli::Program nixtray_program();
+// Throws cli::UsageError.
+GuiOptions parse_gui_options(const std::vector<std::string>& args);
+
+}  // namespace nixtray::gui

@@ -1,0 +1,81 @@
+#include "notification_presenter.hpp"
+
+#include "tray_icon_art.hpp"
+#include "ui_log.hpp"
+#include "wx_text.hpp"
+
+#include <wx/icon.h>
+#include <wx/notifmsg.h>
+
+namespace nixtray::gui {
+
+namespace {
+constexpr std::size_t max_kept = 20;  // the oldest ones are let go (the server keeps showing them)
+
+tray::IconId icon_for(tray::NotificationKind kind) {
+  switch (kind) {
+    case tray::NotificationKind::job_failed:
+    case tray::NotificationKind::verify_failed: return tray::IconId::failed;
+    case tray::NotificationKind::unit_failed: return tray::IconId::degraded;
+    case tray::NotificationKind::distro_stopped: return tray::IconId::stopped;
+  }
+  return tray::IconId::failed;
+}
+}  // namespace
+
+struct NotificationPresenter::Shown {
+  std::unique_ptr<wxNotificationMessage> message;
+  std::optional<tray::NotificationAction> action;
+};
+
+NotificationPresenter::NotificationPresenter(const TrayIconArt& art, UiLog& log, ActionHandler on_action)
+    : art_(art), log_(log), on_action_(std::move(on_action)) {}
+
+NotificationPresenter::~NotificationPresenter() = default;
+
+void NotificationPresenter::show(const tray::Notification& notification) {
+  const int serial = next_serial_++;
+  const int flags = notification.kind == tray::NotificationKind::distro_stopped ? wxICON_WARNING : wxICON_ERROR;
+  auto shown = std::make_unique<Shown>();
+  shown->message = std::make_unique<wxNotificationMessage>(core_text(notification.title), core_text(notification.body),
+                                                           nullptr, flags);
+  shown->action = notification.action;
+  auto& message = *shown->message;
+  wxIcon icon;
+  icon.CopyFromBitmap(art_.bitmap(icon_for(notification.kind), 48));
+  message.SetIcon(icon);
+  bool action_offered = false;
+  if (notification.action) {
+    action_offered = message.AddAction(wxID_HIGHEST + serial, core_text(notification.action->label));
+  }
+  const auto act = [this, serial](wxCommandEvent&) {
+    const auto it = shown_.find(serial);
+    if (it != shown_.end() && it->second->action) {
+      const auto action = *it->second->action;
+      log_.write("notification-action", {{"label", from_wx(core_text(action.label))}, {"job", action.job_id},
+                                         {"unit", action.unit}});
+      on_action_(action);
+    }
+    CallAfter([this, serial] { finished(serial); });
+  };
+  message.Bind(wxEVT_NOTIFICATION_MESSAGE_ACTION, act);
+  message.Bind(wxEVT_NOTIFICATION_MESSAGE_CLICK, act);
+  message.Bind(wxEVT_NOTIFICATION_MESSAGE_DISMISSED,
+               [this, serial](wxCommandEvent&) { CallAfter([this, serial] { finished(serial); }); });
+  const bool ok = message.Show(wxNotificationMessage::Timeout_Auto);
+  log_.write("notification", {{"kind", std::string(tray::to_string(notification.kind))},
+                              {"title", from_wx(core_text(notification.title))},
+                              {"body", from_wx(core_text(notification.body))},
+                              {"action", notification.action && action_offered
+                                             ? protocol::json(from_wx(core_text(notification.action->label)))
+                                             : protocol::json(nullptr)},
+                              {"shown", ok}});
+  shown_.emplace(serial, std::move(shown));
+  while (shown_.size() > max_kept) {
+    shown_.erase(shown_.begin());
+  }
+}
+
+void NotificationPresenter::finished(int serial) { shown_.erase(serial); }
+
+}  // namespace nixtray::gui

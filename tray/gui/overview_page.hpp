@@ -1,0 +1,43 @@
+// Overview: the state as the tray sees it, the generations triple with pending restart/boot,
+// and the failed units with the last lines of their journal (units.log).
+#pragma once
+
+#include "status_context.hpp"
+
+#include <wx/panel.h>
+
+class wxListCtrl;
+class wxListEvent;
+class wxStaticBitmap;
+class wxStaticText;
+class wxTextCtrl;
+
+namespace nixtray::gui {
+
+class OverviewPage : public wxPanel {
+ public:
+  OverviewPage(wxWindow* parent, StatusContext& context);
+
+  void update(const SessionSnapshot& snapshot);
+  // Selects the unit and shows its journal.
+  void show_unit(const std::string& unit);
+
+ private:
+  void fill_facts(const SessionSnapshot& snapshot);
+  void fill_units(const SessionSnapshot& snapshot);
+  void fetch_unit_log(const std::string& unit);
+
+  StatusContext& context_;
+  wxStaticBitmap* icon_ = nullptr;
+  wxStaticText* headline_ = nullptr;
+  wxStaticText* detail_ = nullptr;
+  std::vector<std::pair<wxStaticText*, wxStaticText*>> facts_;
+  wxListCtrl* units_ = nullptr;
+  wxStaticText* units_empty_ = nullptr;
+  wxTextCtrl* journal_ = nullptr;
+  std::vector<std::string> unit_names_;
+  std::string selected_unit_;
+  std::string icon_key_;
+};
+
+}  // namespace nixtray::gui

@@ -1,0 +1,84 @@
+// The GUI's handle on core's TraySession, which lives on the io thread. The GUI calls these
+// methods on its own thread; each posts to the io thread. What the session reports comes back
+// through SessionObserver on the GUI thread, batched: the newest state once per wake-up, and
+// notifications, flow steps and log chunks in order.
+#pragma once
+
+#include "inbox.hpp"
+#include "io_thread.hpp"
+
+#include "core/agent_actions.hpp"
+#include "core/tray_session.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace nixtray::gui {
+
+struct SessionSetup {
+  tray::SettingsFile settings_file{tray::SettingsFile::default_path()};
+  tray::TraySettings settings;  // as saved: command-line overrides are in `link`, never saved
+  tray::AgentLinkOptions link;
+  std::shared_ptr<tray::DistroControl> control;
+};
+
+// What the GUI draws from: copies, owned by the GUI thread.
+struct SessionSnapshot {
+  tray::TrayState state;
+  tray::MenuContext menu;
+  tray::TraySettings settings;
+};
+
+class SessionObserver {
+ public:
+  virtual ~SessionObserver() = default;
+  virtual void session_changed(const SessionSnapshot& snapshot) = 0;
+  virtual void notification_arrived(const tray::Notification& notification) = 0;
+  virtual void rebuild_flow_changed(const tray::RebuildFlow& flow) = 0;
+  virtual void job_log_arrived(const tray::JobLogReceived& log) = 0;
+  virtual void action_failed(const std::string& message) = 0;
+};
+
+class SessionHost {
+ public:
+  SessionHost(IoThread& io, SessionObserver& observer);
+  ~SessionHost();
+  SessionHost(const SessionHost&) = delete;
+  SessionHost& operator=(const SessionHost&) = delete;
+
+  // Creates and starts a session; a running one is stopped first (the settings' connection
+  // changed). The observer sees a fresh "connecting" state.
+  void start(SessionSetup setup);
+  // Stops the session and waits until it has (before the io thread ends).
+  void stop();
+
+  void perform(const tray::MenuCommand& command);
+  void answer_rebuild_review(bool activate);
+  void set_start_at_login(bool enabled);
+  void update_settings(const tray::TraySettings& settings);
+  void follow_job_log(const std::string& job_id);
+  void unfollow_job_log(const std::string& job_id);
+
+  // Calls whose answer goes to a window: wrap the reply with on_window() (ui_thread.hpp).
+  void mark_good(int generation, tray::Reply<int> reply);
+  void diff_generations(int from, int to, tray::Reply<protocol::GenerationsDiff> reply);
+  void unit_log(const std::string& unit, int lines, tray::Reply<protocol::UnitsLogResult> reply);
+  void job_log(const std::string& job_id, std::int64_t from, int limit, tray::Reply<protocol::LogChunk> reply);
+
+  // Benchmarks (--demo-log-lines): a log chunk handed over as if the agent had sent it. Any thread.
+  void deliver_job_log(tray::JobLogReceived log);
+
+ private:
+  struct Shared;  // what the io thread's callbacks reach, kept alive by them
+
+  void with_session(std::function<void(tray::TraySession&)> fn);
+  template <class T>
+  void reply_not_connected(const tray::Reply<T>& reply);
+
+  IoThread& io_;
+  std::shared_ptr<Shared> shared_;
+  std::shared_ptr<tray::TraySession> session_;  // io thread only
+};
+
+}  // namespace nixtray::gui

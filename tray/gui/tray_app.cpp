@@ -1,0 +1,479 @@
+#include "tray_app.hpp"
+
+#include "jobs_page.hpp"
+#include "notification_presenter.hpp"
+#include "resource_paths.hpp"
+#include "single_instance.hpp"
+#include "status_window.hpp"
+#include "translations.hpp"
+#include "tray_icon.hpp"
+#include "tray_icon_art.hpp"
+#include "ui_log.hpp"
+#include "wx_text.hpp"
+
+#include "ctl/ctl_program.hpp"
+#include "nixtray/version.hpp"
+#include "platform_services.hpp"
+
+#include <wx/dialog.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace nixtray::gui {
+
+namespace {
+
+wxString no_tray_notice() {
+  return _("No system tray was found on this desktop, so nixtray shows this window instead of an icon. "
+           "A panel with a system tray (notification area) is needed; on GNOME, enable the \"AppIndicator and "
+           "KStatusNotifierItem Support\" extension. Closing this window quits nixtray.");
+}
+
+bool same_connection(const tray::TraySettings& a, const tray::TraySettings& b) {
+  const auto& ca = a.distro_control;
+  const auto& cb = b.distro_control;
+  return a.distro == b.distro && a.agent == b.agent && a.token_file == b.token_file &&
+         a.connect_starts_distro == b.connect_starts_distro && ca.kind == cb.kind && ca.start == cb.start &&
+         ca.stop == cb.stop && ca.is_running == cb.is_running && ca.exec_as_root == cb.exec_as_root &&
+         ca.terminal == cb.terminal;
+}
+
+}  // namespace
+
+TrayApp::TrayApp() : quit_timer_(this), tray_timer_(this), demo_timer_(this) {}
+
+TrayApp::~TrayApp() = default;
+
+bool TrayApp::OnInit() {
+  SetAppName("nixtray");
+  SetAppDisplayName("nixtray");
+  SetClassName("nixtray");
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) {
+    args.push_back(from_wx(argv[i]));
+  }
+  try {
+    if (!start(args)) {
+      early_exit_ = early_exit_.value_or(0);
+    }
+  } catch (const cli::UsageError& e) {
+    std::cerr << "nixtray: " << e.what() << "\n";
+    early_exit_ = ctl::exit_usage;
+  } catch (const std::exception& e) {
+    std::cerr << "nixtray: " << e.what() << "\n";
+    early_exit_ = ctl::exit_failed;
+  }
+  return true;  // OnRun returns the early exit code: OnInit's false would always mean -1
+}
+
+int TrayApp::OnRun() {
+  if (early_exit_) {
+    return *early_exit_;
+  }
+  return wxApp::OnRun();
+}
+
+bool TrayApp::start(const std::vector<std::string>& args) {
+  options_ = parse_gui_options(args);
+  if (options_.help || options_.version) {
+    std::cout << (options_.version ? std::string("nixtray ") + nixtray::version + "\n"
+                                   : cli::program_help(nixtray_program()));
+    return false;
+  }
+  const std::filesystem::path executable = from_wx(wxStandardPaths::Get().GetExecutablePath());
+  const auto resources = find_resources(executable);
+  const auto translation = setup_translations(resources.locale);
+  log_ = options_.ui_log ? std::make_unique<UiLog>(*options_.ui_log) : std::make_unique<UiLog>();
+
+  const auto key = options_.session.settings_file.path().string() + "|" + net::to_string(options_.session.link.endpoint);
+  const auto tab = options_.open_status_window.value_or(StatusTab::overview);
+  instance_ = std::make_unique<SingleInstance>(key, std::string(to_string(tab)), [this](const std::string& name) {
+    show_window(parse_status_tab(name).value_or(StatusTab::overview), "second start");
+  });
+  if (instance_->outcome() != SingleInstance::Outcome::first) {
+    const bool raised = instance_->outcome() == SingleInstance::Outcome::raised_other;
+    std::cerr << "nixtray: already running for " << key << (raised ? "; its status window was raised" : "") << "\n";
+    log_->write("already-running", {{"raised", raised}});
+    instance_.reset();
+    return false;
+  }
+
+  art_ = std::make_unique<TrayIconArt>(resources.icons);
+  if (!art_->problem().empty()) {
+    std::cerr << "nixtray: warning: " << art_->problem() << "\n";
+  }
+  for (const auto& warning : options_.warnings) {
+    std::cerr << "nixtray: warning: " << warning << "\n";
+  }
+  start_at_login_ = platform::make_start_at_login(executable.string(), options_.start_arguments);
+
+  io_ = std::make_unique<IoThread>();
+  io_->start();
+  host_ = std::make_unique<SessionHost>(*io_, *this);
+  context_ = std::make_unique<StatusContext>(StatusContext{
+      *host_, *art_, *log_,
+      [this](const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
+        request(command, confirmation);
+      },
+      [this](const tray::TraySettings& settings) { return save_settings(settings); }, options_.overrides,
+      options_.session.settings_file.path().string(), start_at_login_->describe()});
+  notifier_ = std::make_unique<NotificationPresenter>(*art_, *log_, [this](const tray::NotificationAction& action) {
+    switch (action.kind) {
+      case tray::NotificationAction::Kind::show_job_log:
+        show_window(StatusTab::jobs, "notification").show_job(action.job_id);
+        break;
+      case tray::NotificationAction::Kind::show_unit:
+        show_window(StatusTab::overview, "notification").show_unit(action.unit);
+        break;
+      case tray::NotificationAction::Kind::show_status_window:
+        show_window(StatusTab::overview, "notification");
+        break;
+    }
+  });
+
+  // The icon is created even without a tray host: GTK embeds it as soon as one appears.
+  tray_available_ = wxTaskBarIcon::IsAvailable();
+  tray_ = new TrayIcon(*art_, *log_,
+                       TrayIcon::Handlers{[this](const tray::MenuItem& item) { menu_chosen(item); },
+                                          [this] { show_window(StatusTab::overview, "tray icon clicked"); }});
+  tray_->SetIcon(art_->tray_bundle(tray::IconId::transition), core_text("NixOS \xE2\x80\x94 connecting to the agent"));
+
+  log_->write("started", {{"version", nixtray::version},
+                          {"language", from_wx(translation.language)},
+                          {"agent", net::to_string(options_.session.link.endpoint)},
+                          {"control", options_.session.control ? options_.session.control->describe() : "none"},
+                          {"tray_available", tray_available_},
+                          {"icons", resources.icons.string()},
+                          {"locale", resources.locale.string()}});
+  log_->write("tray", {{"available", tray_available_}});
+
+  host_->start(options_.session);
+
+  if (!tray_available_) {
+    show_window(options_.open_status_window.value_or(StatusTab::overview), "no tray host");
+  } else if (options_.open_status_window) {
+    show_window(*options_.open_status_window, "command line");
+  }
+
+  Bind(wxEVT_TIMER, [this](wxTimerEvent& event) {
+    if (event.GetTimer().GetId() == quit_timer_.GetId()) {
+      quit("quit-after");
+    } else if (event.GetTimer().GetId() == tray_timer_.GetId()) {
+      check_tray_host();
+    } else if (event.GetTimer().GetId() == demo_timer_.GetId()) {
+      demo_heartbeat();
+    } else {
+      event.Skip();
+    }
+  });
+  if (options_.quit_after_seconds) {
+    quit_timer_.StartOnce(*options_.quit_after_seconds * 1000);
+  }
+  tray_timer_.Start(3000);
+  if (options_.demo_log_lines) {
+    start_demo_log(*options_.demo_log_lines);
+  }
+  return true;
+}
+
+int TrayApp::OnExit() {
+  if (host_) host_->stop();
+  if (io_) io_->stop();
+  notifier_.reset();
+  instance_.reset();
+  host_.reset();
+  io_.reset();
+  // Window-bound continuations released by the io thread's last handlers are deleted here.
+  ProcessPendingEvents();
+  return wxApp::OnExit();
+}
+
+bool TrayApp::OnExceptionInMainLoop() {
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    std::cerr << "nixtray: unexpected error: " << e.what() << "\n";
+    if (log_) log_->write("error", {{"message", std::string("unexpected: ") + e.what()}});
+  } catch (...) {
+    std::cerr << "nixtray: unexpected error\n";
+  }
+  return true;  // the tray keeps running; the person can still quit it
+}
+
+void TrayApp::session_changed(const SessionSnapshot& snapshot) {
+  snapshot_ = snapshot;
+  if (tray_) tray_->show(snapshot);
+  if (window_) window_->update(snapshot);
+  log_state(snapshot);
+  if (!start_at_login_synced_) {
+    // The platform's record is the truth (the person may have removed the entry by hand).
+    start_at_login_synced_ = true;
+    const bool actual = start_at_login_->enabled();
+    if (actual != snapshot.settings.start_at_login) host_->set_start_at_login(actual);
+  }
+}
+
+void TrayApp::log_state(const SessionSnapshot& snapshot) {
+  const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
+  const auto tooltip = from_wx(core_text(view.tooltip));
+  const auto detail = from_wx(core_text(view.detail));
+  const auto key = std::string(tray::to_string(view.condition)) + "|" + std::string(tray::to_string(view.icon)) + "|" +
+                   tooltip + "|" + detail + "|" + (view.progress_percent ? std::to_string(*view.progress_percent) : "");
+  if (key == logged_state_) return;
+  logged_state_ = key;
+  log_->write("state", {{"condition", std::string(tray::to_string(view.condition))},
+                        {"icon", std::string(tray::to_string(view.icon))},
+                        {"tooltip", tooltip},
+                        {"detail", detail},
+                        {"progress", view.progress_percent ? protocol::json(*view.progress_percent) : protocol::json()}});
+}
+
+void TrayApp::notification_arrived(const tray::Notification& notification) { notifier_->show(notification); }
+
+void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
+  log_->write("flow", {{"step", std::string(tray::to_string(flow.step()))},
+                       {"job", flow.job_id()},
+                       {"failure", flow.failure()},
+                       {"note", flow.diff_note()}});
+  switch (flow.step()) {
+    case tray::RebuildStep::reviewing:
+      if (flow.job_id() != reviewed_job_) {
+        reviewed_job_ = flow.job_id();
+        CallAfter([this, flow] { ask_rebuild_review(flow); });
+      }
+      break;
+    case tray::RebuildStep::failed:
+      if (window_) window_->show_error(wxString::Format(_("The rebuild failed: %s"), to_wx(flow.failure())));
+      break;
+    case tray::RebuildStep::finished:
+      if (window_) {
+        const auto changes = flow.diff() ? flow.diff()->changes.size() : 0U;
+        window_->show_error(wxString::Format(_("Rebuilt: %lu packages changed."), static_cast<unsigned long>(changes)));
+      }
+      break;
+    default: break;
+  }
+}
+
+void TrayApp::ask_rebuild_review(const tray::RebuildFlow& flow) {
+  if (quitting_) return;
+  wxString text = core_text(flow.question());
+  if (!flow.diff_note().empty()) text += "\n\n" + core_text(flow.diff_note());
+  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, text, _("Rebuild"),
+                         wxYES_NO | wxICON_QUESTION);
+  dialog.SetYesNoLabels(_("Activate"), _("Don't activate"));
+  const bool activate = dialog.ShowModal() == wxID_YES;
+  log_->write("review", {{"activate", activate}});
+  host_->answer_rebuild_review(activate);
+}
+
+void TrayApp::job_log_arrived(const tray::JobLogReceived& log) {
+  if (window_) window_->job_log_arrived(log);
+}
+
+void TrayApp::action_failed(const std::string& message) {
+  log_->write("error", {{"message", message}});
+  if (window_) window_->show_error(core_text(message));
+  std::cerr << "nixtray: " << message << "\n";
+}
+
+void TrayApp::menu_chosen(const tray::MenuItem& item) {
+  const auto& command = item.command;
+  log_->write("menu-chosen", {{"id", item.id}, {"action", std::string(tray::to_string(command.action))}});
+  switch (command.action) {
+    case tray::MenuAction::none: break;
+    case tray::MenuAction::show_status_window: show_window(StatusTab::overview, "menu"); break;
+    case tray::MenuAction::show_unit: show_window(StatusTab::overview, "menu").show_unit(command.unit); break;
+    case tray::MenuAction::show_job_log: show_window(StatusTab::jobs, "menu").show_job(command.job_id); break;
+    case tray::MenuAction::open_settings: show_window(StatusTab::settings, "menu"); break;
+    case tray::MenuAction::quit: quit("menu"); break;
+    case tray::MenuAction::toggle_start_at_login:
+      set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
+      break;
+    case tray::MenuAction::verify_boot:
+      // Driven by core's BootVerifier, which comes with the verify-boot issue.
+      wxMessageBox(_("Verify boot is not part of this version of nixtray yet."), _("Verify boot"),
+                   wxOK | wxICON_INFORMATION);
+      break;
+    default: request(command, item.confirm); break;
+  }
+}
+
+void TrayApp::request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
+  if (confirmation && !confirm(*confirmation)) {
+    log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+    return;
+  }
+  log_->write("command", {{"action", std::string(tray::to_string(command.action))},
+                          {"generation", command.generation ? protocol::json(*command.generation) : protocol::json()},
+                          {"job", command.job_id}});
+  host_->perform(command);
+}
+
+bool TrayApp::confirm(const tray::Confirmation& confirmation) {
+  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, core_text(confirmation.question),
+                         core_text(confirmation.title), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
+  dialog.SetYesNoLabels(core_text(confirmation.accept), _("Cancel"));
+  return dialog.ShowModal() == wxID_YES;
+}
+
+StatusWindow& TrayApp::show_window(StatusTab tab, const std::string& reason) {
+  if (!window_) {
+    auto* window = new StatusWindow(*context_, _("nixtray"));
+    window_ = window;
+    window->Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& event) {
+      if (!tray_available_ && !quitting_) {
+        // Without a tray icon this window is the app: closing it quits.
+        CallAfter([this] { quit("window closed (no tray host)"); });
+      }
+      event.Skip();
+    });
+    if (!tray_available_) window->show_notice(no_tray_notice());
+    if (snapshot_) window->update(*snapshot_);
+  }
+  window_->show_tab(tab);
+  window_->Show();
+  window_->Raise();
+  log_->write("window", {{"tab", std::string(to_string(tab))},
+                         {"reason", reason},
+                         {"notice", tray_available_ ? std::string() : from_wx(no_tray_notice())}});
+  return *window_;
+}
+
+std::string TrayApp::save_settings(const tray::TraySettings& settings) {
+  try {
+    (void)tray::effective_endpoint(settings);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  if (settings.start_at_login != start_at_login_->enabled()) {
+    const auto result = start_at_login_->set_enabled(settings.start_at_login);
+    if (!result.ok) return result.message;
+  }
+  const bool reconnect = snapshot_ && !same_connection(snapshot_->settings, settings) && options_.overrides.empty();
+  host_->update_settings(settings);
+  if (reconnect) {
+    // A new session for the new connection. The control comes from the same parser as the
+    // command line's, fed with the saved commands.
+    cli::ParsedCommandLine parsed;
+    parsed.options["config"] = {options_.session.settings_file.path().string()};
+    parsed.options["distro-control"] = {tray::effective_distro_control_kind(settings)};
+    if (tray::effective_distro_control_kind(settings) == "command") {
+      parsed.options["start"] = {settings.distro_control.start};
+      parsed.options["stop"] = {settings.distro_control.stop};
+      parsed.options["is-running"] = {settings.distro_control.is_running};
+      parsed.options["exec-as-root"] = {settings.distro_control.exec_as_root};
+    }
+    SessionSetup setup;
+    try {
+      auto ctl_setup = ctl::make_setup(parsed);
+      setup.control = std::move(ctl_setup.control);
+    } catch (const cli::UsageError& e) {
+      return e.what();
+    }
+    setup.settings_file = options_.session.settings_file;
+    setup.settings = settings;
+    setup.settings.distros = snapshot_->settings.distros;
+    setup.link = options_.session.link;
+    setup.link.endpoint = tray::effective_endpoint(settings);
+    setup.link.token_file = settings.token_file ? std::optional<std::filesystem::path>(*settings.token_file) : std::nullopt;
+    setup.link.connect_starts_distro = tray::effective_connect_starts_distro(settings);
+    options_.session = setup;
+    log_->write("reconnect", {{"agent", net::to_string(setup.link.endpoint)}});
+    host_->start(std::move(setup));
+  }
+  return {};
+}
+
+void TrayApp::set_start_at_login(bool enabled) {
+  const auto result = start_at_login_->set_enabled(enabled);
+  if (!result.ok) {
+    action_failed(result.message);
+    return;
+  }
+  log_->write("start-at-login", {{"enabled", enabled}, {"entry", start_at_login_->describe()}});
+  host_->set_start_at_login(enabled);
+}
+
+void TrayApp::check_tray_host() {
+  const bool available = wxTaskBarIcon::IsAvailable();
+  if (available == tray_available_) return;
+  tray_available_ = available;
+  log_->write("tray", {{"available", available}});
+  if (!available) {
+    show_window(StatusTab::overview, "tray host gone");
+    if (window_) window_->show_notice(no_tray_notice());
+  } else if (window_) {
+    window_->show_notice(_("A system tray is available now: nixtray's icon is there, and closing this window no longer "
+                           "quits nixtray."));
+  }
+}
+
+void TrayApp::start_demo_log(long long lines) {
+  auto& window = show_window(StatusTab::jobs, "demo log");
+  window.show_job("demo");
+  // Lines are generated on the io thread and handed over in small chunks, as agent events are;
+  // a 20 ms heartbeat on the GUI thread measures how long its loop was kept busy.
+  demo_ = std::make_shared<DemoLog>();
+  demo_->total = lines;
+  demo_->start = std::chrono::steady_clock::now();
+  demo_->last_beat = demo_->start;
+  io_->post([demo = demo_, host = host_.get(), io = io_.get()] { send_demo_chunk(demo, *host, *io); });
+  demo_timer_.Start(20);
+}
+
+void TrayApp::send_demo_chunk(std::shared_ptr<DemoLog> demo, SessionHost& host, IoThread& io) {
+  constexpr long long chunk_lines = 200;
+  protocol::LogChunk chunk;
+  chunk.from = demo->sent;
+  for (long long i = 0; i < chunk_lines && demo->sent < demo->total; ++i, ++demo->sent) {
+    const auto n = demo->sent;
+    chunk.lines.push_back("[" + std::to_string(n) + "] building '/nix/store/" + std::to_string(n * 7919 % 100000) +
+                          "-demo-package-" + std::to_string(n % 997) + ".drv': compiling src/module" +
+                          std::to_string(n % 113) + ".c");
+  }
+  chunk.next = demo->sent;
+  chunk.complete = demo->sent == demo->total;
+  host.deliver_job_log(tray::JobLogReceived{"demo", std::move(chunk)});
+  if (demo->sent < demo->total) {
+    io.post([demo, &host, &io] { send_demo_chunk(demo, host, io); });
+  }
+}
+
+void TrayApp::demo_heartbeat() {
+  const auto now = std::chrono::steady_clock::now();
+  demo_->worst_gap = std::max<long long>(
+      demo_->worst_gap, std::chrono::duration_cast<std::chrono::milliseconds>(now - demo_->last_beat).count());
+  demo_->last_beat = now;
+  if (window_ && window_->jobs().log_lines() >= static_cast<std::size_t>(demo_->total)) {
+    demo_timer_.Stop();
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - demo_->start).count();
+    log_->write("demo-log", {{"lines", demo_->total}, {"ms", elapsed}, {"max_heartbeat_gap_ms", demo_->worst_gap},
+                             {"heartbeat_ms", 20}});
+  }
+}
+
+void TrayApp::quit(const std::string& reason) {
+  if (quitting_) return;
+  quitting_ = true;
+  log_->write("quit", {{"reason", reason}});
+  quit_timer_.Stop();
+  tray_timer_.Stop();
+  demo_timer_.Stop();
+  // A confirmation left open must not keep the app alive.
+  for (auto* window : wxTopLevelWindows) {
+    if (auto* dialog = dynamic_cast<wxDialog*>(window); dialog && dialog->IsModal()) dialog->EndModal(wxID_CANCEL);
+  }
+  if (window_) window_->Destroy();
+  if (tray_) {
+    tray_->RemoveIcon();
+    tray_->Destroy();
+    tray_ = nullptr;
+  }
+  ExitMainLoop();
+}
+
+}  // namespace nixtray::gui

@@ -1,0 +1,94 @@
+// The wx application: wires core's session (on the io thread) to the tray icon, the status
+// window and the notifications, and carries the person's choices back. It decides only what wx
+// must decide: confirmations, which window to show, when to quit.
+#pragma once
+
+#include "gui_options.hpp"
+#include "session_host.hpp"
+#include "status_context.hpp"
+
+#include "core/start_at_login.hpp"
+
+#include <wx/app.h>
+#include <wx/timer.h>
+#include <wx/weakref.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace nixtray::gui {
+
+class NotificationPresenter;
+class SingleInstance;
+class StatusWindow;
+class TrayIcon;
+class TrayIconArt;
+class UiLog;
+
+class TrayApp : public wxApp, public SessionObserver {
+ public:
+  TrayApp();
+  ~TrayApp() override;
+
+  bool OnInit() override;
+  int OnRun() override;
+  int OnExit() override;
+  bool OnExceptionInMainLoop() override;
+
+  // SessionObserver (GUI thread)
+  void session_changed(const SessionSnapshot& snapshot) override;
+  void notification_arrived(const tray::Notification& notification) override;
+  void rebuild_flow_changed(const tray::RebuildFlow& flow) override;
+  void job_log_arrived(const tray::JobLogReceived& log) override;
+  void action_failed(const std::string& message) override;
+
+ private:
+  bool start(const std::vector<std::string>& args);
+  void menu_chosen(const tray::MenuItem& item);
+  void request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation);
+  bool confirm(const tray::Confirmation& confirmation);
+  void ask_rebuild_review(const tray::RebuildFlow& flow);
+  StatusWindow& show_window(StatusTab tab, const std::string& reason);
+  std::string save_settings(const tray::TraySettings& settings);
+  void set_start_at_login(bool enabled);
+  void check_tray_host();
+  void log_state(const SessionSnapshot& snapshot);
+  struct DemoLog {
+    long long total = 0;
+    long long sent = 0;  // io thread
+    std::chrono::steady_clock::time_point start;
+    std::chrono::steady_clock::time_point last_beat;
+    long long worst_gap = 0;
+  };
+  void start_demo_log(long long lines);
+  static void send_demo_chunk(std::shared_ptr<DemoLog> demo, SessionHost& host, IoThread& io);
+  void demo_heartbeat();
+  void quit(const std::string& reason);
+
+  std::optional<int> early_exit_;
+  GuiOptions options_;
+  std::unique_ptr<UiLog> log_;
+  std::unique_ptr<TrayIconArt> art_;
+  std::unique_ptr<IoThread> io_;
+  std::unique_ptr<SessionHost> host_;
+  std::unique_ptr<StatusContext> context_;
+  std::unique_ptr<NotificationPresenter> notifier_;
+  std::unique_ptr<tray::StartAtLogin> start_at_login_;
+  std::unique_ptr<SingleInstance> instance_;
+  TrayIcon* tray_ = nullptr;
+  wxWeakRef<StatusWindow> window_;
+  std::optional<SessionSnapshot> snapshot_;
+  std::string logged_state_;
+  bool start_at_login_synced_ = false;
+  bool tray_available_ = false;
+  bool quitting_ = false;
+  std::string reviewed_job_;
+  wxTimer quit_timer_;
+  wxTimer tray_timer_;
+  wxTimer demo_timer_;
+  std::shared_ptr<DemoLog> demo_;
+};
+
+}  // namespace nixtray::gui

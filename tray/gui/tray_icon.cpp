@@ -1,0 +1,93 @@
+#include "tray_icon.hpp"
+
+#include "tray_icon_art.hpp"
+#include "ui_log.hpp"
+#include "wx_text.hpp"
+
+#include <wx/menu.h>
+
+namespace nixtray::gui {
+
+TrayIcon::TrayIcon(const TrayIconArt& art, UiLog& log, Handlers handlers)
+    : art_(art), log_(log), handlers_(std::move(handlers)) {
+  Bind(wxEVT_TASKBAR_LEFT_DOWN, [this](wxTaskBarIconEvent&) {
+    if (handlers_.left_click) handlers_.left_click();
+  });
+}
+
+void TrayIcon::show(const SessionSnapshot& snapshot) {
+  snapshot_ = snapshot;
+  const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
+  const auto tooltip = core_text(view.tooltip);
+  const auto key = std::string(tray::to_string(view.icon)) + "|" +
+                   (view.progress_percent ? std::to_string(*view.progress_percent) : "-") + "|" + from_wx(tooltip);
+  if (key == shown_key_) {
+    return;
+  }
+  shown_key_ = key;
+  SetIcon(art_.tray_bundle(view.icon, view.progress_percent), tooltip);
+}
+
+wxMenu* TrayIcon::CreatePopupMenu() {
+  auto* menu = new wxMenu;
+  if (!snapshot_) {
+    menu->Append(wxID_ANY, _("Starting…"))->Enable(false);
+    return menu;
+  }
+  menu_ = tray::MenuModel::build(snapshot_->state, snapshot_->menu);
+  item_ids_.clear();
+  next_id_ = wxID_HIGHEST + 1000;
+  add_items(*menu, menu_.items);
+  menu->Bind(wxEVT_MENU, [this](wxCommandEvent& event) {
+    const auto it = item_ids_.find(event.GetId());
+    if (it == item_ids_.end()) return;
+    if (const auto* item = menu_.find(it->second)) {
+      // Handled after the menu has closed (a confirmation dialog must not run inside the popup),
+      // with a copy: the model is rebuilt when the menu opens again.
+      CallAfter([this, chosen = *item] {
+        if (handlers_.chosen) handlers_.chosen(chosen);
+      });
+    }
+  });
+  protocol::json labels = protocol::json::array();
+  for (const auto& item : menu_.items) {
+    if (item.kind == tray::MenuItem::Kind::separator) continue;
+    labels.push_back(from_wx(core_text(item.label)) +
+                     (item.disabled_reason.empty() ? "" : " [disabled: " + item.disabled_reason + "]"));
+  }
+  log_.write("menu", {{"items", labels}});
+  return menu;
+}
+
+void TrayIcon::add_items(wxMenu& menu, const std::vector<tray::MenuItem>& items) {
+  for (const auto& item : items) {
+    const int id = next_id_++;
+    item_ids_[id] = item.id;
+    auto label = core_text(item.label);
+    label.Replace("&", "&&");  // unit names and versions are not mnemonics
+    switch (item.kind) {
+      case tray::MenuItem::Kind::separator: menu.AppendSeparator(); break;
+      case tray::MenuItem::Kind::header: menu.Append(id, label)->Enable(false); break;
+      case tray::MenuItem::Kind::submenu: {
+        auto* sub = new wxMenu;
+        add_items(*sub, item.children);
+        auto* entry = menu.AppendSubMenu(sub, label, to_wx(item.disabled_reason));
+        entry->Enable(item.enabled);
+        break;
+      }
+      case tray::MenuItem::Kind::action: {
+        wxMenuItem* entry = nullptr;
+        if (item.checked) {
+          entry = menu.AppendCheckItem(id, label, to_wx(item.disabled_reason));
+          entry->Check(*item.checked);
+        } else {
+          entry = menu.Append(id, label, to_wx(item.disabled_reason));
+        }
+        entry->Enable(item.enabled);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace nixtray::gui

@@ -1,0 +1,117 @@
+#include "tray_icon_art.hpp"
+
+#include "wx_text.hpp"
+
+#include <wx/graphics.h>
+#include <wx/image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <vector>
+
+namespace nixtray::gui {
+
+namespace {
+constexpr tray::IconId all_icons[] = {tray::IconId::stopped, tray::IconId::transition, tray::IconId::running,
+                                      tray::IconId::degraded, tray::IconId::busy,       tray::IconId::failed,
+                                      tray::IconId::unreachable};
+
+int nearest_size(int size) {
+  int best = TrayIconArt::sizes[0];
+  for (const int candidate : TrayIconArt::sizes) {
+    if (std::abs(candidate - size) < std::abs(best - size)) best = candidate;
+  }
+  return best;
+}
+}  // namespace
+
+TrayIconArt::TrayIconArt(std::filesystem::path directory) : directory_(std::move(directory)) {
+  wxInitAllImageHandlers();
+  std::string missing;
+  for (const auto icon : all_icons) {
+    for (const int size : sizes) {
+      const auto file = directory_ / (std::string(tray::to_string(icon)) + "-" + std::to_string(size) + ".png");
+      wxImage image;
+      if (!directory_.empty() && image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG)) {
+        cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
+      } else if (missing.empty()) {
+        missing = file.string();
+      }
+    }
+  }
+  if (!missing.empty()) {
+    problem_ = "icon pictures are missing (first: " + missing + "); the tray shows a plain square instead";
+  }
+}
+
+wxBitmap TrayIconArt::base(tray::IconId icon, int size) const {
+  const auto it = cache_.find({static_cast<int>(icon), size});
+  if (it != cache_.end()) {
+    return it->second;
+  }
+  // A visible stand-in rather than nothing: the person still finds the tray entry.
+  wxImage image(size, size);
+  image.SetRGB(wxRect(0, 0, size, size), 0x60, 0x60, 0x60);
+  return wxBitmap(image);
+}
+
+wxBitmap TrayIconArt::bitmap(tray::IconId icon, int size, std::optional<int> percent) const {
+  auto picture = base(icon, nearest_size(size));
+  if (percent && icon == tray::IconId::busy) {
+    picture = with_progress_ring(picture, std::clamp(*percent, 0, 100));
+  }
+  return picture;
+}
+
+wxBitmapBundle TrayIconArt::bundle(tray::IconId icon, std::optional<int> percent) const {
+  wxVector<wxBitmap> pictures;
+  for (const int size : sizes) {
+    pictures.push_back(bitmap(icon, size, percent));
+  }
+  return wxBitmapBundle::FromBitmaps(pictures);
+}
+
+wxBitmapBundle TrayIconArt::tray_bundle(tray::IconId icon, std::optional<int> percent) const {
+#if defined(__WXGTK__)
+  constexpr int smallest = 22;
+#else
+  constexpr int smallest = 16;
+#endif
+  wxVector<wxBitmap> pictures;
+  for (const int size : sizes) {
+    if (size >= smallest) pictures.push_back(bitmap(icon, size, percent));
+  }
+  return wxBitmapBundle::FromBitmaps(pictures);
+}
+
+wxBitmap with_progress_ring(const wxBitmap& picture, int percent) {
+  wxImage image = picture.ConvertToImage();
+  if (!image.HasAlpha()) image.InitAlpha();
+  const double size = image.GetWidth();
+  {
+    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(image));
+    if (!gc) return picture;
+    gc->SetAntialiasMode(wxANTIALIAS_DEFAULT);
+    // Over the icon's rim (radius 14 of 32, 2 wide): the disc keeps its colour, the ring reads
+    // at 16 px as a white arc on a dark track.
+    const double width = std::max(2.0, size * 3.5 / 32.0);
+    const double radius = size * 14.0 / 32.0;
+    const double centre = size / 2.0;
+    wxGraphicsPath track = gc->CreatePath();
+    track.AddCircle(centre, centre, radius);
+    gc->SetPen(gc->CreatePen(wxGraphicsPenInfo(wxColour(0, 0, 0, 150), width)));
+    gc->StrokePath(track);
+    if (percent > 0) {
+      const double start = -std::numbers::pi / 2.0;
+      const double end = start + 2.0 * std::numbers::pi * percent / 100.0;
+      wxGraphicsPath arc = gc->CreatePath();
+      arc.AddArc(centre, centre, radius, start, end, true);
+      gc->SetPen(gc->CreatePen(wxGraphicsPenInfo(wxColour(255, 255, 255), width).Cap(wxCAP_BUTT)));
+      gc->StrokePath(arc);
+    }
+  }
+  return wxBitmap(image);
+}
+
+}  // namespace nixtray::gui

@@ -1,0 +1,24 @@
+// Text between core (UTF-8 std::string) and wx (wxString), and the translation of the English
+// text core produces. Core builds its sentences itself and has no gettext; the GUI translates the
+// fixed ones it shows (menu labels, headlines) by looking the exact English text up in the
+// "nixtray" catalog, so a sentence the catalog does not know stays English rather than wrong.
+#pragma once
+
+#include <wx/string.h>
+#include <wx/translation.h>
+
+#include <string>
+#include <string_view>
+
+namespace nixtray::gui {
+
+inline wxString to_wx(std::string_view utf8) { return wxString::FromUTF8(utf8.data(), utf8.size()); }
+inline std::string from_wx(const wxString& text) {
+  const auto buffer = text.utf8_str();
+  return std::string(buffer.data(), buffer.length());
+}
+
+// Core's English text, translated when the catalog has it.
+inline wxString core_text(std::string_view utf8) { return wxGetTranslation(to_wx(utf8)); }
+
+}  // namespace nixtray::gui
