@@ -11,6 +11,7 @@
 //
 // Not a test: it prints a table with ratios measured in the same run.
 // Usage: nixtray-bench-generations [--short] [--generations N] [--packages P] [--rounds R]
+#include "percentiles.hpp"
 #include "raw_client.hpp"
 #include "test_agent.hpp"
 
@@ -48,25 +49,8 @@ struct Settings {
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-struct Percentiles {
-  double p50 = 0;
-  double p99 = 0;
-  std::size_t n = 0;
-};
-
-Percentiles percentiles(std::vector<double> values) {
-  Percentiles p;
-  p.n = values.size();
-  if (values.empty()) return p;
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double q) {
-    const auto index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
-  };
-  p.p50 = at(0.50);
-  p.p99 = at(0.99);
-  return p;
-}
+using nixtray::bench::Percentiles;
+using nixtray::bench::percentiles;
 
 Percentiles measure(int rounds, const std::function<void()>& once) {
   std::vector<double> times;

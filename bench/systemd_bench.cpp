@@ -11,6 +11,7 @@
 //
 // Root only (namespaces). Not a test: it prints a table, ratios measured in the same run.
 // Usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]
+#include "percentiles.hpp"
 #include "systemd_fixture.hpp"
 
 #include "nixtray/testing/subprocess.hpp"
@@ -59,25 +60,8 @@ struct Settings {
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-struct Percentiles {
-  double p50 = 0;
-  double p99 = 0;
-  std::size_t n = 0;
-};
-
-Percentiles percentiles(std::vector<double> values) {
-  Percentiles p;
-  p.n = values.size();
-  if (values.empty()) return p;
-  std::sort(values.begin(), values.end());
-  const auto at = [&](double q) {
-    const auto index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-    return values[std::min(index, values.size() - 1)];
-  };
-  p.p50 = at(0.50);
-  p.p99 = at(0.99);
-  return p;
-}
+using nixtray::bench::Percentiles;
+using nixtray::bench::percentiles;
 
 // A blocking line socket client: connect, send, read one line (with a deadline).
 class LineSocket {

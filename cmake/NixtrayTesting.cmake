@@ -3,6 +3,9 @@
 include(Catch)
 
 # nixtray_add_catch_test(<name> SOURCES ... [LIBS ...] [LABELS ...] [PROPERTIES ...])
+# A test name must not contain ";" (CMake splits it into two tests that match nothing);
+# FAIL_REGULAR_EXPRESSION makes such a test fail instead of passing without running anything
+# (Catch2 v2 takes a single --warn, which NoAssertions uses).
 function(nixtray_add_catch_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS;PROPERTIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -14,6 +17,6 @@ function(nixtray_add_catch_test name)
   catch_discover_tests(${name}
     TEST_PREFIX "${name}: "
     EXTRA_ARGS --order rand --warn NoAssertions
-    PROPERTIES LABELS "${ARG_LABELS}" ${ARG_PROPERTIES}
+    PROPERTIES LABELS "${ARG_LABELS}" FAIL_REGULAR_EXPRESSION "No test cases matched" ${ARG_PROPERTIES}
     DISCOVERY_MODE PRE_TEST)
 endfunction()

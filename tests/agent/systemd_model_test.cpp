@@ -36,7 +36,7 @@ TEST_CASE("systemd's words map to protocol values, unknown ones to unknown") {
   CHECK(seconds_from_usec(1717240012'345678ULL) == 1717240012);
 }
 
-TEST_CASE("properties update only the fields they carry; Result only for services") {
+TEST_CASE("properties update only the fields they carry, Result only for services") {
   auto service = unit_from_list_entry(listed("nginx.service"));
   auto mount = unit_from_list_entry(listed("home.mount", "active", "mounted"));
 

@@ -10,6 +10,7 @@
 #include "nixtray/testing/timeouts.hpp"
 #include "nixtray/testing/unit_files.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -154,9 +155,14 @@ TEST_CASE("the agent inside systemd reports running, a failed unit, and the reco
   check_recovery_is_pushed(agent);
 }
 
-TEST_CASE("units.list answers systemd's loaded units, sorted; units.log knows real units only", "[systemd]") {
+TEST_CASE("units.list answers systemd's loaded units, sorted, units.log knows real units only", "[systemd]") {
   SystemdAgent agent;
   agent.wait_for_status([](const json& s) { return state_is(s, "running"); });
+  auto client = RawClient::unix_socket(agent.socket());
+  const auto methods = client.hello()["result"]["methods"];
+  CHECK(std::find(methods.begin(), methods.end(), "units.list") != methods.end());
+  CHECK(std::find(methods.begin(), methods.end(), "units.log") != methods.end());
+
   const auto units = agent.call("units.list")["result"]["units"];
   INFO(units.dump(1));
   REQUIRE(units.size() > 5);
@@ -202,7 +208,12 @@ TEST_CASE("a units event carries the units that changed, as they are now", "[sys
     CHECK(unit["name"] != ok_unit);
   }
   // A transient unit comes and goes: it is reported, then named in `removed`.
-  agent.ns().run_inside({"/bin/systemd-run", "--wait", "--quiet", "--unit=nixtray-test-transient", "/bin/true"});
+  const std::string transient = "nixtray-test-transient.service";
+  agent.ns().run_inside({"/bin/systemd-run", "--quiet", "--unit=nixtray-test-transient", "/bin/sleep", "infinity"});
+  CHECK(wait_for_event(
+      watcher, "units", [&](const json& data) { return unit_in_state(data["changed"], transient, "active"); }, 20s,
+      &seen));
+  agent.ns().systemctl({"stop", transient});  // a stopped transient unit is unloaded at once
   const auto removed = wait_for_event(
       watcher, "units",
       [](const json& data) {

@@ -149,9 +149,11 @@ wait_for_socket() {
   fail "no socket at $1"
 }
 
-# start_nixtray ARGS...: the tray with its own settings file and UI log.
+# start_nixtray ARGS...: the tray with its own settings file and UI log, and the NAME=VALUE words of
+# the array tray_environment in its environment.
+declare -a tray_environment=()
 start_nixtray() {
-  spawn nixtray "$tray_bin" --config "$work/settings.json" --ui-log "$ui_log" "$@"
+  spawn nixtray env "${tray_environment[@]}" "$tray_bin" --config "$work/settings.json" --ui-log "$ui_log" "$@"
   nixtray_pid=${started_pids[-1]}
 }
 
@@ -208,6 +210,8 @@ expect_clean_exit() {
 # start_agent_in_harness [AGENT ARGS...]: nixtray-agent the production way, as a service inside the
 # harness's real systemd (run this script under `nixtray-harness run --journald`), on three toy
 # generations in the harness's relocated Nix store; its socket is a host path, $work/agent.sock.
+# NAME=VALUE words in the array agent_environment are added to the service's environment.
+declare -a agent_environment=()
 start_agent_in_harness() {
   : "${NIXTRAY_HARNESS_PID:?run under nixtray-harness run}"
   make_generations "$(dirname "$NIXTRAY_HARNESS_SYSTEM_PROFILE")"
@@ -216,6 +220,7 @@ start_agent_in_harness() {
   for name in NIX_STORE_DIR NIX_STATE_DIR NIX_LOG_DIR NIX_REMOTE NIX_CONFIG; do
     env_args+=("--setenv=$name=${!name}")
   done
+  for name in "${agent_environment[@]}"; do env_args+=("--setenv=$name"); done
   harness_exec /usr/bin/systemd-run --unit=nixtray-agent --service-type=notify \
     --property=StandardOutput=append:"$work/agent.log" --property=StandardError=append:"$work/agent.log" \
     "${env_args[@]}" --setenv=HOME="$work/home" --setenv=PATH=/usr/sbin:/usr/bin:/sbin:/bin \

@@ -6,6 +6,7 @@
 #include "jobs/job_log_analyzer.hpp"
 #include "jobs/job_log_line.hpp"
 #include "jobs/job_markers.hpp"
+#include "jobs/job_record_store.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
 #include <fstream>
@@ -24,7 +25,7 @@ std::string nix(const std::string& json) { return "@nix " + json; }
 
 }  // namespace
 
-TEST_CASE("visible lines: plain text, Nix messages, build logs; progress and markers are hidden") {
+TEST_CASE("visible lines: plain text, Nix messages, build logs, progress and markers are hidden") {
   CHECK(visible_lines("building the system") == std::vector<std::string>{"building the system"});
   CHECK(visible_lines(nix(R"({"action":"msg","level":3,"msg":"these 3 derivations will be built:"})")) ==
         std::vector<std::string>{"these 3 derivations will be built:"});
@@ -32,6 +33,8 @@ TEST_CASE("visible lines: plain text, Nix messages, build logs; progress and mar
   CHECK(visible_lines(nix(R"({"action":"result","fields":["make: ok"],"id":1,"type":101})")) ==
         std::vector<std::string>{"make: ok"});
   CHECK(visible_lines(nix(R"({"action":"result","fields":[1,3,0,0],"id":1,"type":105})")).empty());
+  CHECK(visible_lines(nix(R"({"action":"result","fields":["say \"hi\" \\ \u00e9 \u001b[1mbold"],"id":3,"type":101})")) ==
+        std::vector<std::string>{"say \"hi\" \\ \u00e9 bold"});
   CHECK(visible_lines(nix(R"({"action":"start","id":2,"level":3,"text":"building '/nix/store/x-a.drv'","type":105})")) ==
         std::vector<std::string>{"building '/nix/store/x-a.drv'"});
   CHECK(visible_lines(phase_marker(protocol::JobPhase::building)).empty());
@@ -46,7 +49,10 @@ TEST_CASE("the log numbers lines, reads only what was appended, and serves any r
   const auto file = dir / "log";
   JobLog log(file);
   int raw_lines = 0;
-  const auto count = [&](std::string_view) { ++raw_lines; };
+  const auto count = [&](std::string_view raw) {
+    ++raw_lines;
+    return visible_lines(raw);
+  };
   CHECK(log.read_appended(count).lines.empty());
 
   std::string text;
@@ -76,10 +82,20 @@ TEST_CASE("the log numbers lines, reads only what was appended, and serves any r
 
   // A second reader of the same file (an agent after a restart) numbers every line the same way.
   JobLog again(file);
-  again.read_appended([](std::string_view) {}, 0);
+  again.read_appended(visible_lines, 0);
   CHECK(again.line_count() == log.line_count());
   for (const std::int64_t from : {0, 255, 256, 257, 1000, 1332}) {
     CHECK(again.read(from, 5).lines == log.read(from, 5).lines);
+  }
+}
+
+TEST_CASE("the analyzer gives the same visible lines as visible_lines()") {
+  JobLogAnalyzer analyzer;
+  for (const std::string& raw : {std::string("plain text"), phase_marker(protocol::JobPhase::building),
+                                nix(R"({"action":"msg","level":0,"msg":"error: a\nb"})"),
+                                nix(R"({"action":"result","fields":[1,2,0,0],"id":1,"type":105})"), std::string("@nix {broken")}) {
+    INFO(raw);
+    CHECK(analyzer.feed(raw) == visible_lines(raw));
   }
 }
 
@@ -154,4 +170,41 @@ TEST_CASE("without any error message the summary says how the job ended") {
   analyzer.feed("something went wrong");
   CHECK(analyzer.failure(7).message == "the job exited with code 7");
   CHECK(analyzer.failure(7).log_tail == std::vector<std::string>{"something went wrong"});
+}
+
+TEST_CASE("job history: ids are never reused, a damaged record is moved aside, old logs go by budget") {
+  TempDir dir("nxhist");
+  {
+    JobRecordStore store(dir.path());
+    CHECK(store.load_all().empty());
+    for (int i = 0; i < 3; ++i) {
+      JobRecord record;
+      record.job.id = store.allocate_id();
+      record.job.kind = protocol::JobKind::gc;
+      record.job.args.kind = protocol::JobKind::gc;
+      record.job.args.keep = 2;
+      record.job.state = protocol::JobState::succeeded;
+      store.save(record);
+      std::ofstream(store.files(record.job.id).log()) << std::string(1000, 'x');
+    }
+  }
+  std::ofstream(dir / "jobs" / "2" / "job.json") << "{\"job\": trunc";
+  JobRecordStore store(dir.path());
+  const auto records = store.load_all();
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].job.id == "1");
+  CHECK(records[1].job.id == "3");
+  CHECK(std::filesystem::exists(dir / "jobs" / "2"));  // the log and the damaged record stay for a person
+  bool moved_aside = false;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "jobs" / "2")) {
+    moved_aside = moved_aside || entry.path().filename().string().starts_with("job.json.corrupt-");
+  }
+  CHECK(moved_aside);
+  CHECK(store.allocate_id() == "4");  // after a restart, never an old id
+
+  // 3000 bytes of logs, 2500 allowed: the oldest goes, the kept one stays.
+  const auto removed = store.prune_logs(2500, {"1"});
+  CHECK(removed == std::vector<std::string>{"2"});
+  CHECK(std::filesystem::exists(dir / "jobs" / "1" / "log"));
+  CHECK_FALSE(std::filesystem::exists(dir / "jobs" / "2" / "log"));
 }

@@ -3,8 +3,10 @@
 // Nix through the nixos-rebuild stand-in (tests/jobs/nixos-rebuild-standin) and activate them.
 #include "catch.hpp"
 #include "systemd_fixture.hpp"
+#include "test_agent.hpp"
 
 #include "nixtray/testing/nix_store.hpp"
+#include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/timeouts.hpp"
 #include "nixtray/testing/unix_socket_client.hpp"
 
@@ -310,7 +312,7 @@ TEST_CASE("one job at a time, cancelling before activation, and no cancelling du
   CHECK(f.wait_finished(activating)["state"] == "succeeded");
 }
 
-TEST_CASE("an agent killed during a rebuild finds the job again; the log is complete without duplicates") {
+TEST_CASE("an agent killed during a rebuild finds the job again, the log is complete without duplicates") {
   JobsFixture f;
   auto slow = system_spec("24.11.20241221.hhhhhhh (Vicuna)", "2.12.6");
   slow.build_delay_seconds = 6;
@@ -394,4 +396,38 @@ TEST_CASE("log subscribers get new lines as events, and jobs.log serves any rang
   CHECK(contains(from_events, "building slowly: second 2"));
   const auto unknown = f.agent->call("subscribe", {{"topics", {"log:424242"}}});
   CHECK(unknown["error"]["code"] == -32003);
+}
+
+TEST_CASE("the command line: rebuild follows the job to its summary and exit code, jobs, job, logs") {
+  JobsFixture f;
+  const auto cli = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {agent_binary().string(), "--socket", f.agent->socket().string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions options;
+    options.timeout = std::chrono::minutes(3);
+    return run_process(argv, options);
+  };
+  const auto ok = cli({"rebuild", "switch"});
+  INFO(ok.describe());
+  CHECK(ok.exit_code() == 0);
+  CHECK(ok.out.find("job 1 started") != std::string::npos);
+  CHECK(ok.out.find("hello-2.12.2") != std::string::npos);  // the log, as it came
+  CHECK(ok.out.find("Job 1: rebuild switch") != std::string::npos);
+  CHECK(ok.out.find("succeeded") != std::string::npos);
+
+  write_text(f.configs / "default.nix", "{ x = 1; }.y\n");
+  const auto failed = cli({"rebuild", "boot"});
+  CHECK(failed.exit_code() == 1);
+  CHECK(failed.out.find("Summary:     evaluation failed: attribute 'y' missing") != std::string::npos);
+
+  const auto jobs = cli({"jobs"});
+  CHECK(jobs.exit_code() == 0);
+  CHECK(jobs.out.find("rebuild boot") != std::string::npos);
+  CHECK(jobs.out.find("evaluation failed") != std::string::npos);
+  const auto as_json = json::parse(cli({"job", "2", "--json"}).out);
+  CHECK(as_json["failure"]["kind"] == "evaluation");
+  const auto logs = cli({"logs", "2"});
+  CHECK(logs.out.find("error: attribute 'y' missing") != std::string::npos);
+  CHECK(cli({"logs", "99"}).exit_code() == 1);
+  CHECK(cli({"rebuild", "sideways"}).exit_code() == 64);
 }

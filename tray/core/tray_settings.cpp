@@ -58,7 +58,7 @@ void put_optional(json& j, const char* key, const std::optional<T>& value) {
 constexpr const char* known_members[] = {"version",  "distro",        "agent",          "token_file",
                                          "connect_starts_distro",       "flake",          "review_rebuild",
                                          "auto_verify_after_rebuild",   "notifications",  "start_at_login",
-                                         "distro_control",              "distros"};
+                                         "distro_control",              "distros",        "verify"};
 
 }  // namespace
 
@@ -90,6 +90,11 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*c, "is_running", s.distro_control.is_running, warnings, "distro_control.");
     read_member(*c, "exec_as_root", s.distro_control.exec_as_root, warnings, "distro_control.");
     read_member(*c, "terminal", s.distro_control.terminal, warnings, "distro_control.");
+  }
+  if (const auto* v = object_member(j, "verify", warnings)) {
+    read_member(*v, "auto_rollback", s.verify.auto_rollback, warnings, "verify.");
+    read_member(*v, "boot_timeout_seconds", s.verify.boot_timeout_seconds, warnings, "verify.");
+    read_optional_member(*v, "profile_dir", s.verify.profile_dir, warnings, "verify.");
   }
   if (const auto* distros = object_member(j, "distros", warnings)) {
     for (const auto& [name, value] : distros->items()) {
@@ -141,6 +146,9 @@ json settings_to_json(const TraySettings& s) {
                          {"is_running", s.distro_control.is_running},
                          {"exec_as_root", s.distro_control.exec_as_root},
                          {"terminal", s.distro_control.terminal}};
+  j["verify"] = {{"auto_rollback", s.verify.auto_rollback},
+                 {"boot_timeout_seconds", s.verify.boot_timeout_seconds},
+                 {"profile_dir", s.verify.profile_dir ? json(*s.verify.profile_dir) : json(nullptr)}};
   json distros = json::object();
   for (const auto& [name, record] : s.distros) {
     json r = json::object();

@@ -42,6 +42,14 @@ struct VerifyRecord {
   std::string step;
 };
 
+// Verify-boot (core/boot_verifier.hpp): roll back a generation that does not boot, how long to
+// wait for it, and where its profile is inside the distro (for the rescue from outside).
+struct VerifySettings {
+  bool auto_rollback = true;
+  int boot_timeout_seconds = 180;  // longer than WSL's [boot] initTimeout
+  std::optional<std::string> profile_dir;  // unset: /nix/var/nix/profiles
+};
+
 struct DistroRecord {
   std::optional<int> known_good;
   std::optional<VerifyRecord> verify_in_progress;
@@ -61,6 +69,7 @@ struct TraySettings {
   NotificationToggles notifications;
   bool start_at_login = false;
   DistroControlSettings distro_control;
+  VerifySettings verify;
   std::map<std::string, DistroRecord> distros;
   // Members this version does not know (written by a newer one): kept and written back.
   protocol::json unknown_members = protocol::json::object();

@@ -141,6 +141,12 @@ TrayCondition TrayStateReducer::derive_condition(const TrayState& state) {
   if (state.user_stopped) {
     return connected && state.power != DistroPower::stopped ? TrayCondition::stopping : TrayCondition::stopped;
   }
+  // A failed verify-boot stays in view whether or not the agent answers now: a distro that could
+  // not be recovered is exactly the one that does not answer.
+  if (state.last_verify && !state.verify_failure_dismissed &&
+      (state.last_verify->outcome == VerifyOutcome::failed || state.last_verify->outcome == VerifyOutcome::rolled_back)) {
+    return TrayCondition::verify_failed;
+  }
   if (!connected) {
     if (state.power == DistroPower::missing) {
       return TrayCondition::unreachable;
@@ -159,10 +165,6 @@ TrayCondition TrayStateReducer::derive_condition(const TrayState& state) {
   }
   if (running_job(state)) {
     return TrayCondition::rebuilding;
-  }
-  if (state.last_verify && !state.verify_failure_dismissed &&
-      (state.last_verify->outcome == VerifyOutcome::failed || state.last_verify->outcome == VerifyOutcome::rolled_back)) {
-    return TrayCondition::verify_failed;
   }
   if (job_failure(state)) {
     return TrayCondition::rebuild_failed;

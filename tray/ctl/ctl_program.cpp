@@ -2,9 +2,12 @@
 
 #include "core/command_distro_control.hpp"
 #include "core/local_distro_control.hpp"
+#include "core/verify_report.hpp"
 #include "nixtray/version.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 
 namespace nixtray::ctl {
 
@@ -21,17 +24,53 @@ cli::Program nixtrayctl_program() {
       {"stop", "CMD", "with --distro-control command: the command that shuts it down"},
       {"is-running", "CMD", "with --distro-control command: exits 0 when the distro runs"},
       {"exec-as-root", "CMD", "with --distro-control command: a prefix that runs an argv inside the distro as root"},
-      {"timeout", "SECONDS", "how long to wait for the agent [default: 30]"},
+      {"timeout", "SECONDS", "how long to wait for the agent [default: 30; verify-boot: the settings' boot timeout]"},
+      {"profile-dir", "DIR", "the system profile's directory inside the distro, for a rescue from outside "
+                             "[default: from the settings, else /nix/var/nix/profiles]"},
       {"version", "", "print the version"},
   };
+  const cli::Option json_option{"json", "", "print JSON instead of text"};
+  const cli::Option no_rollback{"no-rollback", "", "do not roll back a generation that fails to boot"};
   program.commands = {
       {"status", "", "the distro at a glance: the tray's state, systemd, generations, failed units, the running job",
-       {{"json", "", "print JSON instead of text"}}, 0, 0,
+       {json_option}, 0, 0,
        "CMD values are split on whitespace, double quotes group; no shell is involved."},
+      {"start", "", "start the distro and wait until its agent answers (--timeout)", {}, 0, 0, ""},
+      {"stop", "", "shut the distro down and wait until it has stopped", {}, 0, 0, ""},
+      {"verify-boot", "", "restart the distro into the generation that boots next and check that it comes up",
+       {{"timeout", "S", "seconds to wait for the agent after the restart [default: the settings' boot timeout, 180]"},
+        no_rollback, json_option},
+       0, 0,
+       "Pre-flight (verify.preflight) first: a generation that cannot boot is refused before any restart.\n"
+       "Then: stop, start, wait for the agent, booted == expected, the activation report (errors fail;\n"
+       "an unreadable report is shown as unknown), systemd running or degraded, failed units. Passed:\n"
+       "the generation becomes known-good. Failed: rolled back to the last known-good generation (by the\n"
+       "agent's rollback job, or from outside with --exec-as-root and nixtray-agent rescue), restarted and\n"
+       "checked again.\n"
+       "Exit codes: 0 passed (also with failed units, which it names); 1 failed and rolled back to a\n"
+       "generation that then booted; 2 failed and could not recover (or the check could not run);\n"
+       "3 pre-flight refused (nothing restarted); 64 usage error. --json prints the steps and results."},
+      {"rollback", "N", "make generation N the system: by the agent's rollback job, or from outside when it "
+                        "does not answer",
+       {{"boot", "", "only for the next start (the default activates it now)"}}, 1, 1,
+       "Without an answering agent, --exec-as-root runs <profile dir>/system-N-link/sw/bin/nixtray-agent\n"
+       "rescue rollback N inside the distro: the next start boots N."},
+      {"rebuild", "", "rebuild the configuration; with mode boot (the default), then verify-boot and keep or roll back",
+       {{"mode", "MODE", "switch, boot, test, build or dry-build [default: boot]"},
+        {"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
+        {"upgrade", "", "update channels / flake inputs first"},
+        {"no-verify", "", "with mode boot: only rebuild, do not restart"},
+        {"timeout", "S", "as verify-boot's"},
+        no_rollback, json_option},
+       0, 0,
+       "Rebuild and verify: the rebuild job (mode boot) registers the new generation without activating it;\n"
+       "verify-boot then restarts into it. Exit codes as verify-boot's, and 4 when the rebuild itself\n"
+       "failed (nothing was restarted). Without verifying: 0 the job succeeded, 1 it failed, 2 no agent."},
   };
   program.footer =
-      "Exit codes: 0 the agent answered; 1 the request failed; 2 the agent could not be reached (the output says\n"
-      "why: the distro is stopped, nothing listens, the token was rejected, ...); 64 usage error.\n";
+      "Exit codes: 0 done (status: the agent answered); 1 the request failed; 2 the agent could not be reached\n"
+      "(the output says why: the distro is stopped, nothing listens, the token was rejected, ...); 64 usage\n"
+      "error. verify-boot and rebuild: see their --help.\n";
   return program;
 }
 
@@ -108,6 +147,23 @@ CtlSetup make_setup(const cli::ParsedCommandLine& args) {
   return setup;
 }
 
+tray::AgentConnectionOptions connection_options(const CtlSetup& setup) {
+  tray::AgentConnectionOptions options;
+  options.endpoint = setup.link.endpoint;
+  options.token_file = setup.link.token_file;
+  options.client = setup.link.client;
+  options.connect_timeout = std::min(setup.timeout, std::chrono::milliseconds(10'000));
+  options.call_timeout = std::max(setup.timeout, std::chrono::milliseconds(30'000));
+  return options;
+}
+
+void update_distro_record(CtlSetup& setup, const std::function<void(tray::DistroRecord&)>& change) {
+  auto loaded = setup.settings_file.load();
+  change(loaded.settings.distros[setup.settings.distro]);
+  setup.settings_file.save(loaded.settings);
+  change(setup.settings.record());
+}
+
 int run_nixtrayctl(const std::vector<std::string>& args) {
   const auto program = nixtrayctl_program();
   try {
@@ -125,10 +181,21 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     for (const auto& warning : setup.warnings) {
       std::cerr << "nixtrayctl: warning: " << warning << "\n";
     }
-    if (parsed.command == "status") {
-      return run_status(parsed, setup);
+    // A boot check a previous run did not finish: say so at once (verify-boot reports it itself).
+    if (const auto* record = setup.settings.find_record();
+        record && record->verify_in_progress && parsed.command != "verify-boot" && parsed.command != "rebuild") {
+      std::cerr << "nixtrayctl: warning: " << tray::describe_interrupted_verify(*record->verify_in_progress) << "\n";
     }
-    throw cli::UsageError("unknown command " + parsed.command);
+    using Runner = int (*)(const cli::ParsedCommandLine&, CtlSetup&);
+    static const std::map<std::string, Runner> runners = {
+        {"status", run_status},       {"start", run_start},       {"stop", run_stop},
+        {"verify-boot", run_verify_boot}, {"rollback", run_rollback}, {"rebuild", run_rebuild},
+    };
+    const auto runner = runners.find(parsed.command);
+    if (runner == runners.end()) {
+      throw cli::UsageError("unknown command " + parsed.command);
+    }
+    return runner->second(parsed, setup);
   } catch (const cli::UsageError& e) {
     std::cerr << "nixtrayctl: " << e.what() << "\n";
     return exit_usage;

@@ -1,14 +1,19 @@
-// nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract
-// (the verify-boot issue extends the commands): --agent, --token-file, --config, and
-// --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD.
+// nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract:
+// --agent, --token-file, --config, and --distro-control command --start CMD --stop CMD
+// --is-running CMD --exec-as-root CMD; commands status, start, stop, verify-boot, rollback N,
+// rebuild, with verify-boot's exit codes (ctl/verify_commands.cpp).
 #pragma once
 
+#include "core/agent_connection.hpp"
 #include "core/agent_link.hpp"
 #include "core/distro_control.hpp"
 #include "core/settings_file.hpp"
 #include "nixtray/cli/command_line.hpp"
 
+#include <filesystem>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,11 +48,42 @@ struct CtlSetup {
   std::chrono::milliseconds timeout{30'000};
 };
 
+// The agent connection that one-shot commands and verify-boot open (the link's transport).
+tray::AgentConnectionOptions connection_options(const CtlSetup& setup);
+
+// The system profile's directory inside the distro (--profile-dir, the settings, the default),
+// for rescues from outside; absolute or a UsageError.
+std::filesystem::path distro_profile_dir(const cli::ParsedCommandLine& args, const CtlSetup& setup);
+
+// Runs a command's coroutine on a fresh io_context until it is done; rethrows what it threw.
+template <class T>
+T run_to_end(net::asio::awaitable<T> work) {
+  net::asio::io_context io;
+  std::optional<T> result;
+  std::exception_ptr error;
+  net::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
+    if (e) error = e;
+    else result.emplace(std::move(value));
+  });
+  io.run();
+  if (error) std::rethrow_exception(error);
+  return std::move(*result);
+}
+
 cli::Program nixtrayctl_program();
 // Throws cli::UsageError for bad options.
 CtlSetup make_setup(const cli::ParsedCommandLine& args);
 
 int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_start(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_stop(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_rollback(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup);
+
+// What the host remembers about the configured distro, changed in the settings file itself (not
+// in setup.settings, which holds this command line's overrides that must not be saved).
+void update_distro_record(CtlSetup& setup, const std::function<void(tray::DistroRecord&)>& change);
 
 int run_nixtrayctl(const std::vector<std::string>& args);
 

@@ -3,6 +3,7 @@
 #include "core/state_text.hpp"
 #include "core/tray_state.hpp"
 #include "core/tray_state_reducer.hpp"
+#include "core/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -50,7 +51,7 @@ void print_text(const tray::TrayState& state, const tray::TrayPresentation& view
   }
 }
 
-json to_json(const tray::TrayState& state, const tray::TrayPresentation& view) {
+json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, const tray::TraySettings& settings) {
   json j;
   j["condition"] = std::string(tray::to_string(state.condition));
   j["icon"] = std::string(tray::to_string(view.icon));
@@ -73,6 +74,19 @@ json to_json(const tray::TrayState& state, const tray::TrayPresentation& view) {
                         {"percent", job->percent ? json(*job->percent) : json(nullptr)}};
   } else {
     j["running_job"] = nullptr;
+  }
+  // What the host remembers: a boot check that did not finish is reported at the next start.
+  const auto* record = settings.find_record();
+  j["host_known_good"] = record && record->known_good ? json(*record->known_good) : json(nullptr);
+  if (record && record->verify_in_progress) {
+    const auto& v = *record->verify_in_progress;
+    j["interrupted_verify"] = {{"expected_generation", v.expected_generation},
+                               {"known_good_before", v.known_good_before ? json(*v.known_good_before) : json(nullptr)},
+                               {"started", v.started},
+                               {"step", v.step},
+                               {"message", tray::describe_interrupted_verify(v)}};
+  } else {
+    j["interrupted_verify"] = nullptr;
   }
   return j;
 }
@@ -102,7 +116,7 @@ int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   io.run();
   const auto view = tray::present(state, setup.settings.distro);
   if (args.has("json")) {
-    std::cout << to_json(state, view).dump(2) << "\n";
+    std::cout << to_json(state, view, setup.settings).dump(2) << "\n";
   } else {
     print_text(state, view);
   }

@@ -39,10 +39,10 @@ GenerationsPage::GenerationsPage(wxWindow* parent, StatusContext& context) : wxP
   diff_title_->SetFont(diff_title_->GetFont().Bold());
   top->Add(diff_title_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
   diff_ = new wxListCtrl(this, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 160)), wxLC_REPORT | wxLC_SINGLE_SEL);
-  diff_->AppendColumn(_("Package"), wxLIST_FORMAT_LEFT, FromDIP(220));
-  diff_->AppendColumn(_("Change"), wxLIST_FORMAT_LEFT, FromDIP(90));
-  diff_->AppendColumn(_("From"), wxLIST_FORMAT_LEFT, FromDIP(140));
-  diff_->AppendColumn(_("To"), wxLIST_FORMAT_LEFT, FromDIP(140));
+  diff_->AppendColumn(_("Package"), wxLIST_FORMAT_LEFT, FromDIP(200));
+  diff_->AppendColumn(_("Change"), wxLIST_FORMAT_LEFT, FromDIP(80));
+  diff_->AppendColumn(_("From"), wxLIST_FORMAT_LEFT, FromDIP(200));
+  diff_->AppendColumn(_("To"), wxLIST_FORMAT_LEFT, FromDIP(200));
   diff_->AppendColumn(_("Size"), wxLIST_FORMAT_RIGHT, FromDIP(90));
   top->Add(diff_, 1, wxEXPAND | wxALL, FromDIP(12));
   SetSizer(top);

@@ -150,12 +150,20 @@ void JobsPage::fill_detail() {
     if (running && !percent) {
       progress_->Pulse();
     } else {
-      progress_->SetValue(percent ? *percent : (protocol::is_finished(job->state) ? 100 : 0));
+      progress_->SetValue(percent ? *percent : (job->state == protocol::JobState::succeeded ? 100 : 0));
     }
-    auto text = core_text(tray::job_phase_text(job->progress.phase));
-    const auto counters = tray::progress_text(job->progress);
-    if (!counters.empty()) text += " · " + to_wx(counters);
-    if (percent) text += wxString::Format(" · %d%%", *percent);
+    wxString text;
+    if (running) {
+      text = core_text(tray::job_phase_text(job->progress.phase));
+      const auto counters = tray::progress_text(job->progress);
+      if (!counters.empty() && counters != tray::job_phase_text(job->progress.phase)) text += " · " + to_wx(counters);
+      if (percent) text += wxString::Format(" · %d%%", *percent);
+    } else if (job->state != protocol::JobState::succeeded) {
+      text = wxString::Format(_("%s while %s"), job_state_text(job->state),
+                              core_text(tray::job_phase_text(job->progress.phase)));
+    } else {
+      text = job_state_text(job->state);
+    }
     progress_text_->SetLabel(text);
     wxString failure;
     if (job->summary && job->state != protocol::JobState::succeeded) failure = to_wx(*job->summary);
@@ -164,12 +172,14 @@ void JobsPage::fill_detail() {
       for (const auto& unit : job->failure->units) failure += " " + to_wx(unit);
     }
     failure_->SetLabel(failure);
+    failure_->Wrap(GetClientSize().GetWidth() > FromDIP(300) ? GetClientSize().GetWidth() - FromDIP(24) : FromDIP(800));
   } else {
     progress_->SetValue(0);
     progress_text_->SetLabel(wxEmptyString);
     failure_->SetLabel(wxEmptyString);
   }
-  progress_->Show(job != nullptr);
+  // A gauge means "how far": shown while it runs and for a job that got to the end.
+  progress_->Show(job && (running || job->state == protocol::JobState::succeeded));
   log_note_->SetLabel(lines_.job_id().empty()
                           ? wxString()
                           : wxString::Format(_("Log: %lu lines%s"), static_cast<unsigned long>(lines_.size()),

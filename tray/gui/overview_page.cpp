@@ -76,6 +76,8 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
   units_->AppendColumn(_("Result"), wxLIST_FORMAT_LEFT, FromDIP(120));
   units_->AppendColumn(_("Since"), wxLIST_FORMAT_LEFT, FromDIP(160));
   top->Add(units_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+  journal_title_ = new wxStaticText(this, wxID_ANY, wxEmptyString);
+  top->Add(journal_title_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
   journal_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, wxDefaultSize,
                             wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP | wxHSCROLL);
   journal_->SetFont(wxFont(wxFontInfo().Family(wxFONTFAMILY_TELETYPE)));
@@ -161,6 +163,7 @@ void OverviewPage::fill_units(const SessionSnapshot& snapshot) {
   units_empty_->Show(units.empty());
   units_->Show(!units.empty());
   journal_->Show(!units.empty());
+  journal_title_->Show(!units.empty());
   if (names == unit_names_) {
     return;
   }
@@ -194,6 +197,7 @@ void OverviewPage::show_unit(const std::string& unit) {
 }
 
 void OverviewPage::fetch_unit_log(const std::string& unit) {
+  journal_title_->SetLabel(wxString::Format(_("The last journal lines of %s:"), to_wx(unit)));
   journal_->SetValue(wxString::Format(_("Reading the journal of %s…"), to_wx(unit)));
   context_.host.unit_log(
       unit, 30,

@@ -34,6 +34,7 @@ class OverviewPage : public wxPanel {
   std::vector<std::pair<wxStaticText*, wxStaticText*>> facts_;
   wxListCtrl* units_ = nullptr;
   wxStaticText* units_empty_ = nullptr;
+  wxStaticText* journal_title_ = nullptr;
   wxTextCtrl* journal_ = nullptr;
   std::vector<std::string> unit_names_;
   std::string selected_unit_;

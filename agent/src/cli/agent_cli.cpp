@@ -69,6 +69,19 @@ cli::Program agent_program() {
        1, 1, ""},
       {"job-run", "DIR", "(internal) run the job in DIR; started by the agent inside the job's systemd unit", {}, 1, 1,
        ""},
+      {"rescue", "list | rollback N | mark-good N",
+       "without the daemon: list generations, boot N next, or record N as known-good",
+       {{"profile-dir", "DIR", "the system profile's directory, absolute [default: from the config, else "
+                               "/nix/var/nix/profiles]"},
+        {"state-dir", "DIR", "the agent's state directory, absolute [default: from the config, else /var/lib/nixtray]"}},
+       1, 2,
+       "Works directly on the profile and state directories: no daemon, no systemd, no PATH needed, so it\n"
+       "also runs from outside a distro that does not boot. `rollback N` repoints the system profile at\n"
+       "system-N-link as nix-env --switch-generation does (atomically, under the profile's lock); the next\n"
+       "start of the distro boots N. `mark-good N` records N where the daemon reads its known-good generation.\n"
+       "From Windows, with absolute paths (PATH is empty there):\n"
+       "  wsl.exe -d NixOS -u root -e /nix/var/nix/profiles/system-41-link/sw/bin/nixtray-agent rescue rollback 41\n"
+       "  wsl.exe --terminate NixOS"},
   };
   program.footer = std::string(exit_code_help) +
                    "\nFrom Windows: wsl.exe -d NixOS -u root -e /run/current-system/sw/bin/nixtray-agent status\n";
@@ -85,7 +98,7 @@ const std::map<std::string, Runner>& runners() {
       {"units", run_units},   {"units-log", run_units_log},
       {"rebuild", run_rebuild}, {"rollback", run_rollback},       {"gc", run_gc},
       {"jobs", run_jobs},     {"job", run_job_details},           {"logs", run_logs},
-      {"job-run", run_job_run},
+      {"job-run", run_job_run}, {"rescue", run_rescue},
   };
   return table;
 }

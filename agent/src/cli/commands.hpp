@@ -23,5 +23,6 @@ int run_gc(const cli::ParsedCommandLine& args);
 int run_jobs(const cli::ParsedCommandLine& args);
 int run_job_details(const cli::ParsedCommandLine& args);
 int run_logs(const cli::ParsedCommandLine& args);
+int run_rescue(const cli::ParsedCommandLine& args);
 
 }  // namespace nixtray::agent

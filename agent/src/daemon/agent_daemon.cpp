@@ -6,6 +6,7 @@
 #include "server/session.hpp"
 #include "server/token_store.hpp"
 #include "support/logger.hpp"
+#include "verify/activation_report.hpp"
 
 #include <unistd.h>
 
@@ -71,6 +72,7 @@ void AgentDaemon::start() {
   if (generations_.problem()) {
     log_warning(*generations_.problem());
   }
+  read_activation_report();
   journal_ = std::make_unique<JournalWorker>(io_);
   systemd_ = std::make_unique<SystemdWatcher>(
       io_, [this](const protocol::UnitsChanged& changes) { publish("units", protocol::json(changes)); },
@@ -117,6 +119,7 @@ void AgentDaemon::register_methods() {
   register_subscription_methods(methods_, *server_);
   register_unit_methods(methods_, *this);
   register_job_methods(methods_, *jobs_);
+  register_verify_methods(methods_, *this);
 }
 
 void AgentDaemon::publish(std::string_view topic, const protocol::json& data) {
@@ -139,6 +142,9 @@ void AgentDaemon::refresh_generations() {
   const auto before = generations_.triple();
   const bool list_changed = generations_.refresh();
   const auto after = generations_.triple();
+  if (after.booted != before.booted) {
+    read_activation_report();
+  }
   request_closure_sizes();
   if (!server_) {
     return;
@@ -148,6 +154,14 @@ void AgentDaemon::refresh_generations() {
   }
   if (list_changed || protocol::json(before) != protocol::json(after)) {
     server_->publish("status", protocol::json(status()));
+  }
+}
+
+void AgentDaemon::read_activation_report() {
+  activation_ = nixtray::agent::read_activation_report(config_.activation_log);
+  if (activation_.state == protocol::ActivationState::errors) {
+    log_warning("the activation of the booted generation reported " + std::to_string(activation_.lines.size()) +
+                " error(s), the first: " + activation_.lines.front());
   }
 }
 
@@ -204,6 +218,7 @@ protocol::Status AgentDaemon::status() const {
   status.agent_version = agent_version();
   status.agent_started = started_at_;
   status.running_job = jobs_ ? jobs_->running_job() : std::nullopt;
+  status.activation = activation_;
   return status;
 }
 

@@ -14,6 +14,7 @@
 #include "state/path_watcher.hpp"
 #include "systemd/journal_worker.hpp"
 #include "systemd/systemd_watcher.hpp"
+#include "verify/preflight.hpp"
 
 #include <memory>
 
@@ -39,6 +40,8 @@ class AgentDaemon {
   // Closure sizes and diffs, read from Nix's database on a worker thread.
   ClosureQueries& closure_queries() { return closure_queries_; }
   JobService& jobs() { return *jobs_; }
+  // verify.preflight's checks, on their own worker thread.
+  PreflightRunner& preflight() { return preflight_; }
   AgentServer& server() { return *server_; }
   const AgentConfig& config() const { return config_; }
 
@@ -52,6 +55,9 @@ class AgentDaemon {
   // list again when they arrive.
   void request_closure_sizes();
   void publish(std::string_view topic, const protocol::json& data);
+  // Reads what the booted generation's activation reported (status.activation): once per boot,
+  // since activation ends before the agent starts.
+  void read_activation_report();
 
   net::asio::io_context& io_;
   AgentConfig config_;
@@ -66,6 +72,8 @@ class AgentDaemon {
   PathWatcher link_watcher_;
   bool closure_sizes_pending_ = false;
   std::string closure_sizes_problem_;  // last database problem logged, to log each once
+  protocol::ActivationReport activation_;
+  PreflightRunner preflight_;
   ClosureQueries closure_queries_;     // last: its worker stops before the rest goes away
 };
 

@@ -54,8 +54,7 @@ bool JobLog::exists() const {
   return std::filesystem::exists(file_, ec);
 }
 
-protocol::LogChunk JobLog::read_appended(const std::function<void(std::string_view)>& on_raw_line,
-                                         std::size_t keep_last) {
+protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t keep_last) {
   protocol::LogChunk chunk;
   chunk.from = line_count_;
   std::deque<std::string> kept;
@@ -64,8 +63,7 @@ protocol::LogChunk JobLog::read_appended(const std::function<void(std::string_vi
       checkpoints_.push_back({line_count_, offset});
       lines_since_checkpoint_ = 0;
     }
-    on_raw_line(raw);
-    for (auto& line : visible_lines(raw)) {
+    for (auto& line : reader(raw)) {
       kept.push_back(std::move(line));
       if (kept.size() > keep_last) {
         kept.pop_front();

@@ -19,11 +19,14 @@ class JobLog {
  public:
   explicit JobLog(std::filesystem::path file) : file_(std::move(file)) {}
 
-  // Reads complete lines appended since the last call. Every raw line goes to on_raw_line (the
-  // analyzer); the visible lines are returned for the `log:<id>` event, at most `keep_last` of
-  // them (the earlier ones stay readable through read()).
-  protocol::LogChunk read_appended(const std::function<void(std::string_view)>& on_raw_line,
-                                   std::size_t keep_last = 1000);
+  // Turns one raw line into its visible lines (visible_lines(), or an analyzer that also learns
+  // from the line: it must give the same lines).
+  using LineReader = std::function<std::vector<std::string>(std::string_view raw_line)>;
+
+  // Reads complete lines appended since the last call, each through `reader`; the visible lines
+  // are returned for the `log:<id>` event, at most `keep_last` of them (the earlier ones stay
+  // readable through read()).
+  protocol::LogChunk read_appended(const LineReader& reader, std::size_t keep_last = 1000);
 
   // Lines [from, from+limit) of what has been read so far. `complete` is left false: whether the
   // job has finished is the caller's knowledge.

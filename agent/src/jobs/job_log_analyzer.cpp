@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <regex>
 
 namespace nixtray::agent {
 
@@ -29,6 +28,38 @@ void push_bounded(std::deque<std::string>& lines, std::string line, std::size_t 
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+std::string_view trim_spaces(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+// A systemd unit name: allowed characters, then a dot and a lowercase type ("foo@bar.service").
+bool looks_like_unit_name(std::string_view name) {
+  const auto dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
+  for (const char c : name.substr(0, dot)) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                         c == '@' || c == '.' || c == '_' || c == '\\' || c == ':' || c == '-';
+    if (!allowed) return false;
+  }
+  for (const char c : name.substr(dot + 1)) {
+    if (c < 'a' || c > 'z') return false;
+  }
+  return true;
+}
+
+// Nix: "builder for '/nix/store/...-foo.drv' failed with exit code 1" -> the quoted path.
+std::optional<std::string> failed_builder_path(std::string_view error) {
+  constexpr std::string_view lead = "builder for '";
+  const auto at = error.find(lead);
+  if (at == std::string_view::npos) return std::nullopt;
+  const auto start = at + lead.size();
+  const auto end = error.find('\'', start);
+  if (end == std::string_view::npos || end == start || error.substr(end + 1, 7) != " failed") return std::nullopt;
+  return std::string(error.substr(start, end - start));
+}
+
 }  // namespace
 
 std::string derivation_display_name(std::string_view store_path) {
@@ -39,18 +70,26 @@ std::string derivation_display_name(std::string_view store_path) {
   return std::string(name);
 }
 
-void JobLogAnalyzer::feed(std::string_view raw_line) {
+std::vector<std::string> JobLogAnalyzer::feed(std::string_view raw_line) {
   if (raw_line.starts_with(marker_line_prefix)) {
     feed_marker(std::string(raw_line.substr(marker_line_prefix.size())));
-    return;
+    return {};
   }
-  for (auto& line : visible_lines(raw_line)) {
-    if (!raw_line.starts_with(nix_line_prefix)) feed_plain(line);
-    remember_tail(line);
-  }
+  std::vector<std::string> lines;
   if (raw_line.starts_with(nix_line_prefix)) {
-    feed_nix(std::string(raw_line.substr(nix_line_prefix.size())));
+    const auto event = nlohmann::json::parse(raw_line.substr(nix_line_prefix.size()), nullptr, false);
+    if (event.is_object()) {
+      lines = visible_lines_of_nix_event(event);
+      feed_nix(event);
+    } else {
+      lines = visible_lines(raw_line);  // not what it claims to be: plain text
+    }
+  } else {
+    lines = visible_lines(raw_line);
+    for (const auto& line : lines) feed_plain(line);
   }
+  for (const auto& line : lines) remember_tail(line);
+  return lines;
 }
 
 void JobLogAnalyzer::remember_tail(const std::string& line) { push_bounded(tail_, line, tail_lines); }
@@ -74,38 +113,38 @@ void JobLogAnalyzer::feed_marker(const std::string& json_text) {
 
 void JobLogAnalyzer::feed_plain(std::string_view line) {
   // switch-to-configuration: "warning: the following units failed: a.service, b.service"
-  static const std::regex failed_units(R"(the following units failed: (.*))");
-  std::match_results<std::string_view::const_iterator> match;
-  if (std::regex_search(line.begin(), line.end(), match, failed_units)) {
-    static const std::regex unit_name(R"([A-Za-z0-9@._\\:-]+\.[a-z]+)");
-    const std::string list = match[1].str();
-    for (auto it = std::sregex_iterator(list.begin(), list.end(), unit_name); it != std::sregex_iterator(); ++it) {
-      failed_units_.push_back(it->str());
-    }
+  constexpr std::string_view lead = "the following units failed: ";
+  const auto at = line.find(lead);
+  if (at == std::string_view::npos) return;
+  std::string_view list = line.substr(at + lead.size());
+  while (!list.empty()) {
+    const auto comma = list.find(',');
+    const auto unit = trim_spaces(list.substr(0, comma));
+    if (looks_like_unit_name(unit)) failed_units_.emplace_back(unit);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
   }
 }
 
-void JobLogAnalyzer::feed_nix(const std::string& json_text) {
-  const auto event = nlohmann::json::parse(json_text, nullptr, false);
-  if (!event.is_object()) return;
+void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
   try {
     const auto action = event.value("action", "");
-    const auto id = event.value("id", std::uint64_t{0});
+    const auto id = member_whole_number_or(event, "id", std::uint64_t{0});
     if (action == "msg") {
       const auto text = strip_terminal_codes(event.value("msg", ""));
-      if (event.value("level", 7) == 0 && text.starts_with("error:")) {
+      if (member_whole_number_or(event, "level", 7) == 0 && text.starts_with("error:")) {
         const auto raw = event.contains("raw_msg") ? strip_terminal_codes(event.value("raw_msg", "")) : text.substr(6);
         nix_errors_.push_back(first_line(raw.starts_with(" ") ? raw.substr(1) : raw));
         if (!error_location_ && event.value("file", nlohmann::json()).is_string() &&
             event.value("line", nlohmann::json()).is_number_integer()) {
           error_location_ = event["file"].get<std::string>() + ":" + std::to_string(event["line"].get<int>()) + ":" +
-                            std::to_string(event.value("column", nlohmann::json(0)).is_number_integer()
+                            std::to_string(event.value("column", nlohmann::json()).is_number_integer()
                                                ? event["column"].get<int>()
                                                : 0);
         }
       }
     } else if (action == "start") {
-      const int type = event.value("type", 0);
+      const int type = member_whole_number_or(event, "type", 0);
       activity_types_[id] = type;
       if (type == activity_build) {
         const auto& fields = event.value("fields", nlohmann::json::array());
@@ -128,19 +167,19 @@ void JobLogAnalyzer::feed_nix(const std::string& json_text) {
         update_current();
       }
     } else if (action == "result") {
-      const int type = event.value("type", 0);
+      const int type = member_whole_number_or(event, "type", 0);
       const auto& fields = event.value("fields", nlohmann::json::array());
       if (type == result_progress && fields.size() >= 4) {
         const auto activity = activity_types_.find(id);
         const int kind = activity == activity_types_.end() ? 0 : activity->second;
         if (kind == activity_builds) {
-          progress_.builds_done = fields[0].get<int>();
-          progress_.builds_expected = fields[1].get<int>();
-          progress_.builds_running = fields[2].get<int>();
-          progress_.builds_failed = fields[3].get<int>();
+          progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
+          progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
+          progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
+          progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
         } else if (kind == activity_copy_paths) {
-          progress_.downloads_done = fields[0].get<int>();
-          progress_.downloads_expected = fields[1].get<int>();
+          progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
+          progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
         }
       } else if (type == result_set_phase && !fields.empty()) {
         if (auto it = running_builds_.find(id); it != running_builds_.end()) {
@@ -176,15 +215,12 @@ protocol::JobFailure JobLogAnalyzer::failure(std::optional<int> exit_code) const
     if (failure.log_tail.empty()) failure.log_tail.assign(tail_.begin(), tail_.end());
     return failure;
   }
-  static const std::regex builder_failed(R"(builder for '([^']+)' failed)");
   for (const auto& error : nix_errors_) {
-    std::smatch match;
-    if (std::regex_search(error, match, builder_failed)) {
+    if (const auto path = failed_builder_path(error)) {
       failure.kind = protocol::FailureKind::build;
-      const std::string path = match[1].str();
-      failure.derivation = derivation_display_name(path);
+      failure.derivation = derivation_display_name(*path);
       failure.message = error;
-      if (const auto it = finished_builds_.find(path); it != finished_builds_.end()) {
+      if (const auto it = finished_builds_.find(*path); it != finished_builds_.end()) {
         failure.phase = it->second.phase;
         failure.log_tail.assign(it->second.last_lines.begin(), it->second.last_lines.end());
       }

@@ -18,7 +18,9 @@ namespace nixtray::agent {
 
 class JobLogAnalyzer {
  public:
-  void feed(std::string_view raw_line);
+  // Learns from one raw line; returns its visible lines (what visible_lines() gives), parsing the
+  // line once for both.
+  std::vector<std::string> feed(std::string_view raw_line);
 
   [[nodiscard]] const protocol::JobProgress& progress() const { return progress_; }
   [[nodiscard]] bool activation_started() const { return activation_started_; }
@@ -38,7 +40,7 @@ class JobLogAnalyzer {
     std::optional<std::string> phase;
     std::deque<std::string> last_lines;
   };
-  void feed_nix(const std::string& json_text);
+  void feed_nix(const nlohmann::json& event);
   void feed_marker(const std::string& json_text);
   void feed_plain(std::string_view line);
   void remember_tail(const std::string& line);

@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <limits>
 #include <optional>
+#include <utility>
 
 namespace nixtray::agent {
 
@@ -21,18 +24,18 @@ constexpr int result_post_build_log_line = 107;
 std::optional<std::string> visible_nix_text(const nlohmann::json& event) {
   const auto action = event.value("action", "");
   if (action == "msg") {
-    if (event.value("level", 7) > highest_visible_level) return std::nullopt;
+    if (member_whole_number_or(event, "level", 7) > highest_visible_level) return std::nullopt;
     return strip_terminal_codes(event.value("msg", ""));
   }
   if (action == "start") {
-    const int type = event.value("type", 0);
+    const int type = member_whole_number_or(event, "type", 0);
     const bool shown = type == activity_build || type == activity_copy_path || type == activity_substitute;
     const auto text = event.value("text", "");
-    if (!shown || text.empty() || event.value("level", 7) > highest_visible_level) return std::nullopt;
+    if (!shown || text.empty() || member_whole_number_or(event, "level", 7) > highest_visible_level) return std::nullopt;
     return strip_terminal_codes(text);
   }
   if (action == "result") {
-    const int type = event.value("type", 0);
+    const int type = member_whole_number_or(event, "type", 0);
     if (type != result_build_log_line && type != result_post_build_log_line) return std::nullopt;
     const auto& fields = event.value("fields", nlohmann::json::array());
     if (fields.empty() || !fields[0].is_string()) return std::nullopt;
@@ -70,6 +73,44 @@ std::string strip_terminal_codes(std::string_view text) {
 
 namespace {
 
+template <class T>
+T checked_whole_number_or(const nlohmann::json& value, T fallback) {
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();
+    return number <= static_cast<std::uint64_t>(std::numeric_limits<T>::max()) ? static_cast<T>(number) : fallback;
+  }
+  if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    return std::in_range<T>(number) ? static_cast<T>(number) : fallback;
+  }
+  return fallback;
+}
+
+template <class T>
+T checked_member_or(const nlohmann::json& object, const char* key, T fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it == object.end() ? fallback : checked_whole_number_or(*it, fallback);
+}
+
+}  // namespace
+
+int whole_number_or(const nlohmann::json& value, int fallback) { return checked_whole_number_or(value, fallback); }
+
+std::uint64_t whole_number_or(const nlohmann::json& value, std::uint64_t fallback) {
+  return checked_whole_number_or(value, fallback);
+}
+
+int member_whole_number_or(const nlohmann::json& object, const char* key, int fallback) {
+  return checked_member_or(object, key, fallback);
+}
+
+std::uint64_t member_whole_number_or(const nlohmann::json& object, const char* key, std::uint64_t fallback) {
+  return checked_member_or(object, key, fallback);
+}
+
+namespace {
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -102,10 +143,47 @@ std::optional<std::string> visible_text(std::string_view raw_line) {
 
 }  // namespace
 
+// Most of a build's internal-json is progress: results of type 105/106 and activity stops. Nix
+// writes keys in order, so these lines end the same way; skipping them without parsing makes
+// reading a long log several times faster. Anything else is parsed.
+bool is_progress_only(std::string_view raw_line) {
+  if (!raw_line.starts_with(nix_line_prefix)) return false;
+  const bool progress_result = raw_line.starts_with(R"(@nix {"action":"result",)") &&
+                               (raw_line.ends_with(R"(,"type":105})") || raw_line.ends_with(R"(,"type":106})"));
+  return progress_result || raw_line.starts_with(R"(@nix {"action":"stop",)");
+}
+
+// A build's own output is most of the rest: `@nix {"action":"result","fields":["TEXT"],"id":N,
+// "type":101}`. Its one string is decoded alone, without building a JSON object for the line.
+std::optional<std::string> build_log_text(std::string_view raw_line) {
+  constexpr std::string_view head = R"(@nix {"action":"result","fields":[")";
+  if (!raw_line.starts_with(head) || !raw_line.ends_with(R"(,"type":101})")) return std::nullopt;
+  std::size_t end = head.size();
+  while (end < raw_line.size() && raw_line[end] != '"') {
+    end += raw_line[end] == '\\' ? 2 : 1;
+  }
+  if (end >= raw_line.size() || raw_line.substr(end, 8) != R"("],"id":)") return std::nullopt;
+  const auto literal = raw_line.substr(head.size() - 1, end - head.size() + 2);  // with its quotes
+  const auto value = nlohmann::json::parse(literal, nullptr, false);
+  if (!value.is_string()) return std::nullopt;
+  return strip_terminal_codes(value.get<std::string>());
+}
+
 std::vector<std::string> visible_lines(std::string_view raw_line) {
+  if (is_progress_only(raw_line)) return {};
+  if (auto text = build_log_text(raw_line)) return split_lines(*text);
   const auto text = visible_text(raw_line);
   if (!text) return {};
   return split_lines(*text);
+}
+
+std::vector<std::string> visible_lines_of_nix_event(const nlohmann::json& event) {
+  try {
+    const auto text = visible_nix_text(event);
+    return text ? split_lines(*text) : std::vector<std::string>{};
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
 }
 
 }  // namespace nixtray::agent

@@ -15,7 +15,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <regex>
 #include <sstream>
 #include <vector>
 
@@ -37,6 +36,21 @@ void say(const std::string& line) {
     if (n <= 0) return;
     written += static_cast<std::size_t>(n);
   }
+}
+
+// nix-store --gc ends with "1234 store paths deleted, 56.78 MiB freed"; returns
+// "1234 store paths, freed 56.78 MiB", or "" when the line is not there.
+std::string gc_summary(std::string_view output) {
+  constexpr std::string_view middle = " store paths deleted, ";
+  const auto at = output.rfind(middle);
+  if (at == std::string_view::npos) return {};
+  auto count_start = at;
+  while (count_start > 0 && output[count_start - 1] >= '0' && output[count_start - 1] <= '9') --count_start;
+  const auto freed_start = at + middle.size();
+  const auto freed_end = output.find(" freed", freed_start);
+  if (count_start == at || freed_end == std::string_view::npos) return {};
+  return std::string(output.substr(count_start, at - count_start)) + " store paths, freed " +
+         std::string(output.substr(freed_start, freed_end - freed_start));
 }
 
 std::string quoted(const std::vector<std::string>& argv) {
@@ -165,13 +179,13 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
     return fail(protocol::FailureKind::check, system.string() + " is not a valid path of the Nix store",
                 job_check_failed);
   }
-  say(system_marker(system.string()));
   if (const auto missing = missing_system_parts(system); !missing.empty()) {
     std::string list;
     for (const auto& part : missing) list += (list.empty() ? "" : ", ") + part;
     return fail(protocol::FailureKind::check, system.string() + " is not a NixOS system: it has no " + list,
                 job_check_failed);
   }
+  say(system_marker(system.string()));
   say("built " + system.string());
   if (mode == protocol::RebuildMode::build) {
     say(phase_marker(JobPhase::done));
@@ -304,12 +318,9 @@ int run_gc(const JobSpec& spec, const JobFiles& files) {
   if (gc.exit_code != 0) {
     return fail(protocol::FailureKind::internal, "nix-store --gc failed", job_command_failed);
   }
-  static const std::regex freed(R"((\d+) store paths deleted, ([0-9.]+ [KMGT]?i?B) freed)");
-  std::smatch match;
-  const std::string note = std::regex_search(gc.output, match, freed)
-                               ? "deleted " + std::to_string(doomed.size()) + " generations and " + match[1].str() +
-                                     " store paths, freed " + match[2].str()
-                               : "deleted " + std::to_string(doomed.size()) + " generations";
+  const std::string freed = gc_summary(gc.output);
+  const std::string note = "deleted " + std::to_string(doomed.size()) + " generations" +
+                           (freed.empty() ? "" : " and " + freed);
   say(note);
   say(result_marker(note));
   say(phase_marker(JobPhase::done));

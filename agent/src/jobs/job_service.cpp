@@ -1,6 +1,7 @@
 #include "jobs/job_service.hpp"
 
 #include "jobs/external_rebuild_detector.hpp"
+#include "jobs/job_log_line.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
@@ -106,7 +107,7 @@ void JobService::start() {
     }
     JobLog log(files.log());
     JobLogAnalyzer analyzer;
-    log.read_appended([&](std::string_view raw) { analyzer.feed(raw); }, 0);
+    log.read_appended([&](std::string_view raw) { return analyzer.feed(raw); }, 0);
     finalize(record, std::nullopt, analyzer, log.line_count());
     log_warning("job " + id + " was interrupted: its unit is gone and it recorded no result");
   }
@@ -317,6 +318,8 @@ void JobService::finish_running() {
   protocol::LogChunk last;
   last.from = last.next = record.job.log_lines;
   last.complete = true;
+  if (finished_logs_.size() >= cached_finished_logs) finished_logs_.erase(finished_logs_.begin());
+  finished_logs_[id] = std::make_unique<JobLog>(running_->tracker->take_log());
   running_.reset();
   publish_(protocol::log_topic(id), protocol::json(last));
   publish_("jobs", protocol::json(record.job));
@@ -394,7 +397,7 @@ protocol::LogChunk JobService::log(const std::string& id, std::int64_t from, int
   if (cached == finished_logs_.end()) {
     if (finished_logs_.size() >= cached_finished_logs) finished_logs_.erase(finished_logs_.begin());
     auto log = std::make_unique<JobLog>(store_.files(id).log());
-    log->read_appended([](std::string_view) {}, 0);
+    log->read_appended(visible_lines, 0);
     cached = finished_logs_.emplace(id, std::move(log)).first;
   }
   auto chunk = cached->second->read(from, limit);

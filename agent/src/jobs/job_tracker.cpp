@@ -115,7 +115,7 @@ void JobTracker::on_change() {
 }
 
 void JobTracker::read_log() {
-  auto appended = log_.read_appended([this](std::string_view raw) { analyzer_.feed(raw); });
+  auto appended = log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); });
   if (!appended.lines.empty() && callbacks_.on_lines) {
     callbacks_.on_lines(appended);
   }

@@ -38,6 +38,8 @@ class JobTracker {
 
   [[nodiscard]] const JobLogAnalyzer& analyzer() const { return analyzer_; }
   [[nodiscard]] const JobLog& log() const { return log_; }
+  // Hands the log (and its line index) over once the job finished, so nobody reads the file again.
+  JobLog take_log() { return std::move(log_); }
   [[nodiscard]] bool finished() const { return finished_; }
   // The runner's exit code, when it wrote one (it did not if it was killed).
   [[nodiscard]] std::optional<int> exit_code() const { return exit_code_; }

@@ -59,6 +59,9 @@ ClassifiedMessage classify_message(const json& value) {
       response.error = error->get<RpcError>();
     } catch (const json::exception& e) {
       return invalid(std::string("malformed error object: ") + e.what(), id_value);
+    } catch (const RpcException& e) {
+      // from_json(RpcError) reports a missing or mistyped field this way ("message" is required).
+      return invalid("malformed error object: " + e.error().message, id_value);
     }
   }
   return {std::move(response), std::nullopt, id_value};

@@ -110,7 +110,8 @@ ParsedLine parse_line(std::string line) {
   }
   try {
     return {json::parse(line), std::nullopt};
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too large for a double ("1e400") is an out_of_range.
     return {std::nullopt, RpcError(ErrorCode::parse_error, std::string("not valid JSON: ") + e.what())};
   }
 }

@@ -17,6 +17,7 @@ HarnessSession::HarnessSession(HarnessSessionOptions options) : options_(std::mo
   ns.wanted_units = options_.wanted_units;
   ns.journald = options_.journald;
   ns.init_override = options_.init_override;
+  ns.init_environment = options_.init_environment;
   if (options_.units_dir) {
     for (const auto& entry : fs::directory_iterator(*options_.units_dir)) {
       if (!entry.is_regular_file()) continue;

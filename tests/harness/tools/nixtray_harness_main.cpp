@@ -6,7 +6,8 @@
 //   nixtray-harness down --dir DIR                                     power off and clean up (FIXTURES_CLEANUP)
 //   nixtray-harness exec --dir DIR -- COMMAND ARGS...                 run COMMAND inside an `up` namespace
 // OPTIONS: --units DIR (install every file in DIR as a unit), --want UNIT (start it at boot, repeatable),
-//          --journald, --init PATH (miniature boot: PID 1 execs PATH instead of systemd).
+//          --journald, --init PATH (miniature boot: PID 1 execs PATH instead of systemd),
+//          --init-env NAME=VALUE (in the environment of PID 1 and the init, repeatable).
 // The exported variables are listed in README.md ("nixtray-harness").
 #include <fcntl.h>
 #include <signal.h>
@@ -47,8 +48,10 @@ struct CliOptions {
 
 [[noreturn]] void usage(const std::string& error) {
   std::cerr << "nixtray-harness: " << error << "\n"
-            << "usage: nixtray-harness run [--dir DIR] [--units DIR] [--want UNIT]... [--journald] [--init PATH] -- CMD...\n"
-            << "       nixtray-harness up --dir DIR [--units DIR] [--want UNIT]... [--journald] [--max-lifetime SECONDS]\n"
+            << "usage: nixtray-harness run [--dir DIR] [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
+            << "                           [--init-env NAME=VALUE]... -- CMD...\n"
+            << "       nixtray-harness up --dir DIR [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
+            << "                          [--init-env NAME=VALUE]... [--max-lifetime SECONDS]\n"
             << "       nixtray-harness down --dir DIR\n"
             << "       nixtray-harness exec --dir DIR -- CMD...\n";
   std::exit(kHarnessError);
@@ -77,6 +80,11 @@ CliOptions parse(int argc, char** argv) {
       o.session.journald = true;
     } else if (a == "--init") {
       o.session.init_override = fs::absolute(value());
+    } else if (a == "--init-env") {
+      const std::string assignment = value();
+      const auto equals = assignment.find('=');
+      if (equals == std::string::npos || equals == 0) usage("--init-env needs NAME=VALUE");
+      o.session.init_environment[assignment.substr(0, equals)] = assignment.substr(equals + 1);
     } else if (a == "--max-lifetime") {
       o.max_lifetime = std::chrono::seconds(std::stol(value()));
     } else {

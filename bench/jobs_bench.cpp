@@ -1,0 +1,195 @@
+// nixtray-bench-jobs: what following a job costs.
+//  1. Reading Nix's internal-json log: the agent's analyzer (progress, visible lines) against a
+//     plain split of the same bytes into lines, in messages per second.
+//  2. A job that logs a million lines, built by real Nix through the nixos-rebuild stand-in in a
+//     real systemd (the tests' harness): two clients read the whole log through the agent
+//     (jobs.log pages) against `cat` of the same file into a pipe; the agent's RSS before and after.
+// Prints a table; every ratio is measured in the same run. `--short` for CI.
+#include "systemd_fixture.hpp"
+
+#include "jobs/job_log.hpp"
+#include "jobs/job_log_line.hpp"
+#include "jobs/job_log_analyzer.hpp"
+#include "nixtray/testing/nix_store.hpp"
+#include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/timeouts.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+using namespace nixtray::testing;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+namespace {
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A stream shaped like `nix-build --log-format internal-json -v` of a build: progress results,
+// activity starts and stops, and build log lines.
+std::string synthetic_internal_json(int builds, int lines_per_build) {
+  std::ostringstream out;
+  out << R"(@nix {"action":"start","id":1,"level":0,"text":"","type":104})" << "\n";
+  for (int b = 0; b < builds; ++b) {
+    const auto id = 100 + b;
+    out << R"(@nix {"action":"start","fields":["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-pkg-)" << b
+        << R"(-1.0.drv","",1,1],"id":)" << id << R"(,"level":3,"text":"building","type":105})" << "\n";
+    out << R"(@nix {"action":"result","fields":["buildPhase"],"id":)" << id << R"(,"type":104})" << "\n";
+    for (int l = 0; l < lines_per_build; ++l) {
+      out << R"(@nix {"action":"result","fields":["gcc -O2 -c src/file)" << l << R"(.c -o build/file)" << l
+          << R"(.o"],"id":)" << id << R"(,"type":101})" << "\n";
+      if (l % 50 == 0) {
+        out << R"(@nix {"action":"result","fields":[)" << b << "," << builds << R"(,1,0],"id":1,"type":105})" << "\n";
+      }
+    }
+    out << R"(@nix {"action":"stop","id":)" << id << "}\n";
+  }
+  return out.str();
+}
+
+void parsing_benchmark(bool short_mode) {
+  const auto text = synthetic_internal_json(short_mode ? 20 : 200, 1000);
+  std::size_t messages = 0;
+  for (const char c : text) messages += c == '\n' ? 1 : 0;
+
+  auto start = Clock::now();
+  std::size_t split_lines = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto end = text.find('\n', pos);
+    split_lines += end != pos ? 1 : 0;
+    pos = end + 1;
+  }
+  const double split_seconds = seconds_since(start);
+
+  start = Clock::now();
+  nixtray::agent::JobLogAnalyzer analyzer;
+  std::size_t visible = 0;
+  pos = 0;
+  while (pos < text.size()) {
+    const auto end = text.find('\n', pos);
+    const std::string_view line(text.data() + pos, end - pos);
+    visible += analyzer.feed(line).size();
+    pos = end + 1;
+  }
+  const double analyze_seconds = seconds_since(start);
+  if (split_lines != messages || visible == 0) {
+    std::cerr << "parsing benchmark: inconsistent counts\n";
+  }
+  std::printf("| internal-json: analyzer (progress + visible lines) | %.0f messages/s | plain line split | %.0f lines/s | %.1fx slower |\n",
+              static_cast<double>(messages) / analyze_seconds, static_cast<double>(messages) / split_seconds,
+              analyze_seconds / split_seconds);
+  std::printf("|   (%zu messages, %.1f MiB; %zu visible lines; builds done at the end: %d/%d) | | | | |\n", messages,
+              static_cast<double>(text.size()) / (1024.0 * 1024.0), visible, analyzer.progress().builds_done,
+              analyzer.progress().builds_expected);
+}
+
+long rss_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+// Reads the whole log of a job through jobs.log pages; returns the number of lines.
+std::int64_t read_whole_log(const SystemdAgent& agent, const std::string& id) {
+  auto client = agent.client();
+  std::int64_t from = 0;
+  int request = 10;
+  for (;;) {
+    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"limit", 10000}});
+    const auto reply = client.response(request++, std::chrono::seconds(60));
+    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log failed");
+    const auto& chunk = (*reply)["result"];
+    from = chunk["next"].get<std::int64_t>();
+    if (chunk["complete"].get<bool>() || chunk["lines"].empty()) return from;
+  }
+}
+
+void streaming_benchmark(bool short_mode) {
+  const int lines = short_mode ? 100000 : 1000000;
+  TempDir dir("nxbj");  // not /dev/shm: the namespace has its own /dev
+  NixStore store(dir.path() / "nix");
+  SystemSpec first;
+  first.label = "24.11.1 (Vicuna)";
+  store.add_generation(store.build_system(first));
+  const auto configs = dir.path() / "configs";
+  fs::create_directories(configs);
+  std::ofstream(configs / "default.nix")
+      << "derivation { name = \"chatty-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+      << "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' " << lines
+      << "; /bin/mkdir $out\" ]; }\n";
+
+  SystemdAgentOptions options;
+  options.profile_dir = store.profiles_dir();
+  options.extra_args = {"--rebuild-command",
+                        (fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin").string(),
+                        "--min-free-space", "0"};
+  options.environment = store.env();
+  options.environment["NIXTRAY_STANDIN_CONFIGS"] = configs.string();
+  SystemdAgent agent(options);
+  const auto pid = agent.host_pid();
+  const long rss_before = rss_kib(pid);
+
+  // A build whose result is no NixOS system: the job ends at the check step; only its log matters.
+  const auto start = Clock::now();
+  const auto started = agent.call("jobs.start", {{"kind", "rebuild"}, {"mode", "build"}});
+  if (!started.contains("result")) throw std::runtime_error("jobs.start: " + started.dump());
+  const auto build_id = started["result"]["id"].get<std::string>();
+  json finished;
+  wait_until(
+      [&] {
+        finished = agent.call("jobs.get", {{"id", build_id}})["result"];
+        return finished["state"] != "running";
+      },
+      std::chrono::minutes(10), std::chrono::milliseconds(200));
+  const double job_seconds = seconds_since(start);
+  const long rss_after_job = rss_kib(pid);
+
+  const auto read_start = Clock::now();
+  auto first_reader = std::async(std::launch::async, [&] { return read_whole_log(agent, build_id); });
+  auto second_reader = std::async(std::launch::async, [&] { return read_whole_log(agent, build_id); });
+  const auto read_lines = first_reader.get();
+  second_reader.get();
+  const double agent_seconds = seconds_since(read_start);
+  const long rss_after_reads = rss_kib(pid);
+
+  const auto log_file = agent.dir() / "state" / "jobs" / build_id / "log";
+  const auto cat_start = Clock::now();
+  RunOptions cat;
+  cat.timeout = std::chrono::minutes(2);
+  const auto piped = run_process({"/bin/sh", "-c", "cat \"$0\" | wc -l", log_file.string()}, cat);
+  const double cat_seconds = seconds_since(cat_start);
+
+  std::printf("| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a pipe | %.3f s | %.0fx |\n",
+              static_cast<long long>(read_lines), trim_right(piped.out).c_str(), agent_seconds, cat_seconds,
+              agent_seconds / cat_seconds);
+  std::printf("| the job itself (nix-build printing %d lines, followed live) | %.1f s | | | |\n", lines, job_seconds);
+  std::printf("| agent RSS: before the job / after the job / after both reads | %ld / %ld / %ld KiB | | | |\n",
+              rss_before, rss_after_job, rss_after_reads);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const bool short_mode = argc > 1 && std::string(argv[1]) == "--short";
+  std::printf("| measurement | nixtray | baseline | baseline | ratio |\n| --- | --- | --- | --- | --- |\n");
+  parsing_benchmark(short_mode);
+  try {
+    streaming_benchmark(short_mode);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "streaming benchmark failed: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

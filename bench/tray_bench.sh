@@ -1,0 +1,80 @@
+#!/bin/bash
+# nixtray-bench-tray: how long from starting the tray until its icon sits in a real tray host, and
+# its RSS then, for nixtray (connected to a plain agent on three toy generations) next to the
+# smallest wxTaskBarIcon app (bench/bare_tray_app.cpp), measured in the same run under Xvfb with
+# trayer as the tray host. Prints a table of medians and ratios.
+#   bench/tray_bench.sh BUILD_DIR [RUNS]     (default 10 runs each; --short: 3)
+# BUILD_DIR must have tray/nixtray, agent/nixtray-agent and bench/nixtray-bench-bare-tray.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${DISPLAY:-}" ] || [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  exec "$here/../tests/gui/run-under-xvfb" "$0" "$@"
+fi
+build=$(cd "${1:?usage: bench/tray_bench.sh BUILD_DIR [RUNS|--short]}" && pwd)
+runs=${2:-10}
+[ "$runs" = --short ] && runs=3
+export NIXTRAY_SOURCE_DIR=$here/.. NIXTRAY_BUILD_DIR=$build
+export NIXTRAY_ARTIFACTS_DIR=${NIXTRAY_ARTIFACTS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nixtray-bench-tray-XXXXXX")}
+. "$here/../tests/gui/lib.sh"
+bare_bin=$build/bench/nixtray-bench-bare-tray
+[ -x "$bare_bin" ] || fail "no $bare_bin: build the target nixtray-bench-bare-tray"
+
+# embedded_window CLASS: the id of a window of that X class that the tray host took in and mapped.
+embedded_window() {
+  local w
+  for w in $(xdotool search --classname "^$1\$" 2>/dev/null); do
+    xprop -id "$w" _XEMBED_INFO 2>/dev/null | grep -q = || continue
+    if xwininfo -id "$w" 2>/dev/null | grep -q "Map State: IsViewable" &&
+      ! xwininfo -id "$w" -tree 2>/dev/null | grep -q "Parent window id: .*(the root window)"; then
+      echo "$w"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# measure NAME CLASS COMMAND...: one start; prints "MILLISECONDS RSS_KIB".
+measure() {
+  local name=$1 class=$2
+  shift 2
+  local start end pid
+  start=$(date +%s%N)
+  "$@" >>"$work/$name.log" 2>&1 &
+  pid=$!
+  until embedded_window "$class" >/dev/null; do
+    kill -0 "$pid" 2>/dev/null || fail "$name exited before its icon appeared (see $work/$name.log)"
+    sleep 0.01
+  done
+  end=$(date +%s%N)
+  sleep 2  # what it holds once settled, not mid-start
+  local rss
+  rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+  stop_pid "$pid" "$name"
+  # The tray host needs a moment to drop the old icon before the next one docks.
+  sleep 0.5
+  echo "$(((end - start) / 1000000)) $rss"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+start_tray_host
+start_plain_agent
+tray_ms=() tray_rss=() bare_ms=() bare_rss=()
+for i in $(seq "$runs"); do
+  read -r ms rss < <(measure bare nixtray-bench-bare-tray "$bare_bin")
+  bare_ms+=("$ms") bare_rss+=("$rss")
+  read -r ms rss < <(measure nixtray nixtray "$tray_bin" --config "$work/settings.json" --agent "unix:$work/agent.sock" \
+    --distro-control local)
+  tray_ms+=("$ms") tray_rss+=("$rss")
+  log "run $i: bare ${bare_ms[-1]} ms ${bare_rss[-1]} KiB, nixtray ${tray_ms[-1]} ms ${tray_rss[-1]} KiB"
+done
+
+tm=$(printf '%s\n' "${tray_ms[@]}" | median)
+bm=$(printf '%s\n' "${bare_ms[@]}" | median)
+tr=$(printf '%s\n' "${tray_rss[@]}" | median)
+br=$(printf '%s\n' "${bare_rss[@]}" | median)
+echo
+echo "tray start to icon embedded in trayer, and RSS 2 s later; medians of $runs runs each"
+printf '%-34s %12s %12s %8s\n' measurement nixtray bare-wx ratio
+printf '%-34s %9s ms %9s ms %7.2fx\n' "start → icon embedded" "$tm" "$bm" "$(awk -v a="$tm" -v b="$bm" 'BEGIN { print a / b }')"
+printf '%-34s %8s KiB %8s KiB %7.2fx\n' "RSS with the icon shown" "$tr" "$br" "$(awk -v a="$tr" -v b="$br" 'BEGIN { print a / b }')"

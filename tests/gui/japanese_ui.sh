@@ -1,0 +1,44 @@
+#!/bin/bash
+# Scenario 5: the Japanese user interface. nixtray follows the system language: with
+# LANG=ja_JP.UTF-8 it loads the ja catalog (built from po/ja.po with msgfmt) and shows its menu and
+# windows in Japanese (fonts-noto-cjk draws them). The locale is compiled into the test's own
+# directory (LOCPATH), so nothing is installed on the machine. Screenshots: the menu and each tab.
+# Run: nixtray-harness run --journald -- tests/gui/run-under-xvfb tests/gui/japanese_ui.sh
+. "$(dirname "$0")/lib.sh"
+
+fc-list :lang=ja family | grep -q . || fail "no font with Japanese glyphs (install fonts-noto-cjk)"
+mkdir -p "$work/locale"
+localedef -i ja_JP -f UTF-8 "$work/locale/ja_JP.UTF-8" 2>>"$work/localedef.log" || fail "localedef ja_JP.UTF-8 failed"
+tray_environment=("LOCPATH=$work/locale" "LANG=ja_JP.UTF-8" "LANGUAGE=" "LC_ALL=" "LC_MESSAGES=")
+
+start_tray_host
+start_notifications
+start_agent_in_harness
+agent="unix:$work/agent.sock"
+start_nixtray --agent "$agent" --distro-control local
+started=$(wait_ui 10 event=started)
+[[ "$(field "$started" language)" == ja* ]] || fail "nixtray chose the language \"$(field "$started" language)\", not Japanese"
+icon=$(embedded_icon 20) || fail "the icon was not embedded in the tray host"
+wait_ui 30 event=state condition=running >/dev/null
+read -r x y < <(icon_centre "$icon")
+
+xdotool mousemove "$x" "$y" click 3
+menu=$(wait_ui 10 event=menu)
+for item in リビルド ロールバック 状態ウィンドウ "ログイン時に起動" 終了; do
+  grep -qF "\"$item" <<<"$menu" || fail "the menu has no \"$item\": $menu"
+done
+sleep 1
+shot ja-tray-menu
+xdotool key Escape
+xdotool mousemove 400 400
+
+xdotool mousemove "$x" "$y" click 1
+wait_ui 10 event=window "reason=tray icon clicked" >/dev/null
+xdotool mousemove 400 400
+sleep 1
+shot ja-status-overview
+for tab in generations jobs settings; do
+  open_tab "$tab" --agent "$agent"
+  shot "ja-status-$tab"
+done
+log "PASS"

@@ -1,0 +1,195 @@
+#include "mini_distro.hpp"
+
+#include "test_agent.hpp"
+
+#include "nixtray/testing/timeouts.hpp"
+#include "nixtray/testing/unit_files.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace nixtray::testing {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const fs::path standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "verify" / "mini-distro-standin";
+const fs::path rebuild_standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin";
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string shell_quoted(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// A --start/--stop/... value for nixtrayctl: split on whitespace (no path here has any).
+std::string control_command(const fs::path& dir, const std::string& action) {
+  return "/bin/sh " + standin.string() + " " + dir.string() + " " + action;
+}
+
+}  // namespace
+
+std::vector<std::string> read_lines(const fs::path& file) {
+  std::vector<std::string> lines;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+MiniDistro::MiniDistro() : dir_("nxv"), store_(dir_ / "nix") {
+  fs::create_directories(state_dir());
+  fs::create_directories(configs());
+  fs::create_directories(store_.profiles_dir());
+  std::ofstream(dir_ / "agent.json") << "{}\n";
+  std::ofstream(dir_ / "mini-distro.conf") << "HARNESS=" << shell_quoted(NIXTRAY_HARNESS_BINARY) << "\n"
+                                           << "PROFILE=" << shell_quoted(store_.system_profile().string()) << "\n"
+                                           << "ACTIVATION_LOG=" << shell_quoted((dir_ / "activation.log").string())
+                                           << "\n";
+}
+
+MiniDistro::~MiniDistro() {
+  run_process({NIXTRAY_HARNESS_BINARY, "down", "--dir", dir_.path().string()});
+}
+
+SystemSpec MiniDistro::good_generation(const std::string& label) const {
+  SystemSpec spec;
+  spec.label = label;
+  spec.wsl_conf = "[boot]\nsystemd=true\n\n[user]\ndefault=root\n";
+  spec.agent_path = agent_binary();
+  ServiceSpec agent;
+  agent.description = "nixtray agent (of this generation)";
+  // As the NixOS module runs it: from the active generation.
+  agent.exec_start = {"/run/current-system/sw/bin/nixtray-agent",
+                      "serve",
+                      "--config",
+                      (dir_ / "agent.json").string(),
+                      "--socket",
+                      socket().string(),
+                      "--state-dir",
+                      state_dir().string(),
+                      "--profile-dir",
+                      store_.profiles_dir().string(),
+                      "--activation-log",
+                      (dir_ / "activation.log").string(),
+                      "--rebuild-command",
+                      rebuild_standin.string(),
+                      "--min-free-space",
+                      "0"};
+  agent.environment = store_.env();
+  agent.environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+  agent.environment["NIXTRAY_STANDIN_CONFIGS"] = configs().string();
+  agent.type = "notify";
+  agent.log_file = dir_ / "agent.log";
+  agent.extra_unit_lines = {"After=dbus.socket"};
+  spec.units["nixtray-agent.service"] = UnitFiles::service(agent);
+  return spec;
+}
+
+int MiniDistro::add_generation(const SystemSpec& spec) { return store_.add_generation(store_.build_system(spec)); }
+
+std::vector<std::string> MiniDistro::nixtrayctl_argv(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {NIXTRAYCTL_BINARY,
+                                   "--config",
+                                   settings_file().string(),
+                                   "--agent",
+                                   "unix:" + socket().string(),
+                                   "--distro-control",
+                                   "command",
+                                   "--start",
+                                   control_command(dir_.path(), "start"),
+                                   "--stop",
+                                   control_command(dir_.path(), "stop"),
+                                   "--is-running",
+                                   control_command(dir_.path(), "is-running"),
+                                   "--exec-as-root",
+                                   control_command(dir_.path(), "exec-as-root"),
+                                   "--profile-dir",
+                                   store_.profiles_dir().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+ProcessResult MiniDistro::nixtrayctl(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
+  RunOptions options;
+  options.timeout = timeout;
+  return run_process(nixtrayctl_argv(args), options);
+}
+
+Subprocess MiniDistro::spawn_nixtrayctl(const std::vector<std::string>& args) {
+  SpawnOptions options;
+  options.stdout_to = Redirect::append_to(dir_ / "nixtrayctl.out");
+  options.stderr_to = Redirect::append_to(dir_ / "nixtrayctl.err");
+  return Subprocess::spawn(nixtrayctl_argv(args), options);
+}
+
+void MiniDistro::start() {
+  const auto result = nixtrayctl({"start", "--timeout", "60"});
+  if (!result.ok()) {
+    throw std::runtime_error("the mini distro did not start: " + result.describe() + "\n" + diagnostics());
+  }
+}
+
+void MiniDistro::stop() {
+  const auto result = nixtrayctl({"stop"});
+  if (!result.ok()) {
+    throw std::runtime_error("the mini distro did not stop: " + result.describe() + "\n" + diagnostics());
+  }
+}
+
+bool MiniDistro::running() const {
+  return run_process({"/bin/sh", standin.string(), dir_.path().string(), "is-running"}).ok();
+}
+
+json MiniDistro::agent_call(const std::string& method, const json& params) const {
+  auto client = RawClient::unix_socket(socket());
+  const auto hello = client.hello();
+  if (!hello.contains("result")) throw std::runtime_error("hello failed: " + hello.dump());
+  client.request(2, method, params);
+  const auto response = client.response(2, scaled(30s));
+  if (!response) throw std::runtime_error("no answer to " + method);
+  return *response;
+}
+
+json MiniDistro::settings() const {
+  if (!fs::exists(settings_file())) return nullptr;
+  return json::parse(read_text(settings_file()));
+}
+
+json MiniDistro::distro_record() const {
+  const auto j = settings();
+  if (j.is_null() || !j.contains("distros") || !j["distros"].contains("NixOS")) return nullptr;
+  return j["distros"]["NixOS"];
+}
+
+std::vector<std::string> MiniDistro::control_log() const { return read_lines(dir_ / "control.log"); }
+
+std::string MiniDistro::agent_log() const { return read_text(dir_ / "agent.log"); }
+
+long MiniDistro::namespace_pid() const {
+  for (const auto& line : read_lines(dir_ / "harness.env")) {
+    const std::string prefix = "export NIXTRAY_HARNESS_PID='";
+    if (line.rfind(prefix, 0) == 0) return std::stol(line.substr(prefix.size()));
+  }
+  return 0;
+}
+
+std::string MiniDistro::diagnostics() const {
+  std::string text = "--- control.log ---\n" + read_text(dir_ / "control.log");
+  text += "--- supervisor.log ---\n" + read_text(dir_ / "supervisor.log");
+  text += "--- launcher.log ---\n" + read_text(dir_ / "ns" / "launcher.log");
+  text += "--- activation.log ---\n" + read_text(dir_ / "activation.log");
+  text += "--- agent.log ---\n" + agent_log();
+  return text;
+}
+
+}  // namespace nixtray::testing

@@ -1,0 +1,82 @@
+// A miniature NixOS-WSL distro for verify-boot tests, on real components: a relocated Nix store
+// whose system profile holds toy generations built by real derivations; a "distro" that is the
+// harness's miniature boot (PID 1 execs the profile's own init, which runs activate, writing its
+// report to the test's activation log, then execs real systemd); the agent under test started by
+// a unit the generation contains, from the generation's sw/bin/nixtray-agent, with its socket and
+// state in the test's TempDir. nixtrayctl controls it with the command-based distro control and
+// the test stand-in tests/verify/mini-distro-standin (start/stop/is-running/exec-as-root).
+#pragma once
+
+#include "raw_client.hpp"
+
+#include "nixtray/testing/nix_store.hpp"
+#include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/subprocess.hpp"
+#include "nixtray/testing/temp_dir.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixtray::testing {
+
+class MiniDistro {
+ public:
+  MiniDistro();
+  ~MiniDistro();  // powers the distro off (whatever state the test left it in)
+  MiniDistro(const MiniDistro&) = delete;
+  MiniDistro& operator=(const MiniDistro&) = delete;
+
+  NixStore& store() { return store_; }
+  [[nodiscard]] const std::filesystem::path& dir() const { return dir_.path(); }
+  [[nodiscard]] std::filesystem::path socket() const { return dir_ / "agent.sock"; }
+  [[nodiscard]] std::filesystem::path state_dir() const { return dir_ / "state"; }
+  [[nodiscard]] std::filesystem::path settings_file() const { return dir_ / "settings.json"; }
+  [[nodiscard]] std::filesystem::path configs() const { return dir_ / "configs"; }
+
+  // A generation that boots: init, activate, systemd, a wsl.conf with systemd=true and root as the
+  // default user, the agent (sw/bin/nixtray-agent) and its unit.
+  [[nodiscard]] SystemSpec good_generation(const std::string& label) const;
+  // Builds it and makes it the next generation of the system profile (what boots next).
+  int add_generation(const SystemSpec& spec);
+
+  // nixtrayctl with this distro's agent, settings file and distro control, then `args`.
+  ProcessResult nixtrayctl(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  // The same, started in the background (stdout and stderr to files in the test's directory).
+  Subprocess spawn_nixtrayctl(const std::vector<std::string>& args);
+  [[nodiscard]] std::vector<std::string> nixtrayctl_argv(const std::vector<std::string>& args) const;
+
+  // The distro's lifecycle through nixtrayctl (REQUIREs success).
+  void start();
+  void stop();
+  [[nodiscard]] bool running() const;
+
+  // One request on a fresh connection to the agent: the whole response.
+  nlohmann::json agent_call(const std::string& method, const nlohmann::json& params = nlohmann::json::object()) const;
+  nlohmann::json agent_status() const { return agent_call("status")["result"]; }
+
+  // The settings file as JSON (null when absent), and the record it keeps for the distro.
+  [[nodiscard]] nlohmann::json settings() const;
+  [[nodiscard]] nlohmann::json distro_record() const;
+  // What the stand-in was asked to do, in order ("start begin", "start end 0", ...).
+  [[nodiscard]] std::vector<std::string> control_log() const;
+  // Everything the agents of all boots wrote.
+  [[nodiscard]] std::string agent_log() const;
+  // The PID of the namespace's PID 1 while it runs (from the harness's env file), else 0.
+  [[nodiscard]] long namespace_pid() const;
+  // For failure messages: the logs of the stand-in, the harness and the agent.
+  [[nodiscard]] std::string diagnostics() const;
+
+ private:
+  TempDir dir_;
+  NixStore store_;
+};
+
+// The lines of a text file (empty when it does not exist).
+std::vector<std::string> read_lines(const std::filesystem::path& file);
+
+}  // namespace nixtray::testing
