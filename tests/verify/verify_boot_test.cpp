@@ -265,7 +265,8 @@ TEST_CASE("a nixtrayctl killed during a verify: the next start reports it, and v
   REQUIRE(distro.add_generation(distro.good_generation("24.11.20241215.bbbbbbb (Vicuna)")) == 2);
 
   auto tray = distro.spawn_nixtrayctl({"verify-boot", "--json"});
-  // Kill it once it has recorded the check and begun restarting the distro.
+  // Kill it once it has recorded the check and its stop command is running (the record comes
+  // first: killed between the two, there would be no stop to wait for).
   json record;
   const bool restarting = wait_until(
       [&] {
@@ -274,8 +275,9 @@ TEST_CASE("a nixtrayctl killed during a verify: the next start reports it, and v
         } catch (const std::exception&) {
           return false;  // caught between writes: read again
         }
+        const auto log = distro.control_log();
         return record.is_object() && record["verify_in_progress"].is_object() &&
-               record["verify_in_progress"]["step"] == "stop";
+               record["verify_in_progress"]["step"] == "stop" && !log.empty() && log.back() == "stop begin";
       },
       scaled(60s), 5ms);
   INFO(distro.diagnostics());

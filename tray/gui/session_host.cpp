@@ -2,6 +2,8 @@
 
 #include "ui_thread.hpp"
 
+#include "core/session_verify.hpp"
+
 namespace nixtray::gui {
 
 struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
@@ -52,6 +54,7 @@ void SessionHost::start(SessionSetup setup) {
       session_->stop();
       session_.reset();
     }
+    control_ = payload->control;
     auto weak = std::make_shared<std::weak_ptr<tray::TraySession>>();
     tray::TraySessionCallbacks callbacks;
     callbacks.on_state = [shared, weak](const tray::TrayState& state) {
@@ -103,6 +106,21 @@ void SessionHost::set_start_at_login(bool enabled) {
 
 void SessionHost::update_settings(const tray::TraySettings& settings) {
   with_session([settings](tray::TraySession& session) { session.update_settings(settings); });
+}
+
+void SessionHost::verify_boot() {
+  auto shared = shared_;
+  io_.post([this, shared] {
+    if (!session_) return;
+    if (verifier_ && verifier_->running()) {
+      shared->wake(shared->errors.push("a boot check is already running"));
+      return;
+    }
+    verifier_ = tray::BootVerifier::create(io_.executor(),
+                                           tray::boot_verifier_options(session_->settings(), session_->link().options()),
+                                           control_, tray::session_verify_callbacks(session_));
+    verifier_->start(tray::verify_request_for(*session_));
+  });
 }
 
 void SessionHost::follow_job_log(const std::string& job_id) {

@@ -8,6 +8,7 @@
 #include "io_thread.hpp"
 
 #include "core/agent_actions.hpp"
+#include "core/boot_verifier.hpp"
 #include "core/tray_session.hpp"
 
 #include <functional>
@@ -57,6 +58,9 @@ class SessionHost {
   void answer_rebuild_review(bool activate);
   void set_start_at_login(bool enabled);
   void update_settings(const tray::TraySettings& settings);
+  // Verify boot: core's BootVerifier on the io thread, wired to the session (it pauses the link,
+  // shows the steps in the state, notifies what broke). Refused while a check runs.
+  void verify_boot();
   void follow_job_log(const std::string& job_id);
   void unfollow_job_log(const std::string& job_id);
 
@@ -79,6 +83,8 @@ class SessionHost {
   IoThread& io_;
   std::shared_ptr<Shared> shared_;
   std::shared_ptr<tray::TraySession> session_;  // io thread only
+  std::shared_ptr<tray::DistroControl> control_;  // io thread only: the session's, for the verifier
+  std::shared_ptr<tray::BootVerifier> verifier_;  // io thread only: the last check started
 };
 
 }  // namespace nixtray::gui

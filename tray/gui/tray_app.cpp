@@ -294,9 +294,12 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
       set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
       break;
     case tray::MenuAction::verify_boot:
-      // Driven by core's BootVerifier, which comes with the verify-boot issue.
-      wxMessageBox(_("Verify boot is not part of this version of nixtray yet."), _("Verify boot"),
-                   wxOK | wxICON_INFORMATION);
+      if (item.confirm && !confirm(*item.confirm)) {
+        log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+        break;
+      }
+      log_->write("command", {{"action", std::string(tray::to_string(command.action))}});
+      host_->verify_boot();
       break;
     default: request(command, item.confirm); break;
   }
