@@ -11,7 +11,7 @@ const char* const core_messages[] = {
     N_("No generations"), N_("Not connected"), N_("Show log"), N_("Dismiss"), N_("Reconnect now"),
     N_("Start distro"), N_("Shut down distro"), N_("Shut down"), N_("Verify boot…"), N_("Verify boot"),
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
-    N_("Quit"), N_("Flake: the agent's default"),
+    N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     // notification_rules.cpp
     N_("Show status"), N_("Rebuild failed"), N_("Rollback failed"), N_("Garbage collection failed"),
     N_("Rebuild interrupted"), N_("Rollback interrupted"), N_("See the job log."),

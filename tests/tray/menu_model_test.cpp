@@ -82,6 +82,21 @@ TEST_CASE("rebuild offers switch, boot and test with the configured flake") {
   CHECK_FALSE(plain.find("rebuild/review"));
 }
 
+TEST_CASE("rebuild and verify: mode boot, asks first, only where the tray controls the distro's lifecycle") {
+  const auto menu = MenuModel::build(connected(), wsl_context());
+  const auto* verified = menu.find("rebuild/verify");
+  REQUIRE(verified);
+  CHECK(verified->enabled);
+  CHECK(verified->command.action == MenuAction::rebuild_and_verify);
+  CHECK(verified->command.mode == protocol::RebuildMode::boot);
+  REQUIRE(verified->confirm);
+  CHECK(verified->confirm->question.find("roll back to the last good generation") != std::string::npos);
+
+  auto local = wsl_context();
+  local.has_lifecycle = false;
+  CHECK_FALSE(MenuModel::build(connected(), local).find("rebuild/verify"));
+}
+
 TEST_CASE("roll back lists recent generations and marks the known-good one") {
   const auto menu = MenuModel::build(connected(), wsl_context());
   const auto* rollback = menu.find("rollback");

@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 #include "core/notification_rules.hpp"
+#include "core/session_verify.hpp"
 #include "core/tray_state_reducer.hpp"
 #include "core/verify_report.hpp"
 
@@ -88,3 +89,21 @@ TEST_CASE("an interrupted check is described with what to do next") {
   CHECK(text.find("it was at: agent") != std::string::npos);
   CHECK(text.find("nixtrayctl rollback 4") != std::string::npos);
 }
+
+TEST_CASE("a tray that finds an unfinished check at start notifies it once, naming the generations") {
+  TraySettings settings;
+  CHECK_FALSE(interrupted_verify_notification(settings));
+  VerifyRecord record;
+  record.expected_generation = 5;
+  record.known_good_before = 4;
+  record.started = 1717236000;
+  record.step = "agent";
+  settings.record().verify_in_progress = record;
+  const auto notice = interrupted_verify_notification(settings);
+  REQUIRE(notice);
+  CHECK(notice->kind == NotificationKind::verify_failed);
+  CHECK(notice->title == "Boot check did not finish");
+  CHECK(notice->body.find("generation 5") != std::string::npos);
+  CHECK(notice->key.find("1717236000") != std::string::npos);
+}
+

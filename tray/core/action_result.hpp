@@ -3,6 +3,7 @@
 #pragma once
 
 #include "nixtray/protocol/outcome.hpp"
+#include "nixtray/protocol/value_or_error.hpp"
 
 #include <functional>
 #include <string>
@@ -36,22 +37,7 @@ struct ActionError {
 ActionError classify_rpc_error(const protocol::RpcError& error, std::string_view method);
 
 template <class T>
-class ActionResult {
- public:
-  ActionResult(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
-  ActionResult(ActionError error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  [[nodiscard]] bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(state_); }
-  const T& value() const { return std::get<0>(state_); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  [[nodiscard]] const ActionError& error() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, ActionError> state_;
-};
+using ActionResult = ValueOrError<T, ActionError>;
 
 template <class T>
 ActionResult<T> to_action_result(protocol::Outcome<T> outcome, std::string_view method) {

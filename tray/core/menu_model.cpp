@@ -17,6 +17,7 @@ std::string_view to_string(MenuAction action) {
     case MenuAction::stop_distro: return "stop-distro";
     case MenuAction::rebuild: return "rebuild";
     case MenuAction::verify_boot: return "verify-boot";
+    case MenuAction::rebuild_and_verify: return "rebuild-and-verify";
     case MenuAction::rollback: return "rollback";
     case MenuAction::cancel_job: return "cancel-job";
     case MenuAction::show_job_log: return "show-job-log";
@@ -124,6 +125,19 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
                         {protocol::RebuildMode::test, "rebuild/test", "Test (activate until the next start)"}};
   auto blocker = agent_action_blocker(state, "jobs.start", true);
   if (blocker.empty()) blocker = job_blocker(state);
+  if (context.has_lifecycle) {
+    // deploy-rs's "magic rollback" for WSL: boot into the new generation and keep it only if it comes up.
+    auto verified = action("rebuild/verify", "Rebuild, restart and verify\xE2\x80\xA6", MenuAction::rebuild_and_verify);
+    verified.command.mode = protocol::RebuildMode::boot;
+    verified.confirm = Confirmation{"Rebuild and verify",
+                                    "Rebuild " + context.distro_name +
+                                        " for the next boot, restart into it and check that it comes up; if it does "
+                                        "not, roll back to the last good generation. Every open session in the "
+                                        "distro ends. Continue?",
+                                    "Rebuild and verify"};
+    if (!blocker.empty()) disable(verified, blocker);
+    menu.children.push_back(std::move(verified));
+  }
   for (const auto& mode : modes) {
     auto item = action(mode.id, mode.label, MenuAction::rebuild);
     item.command.mode = mode.mode;

@@ -23,6 +23,7 @@ enum class MenuAction {
   stop_distro,
   rebuild,               // with mode: starts the rebuild flow (RebuildFlow)
   verify_boot,
+  rebuild_and_verify,    // rebuild with mode boot, then verify-boot (keep or roll back)
   rollback,              // with generation
   cancel_job,            // with job_id
   show_job_log,          // with job_id

@@ -22,6 +22,18 @@ VerifyRequest verify_request_for(const TraySession& session, std::optional<Rebui
   return request;
 }
 
+std::optional<Notification> interrupted_verify_notification(const TraySettings& settings) {
+  const auto* record = settings.find_record();
+  if (!record || !record->verify_in_progress) return std::nullopt;
+  Notification notification;
+  notification.kind = NotificationKind::verify_failed;
+  notification.key = "verify-interrupted:" + std::to_string(record->verify_in_progress->started);
+  notification.title = "Boot check did not finish";
+  notification.body = describe_interrupted_verify(*record->verify_in_progress);
+  notification.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
+  return notification;
+}
+
 VerifyProgress verify_progress_of(const VerifyStep& step) {
   std::string title = step.name;
   if (step.name == "agent") title = "waiting for the agent";

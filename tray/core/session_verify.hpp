@@ -16,6 +16,7 @@
 
 #include "core/agent_link.hpp"
 #include "core/boot_verifier.hpp"
+#include "core/notification_rules.hpp"
 #include "core/tray_session.hpp"
 #include "core/tray_settings.hpp"
 
@@ -38,6 +39,10 @@ VerifyRequest verify_request_for(const TraySession& session, std::optional<Rebui
 // generation from the agent's status when the link resumes.
 BootVerifierCallbacks session_verify_callbacks(std::weak_ptr<TraySession> session,
                                                std::function<void(const VerifyReport&)> done = {});
+
+// What a tray that finds an unfinished check in its settings at start tells the person (once per
+// start; the next Verify boot resumes the check and clears the record), or nothing.
+std::optional<Notification> interrupted_verify_notification(const TraySettings& settings);
 
 // The step as the tray shows it ("pre-flight", "waiting for the agent", ...).
 VerifyProgress verify_progress_of(const VerifyStep& step);

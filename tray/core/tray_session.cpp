@@ -132,7 +132,8 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::reconnect: reconnect(); break;
     case MenuAction::open_terminal: open_terminal(); break;
     case MenuAction::toggle_start_at_login: set_start_at_login(!settings_.start_at_login); break;
-    case MenuAction::verify_boot:  // BootVerifier (the verify-boot issue) drives this
+    case MenuAction::verify_boot:         // the GUI runs BootVerifier with this session's callbacks
+    case MenuAction::rebuild_and_verify:  // (session_verify.hpp): they take the lifecycle over
     case MenuAction::none:
     case MenuAction::show_status_window:
     case MenuAction::show_unit:

@@ -5,8 +5,12 @@
 #include "ui_thread.hpp"
 #include "wx_text.hpp"
 
+#include "core/onboarding_advice.hpp"
 #include "core/state_text.hpp"
+#include "ui_log.hpp"
 
+#include <wx/button.h>
+#include <wx/clipbrd.h>
 #include <wx/listctrl.h>
 #include <wx/sizer.h>
 #include <wx/statbmp.h>
@@ -49,6 +53,27 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
   words->Add(detail_, 0, wxEXPAND | wxTOP, FromDIP(4));
   head->Add(words, 1, wxALIGN_CENTER_VERTICAL);
   top->Add(head, 0, wxEXPAND | wxALL, FromDIP(12));
+
+  advice_ = new wxBoxSizer(wxVERTICAL);
+  advice_title_ = new wxStaticText(this, wxID_ANY, wxEmptyString);
+  advice_title_->SetFont(advice_title_->GetFont().Bold());
+  advice_text_ = new wxStaticText(this, wxID_ANY, wxEmptyString);
+  advice_snippet_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, FromDIP(wxSize(-1, 110)),
+                                   wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP | wxHSCROLL);
+  advice_snippet_->SetFont(wxFont(wxFontInfo().Family(wxFONTFAMILY_TELETYPE)));
+  auto* copy = new wxButton(this, wxID_ANY, _("Copy"));
+  copy->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+    if (wxTheClipboard->Open()) {
+      wxTheClipboard->SetData(new wxTextDataObject(advice_snippet_->GetValue()));
+      wxTheClipboard->Close();
+    }
+  });
+  advice_->Add(advice_title_, 0, wxEXPAND);
+  advice_->Add(advice_text_, 0, wxEXPAND | wxTOP, FromDIP(4));
+  advice_->Add(advice_snippet_, 0, wxEXPAND | wxTOP, FromDIP(6));
+  advice_->Add(copy, 0, wxALIGN_RIGHT | wxTOP, FromDIP(4));
+  top->Add(advice_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
+  top->Show(advice_, false);
 
   auto* grid = new wxFlexGridSizer(2, FromDIP(4), FromDIP(16));
   grid->AddGrowableCol(1, 1);
@@ -103,9 +128,24 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
   headline_->SetLabel(core_text(view.tooltip));
   detail_->SetLabel(core_text(view.detail));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
+  fill_advice(snapshot);
   fill_facts(snapshot);
   fill_units(snapshot);
   Layout();
+}
+
+void OverviewPage::fill_advice(const SessionSnapshot& snapshot) {
+  const auto advice = tray::onboarding_advice(snapshot.state, snapshot.menu.distro_name);
+  const auto key = advice ? std::string(tray::to_string(advice->step)) + advice->explanation : std::string();
+  if (key == shown_advice_) return;
+  shown_advice_ = key;
+  GetSizer()->Show(advice_, advice.has_value());
+  if (!advice) return;
+  advice_title_->SetLabel(to_wx(advice->title));
+  advice_text_->SetLabel(to_wx(advice->explanation));
+  advice_text_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(40) : FromDIP(560));
+  advice_snippet_->SetValue(to_wx(advice->snippet));
+  context_.log.write("advice", {{"step", std::string(tray::to_string(advice->step))}, {"title", advice->title}});
 }
 
 void OverviewPage::fill_facts(const SessionSnapshot& snapshot) {

@@ -8,6 +8,7 @@
 
 class wxListCtrl;
 class wxListEvent;
+class wxSizer;
 class wxStaticBitmap;
 class wxStaticText;
 class wxTextCtrl;
@@ -25,12 +26,19 @@ class OverviewPage : public wxPanel {
  private:
   void fill_facts(const SessionSnapshot& snapshot);
   void fill_units(const SessionSnapshot& snapshot);
+  void fill_advice(const SessionSnapshot& snapshot);
   void fetch_unit_log(const std::string& unit);
 
   StatusContext& context_;
   wxStaticBitmap* icon_ = nullptr;
   wxStaticText* headline_ = nullptr;
   wxStaticText* detail_ = nullptr;
+  // What to do next (tray/core onboarding_advice): shown only when the tray needs the person.
+  wxSizer* advice_ = nullptr;
+  wxStaticText* advice_title_ = nullptr;
+  wxStaticText* advice_text_ = nullptr;
+  wxTextCtrl* advice_snippet_ = nullptr;
+  std::string shown_advice_;
   std::vector<std::pair<wxStaticText*, wxStaticText*>> facts_;
   wxListCtrl* units_ = nullptr;
   wxStaticText* units_empty_ = nullptr;

@@ -59,8 +59,9 @@ class SessionHost {
   void set_start_at_login(bool enabled);
   void update_settings(const tray::TraySettings& settings);
   // Verify boot: core's BootVerifier on the io thread, wired to the session (it pauses the link,
-  // shows the steps in the state, notifies what broke). Refused while a check runs.
-  void verify_boot();
+  // shows the steps in the state, notifies what broke). Refused while a check runs. With a
+  // rebuild request: rebuild (mode boot) first, then the same check.
+  void verify_boot(std::optional<tray::RebuildRequest> rebuild_first = std::nullopt);
   void follow_job_log(const std::string& job_id);
   void unfollow_job_log(const std::string& job_id);
 

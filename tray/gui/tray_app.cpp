@@ -11,6 +11,8 @@
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
+#include "core/session_verify.hpp"
+
 #include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"
 #include "platform_services.hpp"
@@ -208,6 +210,11 @@ void TrayApp::session_changed(const SessionSnapshot& snapshot) {
   if (tray_) tray_->show(snapshot);
   if (window_) window_->update(snapshot);
   log_state(snapshot);
+  if (!interrupted_verify_checked_) {
+    // A tray that died during a boot check left its record: say so once (Verify boot resumes it).
+    interrupted_verify_checked_ = true;
+    if (auto notice = tray::interrupted_verify_notification(snapshot.settings)) notification_arrived(*notice);
+  }
   if (!start_at_login_synced_) {
     // The platform's record is the truth (the person may have removed the entry by hand).
     start_at_login_synced_ = true;
@@ -294,13 +301,20 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
       set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
       break;
     case tray::MenuAction::verify_boot:
+    case tray::MenuAction::rebuild_and_verify: {
       if (item.confirm && !confirm(*item.confirm)) {
         log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
         break;
       }
       log_->write("command", {{"action", std::string(tray::to_string(command.action))}});
-      host_->verify_boot();
+      std::optional<tray::RebuildRequest> rebuild;
+      if (command.action == tray::MenuAction::rebuild_and_verify) {
+        rebuild = tray::RebuildRequest{protocol::RebuildMode::boot,
+                                       snapshot_ ? snapshot_->settings.flake : std::nullopt, false};
+      }
+      host_->verify_boot(std::move(rebuild));
       break;
+    }
     default: request(command, item.confirm); break;
   }
 }

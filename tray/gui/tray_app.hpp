@@ -82,6 +82,7 @@ class TrayApp : public wxApp, public SessionObserver {
   std::optional<SessionSnapshot> snapshot_;
   std::string logged_state_;
   bool start_at_login_synced_ = false;
+  bool interrupted_verify_checked_ = false;
   bool tray_available_ = false;
   bool quitting_ = false;
   std::string reviewed_job_;

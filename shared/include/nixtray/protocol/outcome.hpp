@@ -3,6 +3,7 @@
 
 #include "nixtray/protocol/error_code.hpp"
 #include "nixtray/protocol/json.hpp"
+#include "nixtray/protocol/value_or_error.hpp"
 
 #include <utility>
 #include <variant>
@@ -23,22 +24,7 @@ inline RpcError local_error(LocalErrorCode code, std::string message) {
 }
 
 template <class T>
-class Outcome {
- public:
-  Outcome(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
-  Outcome(RpcError error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  [[nodiscard]] bool ok() const { return state_.index() == 0; }
-  explicit operator bool() const { return ok(); }
-  T& value() { return std::get<0>(state_); }
-  const T& value() const { return std::get<0>(state_); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  [[nodiscard]] const RpcError& error() const { return std::get<1>(state_); }
-
- private:
-  std::variant<T, RpcError> state_;
-};
+using Outcome = ValueOrError<T, RpcError>;
 
 template <class T>
 Outcome<T> decode_outcome(Outcome<json> raw) {
