@@ -54,10 +54,12 @@ bool JobLog::exists() const {
   return std::filesystem::exists(file_, ec);
 }
 
-protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t keep_last) {
+protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t keep_last, std::uint64_t max_bytes) {
   protocol::LogChunk chunk;
   chunk.from = line_count_;
   std::deque<std::string> kept;
+  const auto start = consumed_;
+  caught_up_ = true;
   consumed_ = for_each_raw_line(file_, consumed_, [&](std::string_view raw, std::uint64_t offset) {
     if (checkpoints_.empty() || lines_since_checkpoint_ >= lines_per_checkpoint) {
       checkpoints_.push_back({line_count_, offset});
@@ -71,6 +73,10 @@ protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t k
       }
       ++line_count_;
       ++lines_since_checkpoint_;
+    }
+    if (offset + raw.size() + 1 - start >= max_bytes) {
+      caught_up_ = false;  // possibly: the caller comes back for the rest
+      return false;
     }
     return true;
   });

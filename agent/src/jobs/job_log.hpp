@@ -26,7 +26,11 @@ class JobLog {
   // Reads complete lines appended since the last call, each through `reader`; the visible lines
   // are returned for the `log:<id>` event, at most `keep_last` of them (the earlier ones stay
   // readable through read()).
-  protocol::LogChunk read_appended(const LineReader& reader, std::size_t keep_last = 1000);
+  // Stops after about `max_bytes` of raw log (a whole line more at most); caught_up() tells
+  // whether it reached the end of what was written.
+  protocol::LogChunk read_appended(const LineReader& reader, std::size_t keep_last = 1000,
+                                   std::uint64_t max_bytes = UINT64_MAX);
+  [[nodiscard]] bool caught_up() const { return caught_up_; }
 
   // Lines [from, from+limit) of what has been read so far. `complete` is left false: whether the
   // job has finished is the caller's knowledge.
@@ -43,6 +47,7 @@ class JobLog {
 
   std::filesystem::path file_;
   std::uint64_t consumed_ = 0;  // bytes of complete raw lines read so far
+  bool caught_up_ = true;       // the last read_appended reached the end of the file
   std::int64_t line_count_ = 0;
   std::vector<Checkpoint> checkpoints_;
   std::int64_t lines_since_checkpoint_ = 0;

@@ -46,7 +46,11 @@ class JobTracker {
 
  private:
   void on_change();
-  void read_log();
+  // Reads one step of new log (at most read_step_bytes, so a job that prints fast cannot keep
+  // the event loop from other clients); true when it reached the end of what was written.
+  bool read_log();
+  // Reads the rest in further steps, each one a separate turn of the event loop.
+  void read_rest_later();
   bool watch_runner();
   void finish();
   void check_runner_started();
@@ -61,6 +65,7 @@ class JobTracker {
   std::optional<net::asio::posix::stream_descriptor> runner_;
   net::asio::steady_timer start_timer_;
   bool finished_ = false;
+  bool rest_scheduled_ = false;
   std::optional<int> exit_code_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
