@@ -14,8 +14,13 @@ build=$(cd "${1:?usage: bench/tray_bench.sh BUILD_DIR [RUNS|--short]}" && pwd)
 runs=${2:-10}
 [ "$runs" = --short ] && runs=3
 export NIXTRAY_SOURCE_DIR=$here/.. NIXTRAY_BUILD_DIR=$build
-export NIXTRAY_ARTIFACTS_DIR=${NIXTRAY_ARTIFACTS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/nixtray-bench-tray-XXXXXX")}
+scratch_artifacts=""
+if [ -z "${NIXTRAY_ARTIFACTS_DIR:-}" ]; then
+  scratch_artifacts=$(mktemp -d "${TMPDIR:-/tmp}/nixtray-bench-tray-XXXXXX")  # lib.sh wants one; nothing is kept
+  export NIXTRAY_ARTIFACTS_DIR=$scratch_artifacts
+fi
 . "$here/../tests/gui/lib.sh"
+[ -n "$scratch_artifacts" ] && on_cleanup "rm -rf '$scratch_artifacts'"
 bare_bin=$build/bench/nixtray-bench-bare-tray
 [ -x "$bare_bin" ] || fail "no $bare_bin: build the target nixtray-bench-bare-tray"
 
