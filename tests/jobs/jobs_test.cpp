@@ -13,6 +13,7 @@
 #include <csignal>
 #include <fstream>
 #include <set>
+#include <thread>
 
 using namespace nixtray::testing;
 using nlohmann::json;
@@ -430,4 +431,23 @@ TEST_CASE("the command line: rebuild follows the job to its summary and exit cod
   CHECK(logs.out.find("error: attribute 'y' missing") != std::string::npos);
   CHECK(cli({"logs", "99"}).exit_code() == 1);
   CHECK(cli({"rebuild", "sideways"}).exit_code() == 64);
+}
+
+TEST_CASE("a build that prints a flood of lines does not keep other clients waiting") {
+  JobsFixture f;
+  // 200,000 lines at once: more than the agent analyses in one step, by far (under ASan, a minute
+  // of work that used to hold the event loop in one piece).
+  write_text(f.configs / "default.nix",
+             "derivation { name = \"chatty-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+             "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' 200000; /bin/mkdir $out\" ]; }\n");
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
+  REQUIRE(wait_until([&] { return f.job(id)["log_lines"].get<std::int64_t>() > 0; }, scaled(60s), 50ms));
+  // While the agent works through the backlog, new clients are answered (each call is a fresh
+  // connection: hello, then the request, with the usual 10-second deadline).
+  for (int i = 0; i < 5; ++i) {
+    const auto status = f.agent->call("status");
+    INFO(status.dump());
+    CHECK(status.contains("result"));
+    std::this_thread::sleep_for(200ms);
+  }
 }
