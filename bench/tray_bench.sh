@@ -24,20 +24,6 @@ fi
 bare_bin=$build/bench/nixtray-bench-bare-tray
 [ -x "$bare_bin" ] || fail "no $bare_bin: build the target nixtray-bench-bare-tray"
 
-# embedded_window CLASS: the id of a window of that X class that the tray host took in and mapped.
-embedded_window() {
-  local w
-  for w in $(xdotool search --classname "^$1\$" 2>/dev/null); do
-    xprop -id "$w" _XEMBED_INFO 2>/dev/null | grep -q = || continue
-    if xwininfo -id "$w" 2>/dev/null | grep -q "Map State: IsViewable" &&
-      ! xwininfo -id "$w" -tree 2>/dev/null | grep -q "Parent window id: .*(the root window)"; then
-      echo "$w"
-      return 0
-    fi
-  done
-  return 1
-}
-
 # measure NAME CLASS COMMAND...: one start; prints "MILLISECONDS RSS_KIB".
 measure() {
   local name=$1 class=$2

@@ -22,7 +22,7 @@ struct ProfileAgent {
     profile.set_default(3);
     profile.set_current(3);
     profile.set_booted(2);
-    agent.emplace(TestAgentOptions{.profile_dir = profile.profile_dir, .current_system = profile.current_link, .booted_system = profile.booted_link});
+    agent.emplace(agent_options_for(profile));
   }
 };
 

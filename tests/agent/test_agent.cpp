@@ -54,6 +54,14 @@ void PlainProfile::set_booted(int n) { repoint(booted_link, system_path(n)); }
 
 fs::path PlainProfile::system_path(int n) const { return systems_dir / ("system-" + std::to_string(n)); }
 
+TestAgentOptions agent_options_for(const PlainProfile& profile) {
+  TestAgentOptions options;
+  options.profile_dir = profile.profile_dir;
+  options.current_system = profile.current_link;
+  options.booted_system = profile.booted_link;
+  return options;
+}
+
 PlainProfile make_plain_profile(const fs::path& root) {
   PlainProfile profile{root / "profiles", root / "systems", root / "run" / "current-system",
                        root / "run" / "booted-system"};

@@ -40,6 +40,9 @@ struct TestAgentOptions {
   Environment env;  // set in the agent's environment on top of this process's (e.g. NixStore::env())
 };
 
+// Options for an agent that reads `profile` (its system profile, current and booted links).
+TestAgentOptions agent_options_for(const PlainProfile& profile);
+
 class TestAgent {
  public:
   explicit TestAgent(TestAgentOptions options = {});

@@ -157,20 +157,26 @@ start_nixtray() {
   nixtray_pid=${started_pids[-1]}
 }
 
-# The XEmbed proof: a window of X class nixtray with _XEMBED_INFO set that the tray host has
+# The XEmbed proof: a window of X class CLASS with _XEMBED_INFO set that the tray host has
 # reparented into itself and mapped. (_XEMBED_INFO alone is no proof: GTK sets it on the plug
-# window before any tray takes it.) Prints its id; waits up to SECONDS.
+# window before any tray takes it.) embedded_window CLASS looks once and prints its id;
+# embedded_icon [SECONDS] waits for nixtray's.
+embedded_window() {
+  local w info
+  for w in $(xdotool search --classname "^$1\$" 2>/dev/null); do
+    xprop -id "$w" _XEMBED_INFO 2>/dev/null | grep -q = || continue
+    info=$(xwininfo -id "$w" -tree 2>/dev/null; xwininfo -id "$w" 2>/dev/null)
+    if grep -q "Map State: IsViewable" <<<"$info" && ! grep -q "Parent window id: .*(the root window)" <<<"$info"; then
+      echo "$w"
+      return 0
+    fi
+  done
+  return 1
+}
 embedded_icon() {
-  local seconds=${1:-10} w info
+  local seconds=${1:-10}
   for _ in $(seq "$(tries $((seconds * 10)))"); do
-    for w in $(xdotool search --classname '^nixtray$' 2>/dev/null); do
-      xprop -id "$w" _XEMBED_INFO 2>/dev/null | grep -q = || continue
-      info=$(xwininfo -id "$w" -tree 2>/dev/null; xwininfo -id "$w" 2>/dev/null)
-      if grep -q "Map State: IsViewable" <<<"$info" && ! grep -q "Parent window id: .*(the root window)" <<<"$info"; then
-        echo "$w"
-        return 0
-      fi
-    done
+    embedded_window nixtray && return 0
     sleep 0.1
   done
   return 1

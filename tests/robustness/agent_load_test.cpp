@@ -60,11 +60,18 @@ long status_kib(pid_t pid, const std::string& field) {
   return 0;
 }
 
+// A profile with generation 1, which is also current and booted.
+PlainProfile one_generation_profile(const fs::path& root) {
+  auto profile = make_plain_profile(root);
+  profile.add(1, "24.11.20241201.aaaaaaa (Vicuna)");
+  profile.set_default(1);
+  profile.set_current(1);
+  profile.set_booted(1);
+  return profile;
+}
+
 TestAgentOptions load_agent_options(const PlainProfile& profile) {
-  TestAgentOptions options;
-  options.profile_dir = profile.profile_dir;
-  options.current_system = profile.current_link;
-  options.booted_system = profile.booted_link;
+  auto options = agent_options_for(profile);
   options.extra_args = {"--max-clients", "2000"};
   const char* asan = std::getenv("ASAN_OPTIONS");
   options.env["ASAN_OPTIONS"] = std::string(asan ? asan : "") + ":quarantine_size_mb=16";
@@ -76,11 +83,7 @@ TestAgentOptions load_agent_options(const PlainProfile& profile) {
 TEST_CASE("1,000 clients subscribed at once: each is answered and each gets the generations event", "[robustness]") {
   raise_own_open_file_limit(many_clients + 200);
   TempDir dir;
-  auto profile = make_plain_profile(dir.path());
-  profile.add(1, "24.11.20241201.aaaaaaa (Vicuna)");
-  profile.set_default(1);
-  profile.set_current(1);
-  profile.set_booted(1);
+  auto profile = one_generation_profile(dir.path());
   TestAgent agent(load_agent_options(profile));
   const auto rss_before = status_kib(agent.pid(), "VmRSS");
 
@@ -128,11 +131,7 @@ TEST_CASE("1,000 clients subscribed at once: each is answered and each gets the 
 
 TEST_CASE("10,000 connect/hello/close cycles leave no descriptor and no memory behind", "[robustness]") {
   TempDir dir;
-  auto profile = make_plain_profile(dir.path());
-  profile.add(1, "24.11.20241201.aaaaaaa (Vicuna)");
-  profile.set_default(1);
-  profile.set_current(1);
-  profile.set_booted(1);
+  auto profile = one_generation_profile(dir.path());
   TestAgent agent(load_agent_options(profile));
   {
     // Warm up: the first sessions allocate what the agent keeps (caches, the method table).

@@ -33,11 +33,8 @@ struct PlainDistro {
   }
 
   [[nodiscard]] testing::TestAgentOptions agent_options(bool tcp = false) const {
-    testing::TestAgentOptions options;
+    auto options = testing::agent_options_for(profile);
     options.tcp = tcp;
-    options.profile_dir = profile.profile_dir;
-    options.current_system = profile.current_link;
-    options.booted_system = profile.booted_link;
     return options;
   }
 };

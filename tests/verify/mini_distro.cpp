@@ -1,5 +1,7 @@
 #include "mini_distro.hpp"
 
+#include "catch.hpp"
+
 #include "test_agent.hpp"
 
 #include "nixtray/testing/timeouts.hpp"
@@ -130,6 +132,16 @@ Subprocess MiniDistro::spawn_nixtrayctl(const std::vector<std::string>& args) {
   options.stdout_to = Redirect::append_to(dir_ / "nixtrayctl.out");
   options.stderr_to = Redirect::append_to(dir_ / "nixtrayctl.err");
   return Subprocess::spawn(nixtrayctl_argv(args), options);
+}
+
+void MiniDistro::boot_known_good_two() {
+  add_generation(good_generation("24.11.20241201.aaaaaaa (Vicuna)"));
+  add_generation(good_generation("24.11.20241215.bbbbbbb (Vicuna)"));
+  start();
+  const auto marked = agent_call("generations.mark_good", {{"number", 2}});
+  INFO(marked.dump());
+  REQUIRE(marked["result"]["known_good"] == 2);
+  REQUIRE(agent_status()["generations"]["booted"] == 2);
 }
 
 void MiniDistro::start() {

@@ -43,6 +43,8 @@ class MiniDistro {
   [[nodiscard]] SystemSpec good_generation(const std::string& label) const;
   // Builds it and makes it the next generation of the system profile (what boots next).
   int add_generation(const SystemSpec& spec);
+  // Generations 1 and 2 that boot; the distro runs 2, which the agent has marked known-good.
+  void boot_known_good_two();
 
   // nixtrayctl with this distro's agent, settings file and distro control, then `args`.
   ProcessResult nixtrayctl(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::minutes(5));

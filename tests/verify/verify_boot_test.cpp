@@ -43,16 +43,6 @@ std::int64_t step_ms(const json& report, const std::string& name, const std::str
   return step ? (*step)["duration_ms"].get<std::int64_t>() : -1;
 }
 
-// Generations 1 and 2 that boot; the distro runs 2, which the agent has marked known-good.
-void boot_known_good_two(MiniDistro& distro) {
-  distro.add_generation(distro.good_generation("24.11.20241201.aaaaaaa (Vicuna)"));
-  distro.add_generation(distro.good_generation("24.11.20241215.bbbbbbb (Vicuna)"));
-  distro.start();
-  const auto marked = distro.agent_call("generations.mark_good", {{"number", 2}});
-  INFO(marked.dump());
-  REQUIRE(marked["result"]["known_good"] == 2);
-  REQUIRE(distro.agent_status()["generations"]["booted"] == 2);
-}
 
 }  // namespace
 
@@ -116,7 +106,7 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
 
 TEST_CASE("generation 3 whose init cannot start systemd: rolled back from outside to 2, which boots") {
   MiniDistro distro;
-  boot_known_good_two(distro);
+  distro.boot_known_good_two();
   auto broken = distro.good_generation("24.11.20241220.ccccccc (Vicuna)");
   broken.init_exit_status = 1;  // init gives up before it can exec systemd: the distro does not start
   REQUIRE(distro.add_generation(broken) == 3);
@@ -157,7 +147,7 @@ TEST_CASE("generation 3 whose init cannot start systemd: rolled back from outsid
 
 TEST_CASE("a generation whose activation reports errors: failed, rolled back by the agent's rollback job") {
   MiniDistro distro;
-  boot_known_good_two(distro);
+  distro.boot_known_good_two();
   auto faulty = distro.good_generation("24.11.20241221.ddddddd (Vicuna)");
   faulty.activation_errors = {"Activation script snippet 'etc' failed (1)"};
   REQUIRE(distro.add_generation(faulty) == 3);
@@ -196,7 +186,7 @@ TEST_CASE("a generation whose activation reports errors: failed, rolled back by 
 
 TEST_CASE("a generation that boots with a failing unit: passed-degraded, kept, the unit named") {
   MiniDistro distro;
-  boot_known_good_two(distro);
+  distro.boot_known_good_two();
   auto degraded = distro.good_generation("24.11.20241222.eeeeeee (Vicuna)");
   degraded.units["broken-thing.service"] =
       "[Unit]\nDescription=A service of this generation that fails\n\n[Service]\nType=oneshot\nExecStart=/bin/false\n";
@@ -219,7 +209,7 @@ TEST_CASE("a generation that boots with a failing unit: passed-degraded, kept, t
 
 TEST_CASE("pre-flight refuses a generation without init before any restart, and warns for one without the agent") {
   MiniDistro distro;
-  boot_known_good_two(distro);
+  distro.boot_known_good_two();
   const auto namespace_before = distro.namespace_pid();
   REQUIRE(namespace_before > 0);
   const auto actions_before = distro.control_log().size();

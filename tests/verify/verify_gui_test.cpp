@@ -15,10 +15,7 @@ namespace fs = std::filesystem;
 
 TEST_CASE("the tray's Verify boot: a generation that does not start is rolled back and the notification says why") {
   MiniDistro distro;
-  distro.add_generation(distro.good_generation("24.11.20241201.aaaaaaa (Vicuna)"));
-  distro.add_generation(distro.good_generation("24.11.20241215.bbbbbbb (Vicuna)"));
-  distro.start();
-  REQUIRE(distro.agent_call("generations.mark_good", {{"number", 2}})["result"]["known_good"] == 2);
+  distro.boot_known_good_two();
   auto broken = distro.good_generation("24.11.20241220.ccccccc (Vicuna)");
   broken.init_exit_status = 1;  // init gives up before it can exec systemd
   REQUIRE(distro.add_generation(broken) == 3);

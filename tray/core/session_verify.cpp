@@ -22,6 +22,10 @@ VerifyRequest verify_request_for(const TraySession& session, std::optional<Rebui
   return request;
 }
 
+RebuildRequest rebuild_before_verify(const TraySettings& settings) {
+  return RebuildRequest{protocol::RebuildMode::boot, settings.flake, false};
+}
+
 std::optional<Notification> interrupted_verify_notification(const TraySettings& settings) {
   const auto* record = settings.find_record();
   if (!record || !record->verify_in_progress) return std::nullopt;

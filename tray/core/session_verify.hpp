@@ -33,6 +33,9 @@ BootVerifierOptions boot_verifier_options(const TraySettings& settings, const Ag
 // The host's known-good generation and a check a previous tray did not finish.
 VerifyRequest verify_request_for(const TraySession& session, std::optional<RebuildRequest> rebuild_first = {});
 
+// "Rebuild, restart and verify": a rebuild for the next boot with the settings' flake.
+RebuildRequest rebuild_before_verify(const TraySettings& settings);
+
 // on_takeover -> begin_verify (pauses the link), on_step -> report_verify, on_record ->
 // record_verify, on_finished -> end_verify (resumes the link; notifies failures) then `done`.
 // on_known_good needs nothing: the agent was marked first, and the session takes the known-good

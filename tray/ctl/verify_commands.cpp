@@ -3,6 +3,7 @@
 // settings file as the tray keeps it, so a nixtrayctl killed half-way is reported by the next one.
 #include "core/boot_verifier.hpp"
 #include "core/notification_rules.hpp"
+#include "core/session_verify.hpp"
 #include "core/tray_state_reducer.hpp"
 #include "ctl/ctl_program.hpp"
 
@@ -139,8 +140,7 @@ int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   }
   const auto flake = args.value("flake") ? args.value("flake") : setup.settings.flake;
   if (mode == protocol::RebuildMode::boot && !args.has("no-verify")) {
-    tray::RebuildRequest request;
-    request.mode = mode;
+    auto request = tray::rebuild_before_verify(setup.settings);
     request.flake = flake;
     request.upgrade = args.has("upgrade");
     return run_check(args, setup, request);

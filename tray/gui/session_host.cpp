@@ -108,9 +108,9 @@ void SessionHost::update_settings(const tray::TraySettings& settings) {
   with_session([settings](tray::TraySession& session) { session.update_settings(settings); });
 }
 
-void SessionHost::verify_boot(std::optional<tray::RebuildRequest> rebuild_first) {
+void SessionHost::verify_boot(bool rebuild_first) {
   auto shared = shared_;
-  io_.post([this, shared, rebuild_first = std::move(rebuild_first)] {
+  io_.post([this, shared, rebuild_first] {
     if (!session_) return;
     if (verifier_ && verifier_->running()) {
       shared->wake(shared->errors.push("a boot check is already running"));
@@ -119,7 +119,8 @@ void SessionHost::verify_boot(std::optional<tray::RebuildRequest> rebuild_first)
     verifier_ = tray::BootVerifier::create(io_.executor(),
                                            tray::boot_verifier_options(session_->settings(), session_->link().options()),
                                            control_, tray::session_verify_callbacks(session_));
-    verifier_->start(tray::verify_request_for(*session_, rebuild_first));
+    verifier_->start(tray::verify_request_for(
+        *session_, rebuild_first ? std::optional(tray::rebuild_before_verify(session_->settings())) : std::nullopt));
   });
 }
 

@@ -60,8 +60,8 @@ class SessionHost {
   void update_settings(const tray::TraySettings& settings);
   // Verify boot: core's BootVerifier on the io thread, wired to the session (it pauses the link,
   // shows the steps in the state, notifies what broke). Refused while a check runs. With a
-  // rebuild request: rebuild (mode boot) first, then the same check.
-  void verify_boot(std::optional<tray::RebuildRequest> rebuild_first = std::nullopt);
+  // rebuild first: rebuild for the next boot (the settings' flake), then the same check.
+  void verify_boot(bool rebuild_first = false);
   void follow_job_log(const std::string& job_id);
   void unfollow_job_log(const std::string& job_id);
 

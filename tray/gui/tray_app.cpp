@@ -307,12 +307,7 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
         break;
       }
       log_->write("command", {{"action", std::string(tray::to_string(command.action))}});
-      std::optional<tray::RebuildRequest> rebuild;
-      if (command.action == tray::MenuAction::rebuild_and_verify) {
-        rebuild = tray::RebuildRequest{protocol::RebuildMode::boot,
-                                       snapshot_ ? snapshot_->settings.flake : std::nullopt, false};
-      }
-      host_->verify_boot(std::move(rebuild));
+      host_->verify_boot(command.action == tray::MenuAction::rebuild_and_verify);
       break;
     }
     default: request(command, item.confirm); break;
