@@ -8,3 +8,5 @@ option(NIXTRAY_BUILD_AGENT "Build nixtray-agent (Linux only: sd-bus, Unix socket
 option(NIXTRAY_BUILD_TRAY "Build the wxWidgets tray (nixtray)" ON)
 option(NIXTRAY_BUILD_BENCH "Build the benchmark programs" ON)
 option(NIXTRAY_WERROR "Treat compiler warnings as errors (CI)" OFF)
+set(NIXTRAY_WINDOWS_BUILD_DIR "" CACHE PATH
+    "The Windows cross build tree whose programs the Wine tests run (tests/windows); empty: no Wine tests")

@@ -1,4 +1,4 @@
-// LineConnection over a real socket pair: framing, limits and deadlines as the agent relies on them.
+// LineConnection over a real socket pair (loopback TCP on Windows): framing, limits and deadlines as the agent relies on them.
 #include "catch.hpp"
 #include "nixtray/net/line_connection.hpp"
 
@@ -7,9 +7,21 @@
 
 using namespace nixtray::net;
 using namespace std::chrono_literals;
-using LocalSocket = asio::local::stream_protocol::socket;
 
 namespace {
+
+#if defined(_WIN32)
+// Windows has no socketpair(): a loopback TCP pair instead.
+using LocalSocket = asio::ip::tcp::socket;
+void connect_pair(LocalSocket& a, LocalSocket& b) {
+  asio::ip::tcp::acceptor acceptor(a.get_executor(), {asio::ip::address_v4::loopback(), 0});
+  a.connect(acceptor.local_endpoint());
+  acceptor.accept(b);
+}
+#else
+using LocalSocket = asio::local::stream_protocol::socket;
+void connect_pair(LocalSocket& a, LocalSocket& b) { asio::local::connect_pair(a, b); }
+#endif
 
 struct Pair {
   asio::io_context io;
@@ -21,7 +33,7 @@ struct Pair {
 
   explicit Pair(ConnectionLimits limits, bool handle_oversize = false) {
     LocalSocket ours(io);
-    asio::local::connect_pair(ours, peer);
+    connect_pair(ours, peer);
     connection = std::make_shared<LineConnection>(
         std::make_unique<SocketStream<LocalSocket>>(std::move(ours), "test"), limits);
     LineConnection::OversizeHandler on_oversize;

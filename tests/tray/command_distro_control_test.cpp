@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 #if !defined(_WIN32)
+#include "run_on_io.hpp"
 #include "scratch_dir.hpp"
 
 #include "core/command_distro_control.hpp"
@@ -20,15 +21,7 @@ namespace {
 
 template <class T>
 T run(asio::awaitable<T> work) {
-  asio::io_context io;
-  std::optional<T> result;
-  asio::co_spawn(io, std::move(work), [&](std::exception_ptr error, T value) {
-    if (error) std::rethrow_exception(error);
-    result = std::move(value);
-  });
-  io.run();
-  REQUIRE(result);
-  return std::move(*result);
+  return fixtures::run_on_io(std::move(work));
 }
 
 CommandDistroControl control(const std::string& start, const std::string& stop, const std::string& is_running,

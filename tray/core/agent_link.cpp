@@ -234,6 +234,14 @@ asio::awaitable<AgentLink::SessionEnd> AgentLink::run_session() {
                            "a TCP connection needs the agent's token: give --token-file PATH (or set token_file)"};
     }
     token_file = options_.token_file->string();
+    std::error_code ec;
+    if (options_.fetch_missing_token && control_ && !std::filesystem::exists(*options_.token_file, ec)) {
+      auto fetch = fetch_token(*control_, *options_.token_file);
+      const auto problem = co_await std::move(fetch);
+      if (!problem.empty()) {
+        co_return SessionEnd{UnreachableReason::token_missing, problem};
+      }
+    }
     auto read = read_token_file(*options_.token_file);
     if (!read.token) {
       co_return SessionEnd{UnreachableReason::token_missing, read.error};

@@ -36,6 +36,9 @@ struct AgentLinkOptions {
   // Connecting starts the distro (the wsl.exe bridge): with a DistroControl that has a lifecycle,
   // connect only while is_running says it runs, or after user_started_distro().
   bool connect_starts_distro = false;
+  // A TCP connection whose token file does not exist yet fetches the token once through the
+  // distro control (fetch_token: wsl.exe -u root --exec nixtray-agent token).
+  bool fetch_missing_token = false;
   bool reconnect = true;  // false: one attempt (nixtrayctl); a failure ends the link
   std::string client = default_client_name();
   BackoffPolicy backoff;

@@ -11,6 +11,13 @@
 #include <cstring>
 
 extern char** environ;
+#else
+#include "nixtray/net/windows_child.hpp"
+
+#include <windows.h>
+
+#include <optional>
+#include <system_error>
 #endif
 
 #include <memory>
@@ -60,28 +67,56 @@ std::string ProcessOutcome::describe() const {
   return text;
 }
 
-#if !defined(_WIN32)
-
 namespace {
 
+// One of the child's output streams, read to its end into `data` (up to a limit).
+template <class Stream>
 struct Capture {
-  Capture(asio::any_io_executor executor, int fd) : stream(executor, fd) {}
-  asio::posix::stream_descriptor stream;
+  explicit Capture(Stream pipe) : stream(std::move(pipe)) {}
+  Stream stream;
   std::string data;
   bool done = false;
 };
 
-asio::awaitable<void> read_all(std::shared_ptr<Capture> capture, std::size_t limit) {
-  char buffer[8192];
+template <class Stream>
+asio::awaitable<void> read_all(std::shared_ptr<Capture<Stream>> capture, std::size_t limit) {
+  std::string buffer(8192, '\0');
   for (;;) {
     auto [ec, n] = co_await capture->stream.async_read_some(asio::buffer(buffer), net::use_nothrow);
     if (n > 0 && capture->data.size() < limit) {
-      capture->data.append(buffer, std::min(n, limit - capture->data.size()));
+      capture->data.append(buffer.data(), std::min(n, limit - capture->data.size()));
     }
     if (ec) break;
   }
   capture->done = true;
 }
+
+// After the child has exited. A grandchild may keep the pipes open: read what is there, briefly,
+// then stop listening.
+template <class Stream>
+asio::awaitable<void> finish_capture(ProcessOutcome& outcome, std::shared_ptr<Capture<Stream>> out,
+                                     std::shared_ptr<Capture<Stream>> err) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor);
+  const auto drain_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+  while ((!out->done || !err->done) && std::chrono::steady_clock::now() < drain_deadline) {
+    timer.expires_after(std::chrono::milliseconds(2));
+    co_await timer.async_wait(net::use_nothrow);
+  }
+  net::error_code ignored;
+  out->stream.close(ignored);
+  err->stream.close(ignored);
+  outcome.out = out->data;
+  outcome.err = err->data;
+}
+
+}  // namespace
+
+#if !defined(_WIN32)
+
+namespace {
+
+using PipeCapture = Capture<asio::posix::stream_descriptor>;
 
 void close_pair(int fds[2]) {
   ::close(fds[0]);
@@ -130,8 +165,8 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   outcome.started = true;
 
   auto executor = co_await asio::this_coro::executor;
-  auto out = std::make_shared<Capture>(executor, out_pipe[0]);
-  auto err = std::make_shared<Capture>(executor, err_pipe[0]);
+  auto out = std::make_shared<PipeCapture>(asio::posix::stream_descriptor(executor, out_pipe[0]));
+  auto err = std::make_shared<PipeCapture>(asio::posix::stream_descriptor(executor, err_pipe[0]));
   asio::co_spawn(executor, read_all(out, options.max_output_bytes), asio::detached);
   asio::co_spawn(executor, read_all(err, options.max_output_bytes), asio::detached);
 
@@ -162,17 +197,8 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
     if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) outcome.term_signal = WTERMSIG(status);
   }
-  // A grandchild may keep the pipes open: read what is there, briefly, then stop listening.
-  const auto drain_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
-  while ((!out->done || !err->done) && std::chrono::steady_clock::now() < drain_deadline) {
-    timer.expires_after(std::chrono::milliseconds(2));
-    co_await timer.async_wait(net::use_nothrow);
-  }
-  net::error_code ignored;
-  out->stream.close(ignored);
-  err->stream.close(ignored);
-  outcome.out = out->data;
-  outcome.err = err->data;
+  auto finish = finish_capture(outcome, out, err);
+  co_await std::move(finish);
   co_return outcome;
 }
 
@@ -232,15 +258,80 @@ std::string launch_detached(const std::vector<std::string>& argv) {
 
 #else
 
-asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, ProcessOptions) {
+namespace {
+
+using PipeCapture = Capture<asio::windows::stream_handle>;
+
+struct Deadline {
+  Deadline(const asio::any_io_executor& executor, HANDLE child) : timer(executor), process(child) {}
+  asio::steady_timer timer;
+  HANDLE process;
+  bool expired = false;
+  bool finished = false;
+};
+
+// Terminates the child (only the process we started, by its handle) once the deadline has
+// passed, and again every 100 ms until its handle is signalled: a child that is still starting
+// can miss the first request (seen under Wine).
+struct Terminator {
+  std::shared_ptr<Deadline> deadline;
+  void operator()(net::error_code ec) const {
+    if (ec || deadline->finished) return;
+    deadline->expired = true;
+    ::TerminateProcess(deadline->process, 1);
+    deadline->timer.expires_after(std::chrono::milliseconds(100));
+    deadline->timer.async_wait(*this);
+  }
+};
+
+}  // namespace
+
+asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, ProcessOptions options) {
   ProcessOutcome outcome;
-  outcome.argv = std::move(argv);
-  outcome.error = "running commands is not implemented on Windows yet (tray/platform/windows)";
+  outcome.argv = argv;
+  if (argv.empty() || argv.front().empty()) {
+    outcome.error = "no command given";
+    co_return outcome;
+  }
+  auto executor = co_await asio::this_coro::executor;
+  std::optional<net::windows::Child> child;
+  try {
+    child.emplace(net::windows::spawn_child(executor, argv, {.pipe_stdin = false, .pipe_stdout = true, .pipe_stderr = true}));
+  } catch (const std::system_error& e) {
+    outcome.error = e.what();
+    co_return outcome;
+  }
+  outcome.started = true;
+  auto out = std::make_shared<PipeCapture>(std::move(*child->out));
+  auto err = std::make_shared<PipeCapture>(std::move(*child->err));
+  asio::co_spawn(executor, read_all(out, options.max_output_bytes), asio::detached);
+  asio::co_spawn(executor, read_all(err, options.max_output_bytes), asio::detached);
+
+  // Exit is waited for on the process handle itself (no polling). The deadline terminates the
+  // process, which signals the handle: Asio's wait on a handle cannot be cancelled, so racing
+  // the two with || would wait forever for a child that never ends.
+  auto deadline = std::make_shared<Deadline>(executor, child->process.native_handle());
+  deadline->timer.expires_after(options.timeout);
+  deadline->timer.async_wait(Terminator{deadline});
+  auto wait = child->process.async_wait(net::use_nothrow);
+  co_await std::move(wait);
+  deadline->finished = true;  // a handler already queued must not terminate anything now
+  deadline->timer.cancel();
+  if (deadline->expired) {
+    outcome.timed_out = true;
+  } else {
+    outcome.exit_code = static_cast<int>(net::windows::exit_code_of(child->process));
+  }
+  auto finish = finish_capture(outcome, out, err);
+  co_await std::move(finish);
   co_return outcome;
 }
 
-std::string launch_detached(const std::vector<std::string>&) {
-  return "starting programs is not implemented on Windows yet (tray/platform/windows)";
+std::string launch_detached(const std::vector<std::string>& argv) {
+  if (argv.empty() || argv.front().empty()) {
+    return "no command given";
+  }
+  return net::windows::start_detached(argv);
 }
 
 #endif

@@ -1,6 +1,7 @@
 // Runs a program from an argv (never through a shell) on the caller's io_context: output
 // captured, a deadline, and only the child we started is ever signalled (by its PID).
-// POSIX for now; the Windows implementation comes with the Windows platform layer.
+// POSIX: posix_spawn and pipes; Windows: CreateProcess with overlapped pipes (net/windows_child.hpp),
+// no console window.
 #pragma once
 
 #include "nixtray/net/asio.hpp"

@@ -122,6 +122,7 @@ LoadedSettings SettingsFile::load() const {
     loaded.warnings.push_back("cannot read " + path_.string() + "; using the defaults");
     return loaded;
   }
+  in.close();  // Windows cannot move a file aside while it is open
   json value = json::parse(text.str(), nullptr, false);
   if (value.is_discarded() || !value.is_object()) {
     loaded.warnings.push_back(path_.string() + " is not a JSON object" + move_aside(path_) + "; using the defaults");

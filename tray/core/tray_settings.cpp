@@ -1,5 +1,7 @@
 #include "core/tray_settings.hpp"
 
+#include "core/token_file.hpp"
+
 namespace nixtray::tray {
 
 using protocol::json;
@@ -58,7 +60,7 @@ void put_optional(json& j, const char* key, const std::optional<T>& value) {
 constexpr const char* known_members[] = {"version",  "distro",        "agent",          "token_file",
                                          "connect_starts_distro",       "flake",          "review_rebuild",
                                          "auto_verify_after_rebuild",   "notifications",  "start_at_login",
-                                         "distro_control",              "distros",        "verify"};
+                                         "start_distro_at_login",       "distro_control",              "distros",        "verify"};
 
 }  // namespace
 
@@ -77,6 +79,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
   read_member(j, "review_rebuild", s.review_rebuild, warnings, "");
   read_member(j, "auto_verify_after_rebuild", s.auto_verify_after_rebuild, warnings, "");
   read_member(j, "start_at_login", s.start_at_login, warnings, "");
+  read_member(j, "start_distro_at_login", s.start_distro_at_login, warnings, "");
   if (const auto* n = object_member(j, "notifications", warnings)) {
     read_member(*n, "job_failed", s.notifications.job_failed, warnings, "notifications.");
     read_member(*n, "verify_failed", s.notifications.verify_failed, warnings, "notifications.");
@@ -90,6 +93,8 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*c, "is_running", s.distro_control.is_running, warnings, "distro_control.");
     read_member(*c, "exec_as_root", s.distro_control.exec_as_root, warnings, "distro_control.");
     read_member(*c, "terminal", s.distro_control.terminal, warnings, "distro_control.");
+    read_member(*c, "wsl", s.distro_control.wsl, warnings, "distro_control.");
+    read_member(*c, "through_login_shell", s.distro_control.through_login_shell, warnings, "distro_control.");
   }
   if (const auto* v = object_member(j, "verify", warnings)) {
     read_member(*v, "auto_rollback", s.verify.auto_rollback, warnings, "verify.");
@@ -140,12 +145,15 @@ json settings_to_json(const TraySettings& s) {
                         {"unit_failed", s.notifications.unit_failed},
                         {"distro_stopped", s.notifications.distro_stopped}};
   j["start_at_login"] = s.start_at_login;
+  j["start_distro_at_login"] = s.start_distro_at_login;
   j["distro_control"] = {{"kind", s.distro_control.kind},
                          {"start", s.distro_control.start},
                          {"stop", s.distro_control.stop},
                          {"is_running", s.distro_control.is_running},
                          {"exec_as_root", s.distro_control.exec_as_root},
-                         {"terminal", s.distro_control.terminal}};
+                         {"terminal", s.distro_control.terminal},
+                         {"wsl", s.distro_control.wsl},
+                         {"through_login_shell", s.distro_control.through_login_shell}};
   j["verify"] = {{"auto_rollback", s.verify.auto_rollback},
                  {"boot_timeout_seconds", s.verify.boot_timeout_seconds},
                  {"profile_dir", s.verify.profile_dir ? json(*s.verify.profile_dir) : json(nullptr)}};
@@ -206,6 +214,23 @@ std::string effective_distro_control_kind(const TraySettings& settings) {
 #else
   return "local";
 #endif
+}
+
+std::optional<std::filesystem::path> effective_token_file(const TraySettings& settings) {
+  if (settings.token_file) {
+    return std::filesystem::path(*settings.token_file);
+  }
+  try {
+    if (effective_endpoint(settings).kind == net::Endpoint::Kind::tcp) {
+      return default_token_file(settings.distro);
+    }
+  } catch (const std::invalid_argument&) {
+  }
+  return std::nullopt;
+}
+
+bool effective_fetch_missing_token(const TraySettings& settings) {
+  return effective_distro_control_kind(settings) == "wsl";
 }
 
 }  // namespace nixtray::tray

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ struct DistroControlSettings {
   std::string is_running;
   std::string exec_as_root;  // a prefix; the argv to run inside the distro is appended
   std::string terminal;      // opens a terminal in the distro
+  // "wsl": the wsl.exe to run (empty: NIXTRAY_WSL_EXE from the environment, else wsl.exe), and
+  // whether commands go through the distro's login shell (the 2020-era images: wsl_distro_control.hpp).
+  std::string wsl;
+  bool through_login_shell = false;
 };
 
 // A verify-boot that was under way: a tray that died half-way reports or resumes it.
@@ -68,6 +73,9 @@ struct TraySettings {
   bool auto_verify_after_rebuild = false;
   NotificationToggles notifications;
   bool start_at_login = false;
+  // When the tray starts at login (--autostart), it also starts the distro (Windows: WSL starts a
+  // distro only for its first command).
+  bool start_distro_at_login = false;
   DistroControlSettings distro_control;
   VerifySettings verify;
   std::map<std::string, DistroRecord> distros;
@@ -88,5 +96,11 @@ std::string default_agent_address(const std::string& distro);
 net::Endpoint effective_endpoint(const TraySettings& settings);  // throws std::invalid_argument
 bool effective_connect_starts_distro(const TraySettings& settings);
 std::string effective_distro_control_kind(const TraySettings& settings);
+// The token file for a TCP agent: the settings', else default_token_file(distro) (token_file.hpp);
+// none for other transports.
+std::optional<std::filesystem::path> effective_token_file(const TraySettings& settings);
+// Whether a missing token is fetched through the distro control: with wsl.exe, which can run the
+// agent as root inside the distro.
+bool effective_fetch_missing_token(const TraySettings& settings);
 
 }  // namespace nixtray::tray

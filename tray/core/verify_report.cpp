@@ -19,7 +19,11 @@ std::string generation_text(const std::optional<int>& number) {
 std::string local_time(std::int64_t unix_seconds) {
   const std::time_t time = unix_seconds;
   std::tm local{};
+#if defined(_WIN32)
+  localtime_s(&local, &time);
+#else
   localtime_r(&time, &local);
+#endif
   std::ostringstream out;
   out << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
   return out.str();

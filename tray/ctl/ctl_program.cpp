@@ -2,6 +2,7 @@
 
 #include "core/command_distro_control.hpp"
 #include "core/local_distro_control.hpp"
+#include "core/wsl_distro_control.hpp"
 #include "core/verify_report.hpp"
 #include "nixtray/version.hpp"
 
@@ -19,7 +20,13 @@ cli::Program nixtrayctl_program() {
       {"agent", "ADDRESS", "the agent: unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...] [default: from the settings]"},
       {"token-file", "PATH", "the agent's token, for tcp: [default: from the settings]"},
       {"config", "FILE", "the settings file [default: " + tray::SettingsFile::default_path().string() + "]"},
-      {"distro-control", "KIND", "how to start and stop the distro: command or local [default: from the settings]"},
+      {"distro-control", "KIND", "how to start and stop the distro: wsl, command or local [default: from the settings; "
+                                 "wsl on Windows, local elsewhere]"},
+      {"distro", "NAME", "the WSL distro [default: from the settings, else NixOS]"},
+      {"wsl", "PATH", "with --distro-control wsl: the wsl.exe to run [default: the settings', else $NIXTRAY_WSL_EXE, "
+                      "else wsl.exe]"},
+      {"through-login-shell", "", "with --distro-control wsl: run commands through the distro's login shell "
+                                  "(2020-era NixOS-WSL images with syschdemd)"},
       {"start", "CMD", "with --distro-control command: the command that starts the distro"},
       {"stop", "CMD", "with --distro-control command: the command that shuts it down"},
       {"is-running", "CMD", "with --distro-control command: exits 0 when the distro runs"},
@@ -36,7 +43,9 @@ cli::Program nixtrayctl_program() {
        {json_option}, 0, 0,
        "CMD values are split on whitespace, double quotes group; no shell is involved."},
       {"start", "", "start the distro and wait until its agent answers (--timeout)", {}, 0, 0, ""},
-      {"stop", "", "shut the distro down and wait until it has stopped", {}, 0, 0, ""},
+      {"stop", "", "shut the distro down and wait until it has stopped",
+       {{"all", "", "with --distro-control wsl: shut down the whole WSL VM, every distro (wsl.exe --shutdown)"}}, 0, 0,
+       ""},
       {"verify-boot", "", "restart the distro into the generation that boots next and check that it comes up",
        {{"timeout", "S", "seconds to wait for the agent after the restart [default: the settings' boot timeout, 180]"},
         no_rollback, json_option},
@@ -88,6 +97,13 @@ std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& 
       }
     }
   }
+  if (kind != "wsl") {
+    for (const auto* option : {"wsl", "through-login-shell"}) {
+      if (args.has(option)) {
+        throw cli::UsageError("--" + std::string(option) + " needs --distro-control wsl");
+      }
+    }
+  }
   if (kind == "command") {
     const auto& saved = settings.distro_control;
     const auto pick = [&](const std::string& option, const std::string& fallback) {
@@ -106,9 +122,10 @@ std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& 
     return std::make_shared<tray::LocalDistroControl>();
   }
   if (kind == "wsl") {
-    throw cli::UsageError("--distro-control wsl is available in the Windows build only");
+    return std::make_shared<tray::WslDistroControl>(tray::wsl_control_options(
+        settings, args.value_or("wsl", ""), args.has("through-login-shell")));
   }
-  throw cli::UsageError("--distro-control must be command or local, not \"" + kind + "\"");
+  throw cli::UsageError("--distro-control must be wsl, command or local, not \"" + kind + "\"");
 }
 
 }  // namespace
@@ -121,6 +138,9 @@ CtlSetup make_setup(const cli::ParsedCommandLine& args) {
   auto loaded = setup.settings_file.load();
   setup.settings = std::move(loaded.settings);
   setup.warnings = std::move(loaded.warnings);
+  if (const auto distro = args.value("distro")) {
+    setup.settings.distro = *distro;
+  }
   if (const auto agent = args.value("agent")) {
     setup.settings.agent = *agent;
   }
@@ -132,9 +152,8 @@ CtlSetup make_setup(const cli::ParsedCommandLine& args) {
   } catch (const std::invalid_argument& e) {
     throw cli::UsageError(e.what());
   }
-  if (setup.settings.token_file) {
-    setup.link.token_file = *setup.settings.token_file;
-  }
+  setup.link.token_file = tray::effective_token_file(setup.settings);
+  setup.link.fetch_missing_token = tray::effective_fetch_missing_token(setup.settings);
   setup.link.connect_starts_distro = tray::effective_connect_starts_distro(setup.settings);
   setup.link.client = std::string("nixtrayctl/") + nixtray::version;
   setup.link.reconnect = false;

@@ -1,6 +1,7 @@
 // `nixtrayctl start | stop | rollback N`: the distro's lifecycle through the distro control, and a
 // rollback through the agent, or from outside when the agent does not answer.
 #include "core/process_runner.hpp"
+#include "core/wsl_distro_control.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -48,8 +49,12 @@ asio::awaitable<int> start_and_wait(CtlSetup& setup) {
   co_return exit_unreachable;
 }
 
-asio::awaitable<int> stop_and_wait(CtlSetup& setup) {
-  auto stopping = setup.control->terminate();
+asio::awaitable<int> stop_and_wait(CtlSetup& setup, bool whole_vm) {
+  auto* wsl = dynamic_cast<tray::WslDistroControl*>(setup.control.get());
+  if (whole_vm && !wsl) {
+    throw cli::UsageError("stop --all needs --distro-control wsl");
+  }
+  auto stopping = whole_vm ? wsl->shutdown_all() : setup.control->terminate();
   const auto stopped = co_await std::move(stopping);
   if (!stopped.ok) {
     std::cerr << "nixtrayctl stop: " << stopped.message << "\n";
@@ -126,9 +131,9 @@ int run_start(const cli::ParsedCommandLine&, CtlSetup& setup) {
   return run_to_end(start_and_wait(setup));
 }
 
-int run_stop(const cli::ParsedCommandLine&, CtlSetup& setup) {
+int run_stop(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   require_lifecycle(setup, "shut the distro down");
-  return run_to_end(stop_and_wait(setup));
+  return run_to_end(stop_and_wait(setup, args.has("all")));
 }
 
 int run_rollback(const cli::ParsedCommandLine& args, CtlSetup& setup) {

@@ -32,6 +32,8 @@ cli::Program nixtray_program() {
   }
   program.global_options.push_back({"quit-after", "SECONDS", "exit cleanly after this long (smoke tests)"});
   program.global_options.push_back(
+      {"autostart", "", "started at login: also start the distro when the settings ask (start_distro_at_login)"});
+  program.global_options.push_back(
       {"open-status-window", "", "open the status window at start; a word after it names the tab: overview, "
                                  "generations, jobs or settings"});
   program.global_options.push_back({"ui-log", "FILE", "append what the GUI shows to FILE, one JSON object per line"});
@@ -68,6 +70,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
   if (parsed.args.size() > (options.open_status_window ? 1U : 0U)) {
     throw cli::UsageError("unexpected argument " + parsed.args.back() + " (see --help)");
   }
+  options.autostart = parsed.has("autostart");
   if (const auto seconds = parsed.integer("quit-after", 1, 7 * 24 * 3600)) {
     options.quit_after_seconds = static_cast<int>(*seconds);
   }
@@ -91,6 +94,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
   options.session.link.call_timeout = std::chrono::seconds(30);
   options.session.control = std::move(setup.control);
 
+  options.start_arguments.push_back("--autostart");
   for (const char* name : {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running",
                            "exec-as-root"}) {
     if (const auto value = parsed.value(name)) {

@@ -97,6 +97,8 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   where->SetForegroundColour(wxSystemSettings::GetColour(wxSYS_COLOUR_GRAYTEXT));
   login_row->Add(where, 0, wxALIGN_CENTER_VERTICAL);
   top->Add(login_row, 0, wxLEFT | wxRIGHT, FromDIP(12));
+  start_distro_at_login_ = new wxCheckBox(this, wxID_ANY, _("Then start the distro as well"));
+  top->Add(start_distro_at_login_, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
 
   auto* buttons = new wxBoxSizer(wxHORIZONTAL);
   auto* save_button = new wxButton(this, wxID_SAVE, _("Save"));
@@ -119,7 +121,8 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
       event.Skip();
     });
   }
-  for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_, start_at_login_}) {
+  for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_, start_at_login_,
+                      start_distro_at_login_}) {
     check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { editing_ = true; });
   }
   save_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { save(); });
@@ -158,6 +161,7 @@ void SettingsPage::load(const tray::TraySettings& settings) {
   notify_unit_->SetValue(settings.notifications.unit_failed);
   notify_stopped_->SetValue(settings.notifications.distro_stopped);
   start_at_login_->SetValue(settings.start_at_login);
+  start_distro_at_login_->SetValue(settings.start_distro_at_login);
   transport_changed();
 }
 
@@ -190,6 +194,7 @@ tray::TraySettings SettingsPage::edited() const {
   settings.notifications.unit_failed = notify_unit_->GetValue();
   settings.notifications.distro_stopped = notify_stopped_->GetValue();
   settings.start_at_login = start_at_login_->GetValue();
+  settings.start_distro_at_login = start_distro_at_login_->GetValue();
   return settings;
 }
 

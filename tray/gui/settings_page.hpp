@@ -42,6 +42,7 @@ class SettingsPage : public wxScrolledWindow {
   wxCheckBox* notify_unit_ = nullptr;
   wxCheckBox* notify_stopped_ = nullptr;
   wxCheckBox* start_at_login_ = nullptr;
+  wxCheckBox* start_distro_at_login_ = nullptr;
   wxStaticText* result_ = nullptr;
 };
 

@@ -18,6 +18,12 @@
 #include "platform_services.hpp"
 
 #include <wx/dialog.h>
+#include <wx/notifmsg.h>
+#if defined(__WXMSW__)
+#include <wx/msw/registry.h>
+
+#include <shobjidl.h>
+#endif
 #include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
 
@@ -27,6 +33,21 @@
 namespace nixtray::gui {
 
 namespace {
+
+// Windows draws the taskbar light or dark; the tray icons have a picture for each. Elsewhere the
+// default pictures serve both.
+std::string taskbar_icon_variant() {
+#if defined(__WXMSW__)
+  wxRegKey personalize(wxRegKey::HKCU, "Software\\Microsoft\\Windows\\CurrentVersion\\Themes\\Personalize");
+  long light = 0;
+  if (personalize.Exists() && personalize.HasValue("SystemUsesLightTheme") &&
+      personalize.QueryValue("SystemUsesLightTheme", &light) && light != 0) {
+    return "light";
+  }
+#endif
+  return {};
+}
+
 
 wxString no_tray_notice() {
   return _("No system tray was found on this desktop, so nixtray shows this window instead of an icon. "
@@ -103,7 +124,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
     return false;
   }
 
-  art_ = std::make_unique<TrayIconArt>(resources.icons);
+  art_ = std::make_unique<TrayIconArt>(resources.icons, taskbar_icon_variant());
   if (!art_->problem().empty()) {
     std::cerr << "nixtray: warning: " << art_->problem() << "\n";
   }
@@ -142,6 +163,17 @@ bool TrayApp::start(const std::vector<std::string>& args) {
                        TrayIcon::Handlers{[this](const tray::MenuItem& item) { menu_chosen(item); },
                                           [this] { show_window(StatusTab::overview, "tray icon clicked"); }});
   tray_->SetIcon(art_->tray_bundle(tray::IconId::transition), core_text("NixOS \xE2\x80\x94 connecting to the agent"));
+#if defined(__WXMSW__)
+  // One icon in the notification area: balloons come from ours. Toasts (Windows 10 and later)
+  // need a Start-menu shortcut carrying our AppUserModelID: the installer makes it, and wx makes
+  // it when it is missing.
+  // wx's own toasts need WinRT, which the MinGW build of wx lacks; its balloons are shown as
+  // toasts by Windows 10 and later, grouped under this AppUserModelID, the one the installer puts
+  // on the Start-menu shortcut.
+  wxNotificationMessage::UseTaskBarIcon(tray_);
+  const bool app_id = SUCCEEDED(::SetCurrentProcessExplicitAppUserModelID(L"nixtray.nixtray"));
+  log_->write("notifications", {{"app_id", app_id}, {"kind", "balloon"}});
+#endif
 
   log_->write("started", {{"version", nixtray::version},
                           {"language", from_wx(translation.language)},
@@ -153,6 +185,10 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   log_->write("tray", {{"available", tray_available_}});
 
   host_->start(options_.session);
+  if (options_.autostart && options_.session.settings.start_distro_at_login) {
+    log_->write("command", {{"action", "start_distro"}, {"why", "start at login"}});
+    request(tray::MenuCommand{tray::MenuAction::start_distro}, std::nullopt);
+  }
 
   if (!tray_available_) {
     show_window(options_.open_status_window.value_or(StatusTab::overview), "no tray host");
@@ -391,7 +427,8 @@ std::string TrayApp::save_settings(const tray::TraySettings& settings) {
     setup.settings.distros = snapshot_->settings.distros;
     setup.link = options_.session.link;
     setup.link.endpoint = tray::effective_endpoint(settings);
-    setup.link.token_file = settings.token_file ? std::optional<std::filesystem::path>(*settings.token_file) : std::nullopt;
+    setup.link.token_file = tray::effective_token_file(settings);
+    setup.link.fetch_missing_token = tray::effective_fetch_missing_token(settings);
     setup.link.connect_starts_distro = tray::effective_connect_starts_distro(settings);
     options_.session = setup;
     log_->write("reconnect", {{"agent", net::to_string(setup.link.endpoint)}});

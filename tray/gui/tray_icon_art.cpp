@@ -26,14 +26,18 @@ int nearest_size(int size) {
 }
 }  // namespace
 
-TrayIconArt::TrayIconArt(std::filesystem::path directory) : directory_(std::move(directory)) {
+TrayIconArt::TrayIconArt(std::filesystem::path directory, std::string variant) : directory_(std::move(directory)) {
   wxInitAllImageHandlers();
   std::string missing;
   for (const auto icon : all_icons) {
     for (const int size : sizes) {
-      const auto file = directory_ / (std::string(tray::to_string(icon)) + "-" + std::to_string(size) + ".png");
+      const auto name = std::string(tray::to_string(icon));
+      const auto file = directory_ / (name + "-" + std::to_string(size) + ".png");
+      const auto variant_file = directory_ / (name + "-" + variant + "-" + std::to_string(size) + ".png");
       wxImage image;
-      if (!directory_.empty() && image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG)) {
+      if (!directory_.empty() && !variant.empty() && image.LoadFile(to_wx(variant_file.string()), wxBITMAP_TYPE_PNG)) {
+        cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
+      } else if (!directory_.empty() && image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG)) {
         cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
       } else if (missing.empty()) {
         missing = file.string();

@@ -19,7 +19,9 @@ class TrayIconArt {
  public:
   static constexpr int sizes[] = {16, 20, 22, 24, 32, 40, 48, 64};
 
-  explicit TrayIconArt(std::filesystem::path directory);
+  // `variant` "light": the pictures drawn for a light taskbar (<id>-light-<size>.png, Windows),
+  // each falling back to the default one when missing.
+  explicit TrayIconArt(std::filesystem::path directory, std::string variant = {});
 
   // Empty when every picture was found; else what is missing (the tray still runs).
   [[nodiscard]] const std::string& problem() const { return problem_; }

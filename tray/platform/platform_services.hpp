@@ -1,5 +1,5 @@
 // What the tray needs from the operating system beyond wx, one implementation per platform
-// (linux/ here; windows/ comes with the Windows issue). The GUI includes only this header.
+// (linux/: XDG autostart; windows/: the Run key). The GUI includes only this header.
 #pragma once
 
 #include "core/start_at_login.hpp"

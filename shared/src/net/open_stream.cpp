@@ -64,11 +64,7 @@ asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoin
       co_return co_await std::move(connect);
     }
     case Endpoint::Kind::command: {
-#if !defined(_WIN32)
       co_return spawn_command_stream(executor, endpoint.argv);
-#else
-      throw std::system_error(make_error_code(asio::error::operation_not_supported), "exec transport: see tray/platform/windows");
-#endif
     }
   }
   throw std::invalid_argument("unknown endpoint kind");

@@ -112,4 +112,53 @@ std::unique_ptr<PipeStream> spawn_command_stream(asio::any_io_executor executor,
 }
 
 }  // namespace nixtray::net
+
+#else
+#include <windows.h>
+
+namespace nixtray::net {
+
+asio::awaitable<std::pair<error_code, std::size_t>> ChildProcessStream::read_some(asio::mutable_buffer buffer) {
+  if (!child_.out || !child_.out->is_open()) {
+    co_return std::pair{error_code(asio::error::eof), std::size_t{0}};
+  }
+  auto [ec, n] = co_await child_.out->async_read_some(buffer, use_nothrow);
+  // A pipe whose writer has gone reports "broken pipe": for a reader that is the end of input.
+  if (ec == asio::error::broken_pipe) ec = asio::error::eof;
+  co_return std::pair{ec, n};
+}
+
+asio::awaitable<std::pair<error_code, std::size_t>> ChildProcessStream::write_all(
+    const std::vector<asio::const_buffer>& buffers) {
+  if (!child_.in || !child_.in->is_open()) {
+    co_return std::pair{error_code(asio::error::broken_pipe), std::size_t{0}};
+  }
+  auto [ec, n] = co_await asio::async_write(*child_.in, buffers, use_nothrow);
+  co_return std::pair{ec, n};
+}
+
+void ChildProcessStream::close() {
+  error_code ignored;
+  if (child_.in) child_.in->close(ignored);
+  if (child_.out) child_.out->close(ignored);
+  if (!child_.process.is_open()) {
+    return;
+  }
+  const HANDLE process = child_.process.native_handle();
+  if (::WaitForSingleObject(process, 500) == WAIT_TIMEOUT) {
+    ::TerminateProcess(process, 1);
+    ::WaitForSingleObject(process, 2000);
+  }
+  child_.process.close(ignored);
+}
+
+std::unique_ptr<ByteStream> spawn_command_stream(asio::any_io_executor executor, const std::vector<std::string>& argv) {
+  if (argv.empty()) {
+    throw std::invalid_argument("empty command");
+  }
+  auto child = windows::spawn_child(executor, argv, {.pipe_stdin = true, .pipe_stdout = true, .pipe_stderr = false});
+  return std::make_unique<ChildProcessStream>(std::move(child), "command " + argv.front());
+}
+
+}  // namespace nixtray::net
 #endif

@@ -1,0 +1,144 @@
+// The Windows platform layer against the real Windows API (run under Wine in CI): child
+// processes on overlapped pipes without a console, the C runtime's command-line quoting checked
+// against the real CommandLineToArgvW, and the Run key in the registry.
+#include "catch.hpp"
+
+#if defined(_WIN32)
+#include "run_on_io.hpp"
+
+#include "core/process_runner.hpp"
+#include "windows/run_key_start_at_login.hpp"
+
+#include "nixtray/net/pipe_stream.hpp"
+#include "nixtray/net/windows_child.hpp"
+#include "nixtray/net/windows_command_line.hpp"
+
+#include <windows.h>
+#include <shellapi.h>
+
+#include <optional>
+#include <tuple>
+
+using namespace nixtray;
+using namespace nixtray::tray;
+namespace asio = net::asio;
+
+namespace {
+
+template <class T>
+T run(asio::awaitable<T> work) {
+  return fixtures::run_on_io(std::move(work));
+}
+
+std::vector<std::string> windows_split(const std::string& line) {
+  int count = 0;
+  const auto wide = net::windows::widen(line);
+  wchar_t** words = ::CommandLineToArgvW(wide.c_str(), &count);
+  REQUIRE(words != nullptr);
+  std::vector<std::string> argv;
+  for (int i = 0; i < count; ++i) argv.push_back(net::windows::narrow(words[i]));
+  ::LocalFree(words);
+  return argv;
+}
+
+}  // namespace
+
+TEST_CASE("an argv survives the trip through one Windows command line, as CommandLineToArgvW reads it") {
+  const std::vector<std::vector<std::string>> cases = {
+      {"wsl.exe", "-d", "NixOS", "--exec", "/run/current-system/sw/bin/nixtray-agent", "bridge"},
+      {"C:\\Program Files\\nixtray\\bin\\nixtray.exe", "--config", "C:\\Users\\a b\\settings.json"},
+      {"prog", "", "two words", "quote\"inside", "trailing\\", "back\\\\slashes\\\\\"and quote", "tab\there"},
+      {"prog", "$HOME;ls", "&", "|", "%PATH%", "^", "\u65e2\u5b9a"},
+  };
+  for (const auto& argv : cases) {
+    const auto line = net::windows_command_line(argv);
+    INFO(line);
+    CHECK(windows_split(line) == argv);
+    CHECK(net::split_windows_command_line(line) == argv);
+  }
+}
+
+TEST_CASE("a console program runs without a window, its output and exit code are captured") {
+  const auto outcome = run(run_process({"cmd.exe", "/d", "/c", "echo out-line& echo err-line 1>&2& exit 3"}));
+  CHECK(outcome.started);
+  CHECK_FALSE(outcome.timed_out);
+  REQUIRE(outcome.exit_code);
+  CHECK(*outcome.exit_code == 3);
+  CHECK(outcome.out.find("out-line") != std::string::npos);
+  CHECK(outcome.err.find("err-line") != std::string::npos);
+  CHECK(outcome.describe().find("exited with 3") != std::string::npos);
+}
+
+TEST_CASE("a program that does not exist cannot be started, and says so") {
+  const auto outcome = run(run_process({"nixtray-no-such-program.exe", "x"}));
+  CHECK_FALSE(outcome.started);
+  CHECK(outcome.describe().find("could not be started") != std::string::npos);
+  CHECK(outcome.describe().find("nixtray-no-such-program.exe") != std::string::npos);
+}
+
+TEST_CASE("a program that does not end is terminated at its timeout") {
+  ProcessOptions options;
+  options.timeout = std::chrono::milliseconds(300);
+  // An endless loop inside cmd itself: nothing else needs to exist.
+  const auto outcome = run(run_process({"cmd.exe", "/d", "/c", "for /l %i in (1,0,2) do rem"}, options));
+  CHECK(outcome.started);
+  CHECK(outcome.timed_out);
+  CHECK_FALSE(outcome.ok());
+}
+
+TEST_CASE("the exec transport talks to a child through its stdin and stdout") {
+  asio::io_context io;
+  std::string echoed;
+  net::error_code write_error;
+  std::size_t written = 0;
+  const std::string line = "hello-bridge\r\n";
+  // Catch's assertions stay outside the coroutine (GCC 12 cannot put their statics in its frame).
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        // cmd reads one line from its stdin and writes it back: a line out for a line in.
+        const std::vector<std::string> argv{"cmd.exe", "/d", "/v:on", "/c", "set /p line=&echo got:!line!"};
+        auto stream = net::spawn_command_stream(co_await asio::this_coro::executor, argv);
+        std::vector<asio::const_buffer> buffers{asio::buffer(line)};
+        auto write = stream->write_all(buffers);
+        std::tie(write_error, written) = co_await std::move(write);
+        std::string buffer(256, '\0');
+        while (echoed.find('\n') == std::string::npos) {
+          auto read = stream->read_some(asio::buffer(buffer));
+          auto [read_error, n] = co_await std::move(read);
+          echoed.append(buffer.data(), n);
+          if (read_error) break;
+        }
+        stream->close();
+      },
+      [](std::exception_ptr error) {
+        if (error) std::rethrow_exception(error);
+      });
+  io.run();
+  CHECK_FALSE(write_error);
+  CHECK(written == line.size());
+  CHECK(echoed.find("got:hello-bridge") != std::string::npos);
+}
+
+TEST_CASE("start at login is a value in the Run key, quoted, and switching off removes it") {
+  platform::RunKeyOptions options;
+  options.key = "Software\\nixtray-test\\Run";  // not the real Run key
+  options.executable = "C:\\Program Files\\nixtray\\bin\\nixtray.exe";
+  options.arguments = {"--config", "C:\\Users\\a b\\settings.json"};
+  platform::RunKeyStartAtLogin run_key(options);
+  REQUIRE(run_key.set_enabled(false).ok);
+  CHECK_FALSE(run_key.enabled());
+
+  REQUIRE(run_key.set_enabled(true).ok);
+  CHECK(run_key.enabled());
+  CHECK(run_key.current_value() ==
+        "\"C:\\Program Files\\nixtray\\bin\\nixtray.exe\" --config \"C:\\Users\\a b\\settings.json\"");
+  CHECK(windows_split(run_key.current_value()) ==
+        std::vector<std::string>{options.executable, "--config", "C:\\Users\\a b\\settings.json"});
+
+  REQUIRE(run_key.set_enabled(false).ok);
+  CHECK_FALSE(run_key.enabled());
+  ::RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\nixtray-test");
+}
+
+#endif

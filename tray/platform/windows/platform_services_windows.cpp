@@ -1,0 +1,11 @@
+#include "platform_services.hpp"
+
+#include "windows/run_key_start_at_login.hpp"
+
+namespace nixtray::platform {
+
+std::unique_ptr<tray::StartAtLogin> make_start_at_login(std::string executable, std::vector<std::string> arguments) {
+  return std::make_unique<RunKeyStartAtLogin>(RunKeyOptions{"nixtray", std::move(executable), std::move(arguments)});
+}
+
+}  // namespace nixtray::platform
