@@ -20,7 +20,8 @@ mkdir -p "$artifacts"
 work=$(mktemp -d "${TMPDIR:-/tmp}/nixtray-gui-XXXXXX")
 ui_log=$work/ui.jsonl
 notify_log=$work/notify.log
-declare -a started_pids=() started_names=()
+# shellcheck source=../support/scenario_processes.sh
+. "$NIXTRAY_SOURCE_DIR/tests/support/scenario_processes.sh"
 
 # A clean environment for the tray: its own home, settings and autostart directory.
 export HOME=$work/home XDG_CONFIG_HOME=$work/config XDG_RUNTIME_DIR=$work/runtime NO_AT_BRIDGE=1
@@ -30,31 +31,6 @@ chmod 700 "$XDG_RUNTIME_DIR"
 # tries N: N scaled by the timeout factor (at least 1), for polling loops of 0.1 s steps.
 tries() { awk -v n="$1" -v f="$factor" 'BEGIN { t = int(n * f); if (t < 1) t = 1; print t }'; }
 
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-# spawn NAME COMMAND...: starts COMMAND in the background, output in $work/NAME.log.
-spawn() {
-  local name=$1
-  shift
-  "$@" >"$work/$name.log" 2>&1 &
-  started_pids+=($!)
-  started_names+=("$name")
-  log "started $name (pid $!)"
-}
-
-stop_pid() {
-  local pid=$1 name=$2
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop: SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 # Extra cleanup steps a scenario registers (run before the processes are stopped).
 declare -a cleanup_steps=()
 on_cleanup() { cleanup_steps+=("$*"); }
@@ -63,16 +39,10 @@ cleanup() {
   local rc=$?
   set +e
   for step in "${cleanup_steps[@]}"; do eval "$step"; done
-  for ((i = ${#started_pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${started_pids[$i]}" "${started_names[$i]}"
-  done
+  stop_started_processes
   if [ "$rc" -ne 0 ]; then
     log "FAILED (exit $rc); logs of $work:"
-    for f in "$work"/*.log "$ui_log"; do
-      [ -f "$f" ] || continue
-      echo "----- $(basename "$f") (last 40 lines)" >&2
-      tail -n 40 "$f" >&2
-    done
+    show_logs "$work"/*.log "$ui_log"
     cp "$ui_log" "$artifacts/$(basename "$0" .sh)-ui.jsonl" 2>/dev/null || true
   fi
   if [ "${NIXTRAY_TEST_KEEP_TMP:-0}" = 1 ]; then
@@ -85,11 +55,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-fail() {
-  log "FAIL: $*"
-  exit 1
-}
 
 # wait_ui SECONDS KEY=VALUE|KEY~=TEXT...: waits for a matching --ui-log line, prints it.
 wait_ui() { python3 "$ui_log_tool" wait "$ui_log" "$@" || fail "nixtray did not show: ${*:2}"; }

@@ -13,13 +13,8 @@ set -euo pipefail
 factor=${NIXTRAY_TEST_TIMEOUT_FACTOR:-1}
 artifacts=${NIXTRAY_ARTIFACTS_DIR:-$NIXTRAY_SOURCE_DIR/build/artifacts/windows}
 work=$(mktemp -d "${TMPDIR:-/tmp}/nixtray-wine-XXXXXX")
-declare -a started_pids=() started_names=()
-
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-fail() {
-  log "FAIL: $*"
-  exit 1
-}
+# shellcheck source=../support/scenario_processes.sh
+. "$NIXTRAY_SOURCE_DIR/tests/support/scenario_processes.sh"
 
 # seconds N: N scaled by the timeout factor, for `timeout` and polling loops.
 seconds() { awk -v n="$1" -v f="$factor" 'BEGIN { t = int(n * f); if (t < 1) t = 1; print t }'; }
@@ -77,43 +72,14 @@ make_prefix() {
   log "Wine prefix $WINEPREFIX made in $((SECONDS - start)) s"
 }
 
-# spawn NAME COMMAND...: starts COMMAND in the background, output in $work/NAME.log.
-spawn() {
-  local name=$1
-  shift
-  "$@" >"$work/$name.log" 2>&1 &
-  started_pids+=($!)
-  started_names+=("$name")
-  log "started $name (pid $!)"
-}
-
-stop_pid() {
-  local pid=$1 name=$2
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop: SIGKILL"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
 cleanup() {
   local rc=$?
   set +e
-  for ((i = ${#started_pids[@]} - 1; i >= 0; i--)); do
-    stop_pid "${started_pids[$i]}" "${started_names[$i]}"
-  done
+  stop_started_processes
   end_wineserver  # every Windows process of this prefix ends with the test
   if [ "$rc" -ne 0 ]; then
     log "FAILED (exit $rc); logs of $work:"
-    for f in "$work"/*.log; do
-      [ -f "$f" ] || continue
-      echo "----- $(basename "$f") (last 40 lines)" >&2
-      tail -n 40 "$f" >&2
-    done
+    show_logs "$work"/*.log
   fi
   if [ "${NIXTRAY_TEST_KEEP_TMP:-0}" = 1 ]; then
     log "kept $work"
