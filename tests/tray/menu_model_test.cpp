@@ -59,6 +59,20 @@ TEST_CASE("the menu of a running distro") {
   CHECK_FALSE(*login->checked);
 }
 
+TEST_CASE("with WSL, the whole VM can be shut down too, after a confirmation that says every distro stops") {
+  auto context = wsl_context();
+  CHECK_FALSE(MenuModel::build(connected(), context).find("distro/shutdown-all"));
+  context.can_shut_down_all = true;
+  const auto menu = MenuModel::build(connected(), context);
+  const auto* all = menu.find("distro/shutdown-all");
+  REQUIRE(all);
+  CHECK(all->enabled);
+  CHECK(all->command.action == MenuAction::shutdown_all_distros);
+  REQUIRE(all->confirm);
+  CHECK(all->confirm->question.find("every WSL distro") != std::string::npos);
+  CHECK(all->confirm->question.find("NixOS") != std::string::npos);
+}
+
 TEST_CASE("rebuild offers switch, boot and test with the configured flake") {
   const auto menu = MenuModel::build(connected(), wsl_context());
   const auto* rebuild = menu.find("rebuild");

@@ -78,7 +78,7 @@ std::filesystem::path write_wsl_standin(const fixtures::ScratchDir& dir) {
          "    else\n"
          "      utf16 \"Debian\r\nNixOS\r\n\r\n\"\n"
          "    fi ;;\n"
-         "  --terminate) rm -f \"$state\" ;;\n"
+         "  --terminate|--shutdown) rm -f \"$state\" ;;\n"
          "  -d)\n"
          "    [ \"$2\" = NixOS ] || { utf16 \"There is no distribution with the supplied name.\r\n\"; exit 1; }\n"
          "    shift 2\n"
@@ -107,6 +107,10 @@ TEST_CASE("with a stand-in wsl.exe: stopped, started, running, terminated, and a
   CHECK(started.ok);
   CHECK(run(control.is_running()).state == RunningState::running);
   CHECK(run(control.terminate()).ok);
+  CHECK(run(control.is_running()).state == RunningState::stopped);
+  CHECK(run(control.start()).ok);
+  CHECK(control.can_shut_down_all());
+  CHECK(run(control.shutdown_all()).ok);
   CHECK(run(control.is_running()).state == RunningState::stopped);
 
   options.distro = "Ubuntu";

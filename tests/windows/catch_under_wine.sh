@@ -12,6 +12,15 @@ out=$work/catch.log
 rc=0
 # --durations yes: each finished case prints a line, so a hang can be named.
 wine_run 180 "$program" --durations yes "$@" >"$out" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+  # The whole log survives the test's directory, and a crash is named where it happened: Wine's
+  # report starts with the fault and the backtrace, above the long module and thread lists.
+  mkdir -p "$artifacts"
+  cp "$out" "$artifacts/$(basename "$program" .exe)-catch.log"
+  log "full log: $artifacts/$(basename "$program" .exe)-catch.log"
+  log "last case finished: $(sed -nE 's/^[0-9.]+ s: (.*)$/\1/p' "$out" | tail -n 1)"
+  grep -aE -A 12 '^(Unhandled exception|wine: Unhandled)' "$out" | head -n 40 >&2 || true
+fi
 summary=$(grep -E '^(All tests passed|test cases:|assertions:|No tests ran)' "$out" || true)
 echo "${summary:-(no Catch summary)}"
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

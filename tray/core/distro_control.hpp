@@ -51,6 +51,12 @@ class DistroControl {
   // Runs argv inside the distro as root: absolute paths, since there may be no PATH.
   virtual net::asio::awaitable<ControlResult> run_as_root(std::vector<std::string> argv) = 0;
   virtual net::asio::awaitable<ControlResult> open_terminal() = 0;
+
+  // Whether this control can also stop every distro at once (WSL: the whole VM).
+  [[nodiscard]] virtual bool can_shut_down_all() const { return false; }
+  virtual net::asio::awaitable<ControlResult> shutdown_all() {
+    co_return ControlResult::failure(describe() + " cannot shut down every distro");
+  }
 };
 
 }  // namespace nixtray::tray

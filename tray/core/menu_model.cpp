@@ -15,6 +15,7 @@ std::string_view to_string(MenuAction action) {
     case MenuAction::show_unit: return "show-unit";
     case MenuAction::start_distro: return "start-distro";
     case MenuAction::stop_distro: return "stop-distro";
+    case MenuAction::shutdown_all_distros: return "shutdown-all-distros";
     case MenuAction::rebuild: return "rebuild";
     case MenuAction::verify_boot: return "verify-boot";
     case MenuAction::rebuild_and_verify: return "rebuild-and-verify";
@@ -287,6 +288,19 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
                           " is running; shutting down would interrupt it");
       }
       items.push_back(std::move(stop));
+    }
+    if (context.can_shut_down_all) {
+      auto all = action("distro/shutdown-all", "Shut down WSL (every distro)\xE2\x80\xA6", MenuAction::shutdown_all_distros);
+      all.confirm = Confirmation{"Shut down WSL",
+                                 "Shut down WSL? This stops every WSL distro, not only " + context.distro_name +
+                                     ", and ends every open session in them.",
+                                 "Shut down"};
+      if (state.verifying) disable(all, "verify-boot controls the distro now");
+      if (const auto job = running_job(state)) {
+        disable(all, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
+                         " is running; shutting down would interrupt it");
+      }
+      items.push_back(std::move(all));
     }
   }
 

@@ -21,6 +21,7 @@ enum class MenuAction {
   show_unit,             // a failed unit: its journal in the status window
   start_distro,
   stop_distro,
+  shutdown_all_distros,  // WSL: wsl.exe --shutdown, every distro
   rebuild,               // with mode: starts the rebuild flow (RebuildFlow)
   verify_boot,
   rebuild_and_verify,    // rebuild with mode boot, then verify-boot (keep or roll back)
@@ -66,6 +67,7 @@ struct MenuItem {
 struct MenuContext {
   std::string distro_name = "NixOS";
   bool has_lifecycle = false;  // false: Start, Shut down and Verify boot are hidden
+  bool can_shut_down_all = false;  // WSL: "Shut down WSL (every distro)…" too
   std::optional<std::string> flake;
   bool review_rebuild = true;
   bool start_at_login = false;

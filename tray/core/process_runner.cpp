@@ -262,28 +262,6 @@ namespace {
 
 using PipeCapture = Capture<asio::windows::stream_handle>;
 
-struct Deadline {
-  Deadline(const asio::any_io_executor& executor, HANDLE child) : timer(executor), process(child) {}
-  asio::steady_timer timer;
-  HANDLE process;
-  bool expired = false;
-  bool finished = false;
-};
-
-// Terminates the child (only the process we started, by its handle) once the deadline has
-// passed, and again every 100 ms until its handle is signalled: a child that is still starting
-// can miss the first request (seen under Wine).
-struct Terminator {
-  std::shared_ptr<Deadline> deadline;
-  void operator()(net::error_code ec) const {
-    if (ec || deadline->finished) return;
-    deadline->expired = true;
-    ::TerminateProcess(deadline->process, 1);
-    deadline->timer.expires_after(std::chrono::milliseconds(100));
-    deadline->timer.async_wait(*this);
-  }
-};
-
 }  // namespace
 
 asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, ProcessOptions options) {
@@ -307,20 +285,32 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   asio::co_spawn(executor, read_all(out, options.max_output_bytes), asio::detached);
   asio::co_spawn(executor, read_all(err, options.max_output_bytes), asio::detached);
 
-  // Exit is waited for on the process handle itself (no polling). The deadline terminates the
-  // process, which signals the handle: Asio's wait on a handle cannot be cancelled, so racing
-  // the two with || would wait forever for a child that never ends.
-  auto deadline = std::make_shared<Deadline>(executor, child->process.native_handle());
-  deadline->timer.expires_after(options.timeout);
-  deadline->timer.async_wait(Terminator{deadline});
-  auto wait = child->process.async_wait(net::use_nothrow);
-  co_await std::move(wait);
-  deadline->finished = true;  // a handler already queued must not terminate anything now
-  deadline->timer.cancel();
-  if (deadline->expired) {
-    outcome.timed_out = true;
-  } else {
-    outcome.exit_code = static_cast<int>(net::windows::exit_code_of(child->process));
+  // Exit is polled, as on POSIX: one thread, nothing to cancel. (Asio's wait on a handle runs on
+  // a thread-pool thread and cannot be cancelled, so a deadline raced against it with || waits
+  // forever for a child that never ends.)
+  const HANDLE process = child->process.native_handle();
+  asio::steady_timer timer(executor);
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  auto interval = std::chrono::milliseconds(2);
+  for (;;) {
+    if (::WaitForSingleObject(process, 0) == WAIT_OBJECT_0) {
+      outcome.exit_code = static_cast<int>(net::windows::exit_code_of(child->process));
+      break;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      // Only the process we started, by its handle; asked again while it has not ended, since a
+      // child that is still starting can miss the first request (seen under Wine).
+      for (int attempt = 0; attempt < 50; ++attempt) {
+        ::TerminateProcess(process, 1);
+        if (::WaitForSingleObject(process, 100) == WAIT_OBJECT_0) break;
+      }
+      outcome.timed_out = true;
+      break;
+    }
+    timer.expires_after(std::min<std::chrono::steady_clock::duration>(interval, deadline - now));
+    co_await timer.async_wait(net::use_nothrow);
+    interval = std::min(interval * 2, std::chrono::milliseconds(50));
   }
   auto finish = finish_capture(outcome, out, err);
   co_await std::move(finish);

@@ -61,6 +61,7 @@ MenuContext TraySession::menu_context() const {
   MenuContext context;
   context.distro_name = settings_.distro;
   context.has_lifecycle = control_ && control_->has_lifecycle();
+  context.can_shut_down_all = context.has_lifecycle && control_->can_shut_down_all();
   context.flake = settings_.flake;
   context.review_rebuild = settings_.review_rebuild;
   context.start_at_login = settings_.start_at_login;
@@ -122,7 +123,8 @@ void TraySession::report_flow() {
 void TraySession::perform(const MenuCommand& command) {
   switch (command.action) {
     case MenuAction::start_distro: start_distro(); break;
-    case MenuAction::stop_distro: stop_distro(); break;
+    case MenuAction::stop_distro: stop_distro(false); break;
+    case MenuAction::shutdown_all_distros: stop_distro(true); break;
     case MenuAction::rebuild: rebuild(command.mode.value_or(protocol::RebuildMode::switch_)); break;
     case MenuAction::rollback:
       if (command.generation) rollback(*command.generation, command.mode.value_or(protocol::RebuildMode::switch_));
@@ -163,8 +165,8 @@ void TraySession::start_distro() {
       asio::detached);
 }
 
-void TraySession::stop_distro() {
-  if (!control_ || !control_->has_lifecycle()) {
+void TraySession::stop_distro(bool every_distro) {
+  if (!control_ || !control_->has_lifecycle() || (every_distro && !control_->can_shut_down_all())) {
     return;
   }
   apply(UserRequestedStop{});
@@ -172,8 +174,8 @@ void TraySession::stop_distro() {
   auto self = shared_from_this();
   asio::co_spawn(
       executor_,
-      [self]() -> asio::awaitable<void> {
-        auto op = self->control_->terminate();
+      [self, every_distro]() -> asio::awaitable<void> {
+        auto op = every_distro ? self->control_->shutdown_all() : self->control_->terminate();
         const auto result = co_await std::move(op);
         if (!result.ok) {
           self->apply(DistroActionFailed{"shut down", result.message});

@@ -55,7 +55,7 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void perform(const MenuCommand& command);
 
   void start_distro();
-  void stop_distro();
+  void stop_distro(bool every_distro);  // every_distro: the whole WSL VM
   void rebuild(protocol::RebuildMode mode);
   void answer_rebuild_review(bool activate);
   void rollback(int generation, protocol::RebuildMode mode);

@@ -63,7 +63,8 @@ class WslDistroControl final : public DistroControl {
   net::asio::awaitable<ControlResult> open_terminal() override;
 
   // wsl.exe --shutdown: the whole WSL VM, every distro (the GUI asks first).
-  net::asio::awaitable<ControlResult> shutdown_all();
+  [[nodiscard]] bool can_shut_down_all() const override { return true; }
+  net::asio::awaitable<ControlResult> shutdown_all() override;
 
  private:
   net::asio::awaitable<ControlResult> run(std::vector<std::string> argv, std::chrono::milliseconds timeout);

@@ -1,7 +1,6 @@
 // `nixtrayctl start | stop | rollback N`: the distro's lifecycle through the distro control, and a
 // rollback through the agent, or from outside when the agent does not answer.
 #include "core/process_runner.hpp"
-#include "core/wsl_distro_control.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -50,11 +49,10 @@ asio::awaitable<int> start_and_wait(CtlSetup& setup) {
 }
 
 asio::awaitable<int> stop_and_wait(CtlSetup& setup, bool whole_vm) {
-  auto* wsl = dynamic_cast<tray::WslDistroControl*>(setup.control.get());
-  if (whole_vm && !wsl) {
+  if (whole_vm && !setup.control->can_shut_down_all()) {
     throw cli::UsageError("stop --all needs --distro-control wsl");
   }
-  auto stopping = whole_vm ? wsl->shutdown_all() : setup.control->terminate();
+  auto stopping = whole_vm ? setup.control->shutdown_all() : setup.control->terminate();
   const auto stopped = co_await std::move(stopping);
   if (!stopped.ok) {
     std::cerr << "nixtrayctl stop: " << stopped.message << "\n";
