@@ -17,6 +17,7 @@
 #include <shellapi.h>
 
 #include <optional>
+#include <thread>
 #include <tuple>
 
 using namespace nixtray;
@@ -76,11 +77,18 @@ TEST_CASE("a program that does not exist cannot be started, and says so") {
   CHECK(outcome.describe().find("nixtray-no-such-program.exe") != std::string::npos);
 }
 
+// The child of the next test: this program again, sleeping quietly (a busy child such as cmd's
+// endless loop keeps Wine's server so busy on a 2-core machine that the test itself stalls).
+TEST_CASE("(the timeout test's child) sleeps for a minute", "[.][sleeper]") {
+  std::this_thread::sleep_for(std::chrono::seconds(60));
+}
+
 TEST_CASE("a program that does not end is terminated at its timeout") {
   ProcessOptions options;
   options.timeout = std::chrono::milliseconds(300);
-  // An endless loop inside cmd itself: nothing else needs to exist.
-  const auto outcome = run(run_process({"cmd.exe", "/d", "/c", "for /l %i in (1,0,2) do rem"}, options));
+  std::wstring self(32768, L'\0');
+  self.resize(::GetModuleFileNameW(nullptr, self.data(), static_cast<DWORD>(self.size())));
+  const auto outcome = run(run_process({net::windows::narrow(self), "[sleeper]"}, options));
   CHECK(outcome.started);
   CHECK(outcome.timed_out);
   CHECK_FALSE(outcome.ok());
