@@ -47,8 +47,9 @@ int run_serve(const cli::ParsedCommandLine& args) {
 
   net::asio::io_context io(1);
   AgentDaemon daemon(io, config);
-  daemon.start();
+  // Catch the signals before the sockets exist: a client that sees the socket may stop us at once.
   net::asio::signal_set signals(io, SIGTERM, SIGINT);
+  daemon.start();
   signals.async_wait([&](const net::error_code& ec, int signal_number) {
     if (!ec) {
       log_info("stopping on signal " + std::to_string(signal_number));
