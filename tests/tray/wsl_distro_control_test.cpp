@@ -1,6 +1,6 @@
 // The WSL distro control: the wsl.exe argv it builds (portable), and, on POSIX, its whole logic
-// against a stand-in wsl.exe written as a shell script that follows the real one's documented
-// output (UTF-16LE lists, --terminate, --exec). The Wine tests (tests/windows) run it against a
+// against the stand-in wsl.exe of tests/support/wsl_standin.sh, which follows the real one's
+// documented output (UTF-16LE lists, --terminate, --exec). The Wine tests (tests/windows) run it against a
 // Windows stand-in too.
 #include "catch.hpp"
 
@@ -48,49 +48,16 @@ TEST_CASE("the settings choose the distro, the wsl.exe and the login-shell way, 
 #include "run_on_io.hpp"
 #include "scratch_dir.hpp"
 
-#include <sys/stat.h>
-
-#include <fstream>
+#include "wsl_standin.hpp"
 
 namespace {
 
 namespace asio = net::asio;
+using fixtures::write_wsl_standin;
 
 template <class T>
 T run(asio::awaitable<T> work) {
   return fixtures::run_on_io(std::move(work));
-}
-
-// A stand-in for wsl.exe (a test stand-in, not WSL), after its documented behaviour: lists in
-// UTF-16LE with CRLF, `--list --running --quiet` prints nothing when nothing runs, an unknown
-// distro is refused with a message on stdout, --exec runs the argv without a shell.
-std::filesystem::path write_wsl_standin(const fixtures::ScratchDir& dir) {
-  const auto script = dir / "wsl-standin";
-  std::ofstream out(script);
-  out << "#!/bin/sh\n"
-         "state='" << (dir / "running").string() << "'\n"
-         "utf16() { printf '%s' \"$1\" | iconv -f UTF-8 -t UTF-16LE; }\n"
-         "case \"$1\" in\n"
-         "  --list)\n"
-         "    if [ \"$2\" = --running ]; then\n"
-         "      [ -e \"$state\" ] || exit 0\n"
-         "      utf16 \"NixOS\r\n\"\n"
-         "    else\n"
-         "      utf16 \"Debian\r\nNixOS\r\n\r\n\"\n"
-         "    fi ;;\n"
-         "  --terminate|--shutdown) rm -f \"$state\" ;;\n"
-         "  -d)\n"
-         "    [ \"$2\" = NixOS ] || { utf16 \"There is no distribution with the supplied name.\r\n\"; exit 1; }\n"
-         "    shift 2\n"
-         "    [ \"$1\" = -u ] && shift 2\n"
-         "    shift\n"
-         "    touch \"$state\"\n"
-         "    exec \"$@\" ;;\n"
-         "  *) exit 2 ;;\n"
-         "esac\n";
-  out.close();
-  ::chmod(script.c_str(), 0755);
-  return script;
 }
 
 }  // namespace

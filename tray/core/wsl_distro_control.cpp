@@ -100,6 +100,16 @@ asio::awaitable<ControlResult> WslDistroControl::shutdown_all() {
   co_return co_await std::move(op);
 }
 
+asio::awaitable<ControlResult> WslDistroControl::list_distros() {
+  auto op = run({options_.wsl, "--list", "--quiet"}, options_.list_timeout);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<ControlResult> WslDistroControl::import_distro(const NixosImportRequest& request) {
+  auto op = run(wsl_import_command(options_.wsl, request), options_.import_timeout);
+  co_return co_await std::move(op);
+}
+
 asio::awaitable<RunningProbe> WslDistroControl::is_running() {
   auto running_op = run({options_.wsl, "--list", "--running", "--quiet"}, options_.list_timeout);
   const auto running = co_await std::move(running_op);
@@ -108,7 +118,7 @@ asio::awaitable<RunningProbe> WslDistroControl::is_running() {
   if (running.ok && contains_distro(parse_wsl_list(running.output), options_.distro)) {
     co_return RunningProbe{RunningState::running, {}};
   }
-  auto all_op = run({options_.wsl, "--list", "--quiet"}, options_.list_timeout);
+  auto all_op = list_distros();
   const auto all = co_await std::move(all_op);
   if (!all.ok) {
     co_return RunningProbe{RunningState::unknown, all.message};

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "core/distro_control.hpp"
+#include "core/nixos_import.hpp"
 #include "core/tray_settings.hpp"
 
 #include <chrono>
@@ -29,6 +30,7 @@ struct WslDistroControlOptions {
   std::vector<std::string> terminal;
   std::chrono::milliseconds timeout{120'000};  // a first start may wait for systemd
   std::chrono::milliseconds list_timeout{15'000};
+  std::chrono::milliseconds import_timeout{30 * 60'000};  // unpacking an image of a few GB
 };
 
 // The argv that opens a terminal in `distro`: `wt.exe -w 0 new-tab <wsl> -d <distro>` when
@@ -65,6 +67,11 @@ class WslDistroControl final : public DistroControl {
   // wsl.exe --shutdown: the whole WSL VM, every distro (the GUI asks first).
   [[nodiscard]] bool can_shut_down_all() const override { return true; }
   net::asio::awaitable<ControlResult> shutdown_all() override;
+
+  // `wsl.exe --list --quiet`: every distro, its output as wsl.exe wrote it (parse_wsl_list reads it).
+  net::asio::awaitable<ControlResult> list_distros();
+  // wsl_import_command: a new distro from a NixOS-WSL image (nixos_installer.hpp runs the rest).
+  net::asio::awaitable<ControlResult> import_distro(const NixosImportRequest& request);
 
  private:
   net::asio::awaitable<ControlResult> run(std::vector<std::string> argv, std::chrono::milliseconds timeout);

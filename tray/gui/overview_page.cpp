@@ -1,6 +1,8 @@
 #include "overview_page.hpp"
 
+#include "agent_rebuild_dialog.hpp"
 #include "display_format.hpp"
+#include "install_nixos_dialog.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_thread.hpp"
 #include "wx_text.hpp"
@@ -8,6 +10,7 @@
 #include "core/onboarding_advice.hpp"
 #include "core/state_text.hpp"
 #include "ui_log.hpp"
+#include "widget_position.hpp"
 
 #include <wx/button.h>
 #include <wx/clipbrd.h>
@@ -71,7 +74,13 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
   advice_->Add(advice_title_, 0, wxEXPAND);
   advice_->Add(advice_text_, 0, wxEXPAND | wxTOP, FromDIP(4));
   advice_->Add(advice_snippet_, 0, wxEXPAND | wxTOP, FromDIP(6));
-  advice_->Add(copy, 0, wxALIGN_RIGHT | wxTOP, FromDIP(4));
+  advice_action_ = new wxButton(this, wxID_ANY, wxEmptyString);
+  advice_action_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { run_advice_action(); });
+  auto* advice_buttons = new wxBoxSizer(wxHORIZONTAL);
+  advice_buttons->AddStretchSpacer();
+  advice_buttons->Add(copy, 0);
+  advice_buttons->Add(advice_action_, 0, wxLEFT, FromDIP(8));
+  advice_->Add(advice_buttons, 0, wxEXPAND | wxTOP, FromDIP(4));
   top->Add(advice_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
   top->Show(advice_, false);
 
@@ -109,6 +118,13 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
   top->Add(journal_, 1, wxEXPAND | wxALL, FromDIP(12));
   SetSizer(top);
 
+  // Where the action button is, for the UI log, once the window is on screen (positions mean
+  // nothing before).
+  wxGetTopLevelParent(this)->Bind(wxEVT_SHOW, [this](wxShowEvent& event) {
+    event.Skip();
+    if (event.IsShown()) CallAfter([this] { log_advice_action(); });
+  });
+
   units_->Bind(wxEVT_LIST_ITEM_SELECTED, [this](wxListEvent& event) {
     const auto index = static_cast<std::size_t>(event.GetIndex());
     if (index < unit_names_.size() && unit_names_[index] != selected_unit_) {
@@ -128,24 +144,54 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
   headline_->SetLabel(core_text(view.tooltip));
   detail_->SetLabel(core_text(view.detail));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
-  fill_advice(snapshot);
+  settings_ = snapshot.settings;
+  const bool advice_changed = fill_advice(snapshot);
   fill_facts(snapshot);
   fill_units(snapshot);
   Layout();
+  if (advice_changed) log_advice_action();
 }
 
-void OverviewPage::fill_advice(const SessionSnapshot& snapshot) {
+void OverviewPage::log_advice_action() {
+  if (!advice_step_ || !advice_action_->IsShownOnScreen()) return;
+  const protocol::json entry{{"label", from_wx(advice_action_->GetLabel())}, {"at", centre_in_window(*advice_action_)}};
+  if (entry == logged_advice_action_) return;
+  logged_advice_action_ = entry;
+  context_.log.write("advice-action", entry);
+}
+
+bool OverviewPage::fill_advice(const SessionSnapshot& snapshot) {
   const auto advice = tray::onboarding_advice(snapshot.state, snapshot.menu.distro_name);
   const auto key = advice ? std::string(tray::to_string(advice->step)) + advice->explanation : std::string();
-  if (key == shown_advice_) return;
+  if (key == shown_advice_) return false;
   shown_advice_ = key;
   GetSizer()->Show(advice_, advice.has_value());
-  if (!advice) return;
+  advice_step_ = advice ? std::optional(advice->step) : std::nullopt;
+  if (!advice) return true;
+  const bool with_wsl = context_.host.wsl_options().has_value();
+  switch (advice->step) {
+    case tray::OnboardingStep::install_nixos: advice_action_->SetLabel(_("Install NixOS…")); break;
+    case tray::OnboardingStep::add_agent: advice_action_->SetLabel(_("Rebuild now…")); break;
+    case tray::OnboardingStep::update_agent: break;
+  }
+  advice_action_->Show(with_wsl && advice->step != tray::OnboardingStep::update_agent);
   advice_title_->SetLabel(to_wx(advice->title));
   advice_text_->SetLabel(to_wx(advice->explanation));
   advice_text_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(40) : FromDIP(560));
   advice_snippet_->SetValue(to_wx(advice->snippet));
   context_.log.write("advice", {{"step", std::string(tray::to_string(advice->step))}, {"title", advice->title}});
+  return true;
+}
+
+void OverviewPage::run_advice_action() {
+  if (!advice_step_) return;
+  wxDialog* dialog = nullptr;
+  if (*advice_step_ == tray::OnboardingStep::install_nixos) {
+    dialog = new InstallNixosDialog(wxGetTopLevelParent(this), context_, settings_);
+  } else if (*advice_step_ == tray::OnboardingStep::add_agent) {
+    dialog = new AgentRebuildDialog(wxGetTopLevelParent(this), context_, settings_);
+  }
+  if (dialog) dialog->Show();
 }
 
 void OverviewPage::fill_facts(const SessionSnapshot& snapshot) {

@@ -4,8 +4,13 @@
 
 #include "status_context.hpp"
 
+#include "core/onboarding_advice.hpp"
+
+#include <optional>
+
 #include <wx/panel.h>
 
+class wxButton;
 class wxListCtrl;
 class wxListEvent;
 class wxSizer;
@@ -26,7 +31,10 @@ class OverviewPage : public wxPanel {
  private:
   void fill_facts(const SessionSnapshot& snapshot);
   void fill_units(const SessionSnapshot& snapshot);
-  void fill_advice(const SessionSnapshot& snapshot);
+  // Returns whether the advice changed.
+  bool fill_advice(const SessionSnapshot& snapshot);
+  void run_advice_action();
+  void log_advice_action();
   void fetch_unit_log(const std::string& unit);
 
   StatusContext& context_;
@@ -38,7 +46,12 @@ class OverviewPage : public wxPanel {
   wxStaticText* advice_title_ = nullptr;
   wxStaticText* advice_text_ = nullptr;
   wxTextCtrl* advice_snippet_ = nullptr;
+  // Install NixOS… / Rebuild now…: only with wsl.exe, which can do them.
+  wxButton* advice_action_ = nullptr;
+  std::optional<tray::OnboardingStep> advice_step_;
+  tray::TraySettings settings_;  // the newest snapshot's, for the dialogs
   std::string shown_advice_;
+  protocol::json logged_advice_action_;
   std::vector<std::pair<wxStaticText*, wxStaticText*>> facts_;
   wxListCtrl* units_ = nullptr;
   wxStaticText* units_empty_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include "ui_thread.hpp"
 
+#include "core/agent_install_rebuild.hpp"
 #include "core/session_verify.hpp"
 
 namespace nixtray::gui {
@@ -47,6 +48,10 @@ SessionHost::SessionHost(IoThread& io, SessionObserver& observer) : io_(io), sha
 SessionHost::~SessionHost() { shared_->observer = nullptr; }
 
 void SessionHost::start(SessionSetup setup) {
+  wsl_options_.reset();
+  if (const auto* wsl = dynamic_cast<const tray::WslDistroControl*>(setup.control.get())) {
+    wsl_options_ = wsl->options();
+  }
   auto shared = shared_;
   auto payload = std::make_shared<SessionSetup>(std::move(setup));
   io_.post([this, shared, payload] {
@@ -122,6 +127,50 @@ void SessionHost::verify_boot(bool rebuild_first) {
     verifier_->start(tray::verify_request_for(
         *session_, rebuild_first ? std::optional(tray::rebuild_before_verify(session_->settings())) : std::nullopt));
   });
+}
+
+void SessionHost::install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
+                                std::function<void(tray::NixosInstallReport)> done) {
+  if (!wsl_options_) {
+    tray::NixosInstallReport refused;
+    refused.steps.push_back({tray::InstallStepName::check, tray::InstallStepState::failed,
+                             "NixOS can only be installed where the distro is controlled with wsl.exe"});
+    done(std::move(refused));
+    return;
+  }
+  io_.post([this, options = *wsl_options_, request = std::move(request), on_step = std::move(on_step),
+            done = std::move(done)]() mutable {
+    net::asio::co_spawn(io_.executor(),
+                        tray::install_nixos(std::move(options), std::move(request),
+                                            [on_step](const tray::InstallStep& step) { on_step(step); }),
+                        [done](std::exception_ptr error, tray::NixosInstallReport report) {
+                          if (error) {
+                            report = {};
+                            report.steps.push_back({tray::InstallStepName::check, tray::InstallStepState::failed,
+                                                    "the installation stopped unexpectedly"});
+                          }
+                          done(std::move(report));
+                        });
+  });
+}
+
+void SessionHost::rebuild_to_add_agent(std::function<void(tray::ControlResult)> done) {
+  if (!wsl_options_) {
+    done(tray::ControlResult::failure("the rebuild can only run where the distro is controlled with wsl.exe"));
+    return;
+  }
+  io_.post([this, options = *wsl_options_, done = std::move(done)]() mutable {
+    const auto settings = session_ ? session_->settings() : tray::TraySettings{};
+    net::asio::co_spawn(io_.executor(), tray::run_agent_install_rebuild(std::move(options), settings),
+                        [done](std::exception_ptr error, tray::ControlResult result) {
+                          done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly")
+                                     : std::move(result));
+                        });
+  });
+}
+
+void SessionHost::reconnect() {
+  with_session([](tray::TraySession& session) { session.reconnect(); });
 }
 
 void SessionHost::follow_job_log(const std::string& job_id) {

@@ -9,7 +9,9 @@
 
 #include "core/agent_actions.hpp"
 #include "core/boot_verifier.hpp"
+#include "core/nixos_installer.hpp"
 #include "core/tray_session.hpp"
+#include "core/wsl_distro_control.hpp"
 
 #include <functional>
 #include <memory>
@@ -71,6 +73,18 @@ class SessionHost {
   void unit_log(const std::string& unit, int lines, tray::Reply<protocol::UnitsLogResult> reply);
   void job_log(const std::string& job_id, std::int64_t from, int limit, tray::Reply<protocol::LogChunk> reply);
 
+  // Onboarding, with wsl.exe only (GUI thread): the session's wsl.exe options, when its distro
+  // control is WSL's; nothing otherwise (then the status window offers no Install or Rebuild).
+  [[nodiscard]] const std::optional<tray::WslDistroControlOptions>& wsl_options() const { return wsl_options_; }
+  // Install NixOS (core/nixos_installer.hpp). Both callbacks may be called on any thread: wrap
+  // them with on_window().
+  void install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
+                     std::function<void(tray::NixosInstallReport)> done);
+  // Add the agent: nixos-rebuild switch inside the distro (core/agent_install_rebuild.hpp).
+  void rebuild_to_add_agent(std::function<void(tray::ControlResult)> done);
+  // Look at the distro and the agent again now, instead of at the next retry.
+  void reconnect();
+
   // Benchmarks (--demo-log-lines): a log chunk handed over as if the agent had sent it. Any thread.
   void deliver_job_log(tray::JobLogReceived log);
 
@@ -86,6 +100,7 @@ class SessionHost {
   std::shared_ptr<tray::TraySession> session_;  // io thread only
   std::shared_ptr<tray::DistroControl> control_;  // io thread only: the session's, for the verifier
   std::shared_ptr<tray::BootVerifier> verifier_;  // io thread only: the last check started
+  std::optional<tray::WslDistroControlOptions> wsl_options_;  // GUI thread only
 };
 
 }  // namespace nixtray::gui

@@ -7,6 +7,11 @@
 //   tab {tab}                                             another tab was chosen
 //   menu {items: [labels]}                                the tray menu was built to open
 //   flow {step, question}, error {message}, settings {saved}, quit {reason}
+//   advice {step, title}, advice-action {label, at}       onboarding: what to do, its button
+//   install-dialog {image, name, folder, install, close}, install {result, steps, failure}
+//   agent-rebuild-dialog {command, rebuild, close}, agent-rebuild {result, message}
+//   dialog-closed {title}
+// Positions ({x, y}) are a control's centre in its window's client area, for tests to click.
 // GUI thread only. Text fields carry the translated text as shown.
 #pragma once
 

@@ -7,6 +7,7 @@
 #include <wx/string.h>
 #include <wx/translation.h>
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,23 @@ inline wxString to_wx(std::string_view utf8) { return wxString::FromUTF8(utf8.da
 inline std::string from_wx(const wxString& text) {
   const auto buffer = text.utf8_str();
   return std::string(buffer.data(), buffer.length());
+}
+
+// File names: native wide strings on Windows (a narrow path there is in the ANSI code page, not
+// UTF-8), UTF-8 elsewhere.
+inline std::filesystem::path to_path(const wxString& text) {
+#if defined(_WIN32)
+  return std::filesystem::path(text.ToStdWstring());
+#else
+  return std::filesystem::path(from_wx(text));
+#endif
+}
+inline wxString path_to_wx(const std::filesystem::path& path) {
+#if defined(_WIN32)
+  return wxString(path.wstring());
+#else
+  return to_wx(path.string());
+#endif
 }
 
 // Core's English text, translated when the catalog has it.

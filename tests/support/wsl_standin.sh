@@ -1,0 +1,69 @@
+#!/bin/sh
+# A stand-in for wsl.exe (a test stand-in, not WSL), after its documented behaviour, for the tests
+# of the WSL control and of "Install NixOS" on Linux (tests/windows/standin is the Windows one):
+# - its own messages in UTF-16LE with CRLF; `--list --running --quiet` prints nothing when nothing
+#   runs; an unknown distro is refused with a message on stdout; names compare without case;
+# - `--import NAME FOLDER FILE --version 2` unpacks FILE (a tarball, as a .wsl is) into
+#   FOLDER/rootfs (real WSL makes FOLDER/ext4.vhdx) and registers NAME; a taken name, a missing
+#   file or a broken archive is refused;
+# - `-d NAME [-u USER] --exec|-e|-- ARGV...` starts NAME and runs ARGV without a shell; inside an
+#   imported distro an absolute program path is looked up under its rootfs (the program gets the
+#   rootfs as NIXTRAY_WSL_STANDIN_ROOT), so a missing program fails as it would in the distro.
+# State in $NIXTRAY_WSL_STANDIN_DIR: `distros` (NAME<TAB>ROOT per line, ROOT "-" for the host's own
+# files; Debian and NixOS when absent) and `running/NAME`.
+set -u
+state=${NIXTRAY_WSL_STANDIN_DIR:?the stand-in needs its state directory}
+mkdir -p "$state/running"
+[ -f "$state/distros" ] || printf 'Debian\t-\nNixOS\t-\n' >"$state/distros"
+
+say() { printf '%s\r\n' "$1" | iconv -f UTF-8 -t UTF-16LE; }
+# root_of NAME: the distro's ROOT, its name as registered on the second line; fails when unknown.
+root_of() {
+  awk -F '\t' -v n="$1" 'tolower($1) == tolower(n) { print $2; print $1; found = 1; exit } END { exit !found }' \
+    "$state/distros"
+}
+
+case "${1:-}" in
+  --list|-l)
+    if [ "${2:-}" = --running ]; then
+      for f in "$state"/running/*; do [ -e "$f" ] && say "$(basename "$f")"; done
+    else
+      cut -f1 "$state/distros" | while read -r name; do say "$name"; done
+      say ""
+    fi ;;
+  --terminate|-t)
+    info=$(root_of "${2:-}") || { say "There is no distribution with the supplied name."; exit 1; }
+    rm -f "$state/running/$(echo "$info" | sed -n 2p)"
+    say "The operation completed successfully." ;;
+  --shutdown)
+    rm -f "$state"/running/* ;;
+  --import)
+    [ $# -ge 4 ] || { say "Invalid command line argument: --import"; exit 1; }
+    name=$2 folder=$3 file=$4
+    root_of "$name" >/dev/null && { say "A distribution with the supplied name already exists."; exit 1; }
+    [ -f "$file" ] || { say "The system cannot find the file specified."; exit 1; }
+    say "Import in progress, this may take a few minutes."
+    mkdir -p "$folder/rootfs" && tar -xf "$file" -C "$folder/rootfs" 2>/dev/null || {
+      rm -rf "$folder/rootfs"
+      say "The imported file is not a valid tar archive."
+      exit 1
+    }
+    printf '%s\t%s\n' "$name" "$folder/rootfs" >>"$state/distros"
+    say "The operation completed successfully." ;;
+  -d|--distribution)
+    info=$(root_of "${2:-}") || { say "There is no distribution with the supplied name."; exit 1; }
+    root=$(echo "$info" | sed -n 1p)
+    touch "$state/running/$(echo "$info" | sed -n 2p)"
+    shift 2
+    [ "${1:-}" = -u ] && shift 2
+    shift  # --exec, -e or --
+    asked=$1 program=$1
+    shift
+    if [ "$root" != - ]; then
+      case "$program" in /*) program=$root$program ;; esac
+      [ -x "$program" ] || { echo "execvpe($asked) failed: No such file or directory" >&2; exit 1; }
+      export NIXTRAY_WSL_STANDIN_ROOT="$root"
+    fi
+    exec "$program" "$@" ;;
+  *) say "Invalid command line argument: ${1:-}"; exit 1 ;;
+esac
