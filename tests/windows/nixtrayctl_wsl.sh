@@ -5,6 +5,8 @@
 # --exec reaches the real Linux agent through wsl_standin_relay.py.
 #   nixtrayctl_wsl.sh exec      status end to end through the bridge
 #   nixtrayctl_wsl.sh control   stop / status / start / status, and a distro WSL does not have
+#   nixtrayctl_wsl.sh install   install-nixos: wsl.exe --import of an image whose path has a space
+#                               and non-ASCII letters, then start; a taken name is refused
 # The distro control finds the stand-in through NIXTRAY_WSL_EXE (documented by nixtrayctl --help
 # next to --wsl PATH), as a person would point it at another wsl.exe.
 . "$(dirname "$0")/wine_lib.sh"
@@ -58,8 +60,27 @@ case "${1:-}" in
     grep -qE "no distribution with the supplied name|WSL_E_DISTRO_NOT_FOUND" "$work/missing-start.out" ||
       fail "start of a missing distro does not say why"
     ;;
+  install)
+    start_relay running
+    downloads="$work/Téléchargements de Zoë"
+    mkdir -p "$downloads"
+    head -c 65536 /dev/urandom >"$downloads/nixos.wsl"
+    folder="$work/WSL disks/NixOS-new"
+    log "install-nixos: checked, imported, started"
+    expect_exit 0 "$work/install.out" nixtrayctl --distro-control wsl --distro NixOS-new install-nixos \
+      "$(win_path "$downloads/nixos.wsl")" --folder "$(win_path "$folder")"
+    expect_text "$work/install.out" "check: ok" "import: ok" "start: ok" "NixOS-new is installed and running"
+    grep -q "^NixOS-new	running\$" "$work/wsl-state" || fail "the stand-in has no running NixOS-new: $(cat "$work/wsl-state")"
+    cmp -s "$downloads/nixos.wsl" "$folder/ext4.vhdx" || fail "wsl.exe --import did not get the image's path word for word"
+
+    log "the same name again (in another case): refused before any import"
+    expect_exit 1 "$work/again.out" nixtrayctl --distro-control wsl --distro nixos-NEW install-nixos \
+      "$(win_path "$downloads/nixos.wsl")" --folder "$(win_path "$work/other")"
+    expect_text "$work/again.out" "check: FAILED: WSL already has a distro named nixos-NEW"
+    [ ! -e "$work/other" ] || fail "a refused install created its folder"
+    ;;
   *)
-    fail "usage: nixtrayctl_wsl.sh exec|control"
+    fail "usage: nixtrayctl_wsl.sh exec|control|install"
     ;;
 esac
 log "PASS"

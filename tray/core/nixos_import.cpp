@@ -32,13 +32,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-// Paths travel as UTF-8 (wsl.exe's argv is widened from UTF-8); path::string() would be the ANSI
-// code page on Windows.
-std::string utf8(const fs::path& path) {
-  const auto text = path.u8string();
-  return std::string(reinterpret_cast<const char*>(text.data()), text.size());
-}
-
 std::string environment(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
@@ -54,8 +47,13 @@ fs::path home_folder() {
 
 }  // namespace
 
+std::string path_text(const fs::path& path) {
+  const auto text = path.u8string();
+  return std::string(reinterpret_cast<const char*>(text.data()), text.size());
+}
+
 NixosImageKind nixos_image_kind(const fs::path& image) {
-  const auto name = lowercase(utf8(image.filename()));
+  const auto name = lowercase(path_text(image.filename()));
   if (ends_with(name, ".wsl")) return NixosImageKind::wsl;
   for (const auto* suffix : {".tar.gz", ".tgz", ".tar"}) {
     if (ends_with(name, suffix)) return NixosImageKind::legacy_tarball;
@@ -75,9 +73,9 @@ std::vector<std::string> check_nixos_import(const NixosImportRequest& request, c
   if (request.image.empty()) {
     problems.emplace_back("Pick the NixOS-WSL image (nixos.wsl) to install.");
   } else if (!fs::is_regular_file(request.image, ec)) {
-    problems.push_back("There is no file " + utf8(request.image) + ".");
+    problems.push_back("There is no file " + path_text(request.image) + ".");
   } else if (nixos_image_kind(request.image) == NixosImageKind::unknown) {
-    problems.push_back(utf8(request.image.filename()) +
+    problems.push_back(path_text(request.image.filename()) +
                        " is not a NixOS-WSL image: pick nixos.wsl, or a legacy nixos-wsl.tar.gz.");
   }
   if (!valid_distro_name(request.name)) {
@@ -91,13 +89,13 @@ std::vector<std::string> check_nixos_import(const NixosImportRequest& request, c
     problems.emplace_back("Pick a folder for the distro's disk.");
   } else if (fs::exists(request.folder, ec) &&
              (!fs::is_directory(request.folder, ec) || !fs::is_empty(request.folder, ec))) {
-    problems.push_back(utf8(request.folder) + " is not an empty folder: pick a new or empty one.");
+    problems.push_back(path_text(request.folder) + " is not an empty folder: pick a new or empty one.");
   }
   return problems;
 }
 
 std::vector<std::string> wsl_import_command(const std::string& wsl, const NixosImportRequest& request) {
-  return {wsl, "--import", request.name, utf8(request.folder), utf8(request.image), "--version", "2"};
+  return {wsl, "--import", request.name, path_text(request.folder), path_text(request.image), "--version", "2"};
 }
 
 fs::path default_distro_folder(const std::string& name) {
@@ -123,7 +121,7 @@ std::optional<fs::path> find_downloaded_nixos_image(const fs::path& folder) {
   std::optional<fs::path> newest;
   fs::file_time_type newest_time{};
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const auto name = lowercase(utf8(it->path().filename()));
+    const auto name = lowercase(path_text(it->path().filename()));
     const bool looks_like_nixos = name.rfind("nixos", 0) == 0;
     if (!looks_like_nixos || nixos_image_kind(it->path()) == NixosImageKind::unknown) continue;
     std::error_code entry_ec;

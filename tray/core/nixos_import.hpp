@@ -34,6 +34,9 @@ struct NixosImportRequest {
 // it can run. `existing` are the distros WSL has now (a name may not be taken twice).
 std::vector<std::string> check_nixos_import(const NixosImportRequest& request, const std::vector<std::string>& existing);
 
+// A path as UTF-8, for argv and messages (path::string() is the ANSI code page on Windows).
+std::string path_text(const std::filesystem::path& path);
+
 // WSL's rule for distro names: letters, digits, '.', '_' and '-'.
 bool valid_distro_name(std::string_view name);
 

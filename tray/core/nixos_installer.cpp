@@ -3,6 +3,8 @@
 #include "core/process_runner.hpp"
 #include "core/wsl_list_parser.hpp"
 
+#include <filesystem>
+
 namespace nixtray::tray {
 
 namespace asio = net::asio;
@@ -85,6 +87,14 @@ asio::awaitable<NixosInstallReport> install_nixos(WslDistroControlOptions wsl, N
   log.end(ControlResult::success());
 
   log.begin(InstallStepName::import, quote_command_line(wsl_import_command(wsl.wsl, request)));
+  // The default folder's parents do not exist on a new machine; whether wsl.exe makes them
+  // differs between versions, so they are made here.
+  std::error_code made;
+  std::filesystem::create_directories(request.folder, made);
+  if (made) {
+    log.fail("cannot create the folder " + path_text(request.folder) + ": " + made.message());
+    co_return report;
+  }
   auto import_op = control.import_distro(request);
   if (!log.end(co_await std::move(import_op))) co_return report;
 

@@ -75,6 +75,13 @@ cli::Program nixtrayctl_program() {
        "Rebuild and verify: the rebuild job (mode boot) registers the new generation without activating it;\n"
        "verify-boot then restarts into it. Exit codes as verify-boot's, and 4 when the rebuild itself\n"
        "failed (nothing was restarted). Without verifying: 0 the job succeeded, 1 it failed, 2 no agent."},
+      {"install-nixos", "IMAGE", "install a NixOS-WSL image (nixos.wsl, or a legacy .tar.gz) as the distro --distro "
+                                 "names, and start it",
+       {{"folder", "DIR", "where WSL keeps the distro's disk [default: <local app data>/nixtray/distros/<distro>]"}}, 1, 1,
+       "Needs --distro-control wsl (the default on Windows). Checks first (the image exists, the name is\n"
+       "free and valid, the folder is new or empty), then wsl.exe --import <distro> <folder> <image>\n"
+       "--version 2; a legacy .tar.gz also gets its first /nix/var/nix/profiles/system/activate; then\n"
+       "the distro is started. Exit codes: 0 installed and running, 1 a step failed (it says which)."},
   };
   program.footer =
       "Exit codes: 0 done (status: the agent answered); 1 the request failed; 2 the agent could not be reached\n"
@@ -209,6 +216,7 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     static const std::map<std::string, Runner> runners = {
         {"status", run_status},       {"start", run_start},       {"stop", run_stop},
         {"verify-boot", run_verify_boot}, {"rollback", run_rollback}, {"rebuild", run_rebuild},
+        {"install-nixos", run_install_nixos},
     };
     const auto runner = runners.find(parsed.command);
     if (runner == runners.end()) {

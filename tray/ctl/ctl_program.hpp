@@ -78,6 +78,7 @@ int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup);
 int run_start(const cli::ParsedCommandLine& args, CtlSetup& setup);
 int run_stop(const cli::ParsedCommandLine& args, CtlSetup& setup);
 int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup);
+int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup);
 int run_rollback(const cli::ParsedCommandLine& args, CtlSetup& setup);
 int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup);
 

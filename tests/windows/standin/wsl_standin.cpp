@@ -8,6 +8,10 @@
 //                                                else "There are no running distributions." and -1.
 //   wsl.exe -t|--terminate <distro>              marks it stopped; "The operation completed successfully."
 //   wsl.exe --shutdown                           marks every distro stopped; prints nothing
+//   wsl.exe --import <distro> <folder> <file> [--version 2]   registers a stopped distro: the folder
+//                                                is created and the file copied into it as ext4.vhdx
+//                                                (the real one unpacks it into a new disk); a taken
+//                                                name or a missing file is refused with -1
 //   wsl.exe [-d <distro>] [-u <user>] -e|--exec <argv...>   (or `-- <argv...>`: through the login shell)
 //                                                starts the distro (marks it running), then runs argv
 //                                                "inside" it: see the relay below.
@@ -209,6 +213,35 @@ int shutdown_all() {
   return 0;
 }
 
+int import_distro(const std::string& name, const std::string& folder, const std::string& file) {
+  auto distros = load_state();
+  if (find(distros, name)) {
+    say("A distribution with the supplied name already exists.");
+    say("Error code: Wsl/Service/RegisterDistro/ERROR_ALREADY_EXISTS");
+    return wsl_error;
+  }
+  if (GetFileAttributesW(wide(file).c_str()) == INVALID_FILE_ATTRIBUTES) {
+    say("The system cannot find the file specified.");
+    say("Error code: Wsl/Service/RegisterDistro/ERROR_FILE_NOT_FOUND");
+    return wsl_error;
+  }
+  say("Import in progress, this may take a few minutes.");
+  const auto disk = wide(folder) + L"\\ext4.vhdx";
+  CreateDirectoryW(wide(folder).c_str(), nullptr);  // one level only: its parent must exist
+  if (!CopyFileW(wide(file).c_str(), disk.c_str(), TRUE)) {
+    say("The system cannot find the path specified.");
+    say("Error code: Wsl/Service/RegisterDistro/ERROR_PATH_NOT_FOUND");
+    return wsl_error;
+  }
+  distros.push_back({name, false});
+  if (!save_state(distros)) {
+    complain("cannot write the state file");
+    return 1;
+  }
+  say("The operation completed successfully.");
+  return 0;
+}
+
 bool still_running(const std::string& name) {
   auto distros = load_state();
   const auto* distro = find(distros, name);
@@ -355,6 +388,10 @@ int stand_in(const std::vector<std::string>& args) {
       return terminate(args[i + 1]);
     } else if (arg == "--shutdown") {
       return shutdown_all();
+    } else if (arg == "--import" && i + 3 < args.size()) {
+      const bool version_ok = i + 4 == args.size() || (i + 6 == args.size() && args[i + 4] == "--version" && args[i + 5] == "2");
+      if (!version_ok) return invalid_option(args[i + 4]);
+      return import_distro(args[i + 1], args[i + 2], args[i + 3]);
     } else if ((arg == "-d" || arg == "--distribution") && has_value) {
       distro = args[++i];
     } else if ((arg == "-u" || arg == "--user") && has_value) {

@@ -1,0 +1,47 @@
+// `nixtrayctl install-nixos IMAGE`: the tray's "Install NixOS…" for scripts and first-run docs,
+// with the same installer (core/nixos_installer.hpp): check, wsl.exe --import, a legacy image's
+// first activation, start. Each step is printed as it starts and ends.
+#include "core/nixos_installer.hpp"
+#include "ctl/ctl_program.hpp"
+
+#include <iostream>
+
+namespace nixtray::ctl {
+
+namespace {
+
+// Arguments arrive as UTF-8 on every platform (the Windows main converts them).
+std::filesystem::path path_from_utf8(const std::string& text) {
+  return std::filesystem::path(std::u8string(reinterpret_cast<const char8_t*>(text.data()), text.size()));
+}
+
+void print_step(const tray::InstallStep& step) {
+  std::cout << tray::to_string(step.name) << ": ";
+  switch (step.state) {
+    case tray::InstallStepState::running: std::cout << step.detail; break;
+    case tray::InstallStepState::done: std::cout << "ok"; break;
+    case tray::InstallStepState::failed: std::cout << "FAILED: " << step.detail; break;
+  }
+  std::cout << "\n" << std::flush;
+}
+
+}  // namespace
+
+int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup) {
+  const auto* wsl = dynamic_cast<const tray::WslDistroControl*>(setup.control.get());
+  if (!wsl) throw cli::UsageError("install-nixos needs --distro-control wsl");
+  tray::NixosImportRequest request;
+  request.image = path_from_utf8(args.args.at(0));
+  request.name = setup.settings.distro;
+  request.folder = args.has("folder") ? path_from_utf8(args.value_or("folder", "")) : tray::default_distro_folder(request.name);
+  const auto report = run_to_end(tray::install_nixos(wsl->options(), request, print_step));
+  if (!report.ok) {
+    std::cerr << "nixtrayctl install-nixos: " << report.failure() << "\n";
+    return exit_failed;
+  }
+  std::cout << request.name << " is installed and running. Next: add nixtray's NixOS module to its configuration "
+                               "and rebuild (README: First run).\n";
+  return exit_ok;
+}
+
+}  // namespace nixtray::ctl
