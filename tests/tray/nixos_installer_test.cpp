@@ -37,7 +37,8 @@ TEST_CASE("an image's kind comes from its name, as WSL decides") {
   CHECK(nixos_image_kind("C:\\Users\\me\\Downloads\\nixos.wsl") == NixosImageKind::wsl);
   CHECK(nixos_image_kind("nixos.WSL") == NixosImageKind::wsl);
   CHECK(nixos_image_kind("nixos-wsl.tar.gz") == NixosImageKind::legacy_tarball);
-  CHECK(nixos_image_kind("nixos-wsl-installer.tgz") == NixosImageKind::legacy_tarball);
+  CHECK(nixos_image_kind("nixos-wsl-installer.tar.gz") == NixosImageKind::legacy_installer);
+  CHECK(nixos_image_kind("nixos-wsl.tgz") == NixosImageKind::legacy_tarball);
   CHECK(nixos_image_kind("rootfs.tar") == NixosImageKind::legacy_tarball);
   CHECK(nixos_image_kind("nixos.zip") == NixosImageKind::unknown);
   CHECK(nixos_image_kind("nixos.wsl.part") == NixosImageKind::unknown);
@@ -198,7 +199,7 @@ TEST_CASE("with a stand-in wsl.exe: nixos.wsl is imported, started, and runs") {
   CHECK(fixtures::run_on_io(WslDistroControl(options).is_running()).state == RunningState::running);
 }
 
-TEST_CASE("with a stand-in wsl.exe: a legacy rootfs gets its first activation, then starts through the login shell") {
+TEST_CASE("with a stand-in wsl.exe: legacy tarballs start through the login shell, a rootfs after its first activation") {
   fixtures::ScratchDir dir;
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos-wsl.tar.gz", true);
@@ -212,6 +213,13 @@ TEST_CASE("with a stand-in wsl.exe: a legacy rootfs gets its first activation, t
         std::string::npos);
   CHECK(installed.report.steps[3].detail.find("-d NixOS-old -- /bin/sh -c true") != std::string::npos);
   CHECK(fs::exists(dir / "old/rootfs/run/activated"));
+
+  // The installer tarball has nothing to activate: its first start through the login shell unpacks.
+  const auto installer = pack_image(dir, "nixos-wsl-installer.tar.gz", false);
+  const auto unpacked = install(wsl, {installer, "NixOS-installer", dir / "installer"});
+  INFO(unpacked.report.failure());
+  CHECK(step_names(unpacked.report) == std::vector<std::string>{"check:done", "import:done", "start:done"});
+  CHECK(unpacked.report.steps[2].detail.find("-d NixOS-installer -- /bin/sh -c true") != std::string::npos);
 }
 
 TEST_CASE("with a stand-in wsl.exe: a taken name stops before the import, a broken archive at it") {

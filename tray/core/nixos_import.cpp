@@ -15,6 +15,7 @@ std::string_view to_string(NixosImageKind kind) {
   switch (kind) {
     case NixosImageKind::wsl: return "wsl";
     case NixosImageKind::legacy_tarball: return "legacy-tarball";
+    case NixosImageKind::legacy_installer: return "legacy-installer";
     case NixosImageKind::unknown: return "unknown";
   }
   return "unknown";
@@ -56,7 +57,9 @@ NixosImageKind nixos_image_kind(const fs::path& image) {
   const auto name = lowercase(path_text(image.filename()));
   if (ends_with(name, ".wsl")) return NixosImageKind::wsl;
   for (const auto* suffix : {".tar.gz", ".tgz", ".tar"}) {
-    if (ends_with(name, suffix)) return NixosImageKind::legacy_tarball;
+    if (!ends_with(name, suffix)) continue;
+    return name.find("installer") != std::string::npos ? NixosImageKind::legacy_installer
+                                                       : NixosImageKind::legacy_tarball;
   }
   return NixosImageKind::unknown;
 }

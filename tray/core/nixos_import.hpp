@@ -7,6 +7,8 @@
 // - a legacy `*.tar.gz` rootfs (the 2020-era images): systemd is started from the login shell, and
 //   after the import `/nix/var/nix/profiles/system/activate` had to run once by hand, or nothing is
 //   on PATH. The installer does that step too.
+// - a legacy `nixos-wsl-installer.tar.gz` (2021-2022): a small system whose first start, through
+//   the login shell, unpacks the real one; there is nothing to activate before.
 #pragma once
 
 #include <filesystem>
@@ -17,11 +19,11 @@
 
 namespace nixtray::tray {
 
-enum class NixosImageKind { wsl, legacy_tarball, unknown };
+enum class NixosImageKind { wsl, legacy_tarball, legacy_installer, unknown };
 std::string_view to_string(NixosImageKind kind);
 
 // By the file name, as WSL itself decides (`.wsl` is a tarball with a manifest; `.tar.gz`, `.tgz`
-// and `.tar` are plain root file systems).
+// and `.tar` are plain root file systems), and NixOS-WSL's name for its installer tarball.
 NixosImageKind nixos_image_kind(const std::filesystem::path& image);
 
 struct NixosImportRequest {

@@ -109,7 +109,7 @@ asio::awaitable<NixosInstallReport> install_nixos(WslDistroControlOptions wsl, N
   }
 
   auto login_shell = wsl;
-  login_shell.through_login_shell = wsl.through_login_shell || kind == NixosImageKind::legacy_tarball;
+  login_shell.through_login_shell = wsl.through_login_shell || kind != NixosImageKind::wsl;
   WslDistroControl starter(login_shell);
   log.begin(InstallStepName::start, quote_command_line(wsl_exec_command(login_shell, false, {"/bin/sh", "-c", "true"})));
   auto start_op = starter.start();
