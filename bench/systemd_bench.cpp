@@ -5,14 +5,20 @@
 //       PropertiesChanged signal at a bus client of the same systemd (the floor);
 //   (b) syscalls of the idle agent with one subscribed client (strace -c -f), and its context
 //       switches (/proc);
-//   (c) `status` round trip through the agent next to an echo of the same size on the same kind
-//       of socket (a tiny echo server in this program);
+//   (c) `status` round trip through the agent next to an echo of the same size carried the same
+//       way, on each transport: the Unix socket, loopback TCP with the token, and the bridge
+//       (`nixtray-agent bridge` as a child on pipes, as the Windows tray runs it through wsl.exe);
+//       and the shell-script way: `systemctl is-system-running` plus the generations read from
+//       the profile directory, spawned inside the namespace;
 //   (d) a restart storm: how many `units` events the agent makes of systemd's signals.
 //
 // Root only (namespaces). Not a test: it prints a table, ratios measured in the same run.
 // Usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]
+#include "echo_server.hpp"
+#include "line_channel.hpp"
 #include "percentiles.hpp"
 #include "systemd_fixture.hpp"
+#include "test_agent.hpp"
 
 #include "nixtray/testing/subprocess.hpp"
 #include "nixtray/testing/temp_dir.hpp"
@@ -20,20 +26,20 @@
 
 #include <nlohmann/json.hpp>
 #include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -55,6 +61,7 @@ struct Settings {
   int transitions = 100;  // failures + recoveries
   std::chrono::seconds idle{30};
   int round_trips = 2000;
+  int shell_runs = 100;
   bool short_mode = false;
 };
 
@@ -62,70 +69,9 @@ double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(
 
 using nixtray::bench::Percentiles;
 using nixtray::bench::percentiles;
-
-// A blocking line socket client: connect, send, read one line (with a deadline).
-class LineSocket {
- public:
-  explicit LineSocket(const fs::path& path) : fd_(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-      throw std::runtime_error("connect " + path.string() + ": " + std::strerror(errno));
-    }
-  }
-  ~LineSocket() { ::close(fd_); }
-  LineSocket(const LineSocket&) = delete;
-  LineSocket& operator=(const LineSocket&) = delete;
-
-  int fd() const { return fd_; }
-  void send(const std::string& line) {
-    std::size_t sent = 0;
-    while (sent < line.size()) {
-      const auto n = ::send(fd_, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) throw std::runtime_error("send failed");
-      sent += static_cast<std::size_t>(n);
-    }
-  }
-  // A complete line already buffered, if any.
-  std::optional<std::string> buffered_line() {
-    const auto end = buffer_.find('\n');
-    if (end == std::string::npos) return std::nullopt;
-    auto line = buffer_.substr(0, end);
-    buffer_.erase(0, end + 1);
-    return line;
-  }
-  // Reads what is available (call when poll says readable); false on EOF.
-  bool fill() {
-    char chunk[65536];
-    const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-  std::string read_line(std::chrono::milliseconds timeout = 30s) {
-    const auto deadline = Clock::now() + timeout;
-    for (;;) {
-      if (auto line = buffered_line()) return *line;
-      pollfd p{fd_, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0 || !fill()) {
-        throw std::runtime_error("no line from the peer");
-      }
-    }
-  }
-  json call(int id, const std::string& method, const json& params = json::object()) {
-    send(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n");
-    for (;;) {
-      auto message = json::parse(read_line());
-      if (message.contains("id") && message["id"] == id) return message;
-    }
-  }
-
- private:
-  int fd_;
-  std::string buffer_;
-};
+using nixtray::bench::EchoServer;
+using nixtray::bench::LineChannel;
+using nixtray::bench::echo_reply_of_size;
 
 // ---------------------------------------------------------------------------------------------
 // (a) failure -> event
@@ -206,7 +152,7 @@ struct TransitionTimes {
   std::vector<double> to_signal, to_event, added;
 };
 
-void measure_transition(SystemdClient& systemd, LineSocket& subscriber, const std::string& target,
+void measure_transition(SystemdClient& systemd, LineChannel& subscriber, const std::string& target,
                         TransitionTimes& times) {
   const auto t0 = Clock::now();
   systemd.restart_async();
@@ -240,7 +186,7 @@ void measure_transition(SystemdClient& systemd, LineSocket& subscriber, const st
 
 TransitionTimes bench_failures(SystemdAgent& agent, const Settings& settings, const fs::path& flag) {
   SystemdClient systemd(agent.ns().bus_address());
-  LineSocket subscriber(agent.socket());
+  auto subscriber = LineChannel::unix_socket(agent.socket());
   subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
   subscriber.call(2, "subscribe", {{"topics", {"units"}}});
   TransitionTimes times;
@@ -285,7 +231,7 @@ StormResult bench_storm(SystemdAgent& agent, const std::vector<std::string>& nam
   StormResult result;
   result.units = static_cast<int>(names.size());
   SystemdClient systemd(agent.ns().bus_address());
-  LineSocket subscriber(agent.socket());
+  auto subscriber = LineChannel::unix_socket(agent.socket());
   subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
   subscriber.call(2, "subscribe", {{"topics", {"units"}}});
   std::vector<std::string> restart = {"restart"};
@@ -339,7 +285,7 @@ long context_switches_of(pid_t pid) {
 
 IdleResult bench_idle(SystemdAgent& agent, const Settings& settings, const fs::path& dir) {
   IdleResult result;
-  LineSocket subscriber(agent.socket());
+  auto subscriber = LineChannel::unix_socket(agent.socket());
   subscriber.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
   subscriber.call(2, "subscribe", {{"topics", {"units", "status"}}});
   const pid_t pid = agent.host_pid();
@@ -384,90 +330,103 @@ IdleResult bench_idle(SystemdAgent& agent, const Settings& settings, const fs::p
 }
 
 // ---------------------------------------------------------------------------------------------
-// (c) round trips
+// (c) round trips, on every transport a client can use, each next to an echo of the same reply
+// size carried the same way. One code path: a transport is only how a LineChannel is made.
 
-// Answers every line with a fixed reply, as fast as it can: the floor for a round trip of that
-// size on a Unix socket.
-class EchoServer {
- public:
-  EchoServer(const fs::path& path, std::string reply) : path_(path), reply_(std::move(reply)) {
-    listener_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-    if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 || ::listen(listener_, 4) != 0) {
-      throw std::runtime_error("echo server: cannot listen on " + path.string());
-    }
-    thread_ = std::thread([this] { serve(); });
-  }
-  ~EchoServer() {
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
-    if (thread_.joinable()) thread_.join();
-  }
-  EchoServer(const EchoServer&) = delete;
-  EchoServer& operator=(const EchoServer&) = delete;
-
- private:
-  void serve() {
-    const int client = ::accept(listener_, nullptr, nullptr);
-    if (client < 0) return;
-    std::string buffer;
-    char chunk[65536];
-    for (;;) {
-      const auto n = ::recv(client, chunk, sizeof(chunk), 0);
-      if (n <= 0) break;
-      buffer.append(chunk, static_cast<std::size_t>(n));
-      for (auto end = buffer.find('\n'); end != std::string::npos; end = buffer.find('\n')) {
-        buffer.erase(0, end + 1);
-        std::size_t sent = 0;
-        while (sent < reply_.size()) {
-          const auto w = ::send(client, reply_.data() + sent, reply_.size() - sent, MSG_NOSIGNAL);
-          if (w <= 0) break;
-          sent += static_cast<std::size_t>(w);
-        }
-      }
-    }
-    ::close(client);
-  }
-  fs::path path_;
-  std::string reply_;
-  int listener_ = -1;
-  std::thread thread_;
+struct TransportUnderTest {
+  std::string name;
+  std::function<LineChannel()> connect_agent;
+  std::optional<std::string> token;  // hello's token (TCP)
+  std::function<std::unique_ptr<EchoServer>(std::string reply)> start_echo;
+  std::function<LineChannel(const EchoServer&)> connect_echo;
 };
 
-std::vector<double> round_trips(LineSocket& socket, const std::string& request, int count) {
+std::vector<double> round_trips(LineChannel& channel, const std::string& request, int count) {
   std::vector<double> times;
   for (int i = 0; i < count + 50; ++i) {
     const auto t0 = Clock::now();
-    socket.send(request);
-    (void)socket.read_line();
+    channel.send(request);
+    (void)channel.read_line();
     if (i >= 50) times.push_back(ms(Clock::now() - t0));  // the first 50 warm up
   }
   return times;
 }
 
 struct RoundTripResult {
+  std::string transport;
   Percentiles agent, echo;
   std::size_t bytes = 0;
 };
 
-RoundTripResult bench_round_trips(SystemdAgent& agent, const Settings& settings, const fs::path& dir) {
+RoundTripResult bench_round_trips(const TransportUnderTest& transport, const Settings& settings) {
   RoundTripResult result;
-  LineSocket client(agent.socket());
-  client.call(1, "hello", {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}});
+  result.transport = transport.name;
   const std::string request = json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "status"}, {"params", json::object()}}.dump() + "\n";
-  client.send(request);
-  const auto sample = client.read_line();
-  result.bytes = sample.size() + 1;
-  result.agent = percentiles(round_trips(client, request, settings.round_trips));
+  {
+    auto agent = transport.connect_agent();
+    json hello = {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}};
+    if (transport.token) hello["token"] = *transport.token;
+    const auto greeted = agent.call(1, "hello", hello);
+    if (!greeted.contains("result")) throw std::runtime_error(transport.name + ": hello refused: " + greeted.dump());
+    agent.send(request);
+    result.bytes = agent.read_line().size() + 1;
+    result.agent = percentiles(round_trips(agent, request, settings.round_trips));
+  }
+  const auto echo = transport.start_echo(echo_reply_of_size(result.bytes));
+  auto echo_channel = transport.connect_echo(*echo);
+  result.echo = percentiles(round_trips(echo_channel, request, settings.round_trips));
+  return result;
+}
 
-  std::string reply = json{{"jsonrpc", "2.0"}, {"id", 7}, {"result", ""}}.dump();
-  reply.insert(reply.size() - 2, std::string(result.bytes - 1 - reply.size(), 'x'));  // same length
-  reply += "\n";
-  EchoServer echo(dir / "echo.sock", reply);
-  LineSocket echo_client(dir / "echo.sock");
-  result.echo = percentiles(round_trips(echo_client, request, settings.round_trips));
+std::vector<TransportUnderTest> transports(const SystemdAgent& agent, int tcp_port, const fs::path& dir) {
+  const auto bridge = [](const fs::path& socket) {
+    return LineChannel::child_process({agent_binary().string(), "--socket", socket.string(), "bridge"});
+  };
+  std::ifstream token_file(agent.state_dir() / "token");
+  std::string token;
+  std::getline(token_file, token);
+  return {
+      {"Unix socket", [&agent] { return LineChannel::unix_socket(agent.socket()); }, std::nullopt,
+       [dir](std::string reply) { return EchoServer::on_unix_socket(dir / "echo-unix.sock", std::move(reply)); },
+       [](const EchoServer& echo) { return LineChannel::unix_socket(echo.path()); }},
+      {"loopback TCP + token", [tcp_port] { return LineChannel::loopback_tcp(tcp_port); }, token,
+       [](std::string reply) { return EchoServer::on_loopback_tcp(std::move(reply)); },
+       [](const EchoServer& echo) { return LineChannel::loopback_tcp(echo.port()); }},
+      // The bridge as the Windows tray runs it (wsl.exe --exec nixtray-agent bridge): a child
+      // process on pipes relaying to the Unix socket. Its echo runs the same bridge to an echo.
+      {"bridge (child on pipes)", [&agent, bridge] { return bridge(agent.socket()); }, std::nullopt,
+       [dir](std::string reply) { return EchoServer::on_unix_socket(dir / "echo-bridge.sock", std::move(reply)); },
+       [bridge](const EchoServer& echo) { return bridge(echo.path()); }},
+  };
+}
+
+// The same facts the way a shell script in the distro gets them: `systemctl is-system-running`
+// and the generations read from the profile directory (each link and its nixos-version), run
+// inside the namespace through nsenter; and nsenter running /bin/true, the part a script inside
+// the distro would not pay.
+struct ShellResult {
+  Percentiles script, nsenter_only;
+};
+
+ShellResult bench_shell_status(SystemdAgent& agent, const fs::path& profile_dir, int runs) {
+  const std::string script =
+      "/bin/systemctl is-system-running; for link in \"$0\"/system-*-link; do "
+      "/bin/readlink \"$link\"; /bin/cat \"$link/nixos-version\"; done";
+  const auto time_inside = [&](const std::vector<std::string>& argv) {
+    std::vector<double> times;
+    for (int i = 0; i < runs + 3; ++i) {
+      const auto t0 = Clock::now();
+      const auto result = agent.ns().run_inside(argv);
+      if (i >= 3) times.push_back(ms(Clock::now() - t0));  // the first 3 warm up
+      if (!result.ok()) {
+        throw std::runtime_error("the shell baseline failed: " + result.describe());
+      }
+    }
+    return percentiles(times);
+  };
+  ShellResult result;
+  result.script = time_inside({"/bin/sh", "-c", script, profile_dir.string()});
+  result.nsenter_only = time_inside({"/bin/true"});
   return result;
 }
 
@@ -492,6 +451,7 @@ Settings parse(int argc, char** argv) {
       settings.transitions = 20;
       settings.idle = 3s;
       settings.round_trips = 300;
+      settings.shell_runs = 20;
     } else if (word == "--transitions") {
       settings.transitions = std::max(2, std::stoi(next()));
     } else if (word == "--idle") {
@@ -514,8 +474,22 @@ int main(int argc, char** argv) {
       std::cerr << "nixtray-bench-systemd: needs root (it boots systemd in a namespace)\n";
       return 2;
     }
+    std::signal(SIGPIPE, SIG_IGN);  // a bridge that died shows as an error, not as our death
     TempDir dir("nxbench");
-    SystemdAgent agent;
+    // Loopback TCP with its token too, so (c) can time every transport of the same agent.
+    const int tcp_port = free_tcp_port();
+    SystemdAgentOptions options;
+    options.extra_args = {"--tcp", "127.0.0.1:" + std::to_string(tcp_port)};
+    // Three generations, so `status` and the shell baseline both have generations to read.
+    auto profile = make_plain_profile(dir.path() / "system");
+    for (int n = 1; n <= 3; ++n) profile.add(n, "24.11.2024120" + std::to_string(n) + ".aaaaaaa (Vicuna)");
+    profile.set_default(3);
+    profile.set_current(3);
+    profile.set_booted(3);
+    options.profile_dir = profile.profile_dir;
+    options.current_system = profile.current_link;
+    options.booted_system = profile.booted_link;
+    SystemdAgent agent(options);
     // A unit that fails while the flag exists and may restart without limit.
     const auto flag = dir.path() / "flap.fail";
     agent.ns().install_unit(flap_unit, "[Unit]\nDescription=nixtray bench unit that fails on demand\n"
@@ -534,8 +508,13 @@ int main(int argc, char** argv) {
     const auto storm = bench_storm(agent, storm_units);
     std::cerr << "(b) " << settings.idle.count() << " s idle, twice (context switches, then strace)...\n";
     const auto idle = bench_idle(agent, settings, dir.path());
-    std::cerr << "(c) " << settings.round_trips << " round trips each...\n";
-    const auto trips = bench_round_trips(agent, settings, dir.path());
+    std::cerr << "(c) " << settings.round_trips << " round trips each, agent and echo, on three transports...\n";
+    std::vector<RoundTripResult> trips;
+    for (const auto& transport : transports(agent, tcp_port, dir.path())) {
+      trips.push_back(bench_round_trips(transport, settings));
+    }
+    std::cerr << "(c) " << settings.shell_runs << " runs of the shell-script way...\n";
+    const auto shell = bench_shell_status(agent, profile.profile_dir, settings.shell_runs);
 
     const auto signal = percentiles(transitions.to_signal);
     const auto event = percentiles(transitions.to_event);
@@ -549,15 +528,29 @@ int main(int argc, char** argv) {
               << fixed(event.p99) << " ms | " << event.n << " |\n";
     std::cout << "| (a) agent's added latency (event − signal) | " << fixed(added.p50) << " ms | " << fixed(added.p99)
               << " ms | " << added.n << " |\n";
-    std::cout << "| (c) `status` round trip through the agent (" << trips.bytes << " B reply) | "
-              << fixed(trips.agent.p50, 3) << " ms | " << fixed(trips.agent.p99, 3) << " ms | " << trips.agent.n
+    for (const auto& trip : trips) {
+      std::cout << "| (c) `status` round trip through the agent, " << trip.transport << " (" << trip.bytes
+                << " B reply) | " << fixed(trip.agent.p50, 3) << " ms | " << fixed(trip.agent.p99, 3) << " ms | "
+                << trip.agent.n << " |\n";
+      std::cout << "| (c) echo round trip, same size, " << trip.transport << " | " << fixed(trip.echo.p50, 3)
+                << " ms | " << fixed(trip.echo.p99, 3) << " ms | " << trip.echo.n << " |\n";
+    }
+    std::cout << "| (c) shell script: `systemctl is-system-running` + the 3 generations (readlink, cat), via nsenter | "
+              << fixed(shell.script.p50, 3) << " ms | " << fixed(shell.script.p99, 3) << " ms | " << shell.script.n
               << " |\n";
-    std::cout << "| (c) echo round trip, same size, same socket kind | " << fixed(trips.echo.p50, 3) << " ms | "
-              << fixed(trips.echo.p99, 3) << " ms | " << trips.echo.n << " |\n\n";
-    std::cout << "ratios: event/signal p50 " << fixed(event.p50 / std::max(signal.p50, 1e-9)) << "x, p99 "
-              << fixed(event.p99 / std::max(signal.p99, 1e-9)) << "x; status/echo p50 "
-              << fixed(trips.agent.p50 / std::max(trips.echo.p50, 1e-9)) << "x, p99 "
-              << fixed(trips.agent.p99 / std::max(trips.echo.p99, 1e-9)) << "x\n";
+    std::cout << "| (c) nsenter + /bin/true alone (what a script in the distro would not pay) | "
+              << fixed(shell.nsenter_only.p50, 3) << " ms | " << fixed(shell.nsenter_only.p99, 3) << " ms | "
+              << shell.nsenter_only.n << " |\n";
+    std::cout << "\nratios: event/signal p50 " << fixed(event.p50 / std::max(signal.p50, 1e-9)) << "x, p99 "
+              << fixed(event.p99 / std::max(signal.p99, 1e-9)) << "x\n";
+    for (const auto& trip : trips) {
+      std::cout << "ratios: status/echo on " << trip.transport << " p50 "
+                << fixed(trip.agent.p50 / std::max(trip.echo.p50, 1e-9)) << "x, p99 "
+                << fixed(trip.agent.p99 / std::max(trip.echo.p99, 1e-9)) << "x\n";
+    }
+    const auto unix_status = trips.front().agent;
+    std::cout << "ratios: shell script (minus nsenter) / status on the Unix socket p50 "
+              << fixed((shell.script.p50 - shell.nsenter_only.p50) / std::max(unix_status.p50, 1e-9)) << "x\n";
     std::cout << "(b) idle " << settings.idle.count() << " s, one client subscribed to units+status: "
               << idle.syscalls << " syscalls (strace -c -f -p), "
               << idle.context_switches << " context switches without strace, " << idle.threads << " thread(s)\n";

@@ -38,6 +38,14 @@ SystemdAgent::SystemdAgent(SystemdAgentOptions options)
   if (options.without_system_bus) {
     ns_.systemctl({"stop", "dbus.socket", "dbus.service"});
   }
+  if (options.state_dir_size) {
+    fs::create_directories(state_dir());
+    const auto mounted = ns_.run_inside({"/bin/mount", "-n", "-t", "tmpfs", "-o", "mode=0755,size=" + *options.state_dir_size,
+                                         "nixtray-state", state_dir().string()});
+    if (mounted.exit_code() != 0) {
+      throw std::runtime_error("cannot mount a tmpfs on the state directory inside the namespace: " + mounted.describe());
+    }
+  }
   ServiceSpec agent;
   agent.description = "nixtray agent under test";
   agent.exec_start = {agent_binary().string(),
@@ -47,7 +55,7 @@ SystemdAgent::SystemdAgent(SystemdAgentOptions options)
                       "--socket",
                       socket_.string(),
                       "--state-dir",
-                      (dir_.path() / "state").string(),
+                      state_dir().string(),
                       "--profile-dir",
                       options.profile_dir.value_or(dir_.path() / "profiles").string(),
                       "--current-system",

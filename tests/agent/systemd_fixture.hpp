@@ -33,6 +33,10 @@ struct SystemdAgentOptions {
   std::optional<std::filesystem::path> current_system;
   std::optional<std::filesystem::path> booted_system;
   std::map<std::string, std::string> environment;
+  // A tmpfs of this size (mount's size=, e.g. "1m") on the state directory, mounted inside the
+  // namespace's private mount namespace before the agent starts: the agent and its jobs write to
+  // a filesystem a test can fill up, the host's never fills and never sees the mount.
+  std::optional<std::string> state_dir_size;
 };
 
 class SystemdAgent {
@@ -47,6 +51,9 @@ class SystemdAgent {
   SystemdNamespace& ns() { return ns_; }
   [[nodiscard]] const std::filesystem::path& socket() const { return socket_; }
   [[nodiscard]] const std::filesystem::path& dir() const { return dir_.path(); }
+  // The agent's --state-dir (a path inside the namespace; with state_dir_size the host reaches
+  // what the agent sees there through ns().host_path(state_dir())).
+  [[nodiscard]] std::filesystem::path state_dir() const { return dir_.path() / "state"; }
   // Everything the agent wrote to stdout/stderr so far.
   [[nodiscard]] std::string log() const;
   // The agent's PID as the host sees it (from SO_PEERCRED on its socket).

@@ -2,7 +2,7 @@
 // rebuild / rollback / gc jobs as transient units; rebuilds build real toy NixOS systems with real
 // Nix through the nixos-rebuild stand-in (tests/jobs/nixos-rebuild-standin) and activate them.
 #include "catch.hpp"
-#include "systemd_fixture.hpp"
+#include "jobs_fixture.hpp"
 #include "test_agent.hpp"
 
 #include "nixtray/testing/nix_store.hpp"
@@ -20,93 +20,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-namespace {
-
-const fs::path standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin";
-
-SystemSpec system_spec(const std::string& label, const std::string& hello_version) {
-  SystemSpec spec;
-  spec.label = label;
-  spec.packages = {{"hello", hello_version, 4096}, {"coreutils", "9.5", 16384}};
-  return spec;
-}
-
-void write_text(const fs::path& file, const std::string& text) {
-  fs::create_directories(file.parent_path());
-  std::ofstream(file) << text;
-}
-
-// An agent inside systemd with a Nix store whose system profile holds generation 1, which is
-// both current and booted; rebuilds build the configurations in `configs`.
-struct JobsFixture {
-  explicit JobsFixture(const std::string& min_free_space = "0") {
-    store.emplace(store_dir.path());
-    const auto first = store->build_system(system_spec("24.11.20241201.aaaaaaa (Vicuna)", "2.12.1"));
-    store->add_generation(first);
-    store->write_configuration(configs, "default", system_spec("24.11.20241215.bbbbbbb (Vicuna)", "2.12.2"));
-
-    SystemdAgentOptions options;
-    options.profile_dir = store->profiles_dir();
-    options.current_system = "/run/current-system";  // the namespace's own /run, as on a real system
-    options.booted_system = "/run/booted-system";
-    options.extra_args = {"--rebuild-command", standin.string(), "--min-free-space", min_free_space};
-    options.environment = store->env();
-    options.environment["NIXTRAY_STANDIN_CONFIGS"] = configs.string();
-    agent.emplace(options);
-    for (const auto* link : {"/run/current-system", "/run/booted-system"}) {
-      agent->ns().run_inside({"/bin/ln", "-sfn", first.string(), link});
-    }
-    agent->wait_for_status([](const json& s) { return s["generations"]["current"] == 1; });
-  }
-
-  std::string start(const json& params) {
-    const auto reply = agent->call("jobs.start", params);
-    INFO(reply.dump());
-    REQUIRE(reply.contains("result"));
-    return reply["result"]["id"].get<std::string>();
-  }
-
-  json job(const std::string& id) { return agent->call("jobs.get", {{"id", id}})["result"]; }
-
-  json wait_finished(const std::string& id, std::chrono::milliseconds timeout = 120s) {
-    json last;
-    const bool done = wait_until(
-        [&] {
-          last = job(id);
-          return last["state"] != "running";
-        },
-        scaled(timeout), 100ms);
-    INFO(last.dump(2) << "\nagent log:\n" << agent->log());
-    REQUIRE(done);
-    return last;
-  }
-
-  std::vector<std::string> log_lines(const std::string& id) {
-    std::vector<std::string> lines;
-    std::int64_t from = 0;
-    for (;;) {
-      const auto chunk = agent->call("jobs.log", {{"id", id}, {"from", from}, {"limit", 10000}})["result"];
-      for (const auto& line : chunk["lines"]) lines.push_back(line.get<std::string>());
-      from = chunk["next"].get<std::int64_t>();
-      if (chunk["complete"].get<bool>() || chunk["lines"].empty()) return lines;
-    }
-  }
-
-  std::string current_inside() {
-    return trim_right(agent->ns().run_inside({"/bin/readlink", "/run/current-system"}).out);
-  }
-
-  TempDir store_dir{"nxj"};
-  fs::path configs = store_dir.path() / "configs";
-  std::optional<NixStore> store;
-  std::optional<SystemdAgent> agent;
-};
-
-bool contains(const std::vector<std::string>& lines, const std::string& text) {
-  return std::any_of(lines.begin(), lines.end(), [&](const auto& l) { return l.find(text) != std::string::npos; });
-}
-
-}  // namespace
 
 TEST_CASE("a rebuild switch builds, registers and activates a new generation, with progress in order") {
   JobsFixture f;
@@ -185,7 +98,7 @@ TEST_CASE("rebuild failures are summarised so a person can act: evaluation, buil
     CHECK(job["summary"].get<std::string>().find("main.c:3: error: expected semicolon") != std::string::npos);
   }
   SECTION("a built closure that is not a NixOS system is refused before anything is activated") {
-    auto spec = system_spec("24.11.20241216.ccccccc (Vicuna)", "2.12.2");
+    auto spec = toy_system_spec("24.11.20241216.ccccccc (Vicuna)", "2.12.2");
     spec.has_init = false;
     f.store->write_configuration(f.configs, "default", spec);
     const auto job = f.wait_finished(f.start({{"kind", "rebuild"}}));
@@ -195,7 +108,7 @@ TEST_CASE("rebuild failures are summarised so a person can act: evaluation, buil
     CHECK(job["generation_after"] == 1);  // not registered
   }
   SECTION("activation failure names the failed units") {
-    auto spec = system_spec("24.11.20241217.ddddddd (Vicuna)", "2.12.2");
+    auto spec = toy_system_spec("24.11.20241217.ddddddd (Vicuna)", "2.12.2");
     spec.switch_exit_status = 4;
     spec.switch_message = "warning: the following units failed: nginx.service, postgresql.service";
     f.store->write_configuration(f.configs, "default", spec);
@@ -232,9 +145,9 @@ TEST_CASE("a build job's result can be reviewed and then activated without build
 
 TEST_CASE("rollback in switch and boot mode, and the put-back when activation fails") {
   JobsFixture f;
-  auto bad = system_spec("24.11.20241218.eeeeeee (Vicuna)", "2.12.3");
+  auto bad = toy_system_spec("24.11.20241218.eeeeeee (Vicuna)", "2.12.3");
   bad.switch_exit_status = 1;
-  const auto two = f.store->add_generation(f.store->build_system(system_spec("24.11.2 (Vicuna)", "2.12.2")));
+  const auto two = f.store->add_generation(f.store->build_system(toy_system_spec("24.11.2 (Vicuna)", "2.12.2")));
   const auto three = f.store->add_generation(f.store->build_system(bad));
   REQUIRE(three == 3);
 
@@ -271,7 +184,7 @@ TEST_CASE("rollback in switch and boot mode, and the put-back when activation fa
 TEST_CASE("gc deletes old generations but never the default, current, booted or known-good one") {
   JobsFixture f;
   for (int i = 2; i <= 6; ++i) {
-    f.store->add_generation(f.store->build_system(system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
+    f.store->add_generation(f.store->build_system(toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
   }
   // 1 is current and booted; 3 is known-good; 6 is the default.
   REQUIRE(f.agent->call("generations.mark_good", {{"number", 3}}).contains("result"));
@@ -286,7 +199,7 @@ TEST_CASE("gc deletes old generations but never the default, current, booted or 
 
 TEST_CASE("one job at a time, cancelling before activation, and no cancelling during it") {
   JobsFixture f;
-  auto slow = system_spec("24.11.20241219.fffffff (Vicuna)", "2.12.4");
+  auto slow = toy_system_spec("24.11.20241219.fffffff (Vicuna)", "2.12.4");
   slow.build_delay_seconds = 30;
   f.store->write_configuration(f.configs, "default", slow);
   const auto id = f.start({{"kind", "rebuild"}});
@@ -303,7 +216,7 @@ TEST_CASE("one job at a time, cancelling before activation, and no cancelling du
   CHECK(cancelled["state"] == "cancelled");
   CHECK(cancelled["generation_after"] == 1);
 
-  auto slow_switch = system_spec("24.11.20241220.ggggggg (Vicuna)", "2.12.5");
+  auto slow_switch = toy_system_spec("24.11.20241220.ggggggg (Vicuna)", "2.12.5");
   slow_switch.switch_delay_seconds = 8;
   f.store->write_configuration(f.configs, "default", slow_switch);
   const auto activating = f.start({{"kind", "rebuild"}});
@@ -315,7 +228,7 @@ TEST_CASE("one job at a time, cancelling before activation, and no cancelling du
 
 TEST_CASE("an agent killed during a rebuild finds the job again, the log is complete without duplicates") {
   JobsFixture f;
-  auto slow = system_spec("24.11.20241221.hhhhhhh (Vicuna)", "2.12.6");
+  auto slow = toy_system_spec("24.11.20241221.hhhhhhh (Vicuna)", "2.12.6");
   slow.build_delay_seconds = 6;
   f.store->write_configuration(f.configs, "default", slow);
   const auto id = f.start({{"kind", "rebuild"}});
@@ -371,7 +284,7 @@ TEST_CASE("refusals: disk space below the limit, and a nixos-rebuild started out
 
 TEST_CASE("log subscribers get new lines as events, and jobs.log serves any range") {
   JobsFixture f;
-  auto slow = system_spec("24.11.20241222.iiiiiii (Vicuna)", "2.12.7");
+  auto slow = toy_system_spec("24.11.20241222.iiiiiii (Vicuna)", "2.12.7");
   slow.build_delay_seconds = 3;
   f.store->write_configuration(f.configs, "default", slow);
   const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});

@@ -4,6 +4,7 @@
 //   <state>/jobs/<id>/log         everything the job printed (systemd appends to it)
 //   <state>/jobs/<id>/pid         the runner's pid (so a restarted agent can watch it again)
 //   <state>/jobs/<id>/exit-code   written by the runner when it ends
+//   <state>/jobs/<id>/exit-code.reserved   room for it, taken when the runner starts (job_exit_code.hpp)
 //   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result)
 #pragma once
 
@@ -25,6 +26,7 @@ struct JobFiles {
   [[nodiscard]] std::filesystem::path log() const { return dir / "log"; }
   [[nodiscard]] std::filesystem::path pid() const { return dir / "pid"; }
   [[nodiscard]] std::filesystem::path exit_code() const { return dir / "exit-code"; }
+  [[nodiscard]] std::filesystem::path exit_code_reserve() const { return dir / "exit-code.reserved"; }
   [[nodiscard]] std::filesystem::path work() const { return dir / "work"; }
 };
 

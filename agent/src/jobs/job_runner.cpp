@@ -1,5 +1,6 @@
 #include "jobs/job_runner.hpp"
 
+#include "jobs/job_exit_code.hpp"
 #include "jobs/job_files.hpp"
 #include "jobs/job_markers.hpp"
 #include "state/profile_scan.hpp"
@@ -332,6 +333,7 @@ int run_gc(const JobSpec& spec, const JobFiles& files) {
 int run_job(const fs::path& job_dir) {
   const JobFiles files{job_dir};
   write_file_atomically(files.pid(), std::to_string(::getpid()) + "\n");
+  reserve_job_exit_code(files);
   int rc = job_bad_spec;
   try {
     const auto text = read_small_file(files.spec());
@@ -348,7 +350,7 @@ int run_job(const fs::path& job_dir) {
   } catch (const std::exception& e) {
     rc = fail(protocol::FailureKind::internal, std::string("the job could not run: ") + e.what(), job_bad_spec);
   }
-  write_file_atomically(files.exit_code(), std::to_string(rc) + "\n");
+  record_job_exit_code(files, rc);
   return rc;
 }
 

@@ -27,6 +27,7 @@ namespace {
 
 constexpr auto progress_interval = std::chrono::milliseconds(100);  // at most ~10 jobs events a second
 constexpr std::size_t cached_finished_logs = 4;
+constexpr auto save_retry_interval = std::chrono::seconds(2);  // cheap: a failed write of a few KiB
 
 std::int64_t now() { return std::time(nullptr); }
 
@@ -51,7 +52,12 @@ struct JobService::RunningJob {
 };
 
 JobService::JobService(asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish)
-    : io_(io), config_(config), generations_(generations), publish_(std::move(publish)), store_(config.state_dir) {
+    : io_(io),
+      config_(config),
+      generations_(generations),
+      publish_(std::move(publish)),
+      store_(config.state_dir),
+      save_retry_(io) {
   std::error_code ec;
   self_executable_ = fs::read_symlink("/proc/self/exe", ec).string();
 }
@@ -71,12 +77,32 @@ const JobRecord& JobService::record_of(const std::string& id) const {
 }
 
 void JobService::save(const JobRecord& record) {
+  const auto& id = record.job.id;
   try {
     store_.save(record);
+    if (unsaved_.erase(id) > 0) log_info("job " + id + " recorded after all");
   } catch (const std::exception& e) {
-    // Kept in memory and written again at the next change; the agent goes on.
-    log_warning(std::string("cannot record job ") + record.job.id + ": " + e.what());
+    // Kept in memory, served from there, and written again later; the agent goes on. Said once
+    // per record, not at every retry.
+    if (unsaved_.insert(id).second) {
+      log_warning("cannot record job " + id + " (will try again every " +
+                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(save_retry_interval).count()) +
+                  " s): " + e.what());
+    }
+    retry_saves_later();
   }
+}
+
+void JobService::retry_saves_later() {
+  if (save_retry_pending_) return;
+  save_retry_pending_ = true;
+  save_retry_.expires_after(save_retry_interval);
+  save_retry_.async_wait([this](const net::error_code& ec) {
+    if (ec) return;  // cancelled: the service is going away
+    save_retry_pending_ = false;
+    const auto pending = unsaved_;  // save() changes the set
+    for (const auto& id : pending) save(record_of(id));
+  });
 }
 
 void JobService::start() {

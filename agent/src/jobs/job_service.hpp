@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace nixtray::agent {
@@ -54,7 +55,10 @@ class JobService {
   void finish_running();
   void finalize(JobRecord& record, std::optional<int> exit_code, const JobLogAnalyzer& analyzer,
                 std::int64_t log_lines);
+  // Writes the record; when that fails it stays in memory and is written again later, until it
+  // works (a full disk may be freed at any time), so a job's outcome reaches the disk after all.
   void save(const JobRecord& record);
+  void retry_saves_later();
   JobRecord& record_of(const std::string& id);
   const JobRecord& record_of(const std::string& id) const;
   std::vector<std::string> job_environment() const;
@@ -70,6 +74,9 @@ class JobService {
   std::unique_ptr<RunningJob> running_;
   std::map<std::string, std::unique_ptr<JobLog>> finished_logs_;  // a few, for jobs.log of old jobs
   std::function<void()> on_running_changed_;
+  std::set<std::string> unsaved_;  // records newer in memory than on disk
+  net::asio::steady_timer save_retry_;
+  bool save_retry_pending_ = false;
 };
 
 }  // namespace nixtray::agent
