@@ -210,7 +210,11 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   if (options_.quit_after_seconds) {
     quit_timer_.StartOnce(*options_.quit_after_seconds * 1000);
   }
+#if !defined(__WXMSW__)
+  // An X tray host can come and go (a panel restarts); wx has no event for it, so look every few
+  // seconds. Windows always has its taskbar, and wxMSW puts the icon back when Explorer restarts.
   tray_timer_.Start(3000);
+#endif
   if (options_.demo_log_lines) {
     start_demo_log(*options_.demo_log_lines);
   }
