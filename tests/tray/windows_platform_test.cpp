@@ -59,6 +59,12 @@ TEST_CASE("an argv survives the trip through one Windows command line, as Comman
   }
 }
 
+TEST_CASE("commands in messages read as Windows command lines: single backslashes, quotes around spaces") {
+  CHECK(quote_command_line({"C:\\Windows\\System32\\wsl.exe", "--import", "NixOS", "C:\\Users\\Ana María\\WSL\\NixOS",
+                            "Z:\\tmp\\nixos.wsl"}) ==
+        "C:\\Windows\\System32\\wsl.exe --import NixOS \"C:\\Users\\Ana María\\WSL\\NixOS\" Z:\\tmp\\nixos.wsl");
+}
+
 TEST_CASE("a console program runs without a window, its output and exit code are captured") {
   const auto outcome = run(run_process({"cmd.exe", "/d", "/c", "echo out-line& echo err-line 1>&2& exit 3"}));
   CHECK(outcome.started);

@@ -13,6 +13,7 @@
 extern char** environ;
 #else
 #include "nixtray/net/windows_child.hpp"
+#include "nixtray/net/windows_command_line.hpp"
 
 #include <windows.h>
 
@@ -30,6 +31,10 @@ std::string quote_command_line(const std::vector<std::string>& argv) {
   std::string line;
   for (const auto& word : argv) {
     if (!line.empty()) line += ' ';
+#if defined(_WIN32)
+    // As a Windows person would type it: backslashes in paths stay single.
+    line += net::quote_windows_argument(word);
+#else
     if (!word.empty() && word.find_first_of(" \t\"\\") == std::string::npos) {
       line += word;
       continue;
@@ -40,6 +45,7 @@ std::string quote_command_line(const std::vector<std::string>& argv) {
       line += c;
     }
     line += '"';
+#endif
   }
   return line;
 }
