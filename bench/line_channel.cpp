@@ -1,15 +1,14 @@
 #include "line_channel.hpp"
 
-#include <arpa/inet.h>
+#include "nixtray/testing/stream_connect.hpp"
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -19,30 +18,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-LineChannel LineChannel::unix_socket(const fs::path& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::runtime_error("connect " + path.string() + ": " + std::strerror(error));
-  }
-  return LineChannel(fd);
-}
+LineChannel LineChannel::unix_socket(const fs::path& path) { return LineChannel(testing::connect_unix_stream(path)); }
 
 LineChannel LineChannel::loopback_tcp(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::runtime_error("connect 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(error));
-  }
+  const int fd = testing::connect_loopback_tcp(port);
   // A request is one small write: do not let Nagle hold it back waiting for an ACK.
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

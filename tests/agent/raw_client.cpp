@@ -1,45 +1,20 @@
 #include "raw_client.hpp"
 
+#include "nixtray/testing/stream_connect.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <stdexcept>
 
 namespace nixtray::testing {
 
-RawClient RawClient::unix_socket(const std::filesystem::path& path) {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un address{};
-  address.sun_family = AF_UNIX;
-  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::runtime_error("connect " + path.string() + ": " + std::strerror(err));
-  }
-  return RawClient(fd);
-}
+RawClient RawClient::unix_socket(const std::filesystem::path& path) { return RawClient(connect_unix_stream(path)); }
 
-RawClient RawClient::tcp(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::runtime_error("connect 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(err));
-  }
-  return RawClient(fd);
-}
+RawClient RawClient::tcp(int port) { return RawClient(connect_loopback_tcp(port)); }
 
 RawClient::RawClient(RawClient&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), buffer_(std::move(other.buffer_)), eof_(other.eof_) {}

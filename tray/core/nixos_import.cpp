@@ -11,16 +11,6 @@ namespace nixtray::tray {
 
 namespace fs = std::filesystem;
 
-std::string_view to_string(NixosImageKind kind) {
-  switch (kind) {
-    case NixosImageKind::wsl: return "wsl";
-    case NixosImageKind::legacy_tarball: return "legacy-tarball";
-    case NixosImageKind::legacy_installer: return "legacy-installer";
-    case NixosImageKind::unknown: return "unknown";
-  }
-  return "unknown";
-}
-
 namespace {
 
 std::string lowercase(std::string text) {
@@ -47,11 +37,6 @@ fs::path home_folder() {
 }
 
 }  // namespace
-
-std::string path_text(const fs::path& path) {
-  const auto text = path.u8string();
-  return std::string(reinterpret_cast<const char*>(text.data()), text.size());
-}
 
 NixosImageKind nixos_image_kind(const fs::path& image) {
   const auto name = lowercase(path_text(image.filename()));

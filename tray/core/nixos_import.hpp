@@ -11,6 +11,8 @@
 //   the login shell, unpacks the real one; there is nothing to activate before.
 #pragma once
 
+#include "core/path_text.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -20,7 +22,6 @@
 namespace nixtray::tray {
 
 enum class NixosImageKind { wsl, legacy_tarball, legacy_installer, unknown };
-std::string_view to_string(NixosImageKind kind);
 
 // By the file name, as WSL itself decides (`.wsl` is a tarball with a manifest; `.tar.gz`, `.tgz`
 // and `.tar` are plain root file systems), and NixOS-WSL's name for its installer tarball.
@@ -35,9 +36,6 @@ struct NixosImportRequest {
 // What is wrong with the request, one sentence each, in the order a person fixes them; empty when
 // it can run. `existing` are the distros WSL has now (a name may not be taken twice).
 std::vector<std::string> check_nixos_import(const NixosImportRequest& request, const std::vector<std::string>& existing);
-
-// A path as UTF-8, for argv and messages (path::string() is the ANSI code page on Windows).
-std::string path_text(const std::filesystem::path& path);
 
 // WSL's rule for distro names: letters, digits, '.', '_' and '-'.
 bool valid_distro_name(std::string_view name);

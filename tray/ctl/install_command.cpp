@@ -2,6 +2,7 @@
 // with the same installer (core/nixos_installer.hpp): check, wsl.exe --import, a legacy image's
 // first activation, start. Each step is printed as it starts and ends.
 #include "core/nixos_installer.hpp"
+#include "core/path_text.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -9,11 +10,6 @@
 namespace nixtray::ctl {
 
 namespace {
-
-// Arguments arrive as UTF-8 on every platform (the Windows main converts them).
-std::filesystem::path path_from_utf8(const std::string& text) {
-  return std::filesystem::path(std::u8string(reinterpret_cast<const char8_t*>(text.data()), text.size()));
-}
 
 void print_step(const tray::InstallStep& step) {
   std::cout << tray::to_string(step.name) << ": ";
@@ -31,9 +27,9 @@ int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   const auto* wsl = dynamic_cast<const tray::WslDistroControl*>(setup.control.get());
   if (!wsl) throw cli::UsageError("install-nixos needs --distro-control wsl");
   tray::NixosImportRequest request;
-  request.image = path_from_utf8(args.args.at(0));
+  request.image = tray::path_from_text(args.args.at(0));  // arguments are UTF-8 (the Windows main converts them)
   request.name = setup.settings.distro;
-  request.folder = args.has("folder") ? path_from_utf8(args.value_or("folder", "")) : tray::default_distro_folder(request.name);
+  request.folder = args.has("folder") ? tray::path_from_text(args.value_or("folder", "")) : tray::default_distro_folder(request.name);
   const auto report = run_to_end(tray::install_nixos(wsl->options(), request, print_step));
   if (!report.ok) {
     std::cerr << "nixtrayctl install-nixos: " << report.failure() << "\n";

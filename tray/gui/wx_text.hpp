@@ -4,6 +4,8 @@
 // "nixtray" catalog, so a sentence the catalog does not know stays English rather than wrong.
 #pragma once
 
+#include "core/path_text.hpp"
+
 #include <wx/string.h>
 #include <wx/translation.h>
 
@@ -19,22 +21,9 @@ inline std::string from_wx(const wxString& text) {
   return std::string(buffer.data(), buffer.length());
 }
 
-// File names: native wide strings on Windows (a narrow path there is in the ANSI code page, not
-// UTF-8), UTF-8 elsewhere.
-inline std::filesystem::path to_path(const wxString& text) {
-#if defined(_WIN32)
-  return std::filesystem::path(text.ToStdWstring());
-#else
-  return std::filesystem::path(from_wx(text));
-#endif
-}
-inline wxString path_to_wx(const std::filesystem::path& path) {
-#if defined(_WIN32)
-  return wxString(path.wstring());
-#else
-  return to_wx(path.string());
-#endif
-}
+// File names, through UTF-8 (core/path_text.hpp).
+inline std::filesystem::path to_path(const wxString& text) { return tray::path_from_text(from_wx(text)); }
+inline wxString path_to_wx(const std::filesystem::path& path) { return to_wx(tray::path_text(path)); }
 
 // Core's English text, translated when the catalog has it.
 inline wxString core_text(std::string_view utf8) { return wxGetTranslation(to_wx(utf8)); }

@@ -2,29 +2,23 @@
 
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include <cstring>
+#include <stdexcept>
 
+#include "nixtray/testing/stream_connect.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
 namespace nixtray::testing {
 namespace {
 
+// -1 when nothing accepts there: for these checks that is an answer, not an error.
 int connect_to(const std::filesystem::path& path) {
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  const std::string p = path.string();
-  if (p.size() >= sizeof addr.sun_path) return -1;
-  std::memcpy(addr.sun_path, p.c_str(), p.size() + 1);
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
+  try {
+    return connect_unix_stream(path);
+  } catch (const std::runtime_error&) {
     return -1;
   }
-  return fd;
 }
 
 }  // namespace
