@@ -28,6 +28,7 @@
 #include <wx/stdpaths.h>
 
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 namespace nixtray::gui {
@@ -210,11 +211,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   if (options_.quit_after_seconds) {
     quit_timer_.StartOnce(*options_.quit_after_seconds * 1000);
   }
-#if !defined(__WXMSW__)
-  // An X tray host can come and go (a panel restarts); wx has no event for it, so look every few
-  // seconds. Windows always has its taskbar, and wxMSW puts the icon back when Explorer restarts.
-  tray_timer_.Start(3000);
-#endif
+  watch_tray_host();
   if (options_.demo_log_lines) {
     start_demo_log(*options_.demo_log_lines);
   }
@@ -222,6 +219,9 @@ bool TrayApp::start(const std::vector<std::string>& args) {
 }
 
 int TrayApp::OnExit() {
+#if wxUSE_EVENTLOOP_SOURCE
+  tray_host_source_.reset();
+#endif
   if (host_) host_->stop();
   if (io_) io_->stop();
   notifier_.reset();
@@ -449,6 +449,53 @@ void TrayApp::set_start_at_login(bool enabled) {
   }
   log_->write("start-at-login", {{"enabled", enabled}, {"entry", start_at_login_->describe()}});
   host_->set_start_at_login(enabled);
+}
+
+#if wxUSE_EVENTLOOP_SOURCE
+namespace {
+
+// Hands the watch's input to the app, on the GUI thread (wx's event loop polls the descriptor).
+class TrayHostInput final : public wxEventLoopSourceHandler {
+ public:
+  TrayHostInput(platform::TrayHostWatch& watch, std::function<void()> changed)
+      : watch_(watch), changed_(std::move(changed)) {}
+  void OnReadWaiting() override {
+    if (watch_.owner_changed()) changed_();
+  }
+  void OnWriteWaiting() override {}
+  void OnExceptionWaiting() override {}
+
+ private:
+  platform::TrayHostWatch& watch_;
+  std::function<void()> changed_;
+};
+
+}  // namespace
+#endif
+
+// An X tray host can come and go (a panel restarts) and wx has no event for it: the platform layer
+// watches for it. Windows always has its taskbar, and wxMSW puts the icon back when Explorer
+// restarts, so there is nothing to watch there.
+void TrayApp::watch_tray_host() {
+#if !defined(__WXMSW__)
+  tray_host_watch_ = platform::watch_tray_host();
+#if wxUSE_EVENTLOOP_SOURCE
+  if (tray_host_watch_) {
+    tray_host_input_ = std::make_unique<TrayHostInput>(*tray_host_watch_, [this] { check_tray_host(); });
+    tray_host_source_.reset(
+        wxEventLoopBase::AddSourceForFD(tray_host_watch_->fd(), tray_host_input_.get(), wxEVENT_SOURCE_INPUT));
+  }
+  if (tray_host_source_) {
+    log_->write("tray-host-watch", {{"how", tray_host_watch_->describe()}});
+    // The host may have come or gone between IsAvailable() and the watch's start.
+    check_tray_host();
+    return;
+  }
+#endif
+  tray_host_watch_.reset();
+  log_->write("tray-host-watch", {{"how", "every 3 s"}});
+  tray_timer_.Start(3000);
+#endif
 }
 
 void TrayApp::check_tray_host() {

@@ -10,6 +10,8 @@
 #include "core/start_at_login.hpp"
 
 #include <wx/app.h>
+#include <wx/evtloop.h>
+#include <wx/evtloopsrc.h>
 #include <wx/timer.h>
 #include <wx/weakref.h>
 
@@ -17,6 +19,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+
+namespace nixtray::platform {
+class TrayHostWatch;
+}
 
 namespace nixtray::gui {
 
@@ -53,6 +59,7 @@ class TrayApp : public wxApp, public SessionObserver {
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
   std::string save_settings(const tray::TraySettings& settings);
   void set_start_at_login(bool enabled);
+  void watch_tray_host();
   void check_tray_host();
   void log_state(const SessionSnapshot& snapshot);
   struct DemoLog {
@@ -87,7 +94,12 @@ class TrayApp : public wxApp, public SessionObserver {
   bool quitting_ = false;
   std::string reviewed_job_;
   wxTimer quit_timer_;
-  wxTimer tray_timer_;
+  wxTimer tray_timer_;  // where the tray host cannot be watched
+  std::unique_ptr<platform::TrayHostWatch> tray_host_watch_;
+#if wxUSE_EVENTLOOP_SOURCE
+  std::unique_ptr<wxEventLoopSourceHandler> tray_host_input_;
+  std::unique_ptr<wxEventLoopSource> tray_host_source_;
+#endif
   wxTimer demo_timer_;
   std::shared_ptr<DemoLog> demo_;
 };

@@ -8,4 +8,6 @@ std::unique_ptr<tray::StartAtLogin> make_start_at_login(std::string executable, 
   return std::make_unique<RunKeyStartAtLogin>(RunKeyOptions{"nixtray", std::move(executable), std::move(arguments)});
 }
 
+std::unique_ptr<TrayHostWatch> watch_tray_host() { return nullptr; }
+
 }  // namespace nixtray::platform
