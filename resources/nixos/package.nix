@@ -14,6 +14,9 @@
   catch2,
   python3,
   wxGTK32,
+  xorg,
+  librsvg,
+  gettext,
   wrapGAppsHook3,
   withTray ? true,
 }:
@@ -31,7 +34,7 @@ stdenv.mkDerivation (finalAttrs: {
   # rebuild the package.
   src = lib.fileset.toSource {
     root = ../..;
-    fileset = lib.fileset.unions [
+    fileset = lib.fileset.unions ([
       ../../CMakeLists.txt
       ../../cmake
       ../../shared
@@ -41,7 +44,13 @@ stdenv.mkDerivation (finalAttrs: {
       ../../resources/CMakeLists.txt
       ../../resources/agent
       ../../resources/systemd
-    ];
+    ]
+    # The tray's pictures, desktop entry and translations.
+    ++ lib.optionals withTray [
+      ../../resources/icons
+      ../../resources/linux
+      ../../po
+    ]);
   };
 
   strictDeps = true;
@@ -51,7 +60,11 @@ stdenv.mkDerivation (finalAttrs: {
     ninja
     pkg-config
   ]
-  ++ lib.optional withTray wrapGAppsHook3;
+  ++ lib.optionals withTray [
+    wrapGAppsHook3
+    librsvg # rsvg-convert renders the icons
+    gettext # msgfmt compiles the translations
+  ];
 
   buildInputs = [
     boost # >= 1.81 (Asio awaitables); CMake checks the version
@@ -59,7 +72,11 @@ stdenv.mkDerivation (finalAttrs: {
     systemd # libsystemd: sd-bus, sd-daemon, sd-journal
     sqlite # reads Nix's own database
   ]
-  ++ lib.optional withTray wxGTK32;
+  ++ lib.optionals withTray [
+    wxGTK32
+    xorg.libX11
+    xorg.libXfixes # the tray watches for a tray host to come and go
+  ];
 
   # nixpkgs' Catch2 2.13 without its prebuilt main; the tests link Catch2::Catch2WithMain, which
   # Debian's catch2 (the same 2.13.10) has. This builds it the way Debian does.

@@ -207,6 +207,31 @@ TEST_CASE("a generation that boots with a failing unit: passed-degraded, kept, t
   CHECK(distro.distro_record()["known_good"] == 3);
 }
 
+TEST_CASE("a boot whose activation report cannot be read: unknown, neither known-good nor rolled back") {
+  MiniDistro distro;
+  distro.boot_known_good_two();
+  REQUIRE(distro.add_generation(distro.good_generation("24.11.20241222.fffffff (Vicuna)")) == 3);
+  // The report's file becomes a directory: the activation cannot write its report, the agent cannot read it.
+  const auto report_file = distro.dir() / "activation.log";
+  fs::remove(report_file);
+  fs::create_directory(report_file);
+
+  const auto result = distro.nixtrayctl({"verify-boot", "--json"});
+  INFO(result.describe() << "\n" << distro.diagnostics());
+  REQUIRE(result.exit_code() == 5);
+  const auto report = parse_output(result);
+  CHECK(report["verdict"] == "unknown");
+  CHECK(report["booted_generation"] == 3);
+  CHECK(report["activation"]["state"] == "unknown");
+  CHECK((*find_step(report, "activation"))["status"] == "unknown");
+  CHECK_FALSE(has_step(report, "mark-good", "verify"));
+  CHECK_FALSE(has_step(report, "rollback", "recover"));
+  CHECK(report["notification"]["title"] == "Boot check inconclusive: generation 3");
+  CHECK(distro.store().current_generation() == 3);
+  CHECK(distro.agent_status()["generations"]["known_good"] == 2);
+  CHECK(distro.distro_record()["known_good"] != 3);
+}
+
 TEST_CASE("pre-flight refuses a generation without init before any restart, and warns for one without the agent") {
   MiniDistro distro;
   distro.boot_known_good_two();

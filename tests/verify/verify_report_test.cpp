@@ -26,7 +26,7 @@ VerifyReport failed_report(RecoveryResult recovery) {
 
 }  // namespace
 
-TEST_CASE("verify-boot exit codes: 0 passed, 1 recovered, 2 not recovered, 3 refused, 4 rebuild failed") {
+TEST_CASE("verify-boot exit codes: 0 passed, 1 recovered, 2 not recovered, 3 refused, 4 rebuild failed, 5 unknown") {
   VerifyReport report;
   report.verdict = VerifyVerdict::passed;
   CHECK(verify_exit_code(report) == 0);
@@ -39,6 +39,9 @@ TEST_CASE("verify-boot exit codes: 0 passed, 1 recovered, 2 not recovered, 3 ref
   CHECK(verify_exit_code(report) == 3);
   report.verdict = VerifyVerdict::rebuild_failed;
   CHECK(verify_exit_code(report) == 4);
+  report.verdict = VerifyVerdict::unknown;
+  CHECK(verify_exit_code(report) == 5);
+  CHECK(std::get<VerifyFinished>(TrayEvent(verify_finished_event(report))).outcome == VerifyOutcome::unknown);
   report.verdict = VerifyVerdict::not_run;
   CHECK(verify_exit_code(report) == 2);
 }

@@ -48,7 +48,8 @@ log "install again (in place) with /AUTOSTART=1"
 install /AUTOSTART=1
 value=$(run_value) || fail "no HKCU Run value nixtray after /AUTOSTART=1"
 log "Run value: $value"
-[ "$value" = '"C:\Program Files\nixtray\bin\nixtray.exe"' ] || fail "the Run value does not start the installed nixtray.exe: $value"
+[ "$value" = '"C:\Program Files\nixtray\bin\nixtray.exe" --autostart' ] ||
+  fail "the Run value does not start the installed nixtray.exe as a login start (--autostart): $value"
 
 log "uninstall, silent"
 start=$SECONDS

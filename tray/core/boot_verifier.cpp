@@ -255,18 +255,26 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
   report_.activation = check.activation;
   report_.failed_units = check.failed_units;
   if (check.passed) {
+    const std::string units = check.failed_units.empty()
+                                  ? ""
+                                  : " with failed units: " + joined(check.failed_units, ", ") +
+                                        " (kept: failed units do not make a generation unbootable)";
+    if (check.activation.state != protocol::ActivationState::ok) {
+      // An activation that may have failed half-way must not become the generation rollbacks go
+      // back to; nor is there anything to roll back from.
+      report_.verdict = VerifyVerdict::unknown;
+      report_.message = generation_text(expected) + " booted and systemd is running" + units +
+                        ", but its activation report could not be read, so the boot is not counted as passed and " +
+                        generation_text(expected) + " is not marked known-good. Check the activation by hand " +
+                        "(journalctl -k -b | grep nixos-activation) and mark it good with nixtray-agent mark-good " +
+                        std::to_string(expected) + ".";
+      co_return;
+    }
     report_.verdict = check.failed_units.empty() ? VerifyVerdict::passed : VerifyVerdict::passed_degraded;
     auto marking = mark_good(expected, *check.agent);
     co_await std::move(marking);
-    const std::string activation = check.activation.state == protocol::ActivationState::ok
-                                       ? "its activation reported no errors"
-                                       : "its activation report could not be read (unknown)";
-    report_.message = generation_text(expected) + " booted; " + activation + "; systemd is running" +
-                      (check.failed_units.empty()
-                           ? ""
-                           : " with failed units: " + joined(check.failed_units, ", ") +
-                                 " (kept: failed units do not make a generation unbootable)") +
-                      ". It is now the known-good generation.";
+    report_.message = generation_text(expected) + " booted; its activation reported no errors; systemd is running" +
+                      units + ". It is now the known-good generation.";
     co_return;
   }
 

@@ -324,7 +324,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
 
   auto terminal = action("terminal", "Open terminal", MenuAction::open_terminal);
   if (context.has_lifecycle && state.condition == TrayCondition::stopped) {
-    disable(terminal, "the distro is not running (opening a terminal would start it: use Start distro)");
+    disable(terminal, "the distro is not running (a terminal would start it: Start distro first)");
   }
   items.push_back(std::move(terminal));
   items.push_back(action("status-window", "Status window", MenuAction::show_status_window));

@@ -187,7 +187,8 @@ void NotificationRules::consider_stop(const TrayState& before, const TrayState& 
 }
 
 void NotificationRules::consider_verify(const VerifyFinished& finished, NotificationDecision& decision) {
-  if (finished.outcome != VerifyOutcome::failed && finished.outcome != VerifyOutcome::rolled_back) {
+  if (finished.outcome != VerifyOutcome::failed && finished.outcome != VerifyOutcome::rolled_back &&
+      finished.outcome != VerifyOutcome::unknown) {
     return;
   }
   Notification n;
@@ -196,7 +197,9 @@ void NotificationRules::consider_verify(const VerifyFinished& finished, Notifica
           (finished.generation ? std::to_string(*finished.generation) : std::string("-")) + ":" + finished.message;
   const std::string generation = finished.generation ? " generation " + std::to_string(*finished.generation) : "";
   n.title = finished.outcome == VerifyOutcome::rolled_back ? "Boot check failed:" + generation + " rolled back"
-                                                           : "Boot check failed" + (generation.empty() ? "" : ":" + generation);
+            : finished.outcome == VerifyOutcome::unknown
+                ? "Boot check inconclusive" + (generation.empty() ? "" : ":" + generation)
+                : "Boot check failed" + (generation.empty() ? "" : ":" + generation);
   n.body = finished.message;
   n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   add(std::move(n), toggles_.verify_failed, decision);

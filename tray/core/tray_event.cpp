@@ -33,6 +33,7 @@ std::string_view to_string(VerifyOutcome outcome) {
   switch (outcome) {
     case VerifyOutcome::passed: return "passed";
     case VerifyOutcome::passed_degraded: return "passed-degraded";
+    case VerifyOutcome::unknown: return "unknown";
     case VerifyOutcome::failed: return "failed";
     case VerifyOutcome::rolled_back: return "rolled-back";
     case VerifyOutcome::refused: return "refused";

@@ -99,7 +99,7 @@ struct UserDismissedFailure {};
 
 // --- from verify-boot ---
 
-enum class VerifyOutcome { passed, passed_degraded, failed, rolled_back, refused };
+enum class VerifyOutcome { passed, passed_degraded, unknown, failed, rolled_back, refused };
 std::string_view to_string(VerifyOutcome outcome);
 
 struct VerifyProgress {

@@ -35,6 +35,7 @@ std::string_view to_string(VerifyVerdict verdict) {
   switch (verdict) {
     case VerifyVerdict::passed: return "passed";
     case VerifyVerdict::passed_degraded: return "passed-degraded";
+    case VerifyVerdict::unknown: return "unknown";
     case VerifyVerdict::failed: return "failed";
     case VerifyVerdict::refused: return "refused";
     case VerifyVerdict::rebuild_failed: return "rebuild-failed";
@@ -72,6 +73,7 @@ int verify_exit_code(const VerifyReport& report) {
     case VerifyVerdict::failed: return report.recovery == RecoveryResult::recovered ? 1 : 2;
     case VerifyVerdict::refused: return 3;
     case VerifyVerdict::rebuild_failed: return 4;
+    case VerifyVerdict::unknown: return 5;
     case VerifyVerdict::not_run: return 2;
   }
   return 2;
@@ -121,6 +123,7 @@ std::string format_verify_report(const VerifyReport& report) {
   switch (report.verdict) {
     case VerifyVerdict::passed: headline = "passed"; break;
     case VerifyVerdict::passed_degraded: headline = "passed, with failed units"; break;
+    case VerifyVerdict::unknown: headline = "UNKNOWN: booted, but its activation could not be checked"; break;
     case VerifyVerdict::failed:
       headline = report.recovery == RecoveryResult::recovered      ? "FAILED, rolled back"
                  : report.recovery == RecoveryResult::disabled     ? "FAILED (automatic rollback is off)"
@@ -154,6 +157,7 @@ VerifyFinished verify_finished_event(const VerifyReport& report) {
   switch (report.verdict) {
     case VerifyVerdict::passed: finished.outcome = VerifyOutcome::passed; break;
     case VerifyVerdict::passed_degraded: finished.outcome = VerifyOutcome::passed_degraded; break;
+    case VerifyVerdict::unknown: finished.outcome = VerifyOutcome::unknown; break;
     case VerifyVerdict::refused: finished.outcome = VerifyOutcome::refused; break;
     case VerifyVerdict::failed:
       finished.outcome = report.recovery == RecoveryResult::recovered ? VerifyOutcome::rolled_back : VerifyOutcome::failed;

@@ -1,5 +1,5 @@
 // What a verify-boot found: each step with its result, the verdict (passed, passed with failed
-// units, failed, refused by pre-flight), whether a failed boot was rolled back to a generation that
+// units, unknown activation, failed, refused by pre-flight), whether a failed boot was rolled back to a generation that
 // then booted, and what broke (the step, the activation's error lines, the failed units). Plain
 // data with its JSON form (nixtrayctl verify-boot --json), its exit code (nixtrayctl's contract)
 // and the tray event it becomes (VerifyFinished, from which NotificationRules notifies).
@@ -24,6 +24,8 @@ namespace nixtray::tray {
 enum class VerifyVerdict {
   passed,           // booted the expected generation; activation without errors; systemd running
   passed_degraded,  // the same, with failed units (named): kept, not rolled back
+  unknown,          // booted the expected generation and systemd runs, but its activation report could not be
+                    // read: not counted as passed (not marked known-good), not as failed (not rolled back)
   failed,           // a step failed: see failed_step, recovery
   refused,          // pre-flight refused the generation: nothing was restarted
   rebuild_failed,   // "rebuild and verify": the rebuild job failed; nothing was restarted

@@ -55,10 +55,12 @@ cli::Program nixtrayctl_program() {
        "an unreadable report is shown as unknown), systemd running or degraded, failed units. Passed:\n"
        "the generation becomes known-good. Failed: rolled back to the last known-good generation (by the\n"
        "agent's rollback job, or from outside with --exec-as-root and nixtray-agent rescue), restarted and\n"
-       "checked again.\n"
+       "checked again. Unknown (booted, but the activation report could not be read): neither marked\n"
+       "known-good nor rolled back.\n"
        "Exit codes: 0 passed (also with failed units, which it names); 1 failed and rolled back to a\n"
        "generation that then booted; 2 failed and could not recover (or the check could not run);\n"
-       "3 pre-flight refused (nothing restarted); 64 usage error. --json prints the steps and results."},
+       "3 pre-flight refused (nothing restarted); 5 unknown; 64 usage error. --json prints the steps and\n"
+       "results."},
       {"rollback", "N", "make generation N the system: by the agent's rollback job, or from outside when it "
                         "does not answer",
        {{"boot", "", "only for the next start (the default activates it now)"}}, 1, 1,

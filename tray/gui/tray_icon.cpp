@@ -64,6 +64,11 @@ void TrayIcon::add_items(wxMenu& menu, const std::vector<tray::MenuItem>& items)
     const int id = next_id_++;
     item_ids_[id] = item.id;
     auto label = core_text(item.label);
+    // A popup menu has no status bar and GTK does not highlight a disabled item, so the reason an
+    // item is disabled is said in the item itself.
+    if (!item.enabled && !item.disabled_reason.empty() && item.kind != tray::MenuItem::Kind::header) {
+      label += wxString::FromUTF8(" â ") + core_text(item.disabled_reason);
+    }
     label.Replace("&", "&&");  // unit names and versions are not mnemonics
     switch (item.kind) {
       case tray::MenuItem::Kind::separator: menu.AppendSeparator(); break;

@@ -27,6 +27,7 @@ let
     };
 
     optional = condition: x: if condition then [ x ] else [ ];
+    optionals = condition: xs: if condition then xs else [ ];
     optionalAttrs = condition: attrs: if condition then attrs else { };
     optionalString = condition: text: if condition then text else "";
     filterAttrs =

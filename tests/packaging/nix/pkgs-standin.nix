@@ -38,11 +38,13 @@ let
         in
         f (builtins.intersectAttrs (builtins.functionArgs f) pkgs // args);
       formats.json = _: { type = { _type = "option-type-standin"; name = "json"; }; };
+      xorg = lib.genAttrs [ "libX11" "libXfixes" ] placeholder;
     }
     // lib.genAttrs [
       "boost"
       "catch2"
       "cmake"
+      "gettext"
       "gitMinimal"
       "ninja"
       "nix"
@@ -50,6 +52,7 @@ let
       "nlohmann_json"
       "openssh"
       "pkg-config"
+      "librsvg"
       "python3"
       "sqlite"
       "systemd"
