@@ -6,10 +6,13 @@
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
+#include <grp.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -28,6 +31,30 @@ ProcessResult run_as_nobody(std::vector<std::string> argv) {
   RunOptions options;
   options.timeout = std::chrono::seconds(30);
   return run_process(wrapped, options);
+}
+
+// Runs argv as uid 65534 with the given primary gid and no supplementary groups.
+ProcessResult run_as_nobody_in(gid_t gid, std::vector<std::string> argv) {
+  std::vector<std::string> wrapped = {"/usr/bin/setpriv", "--reuid", nobody, "--regid", std::to_string(gid),
+                                      "--clear-groups", "--"};
+  wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+  RunOptions options;
+  options.timeout = std::chrono::seconds(30);
+  return run_process(wrapped, options);
+}
+
+// A client that is not this test process: says hello on the socket and prints the answer line.
+std::vector<std::string> hello_client(const fs::path& socket) {
+  return {"/usr/bin/python3", "-c",
+          "import json, socket, sys\n"
+          "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+          "s.connect(sys.argv[1])\n"
+          "f = s.makefile('rw')\n"
+          "f.write(json.dumps({'jsonrpc': '2.0', 'id': 1, 'method': 'hello',"
+          " 'params': {'protocol': 1, 'client': 'group-test/1'}}) + '\\n')\n"
+          "f.flush()\n"
+          "print(f.readline().strip())\n",
+          socket.string()};
 }
 
 void open_socket_to_everyone(const TestAgent& agent) {
@@ -125,4 +152,76 @@ TEST_CASE("the bridge fails with exit code 2 when the agent is not there") {
   const auto result = run_process({agent_binary().string(), "bridge", "--socket", (dir / "none.sock").string()});
   CHECK(result.exit_code() == 2);
   CHECK(result.err.find("cannot reach the agent") != std::string::npos);
+}
+
+TEST_CASE("with --group the socket and its directory belong to the group, its members may mutate, others only read") {
+  // An existing Debian group, so the host's group database is never edited; the precondition that
+  // uid 65534 is no member of it by that database is checked, not assumed.
+  const auto* group = ::getgrnam("users");
+  REQUIRE(group != nullptr);
+  const gid_t gid = group->gr_gid;
+  const auto* nobody_entry = ::getpwuid(65534);
+  REQUIRE(nobody_entry != nullptr);
+  const std::string nobody_name = nobody_entry->pw_name;
+  {
+    int count = 64;
+    std::vector<gid_t> groups(64);
+    REQUIRE(::getgrouplist(nobody_name.c_str(), 65534, groups.data(), &count) >= 0);
+    groups.resize(static_cast<std::size_t>(count));
+    REQUIRE(std::find(groups.begin(), groups.end(), gid) == groups.end());
+  }
+
+  TempDir root("nxg");
+  auto profile = make_plain_profile(root.path());
+  profile.add(1, "24.05.20240601.aaaaaaa (Uakari)");
+  profile.add(2, "24.11.20241201.bbbbbbb (Vicuna)");
+  profile.set_default(2);
+  profile.set_current(2);
+  profile.set_booted(2);
+  auto options = agent_options_for(profile);
+  options.extra_args = {"--group", "users"};
+  TestAgent agent(options);
+
+  struct stat info {};
+  REQUIRE(::stat(agent.socket().c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0660);
+  CHECK(info.st_gid == gid);
+  REQUIRE(::stat(agent.socket().parent_path().c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0750);
+  CHECK(info.st_gid == gid);
+
+  // The test's own directory (mkdtemp: 0700) must let others pass; the agent's directory and
+  // socket keep the modes it gave them.
+  REQUIRE(::chmod(agent.dir().c_str(), 0711) == 0);
+
+  SECTION("a member (primary group) is authorized: hello says so and mutating methods run") {
+    const auto hello = run_as_nobody_in(gid, hello_client(agent.socket()));
+    INFO(hello.describe());
+    REQUIRE(hello.ok());
+    CHECK(json::parse(hello.out)["result"]["authorized"] == true);
+
+    const auto mark = run_as_nobody_in(gid, agent.cli({"mark-good", "1"}));
+    INFO(mark.describe() << agent.log());
+    CHECK(mark.exit_code() == 0);
+    CHECK(mark.err.find("only root") == std::string::npos);
+    const auto status = json::parse(run_process(agent.cli({"status", "--json"})).out);
+    CHECK(status["generations"]["known_good"] == 1);
+  }
+  SECTION("a non-member cannot open the socket, and with the modes opened up is still read-only") {
+    const auto locked_out = run_as_nobody(agent.cli({"status", "--json"}));
+    INFO(locked_out.describe());
+    CHECK(locked_out.exit_code() == 2);
+
+    open_socket_to_everyone(agent);
+    const auto hello = run_as_nobody(hello_client(agent.socket()));
+    INFO(hello.describe());
+    REQUIRE(hello.ok());
+    CHECK(json::parse(hello.out)["result"]["authorized"] == false);
+    CHECK(run_as_nobody(agent.cli({"status", "--json"})).exit_code() == 0);
+    const auto mark = run_as_nobody(agent.cli({"mark-good", "1"}));
+    INFO(mark.describe());
+    CHECK(mark.exit_code() == 3);
+    const auto status = json::parse(run_process(agent.cli({"status", "--json"})).out);
+    CHECK(status["generations"]["known_good"] == 2);  // unchanged: the first boot seen
+  }
 }

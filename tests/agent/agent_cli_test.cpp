@@ -121,3 +121,37 @@ TEST_CASE("a new generation is pushed to subscribers of the generations and stat
   CHECK(saw_generations);
   CHECK(saw_status);
 }
+
+TEST_CASE("without --profile-dir the daemon and the rescue read the profiles of NIX_STATE_DIR") {
+  // A relocated Nix (NIX_STATE_DIR=<root>/var) works without extra flags: its profiles are in
+  // <root>/var/profiles, as Nix keeps them.
+  TempDir root("nxs");
+  auto profile = make_plain_profile(root / "var");
+  profile.add(1, "24.05.20240601.aaaaaaa (Uakari)");
+  profile.add(2, "24.11.20241201.bbbbbbb (Vicuna)");
+  profile.set_default(2);
+  profile.set_current(2);
+  profile.set_booted(2);
+  auto options = agent_options_for(profile);
+  options.pass_profile_dir = false;
+  options.env["NIX_STATE_DIR"] = (root / "var").string();
+  TestAgent agent(options);
+  const auto result = run_process(agent.cli({"status", "--json"}));
+  INFO(result.describe() << agent.log());
+  REQUIRE(result.ok());
+  const auto status = json::parse(result.out);
+  CHECK(status["generations"]["default"] == 2);
+  CHECK(status["generations"]["current"] == 2);
+  CHECK(status["nixos_version"] == "24.11.20241201.bbbbbbb (Vicuna)");
+
+  RunOptions rescue_options;
+  rescue_options.env = minimal_environment();
+  rescue_options.env["NIX_STATE_DIR"] = (root / "var").string();
+  const auto rescue = run_process({agent_binary().string(), "rescue", "list", "--config", (agent.dir() / "agent.json").string(),
+                                   "--state-dir", agent.state_dir().string()},
+                                  rescue_options);
+  INFO(rescue.describe());
+  CHECK(rescue.ok());
+  CHECK(rescue.out.find("Generations in " + (root / "var" / "profiles").string()) != std::string::npos);
+  CHECK(rescue.out.find("24.05.20240601.aaaaaaa (Uakari)") != std::string::npos);
+}

@@ -3,7 +3,9 @@
 #include "config/agent_config.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
+#include <cstdlib>
 #include <fstream>
+#include <optional>
 
 using namespace nixtray::agent;
 using nixtray::testing::TempDir;
@@ -18,9 +20,36 @@ nixtray::cli::ParsedCommandLine flags(std::map<std::string, std::string> values)
   return parsed;
 }
 
+// Sets (or unsets, with nullopt) an environment variable for one scope, then puts it back.
+class ScopedEnvironment {
+ public:
+  ScopedEnvironment(const char* name, const std::optional<std::string>& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      ::setenv(name, value->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnvironment() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+  ScopedEnvironment(const ScopedEnvironment&) = delete;
+  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 }  // namespace
 
 TEST_CASE("defaults come from the settings schema") {
+  const ScopedEnvironment no_nix_state("NIX_STATE_DIR", std::nullopt);
   TempDir dir("nxcfg");
   std::ofstream(dir / "agent.json") << "{}";
   const auto config = load_agent_config(flags({{"config", (dir / "agent.json").string()}}));
@@ -68,5 +97,26 @@ TEST_CASE("every setting is a serve option") {
                            "booted-system", "rebuild-command", "activation-log"}) {
     INFO(name);
     CHECK(std::any_of(options.begin(), options.end(), [&](const auto& o) { return o.name == name; }));
+  }
+}
+
+TEST_CASE("the profile directory follows NIX_STATE_DIR unless the file or a flag names one") {
+  TempDir dir("nxcfg");
+  std::ofstream(dir / "agent.json") << "{}";
+  const auto config_file = (dir / "agent.json").string();
+  SECTION("NIX_STATE_DIR set: $NIX_STATE_DIR/profiles") {
+    const ScopedEnvironment relocated("NIX_STATE_DIR", "/srv/nix/var/nix/");
+    CHECK(load_agent_config(flags({{"config", config_file}})).profile_dir == "/srv/nix/var/nix/profiles");
+    SECTION("a flag wins") {
+      CHECK(load_agent_config(flags({{"config", config_file}, {"profile-dir", "/elsewhere"}})).profile_dir == "/elsewhere");
+    }
+    SECTION("the config file wins") {
+      std::ofstream(dir / "agent.json") << R"({"profile-dir":"/from/file"})";
+      CHECK(load_agent_config(flags({{"config", config_file}})).profile_dir == "/from/file");
+    }
+  }
+  SECTION("NIX_STATE_DIR empty: as if unset") {
+    const ScopedEnvironment empty("NIX_STATE_DIR", "");
+    CHECK(load_agent_config(flags({{"config", config_file}})).profile_dir == "/nix/var/nix/profiles");
   }
 }

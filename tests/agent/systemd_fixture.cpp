@@ -46,6 +46,13 @@ SystemdAgent::SystemdAgent(SystemdAgentOptions options)
       throw std::runtime_error("cannot mount a tmpfs on the state directory inside the namespace: " + mounted.describe());
     }
   }
+  for (const auto& [inside, file] : options.private_files) {
+    const auto bound = ns_.run_inside({"/bin/mount", "-n", "--bind", file.string(), inside.string()});
+    if (bound.exit_code() != 0) {
+      throw std::runtime_error("cannot bind " + file.string() + " over " + inside.string() +
+                               " inside the namespace: " + bound.describe());
+    }
+  }
   ServiceSpec agent;
   agent.description = "nixtray agent under test";
   agent.exec_start = {agent_binary().string(),

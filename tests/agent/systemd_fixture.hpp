@@ -37,6 +37,10 @@ struct SystemdAgentOptions {
   // namespace's private mount namespace before the agent starts: the agent and its jobs write to
   // a filesystem a test can fill up, the host's never fills and never sees the mount.
   std::optional<std::string> state_dir_size;
+  // Files bound over paths inside the namespace's private mount namespace before the agent starts
+  // (path inside -> host file), e.g. a group database of the test's own: the agent sees them, the
+  // host's files are never touched.
+  std::map<std::filesystem::path, std::filesystem::path> private_files;
 };
 
 class SystemdAgent {

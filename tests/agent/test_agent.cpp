@@ -80,10 +80,12 @@ TestAgent::TestAgent(TestAgentOptions options) : dir_("nxa") {
       "--config", (dir_.path() / "agent.json").string(),
       "--socket", socket_.string(),
       "--state-dir", state_dir().string(),
-      "--profile-dir", options.profile_dir.value_or(dir_.path() / "profiles").string(),
       "--current-system", options.current_system.value_or(dir_.path() / "current-system").string(),
       "--booted-system", options.booted_system.value_or(dir_.path() / "booted-system").string(),
   };
+  if (options.pass_profile_dir) {
+    argv.insert(argv.end(), {"--profile-dir", options.profile_dir.value_or(dir_.path() / "profiles").string()});
+  }
   if (options.tcp) {
     tcp_port_ = free_tcp_port();
     argv.push_back("--tcp");

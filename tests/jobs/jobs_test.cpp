@@ -13,6 +13,7 @@
 #include <csignal>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 using namespace nixtray::testing;
@@ -363,4 +364,148 @@ TEST_CASE("a build that prints a flood of lines does not keep other clients wait
     CHECK(status.contains("result"));
     std::this_thread::sleep_for(200ms);
   }
+}
+
+namespace {
+
+// The agent's command line against the fixture's agent, as a person runs it.
+ProcessResult agent_cli(JobsFixture& f, std::vector<std::string> args) {
+  std::vector<std::string> argv = {agent_binary().string(), "--socket", f.agent->socket().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions options;
+  options.timeout = std::chrono::minutes(3);
+  return run_process(argv, options);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::set<int> generations_left(JobsFixture& f) {
+  std::set<int> left;
+  for (const auto& g : f.store->list_generations()) left.insert(g.number);
+  return left;
+}
+
+// Makes generation n's link look `days` days old (its mtime is what "older than" measures).
+void age_generation(JobsFixture& f, int n, int days) {
+  const auto link = f.store->profiles_dir() / ("system-" + std::to_string(n) + "-link");
+  const auto when = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(24 * days))
+                        .count();
+  const auto touched = run_process({"/usr/bin/touch", "-h", "-d", "@" + std::to_string(when), link.string()});
+  INFO(touched.describe());
+  REQUIRE(touched.ok());
+}
+
+}  // namespace
+
+TEST_CASE("the command line: a job started while another runs exits 4 and names the running job") {
+  JobsFixture f;
+  auto slow = toy_system_spec("24.11.20241219.fffffff (Vicuna)", "2.12.4");
+  slow.build_delay_seconds = 60;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
+  REQUIRE(wait_until([&] { return f.job(id)["progress"]["phase"] == "building"; }, scaled(60s)));
+
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"rebuild", "switch"}, {"rebuild", "build", "--no-follow"}, {"rollback", "--boot"}, {"gc", "--keep", "3"}}) {
+    const auto busy = agent_cli(f, args);
+    INFO(json(args).dump() << "\n" << busy.describe());
+    CHECK(busy.exit_code() == 4);
+    CHECK(busy.err.find("job " + id) != std::string::npos);
+    CHECK(busy.out.find("started") == std::string::npos);
+  }
+  CHECK(f.agent->status()["running_job"] == id);
+  REQUIRE(f.agent->call("jobs.cancel", {{"id", id}}).contains("result"));
+  CHECK(f.wait_finished(id)["state"] == "cancelled");
+}
+
+TEST_CASE("the command line: rollback N --boot repoints the profile and activates nothing") {
+  JobsFixture f;
+  const auto two = f.store->add_generation(f.store->build_system(toy_system_spec("24.11.2 (Vicuna)", "2.12.2")));
+  const auto three = f.store->add_generation(f.store->build_system(toy_system_spec("24.11.3 (Vicuna)", "2.12.3")));
+  REQUIRE(three == 3);
+  f.agent->wait_for_status([](const json& s) { return s["generations"]["default"] == 3; });
+  const auto current_before = f.current_inside();
+
+  const auto rollback = agent_cli(f, {"rollback", std::to_string(two), "--boot"});
+  INFO(rollback.describe() << "\nagent log:\n" << f.agent->log());
+  CHECK(rollback.exit_code() == 0);
+  CHECK(rollback.out.find("job 1 started") != std::string::npos);
+  CHECK(rollback.out.find("succeeded") != std::string::npos);
+
+  const auto status = f.agent->wait_for_status([&](const json& s) { return s["generations"]["default"] == two; });
+  CHECK(status["generations"]["default"] == two);
+  CHECK(status["generations"]["current"] == 1);  // nothing activated
+  CHECK(status["boot_pending"] == true);
+  CHECK(f.current_inside() == current_before);
+  const auto job = json::parse(agent_cli(f, {"job", "1", "--json"}).out);
+  CHECK(job["kind"] == "rollback");
+  CHECK(job["generation_after"] == two);
+  CHECK(agent_cli(f, {"rollback", "x"}).exit_code() == 64);
+}
+
+TEST_CASE("the command line: gc --keep K and --older-than DAYS never delete the default, current, booted or known-good") {
+  JobsFixture f;
+  for (int i = 2; i <= 6; ++i) {
+    f.store->add_generation(
+        f.store->build_system(toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
+  }
+  f.agent->wait_for_status([](const json& s) { return s["generations"]["default"] == 6; });
+  // 1 is current and booted; 3 is known-good; 6 is the default.
+  REQUIRE(agent_cli(f, {"mark-good", "3"}).ok());
+  CHECK(agent_cli(f, {"gc"}).exit_code() == 64);
+  CHECK(agent_cli(f, {"gc", "--keep", "2", "--older-than", "3"}).exit_code() == 64);
+  CHECK(agent_cli(f, {"gc", "--keep", "0"}).exit_code() == 64);
+
+  const auto keep = agent_cli(f, {"gc", "--keep", "2"});
+  INFO(keep.describe() << "\nagent log:\n" << f.agent->log());
+  CHECK(keep.exit_code() == 0);
+  CHECK(keep.out.find("keeping generation 3") != std::string::npos);
+  CHECK(keep.out.find("keeping generation 1") != std::string::npos);
+  CHECK(generations_left(f) == std::set<int>{1, 3, 5, 6});
+
+  // Everything old except 6; 7 the new default, old as well.
+  const auto seven = f.store->add_generation(f.store->build_system(toy_system_spec("24.11.7 (Vicuna)", "2.12.7")));
+  REQUIRE(seven == 7);
+  for (const int n : {1, 3, 5, 7}) age_generation(f, n, 10);
+  f.agent->wait_for_status([](const json& s) { return s["generations"]["default"] == 7; });
+  const auto older = agent_cli(f, {"gc", "--older-than", "5"});
+  INFO(older.describe());
+  CHECK(older.exit_code() == 0);
+  CHECK(older.out.find("deleted 1 generations") != std::string::npos);
+  CHECK(generations_left(f) == std::set<int>{1, 3, 6, 7});
+  const auto status = f.agent->wait_for_status([](const json& s) { return s["generations"]["known_good"] == 3; });
+  CHECK(status["generations"]["default"] == 7);
+  CHECK(status["generations"]["current"] == 1);
+}
+
+TEST_CASE("the command line: logs ID --follow prints every line and ends when the job ends") {
+  JobsFixture f;
+  auto slow = toy_system_spec("24.11.20241222.iiiiiii (Vicuna)", "2.12.7");
+  slow.build_delay_seconds = 5;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
+  REQUIRE(f.job(id)["state"] == "running");
+
+  const auto follow = agent_cli(f, {"logs", id, "--follow"});
+  // It returned by itself (not by the timeout), and only once the job was over.
+  INFO(follow.describe());
+  CHECK_FALSE(follow.timed_out);
+  CHECK(follow.exit_code() == 0);
+  const auto job = f.job(id);
+  CHECK(job["state"] == "succeeded");
+  const auto all = f.log_lines(id);
+  CHECK(static_cast<std::int64_t>(all.size()) == job["log_lines"].get<std::int64_t>());
+  CHECK(lines_of(follow.out) == all);
+  CHECK(contains(all, "building slowly: second 4"));
+
+  // A finished job's log: --follow prints it whole and returns at once.
+  const auto finished = agent_cli(f, {"logs", id, "-f"});
+  CHECK(finished.exit_code() == 0);
+  CHECK(lines_of(finished.out) == all);
 }

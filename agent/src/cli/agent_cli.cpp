@@ -72,7 +72,7 @@ cli::Program agent_program() {
       {"rescue", "list | rollback N | mark-good N",
        "without the daemon: list generations, boot N next, or record N as known-good",
        {{"profile-dir", "DIR", "the system profile's directory, absolute [default: from the config, else "
-                               "/nix/var/nix/profiles]"},
+                               "$NIX_STATE_DIR/profiles, else /nix/var/nix/profiles]"},
         {"state-dir", "DIR", "the agent's state directory, absolute [default: from the config, else /var/lib/nixtray]"}},
        1, 2,
        "Works directly on the profile and state directories: no daemon, no systemd, no PATH needed, so it\n"

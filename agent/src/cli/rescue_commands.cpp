@@ -6,6 +6,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/human_output.hpp"
 #include "config/agent_config.hpp"
+#include "nix/nix_store_location.hpp"
 #include "state/generation_store.hpp"
 #include "state/known_good_store.hpp"
 #include "verify/system_profile_switch.hpp"
@@ -37,7 +38,7 @@ fs::path absolute_option(const cli::ParsedCommandLine& args, const char* name, c
 RescuePaths rescue_paths(const cli::ParsedCommandLine& args) {
   // The daemon's settings when its config file can be read; the defaults when it cannot (a broken
   // config must not stand in the way of a rescue).
-  RescuePaths paths{"/nix/var/nix/profiles", "/var/lib/nixtray"};
+  RescuePaths paths{NixStoreLocation::from_environment().state_dir / "profiles", "/var/lib/nixtray"};
   try {
     const auto config = load_agent_config(args);
     paths.profile_dir = config.profile_dir;

@@ -1,8 +1,10 @@
 #include "config/agent_config.hpp"
 
 #include "config/embedded_settings.hpp"
+#include "nix/nix_store_location.hpp"
 
 #include <charconv>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -113,6 +115,11 @@ AgentConfig load_agent_config(const cli::ParsedCommandLine& flags) {
   json values = json::object();
   for (const auto& setting : settings_schema()) {
     values[setting.name] = setting.default_value;
+  }
+  // Where Nix keeps its profiles follows Nix's own state directory, so a relocated store works
+  // without extra flags; a profile-dir in the file or on the command line still wins.
+  if (const auto nix_state = std::getenv("NIX_STATE_DIR"); nix_state && *nix_state) {
+    values["profile-dir"] = (NixStoreLocation::from_environment().state_dir / "profiles").string();
   }
 
   const auto explicit_file = flags.value("config");
