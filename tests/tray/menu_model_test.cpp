@@ -111,6 +111,26 @@ TEST_CASE("rebuild and verify: mode boot, asks first, only where the tray contro
   CHECK_FALSE(MenuModel::build(connected(), local).find("rebuild/verify"));
 }
 
+TEST_CASE("with \"Verify boot after each rebuild\", Switch and Boot say so and ask first: the restart ends sessions") {
+  auto context = wsl_context();
+  context.verify_after_rebuild = true;
+  const auto menu = MenuModel::build(connected(), context);
+  for (const auto* id : {"rebuild/switch", "rebuild/boot"}) {
+    const auto* item = menu.find(id);
+    REQUIRE(item);
+    CHECK(item->label.find(", then verify boot") != std::string::npos);
+    REQUIRE(item->confirm);
+    CHECK(item->confirm->question.find("Every open session in the distro ends") != std::string::npos);
+  }
+  const auto* test = menu.find("rebuild/test");
+  REQUIRE(test);
+  CHECK_FALSE(test->confirm);
+
+  const auto plain = MenuModel::build(connected(), wsl_context());
+  CHECK_FALSE(plain.find("rebuild/switch")->confirm);
+  CHECK(plain.find("rebuild/switch")->label == "Switch (activate now)");
+}
+
 TEST_CASE("roll back lists recent generations and marks the known-good one") {
   const auto menu = MenuModel::build(connected(), wsl_context());
   const auto* rollback = menu.find("rollback");

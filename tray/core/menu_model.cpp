@@ -142,6 +142,15 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
   for (const auto& mode : modes) {
     auto item = action(mode.id, mode.label, MenuAction::rebuild);
     item.command.mode = mode.mode;
+    if (context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
+      // The setting makes the distro restart afterwards: that ends sessions, so it is asked first.
+      item.label += ", then verify boot";
+      item.confirm = Confirmation{"Rebuild and verify",
+                                  "Rebuild " + context.distro_name + ", then restart it and check that it comes up " +
+                                      "(the setting \"Verify boot after each rebuild\"); if it does not, roll back " +
+                                      "to the last good generation. Every open session in the distro ends. Continue?",
+                                  "Rebuild"};
+    }
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
   }

@@ -70,6 +70,7 @@ struct MenuContext {
   bool can_shut_down_all = false;  // WSL: "Shut down WSL (every distro)…" too
   std::optional<std::string> flake;
   bool review_rebuild = true;
+  bool verify_after_rebuild = false;  // settings: Switch and Boot are followed by verify-boot (needs has_lifecycle)
   bool start_at_login = false;
   std::optional<int> host_known_good;  // remembered on the host (settings)
   std::size_t max_failed_units = 5;

@@ -26,6 +26,11 @@ RebuildRequest rebuild_before_verify(const TraySettings& settings) {
   return RebuildRequest{protocol::RebuildMode::boot, settings.flake, false};
 }
 
+bool verify_after_rebuild(const RebuildFlow& flow, const TraySettings& settings, bool has_lifecycle) {
+  return settings.auto_verify_after_rebuild && has_lifecycle && flow.step() == RebuildStep::finished &&
+         (flow.mode() == protocol::RebuildMode::switch_ || flow.mode() == protocol::RebuildMode::boot);
+}
+
 std::optional<Notification> interrupted_verify_notification(const TraySettings& settings) {
   const auto* record = settings.find_record();
   if (!record || !record->verify_in_progress) return std::nullopt;

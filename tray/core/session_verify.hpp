@@ -17,6 +17,7 @@
 #include "core/agent_link.hpp"
 #include "core/boot_verifier.hpp"
 #include "core/notification_rules.hpp"
+#include "core/rebuild_flow.hpp"
 #include "core/tray_session.hpp"
 #include "core/tray_settings.hpp"
 
@@ -35,6 +36,10 @@ VerifyRequest verify_request_for(const TraySession& session, std::optional<Rebui
 
 // "Rebuild, restart and verify": a rebuild for the next boot with the settings' flake.
 RebuildRequest rebuild_before_verify(const TraySettings& settings);
+
+// The setting "Verify boot after each rebuild": true once a switch or boot rebuild has finished
+// and the tray controls the distro's lifecycle (the owner starts verify-boot once per job).
+bool verify_after_rebuild(const RebuildFlow& flow, const TraySettings& settings, bool has_lifecycle);
 
 // on_takeover -> begin_verify (pauses the link), on_step -> report_verify, on_record ->
 // record_verify, on_finished -> end_verify (resumes the link; notifies failures) then `done`.

@@ -64,6 +64,7 @@ MenuContext TraySession::menu_context() const {
   context.can_shut_down_all = context.has_lifecycle && control_->can_shut_down_all();
   context.flake = settings_.flake;
   context.review_rebuild = settings_.review_rebuild;
+  context.verify_after_rebuild = settings_.auto_verify_after_rebuild && context.has_lifecycle;
   context.start_at_login = settings_.start_at_login;
   if (const auto* record = settings_.find_record()) context.host_known_good = record->known_good;
   return context;

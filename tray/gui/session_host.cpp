@@ -70,7 +70,15 @@ void SessionHost::start(SessionSetup setup) {
     callbacks.on_notification = [shared](const tray::Notification& notification) {
       shared->wake(shared->notifications.push(notification));
     };
-    callbacks.on_rebuild_flow = [shared](const tray::RebuildFlow& flow) { shared->wake(shared->flows.push(flow)); };
+    callbacks.on_rebuild_flow = [this, shared, weak](const tray::RebuildFlow& flow) {
+      shared->wake(shared->flows.push(flow));
+      const auto session = weak->lock();
+      if (session && flow.job_id() != verified_rebuild_job_ &&
+          tray::verify_after_rebuild(flow, session->settings(), control_ && control_->has_lifecycle())) {
+        verified_rebuild_job_ = flow.job_id();
+        verify_boot(false);
+      }
+    };
     callbacks.on_job_log = [shared](const tray::JobLogReceived& log) { shared->wake(shared->logs.push(log)); };
     callbacks.on_error = [shared](const std::string& message) { shared->wake(shared->errors.push(message)); };
     session_ = tray::TraySession::create(io_.executor(), payload->settings_file, payload->settings, payload->link,
