@@ -32,9 +32,7 @@ const char* const core_messages[] = {
     N_("Shutting the distro down..."), N_("Starting the distro..."), N_("Waiting for the agent's status..."),
     N_("The agent does not know systemd's state yet."), N_("systemd is starting units..."),
     N_("The agent runs but cannot reach systemd."), N_("NixOS \xE2\x80\x94 connecting to the agent"),
-    // the rebuild flow's question and note (rebuild_flow.cpp)
-    N_("This agent cannot show which packages change before the new configuration becomes a generation "
-       "(protocol 1 has no way to name an unregistered build); the diff is shown after activating."),
+    // the rebuild flow's question (rebuild_flow.cpp; its notes name the reason and stay English)
     N_("The new configuration is built. Activate it now (switch)?"),
     N_("The new configuration is built. Make it the generation the distro boots next (boot)?"),
     N_("The new configuration is built. Activate it until the next start, without making it the default (test)?"),

@@ -109,6 +109,64 @@ TEST_CASE("generations.diff reports what nix store diff-closures reports") {
   CHECK(same["changes"].empty());
 }
 
+TEST_CASE("generations.diff compares a generation with a built store path that is not a generation") {
+  GenerationTestStore f;
+  SystemSpec spec;
+  spec.label = "25.05.20250101.ddddddd (Warbler)";
+  spec.packages = {{"hello", "2.12.3", 4096}};
+  // In the store and its database, as a `rebuild build` job leaves it, but in no profile.
+  const auto built = f.store.build_system(spec);
+  TestAgent agent(f.agent_options());
+  AgentConnection connection(agent);
+
+  const auto reply = connection.call("generations.diff", {{"from", 3}, {"to_path", built.string()}});
+  INFO(reply.dump());
+  REQUIRE(reply.contains("result"));
+  const auto& diff = reply["result"];
+  CHECK(diff["from"] == 3);
+  CHECK(diff["to"].is_null());
+  CHECK(diff["to_path"] == built.string());
+  CHECK(diff["from_closure_size"] == f.nix_closure_size(f.paths[2]));
+  CHECK(diff["to_closure_size"] == f.nix_closure_size(built));
+  check_matches_nix(diff, parse_nix_diff_closures(f.store.diff_closures(f.paths[2], built)));
+  CHECK((*change_named(diff, "hello"))["to"] == json::array({"2.12.3"}));
+  CHECK((*change_named(diff, "firefox"))["kind"] == "removed");
+  // A generation's own store path is a store path like any other.
+  const auto same = connection.call("generations.diff", {{"from", 2}, {"to_path", f.paths[1].string()}});
+  REQUIRE(same.contains("result"));
+  CHECK(same["result"]["changes"].empty());
+
+  const auto refused = [&](const json& params, int code, const std::string& says) {
+    INFO("params " << params.dump());
+    const auto answer = connection.call("generations.diff", params);
+    INFO(answer.dump());
+    REQUIRE(answer.contains("error"));
+    CHECK(answer["error"]["code"] == code);
+    CHECK(answer["error"]["message"].get<std::string>().find(says) != std::string::npos);
+  };
+  const auto store = f.store.store_dir().string();
+  refused({{"from", 3}, {"to_path", "/etc"}}, -32602, "directly inside the Nix store " + store);
+  refused({{"from", 3}, {"to_path", "relative/path"}}, -32602, "absolute");
+  refused({{"from", 3}, {"to_path", built.string() + "/sw"}}, -32602, "directly inside");
+  refused({{"from", 3}, {"to_path", store + "/../store/" + built.filename().string()}}, -32602, "directly inside");
+  refused({{"from", 3}, {"to_path", store}}, -32602, "directly inside");
+  refused({{"from", 3}, {"to", 2}, {"to_path", built.string()}}, -32602, "exclude each other");
+  refused({{"from", 3}}, -32602, "to_path");
+  refused({{"from", 99}, {"to_path", built.string()}}, -32003, "no generation 99");
+  // On disk in the store but never registered (an unfinished copy), and not there at all.
+  const auto unregistered = f.store.store_dir() / "0000000000000000000000000000000a-nixos-system-unfinished";
+  std::filesystem::create_directory(unregistered);
+  refused({{"from", 3}, {"to_path", unregistered.string()}}, -32003, "not registered in the Nix database");
+  refused({{"from", 3}, {"to_path", store + "/0000000000000000000000000000000b-gone"}}, -32003, "no longer exists");
+
+  // The command line takes the store path for B as well.
+  const auto printed = run_process(agent.cli({"diff", "3", built.string()}));
+  INFO(printed.describe());
+  REQUIRE(printed.ok());
+  CHECK(printed.out.find("Generation 3 → " + built.string()) != std::string::npos);
+  CHECK(printed.out.find("hello: 2.12.2 → 2.12.3") != std::string::npos);
+}
+
 TEST_CASE("generations.list carries closure sizes as nix path-info -S reports them, and revisions") {
   GenerationTestStore f;
   TestAgent agent(f.agent_options());

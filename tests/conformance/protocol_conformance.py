@@ -94,8 +94,9 @@ TYPES = {
                    "nixos_version": "string?", "configuration_revision": "string?",
                    "closure_size": "bytes?", "default": "bool", "current": "bool",
                    "booted": "bool", "known_good": "bool", "problem": "string?"},
-    "GenerationsDiff": {"from": "int", "to": "int", "changes": "PackageChange[]",
-                        "from_closure_size": "bytes", "to_closure_size": "bytes"},
+    "GenerationsDiff": {"from": "int", "to": "int?", "to_path?": "string",
+                        "changes": "PackageChange[]", "from_closure_size": "bytes",
+                        "to_closure_size": "bytes"},
     "PackageChange": {"name": "string", "kind": "PackageChangeKind", "from": "string[]",
                       "to": "string[]", "size_delta": "bytes"},
     "PreflightResult": {"number": "int", "verdict": "PreflightVerdict",
@@ -154,8 +155,10 @@ METHODS = {
     "units.log": (False, {"unit": P("string", True, nonempty=True),
                           "lines": P("int", False, (1, 1000))}, "UnitsLogResult"),
     "generations.list": (False, {}, "GenerationsList"),
+    # Exactly one of `to` and `to_path` (checked in validate_params).
     "generations.diff": (False, {"from": P("int", True, (1, 1_000_000_000)),
-                                 "to": P("int", True, (1, 1_000_000_000))}, "GenerationsDiff"),
+                                 "to": P("int", False, (1, 1_000_000_000)),
+                                 "to_path": P("string", False, nonempty=True)}, "GenerationsDiff"),
     "generations.mark_good": (True, {"number": P("int", True, (1, 1_000_000_000))},
                               "MarkGoodResult"),
     "verify.preflight": (False, {"number": P("int", False, (1, 1_000_000_000))},
@@ -346,6 +349,8 @@ def sem_journal_line(v, path, rep):
 
 
 def sem_diff(v, path, rep):
+    if (v["to"] is None) == ("to_path" not in v):
+        rep.add(path, "`to` is null exactly when `to_path` was asked for (and is then given)")
     names = [c["name"] for c in v["changes"]]
     if names != sorted(names) and names != byte_sorted(names):
         rep.add(path + ".changes", "not sorted by name")
@@ -485,6 +490,11 @@ def validate_params(method, params, rep, strict):
             allowed = p.values.get(kind, []) if isinstance(p.values, dict) else p.values
             if v not in allowed:
                 rep.add(f"params.{name}", f"{v!r} not one of {allowed}")
+    if method == "generations.diff":
+        if (params.get("to") is None) == (params.get("to_path") is None):
+            rep.add("params", "generations.diff takes exactly one of to and to_path")
+        elif isinstance(params.get("to_path"), str) and not params["to_path"].startswith("/"):
+            rep.add("params.to_path", "must be an absolute store path")
     if method == "jobs.start":
         if isinstance(params.get("flake"), str) and params["flake"].startswith("-"):
             rep.add("params.flake", "must not start with -")

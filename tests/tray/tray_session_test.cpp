@@ -1,5 +1,7 @@
-// TraySession, the tray without its GUI, against a real agent with the command distro control.
+// TraySession, the tray without its GUI, against a real agent with the command distro control;
+// its rebuild review against an agent running real jobs inside a real systemd.
 #include "catch.hpp"
+#include "jobs_fixture.hpp"
 #include "link_fixtures.hpp"
 
 #include "core/command_distro_control.hpp"
@@ -12,7 +14,7 @@ using namespace nixtray::tray::fixtures;
 namespace {
 
 struct SessionRun {
-  SessionRun(const testing::TestAgent& agent, CommandDistroCommands commands, TraySettings settings = {})
+  SessionRun(const std::filesystem::path& agent_socket, CommandDistroCommands commands, TraySettings settings = {})
       : settings_file(home / "settings.json") {
     TraySessionCallbacks callbacks;
     callbacks.on_state = [this](const TrayState& state) {
@@ -21,9 +23,12 @@ struct SessionRun {
     };
     callbacks.on_notification = [this](const Notification& n) { notifications.push_back(n); };
     callbacks.on_error = [this](const std::string& message) { errors.push_back(message); };
-    callbacks.on_rebuild_flow = [this](const RebuildFlow& flow) { flow_steps.push_back(flow.step()); };
+    callbacks.on_rebuild_flow = [this](const RebuildFlow& flow) {
+      flow_steps.push_back(flow.step());
+      if (flow.step() == RebuildStep::reviewing && !asked) asked = flow;  // what the question shows
+    };
     session = TraySession::create(watcher.io.get_executor(), settings_file, std::move(settings),
-                                  link_options(unix_endpoint(agent.socket())),
+                                  link_options(unix_endpoint(agent_socket)),
                                   std::make_shared<CommandDistroControl>(std::move(commands)), std::move(callbacks));
     session->start();
   }
@@ -42,11 +47,12 @@ struct SessionRun {
   std::vector<Notification> notifications;
   std::vector<std::string> errors;
   std::vector<RebuildStep> flow_steps;
+  std::optional<RebuildFlow> asked;  // the flow when it first asked
 };
 
-CommandDistroCommands commands_for(const testing::TestAgent& agent, const std::string& stop) {
+CommandDistroCommands commands_for(const std::filesystem::path& agent_socket, const std::string& stop) {
   // The socket exists while the agent runs (it removes it when it stops).
-  return parse_distro_commands("/bin/false", stop, "/usr/bin/test -S \"" + agent.socket().string() + "\"", "");
+  return parse_distro_commands("/bin/false", stop, "/usr/bin/test -S \"" + agent_socket.string() + "\"", "");
 }
 
 }  // namespace
@@ -55,7 +61,7 @@ TEST_CASE("the session reports the state and remembers the known-good generation
   PlainDistro distro;
   distro.profile.add(2, "24.05.20240201.bbbbbbb (Uakari)");
   testing::TestAgent agent(distro.agent_options());
-  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/true"));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   CHECK(run.states > 0);
   CHECK(run.session->menu_context().has_lifecycle);
@@ -75,7 +81,7 @@ TEST_CASE("the session reports the state and remembers the known-good generation
 TEST_CASE("shutting down through the session is expected: stopped, and no notification") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options());
-  SessionRun run(agent, commands_for(agent, "/bin/kill -TERM " + std::to_string(agent.pid())));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/kill -TERM " + std::to_string(agent.pid())));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   run.session->perform(MenuCommand{MenuAction::stop_distro});
   CHECK(run.last_state.condition == TrayCondition::stopping);
@@ -89,7 +95,7 @@ TEST_CASE("shutting down through the session is expected: stopped, and no notifi
 TEST_CASE("a distro that stops by itself is notified through the session") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options());
-  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/true"));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   agent.kill();
   REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }));
@@ -102,7 +108,7 @@ TEST_CASE("a distro that stops by itself is notified through the session") {
 TEST_CASE("a failing start command is reported and the state does not stay 'starting'") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options());
-  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/true"));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   agent.kill();
   REQUIRE(run.watcher.run_until([&] { return run.last_state.condition == TrayCondition::stopped; }));
@@ -116,7 +122,7 @@ TEST_CASE("a failing start command is reported and the state does not stay 'star
 TEST_CASE("settings changed through the session are saved at once") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options());
-  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/true"));
   run.session->perform(MenuCommand{MenuAction::toggle_start_at_login});
   CHECK(run.settings_file.load().settings.start_at_login);
   NotificationToggles toggles;
@@ -131,7 +137,7 @@ TEST_CASE("a rebuild through the session: the flow starts a build job and its fa
   // A stand-in for nixos-rebuild that always fails, and no free-space floor for the temp disk.
   options.extra_args = {"--rebuild-command", "/bin/false", "--min-free-space", "0"};
   testing::TestAgent agent(options);
-  SessionRun run(agent, commands_for(agent, "/bin/true"));
+  SessionRun run(agent.socket(), commands_for(agent.socket(), "/bin/true"));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
   REQUIRE_FALSE(run.flow_steps.empty());
@@ -158,4 +164,44 @@ TEST_CASE("a rebuild through the session: the flow starts a build job and its fa
   CHECK(note.action->job_id == flow.job_id());
   CHECK(run.last_state.condition == TrayCondition::rebuild_failed);
   CHECK(run.settings_file.load().settings.find_record()->last_job_seen == flow.job_id());
+}
+
+TEST_CASE("a reviewed rebuild through the session: the diff of the build is there when it asks, then that build is activated") {
+  testing::JobsFixture f;  // generation 1 (hello 2.12.1) runs; the configuration builds hello 2.12.2
+  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
+  REQUIRE(run.watcher.run_until([&] { return run.asked.has_value() || !run.session->rebuild_flow().active(); },
+                                180s));
+  REQUIRE(run.asked);
+  const auto& asked = *run.asked;
+  INFO("note: " << asked.diff_note() << "\nagent log:\n" << f.agent->log());
+  REQUIRE(asked.built_system());
+  CHECK(asked.built_system()->find("nixos-system") != std::string::npos);
+  CHECK(std::find(run.flow_steps.begin(), run.flow_steps.end(), RebuildStep::comparing) != run.flow_steps.end());
+  REQUIRE(asked.diff());
+  CHECK(asked.diff_note().empty());
+  CHECK(asked.diff()->from == 1);
+  CHECK(asked.diff()->to_path == asked.built_system());
+  CHECK(asked.diff()->to_closure_size > 0);
+  const auto summary = summarize(*asked.diff(), 8);
+  CHECK(summary.changed >= 1);  // hello, and the system itself (its version label)
+  const auto hello = std::find_if(summary.shown.begin(), summary.shown.end(),
+                                  [](const protocol::PackageChange& change) { return change.name == "hello"; });
+  REQUIRE(hello != summary.shown.end());
+  CHECK(hello->from_versions == std::vector<std::string>{"2.12.1"});
+  CHECK(hello->to_versions == std::vector<std::string>{"2.12.2"});
+  // Nothing is activated before the answer.
+  CHECK(f.agent->status()["generations"]["default"] == 1);
+
+  run.session->answer_rebuild_review(true);
+  REQUIRE(run.watcher.run_until([&] { return !run.session->rebuild_flow().active(); }, 180s));
+  const auto& flow = run.session->rebuild_flow();
+  INFO("failure: " << flow.failure());
+  REQUIRE(flow.step() == RebuildStep::finished);
+  const auto activated = f.job(flow.job_id());
+  CHECK(activated["args"]["system"] == *asked.built_system());
+  CHECK(activated["generation_after"] == 2);
+  CHECK(f.current_inside() == *asked.built_system());
+  CHECK(run.errors.empty());
 }

@@ -54,6 +54,7 @@ asio::awaitable<ActionResult<std::string>> AgentActions::start_rebuild(RebuildRe
   params.mode = request.mode;
   params.flake = request.flake;
   if (request.upgrade) params.upgrade = true;
+  params.system = request.system;
   return start_job(link_, std::move(params));
 }
 
@@ -92,11 +93,9 @@ asio::awaitable<ActionResult<protocol::LogChunk>> AgentActions::job_log(std::str
 
 asio::awaitable<ActionResult<int>> AgentActions::mark_good(int generation) { return mark_good_on(link_, generation); }
 
-asio::awaitable<ActionResult<protocol::GenerationsDiff>> AgentActions::diff_generations(int from, int to) {
-  protocol::GenerationsDiffParams params;
-  params.from = from;
-  params.to = to;
-  return call_on<protocol::GenerationsDiffMethod>(link_, params);
+asio::awaitable<ActionResult<protocol::GenerationsDiff>> AgentActions::diff_generations(
+    protocol::GenerationsDiffParams params) {
+  return call_on<protocol::GenerationsDiffMethod>(link_, std::move(params));
 }
 
 asio::awaitable<ActionResult<protocol::UnitsLogResult>> AgentActions::unit_log(std::string unit, int lines) {
@@ -122,8 +121,8 @@ void AgentActions::job_log(std::string job_id, std::int64_t from, int limit, Rep
   deliver(job_log(std::move(job_id), from, limit), std::move(reply));
 }
 void AgentActions::mark_good(int generation, Reply<int> reply) { deliver(mark_good(generation), std::move(reply)); }
-void AgentActions::diff_generations(int from, int to, Reply<protocol::GenerationsDiff> reply) {
-  deliver(diff_generations(from, to), std::move(reply));
+void AgentActions::diff_generations(protocol::GenerationsDiffParams params, Reply<protocol::GenerationsDiff> reply) {
+  deliver(diff_generations(std::move(params)), std::move(reply));
 }
 void AgentActions::unit_log(std::string unit, int lines, Reply<protocol::UnitsLogResult> reply) {
   deliver(unit_log(std::move(unit), lines), std::move(reply));

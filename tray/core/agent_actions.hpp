@@ -23,6 +23,7 @@ struct RebuildRequest {
   protocol::RebuildMode mode = protocol::RebuildMode::switch_;
   std::optional<std::string> flake;
   bool upgrade = false;
+  std::optional<std::string> system;  // activate this built store path instead of building (no flake then)
 };
 
 struct RollbackRequest {
@@ -48,7 +49,7 @@ class AgentActions {
   net::asio::awaitable<ActionResult<protocol::LogChunk>> job_log(std::string job_id, std::int64_t from, int limit = 1000);
 
   net::asio::awaitable<ActionResult<int>> mark_good(int generation);
-  net::asio::awaitable<ActionResult<protocol::GenerationsDiff>> diff_generations(int from, int to);
+  net::asio::awaitable<ActionResult<protocol::GenerationsDiff>> diff_generations(protocol::GenerationsDiffParams params);
   net::asio::awaitable<ActionResult<protocol::UnitsLogResult>> unit_log(std::string unit, int lines = 50);
 
   // The same with a callback.
@@ -58,7 +59,7 @@ class AgentActions {
   void cancel_job(std::string job_id, Reply<protocol::Job> reply);
   void job_log(std::string job_id, std::int64_t from, int limit, Reply<protocol::LogChunk> reply);
   void mark_good(int generation, Reply<int> reply);
-  void diff_generations(int from, int to, Reply<protocol::GenerationsDiff> reply);
+  void diff_generations(protocol::GenerationsDiffParams params, Reply<protocol::GenerationsDiff> reply);
   void unit_log(std::string unit, int lines, Reply<protocol::UnitsLogResult> reply);
 
  private:

@@ -85,7 +85,7 @@ void TraySession::apply(TrayEvent event) {
   }
   remember(before);
   if (const auto* update = std::get_if<JobUpdated>(&event)) {
-    run_flow_command(flow_.job_updated(update->job));
+    run_flow_command(flow_.job_updated(update->job, current_generation(state_)));
   }
   if (callbacks_.on_state) callbacks_.on_state(state_);
   for (const auto& notification : decision.notifications) {
@@ -200,7 +200,7 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
         self->flow_.job_started(started.value());
         // The job's events may have raced the answer: feed what is known of it.
         for (const auto& job : self->state_.jobs) {
-          if (job.id == started.value()) self->run_flow_command(self->flow_.job_updated(job));
+          if (job.id == started.value()) self->run_flow_command(self->flow_.job_updated(job, current_generation(self->state_)));
         }
       } else {
         self->flow_.job_start_failed(started.error());
@@ -211,7 +211,8 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
   } else if (auto* diff = std::get_if<RebuildFlow::FetchDiff>(&command)) {
     report_flow();
     auto self = shared_from_this();
-    actions_.diff_generations(diff->from, diff->to, [self](ActionResult<protocol::GenerationsDiff> result) {
+    actions_.diff_generations(diff->params, [self, job = flow_.job_id()](ActionResult<protocol::GenerationsDiff> result) {
+      if (self->flow_.job_id() != job) return;  // a later rebuild started meanwhile: not its diff
       self->flow_.diff_received(result);
       self->report_flow();
     });

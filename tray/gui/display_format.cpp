@@ -37,6 +37,26 @@ wxString format_size_delta(std::int64_t bytes) {
   return (bytes > 0 ? wxString("+") : wxString::FromUTF8("\xE2\x88\x92")) + format_size(bytes);
 }
 
+wxString format_versions(const std::vector<std::string>& versions) {
+  wxString text;
+  for (const auto& v : versions) text += (text.empty() ? "" : ", ") + (v.empty() ? wxString::FromUTF8("\xCE\xB5") : to_wx(v));
+  return text;
+}
+
+wxString format_package_change(const protocol::PackageChange& change) {
+  const wxString arrow = wxString::FromUTF8(" \xE2\x86\x92 ");
+  wxString text = to_wx(change.name) + ":";
+  if (change.kind != protocol::PackageChangeKind::resized) {
+    // An empty side stands for "not there", as diff-closures writes it.
+    const auto side = [](const std::vector<std::string>& versions) {
+      return versions.empty() ? wxString::FromUTF8("\xE2\x88\x85") : format_versions(versions);
+    };
+    text += " " + side(change.from_versions) + arrow + side(change.to_versions);
+  }
+  if (change.size_delta != 0) text += (text.EndsWith(":") ? " " : ", ") + format_size_delta(change.size_delta);
+  return text;
+}
+
 wxString format_generation(const std::optional<int>& n) {
   return n ? wxString::Format("%d", *n) : wxString::FromUTF8("\xE2\x80\x94");
 }

@@ -147,7 +147,7 @@ void GenerationsPage::show_diff() {
             }
             const auto& diff = result.value();
             page.diff_title_->SetLabel(wxString::Format(_("From generation %d to %d: %lu packages changed, closure %s → %s"),
-                                                        diff.from, diff.to, static_cast<unsigned long>(diff.changes.size()),
+                                                        from, to, static_cast<unsigned long>(diff.changes.size()),
                                                         format_size(diff.from_closure_size),
                                                         format_size(diff.to_closure_size)));
             page.diff_->Freeze();
@@ -162,18 +162,13 @@ void GenerationsPage::show_diff() {
                 case protocol::PackageChangeKind::resized: kind = _("resized"); break;
                 case protocol::PackageChangeKind::unknown: break;
               }
-              auto versions = [](const std::vector<std::string>& list) {
-                wxString text;
-                for (const auto& v : list) text += (text.empty() ? "" : ", ") + (v.empty() ? wxString("ε") : to_wx(v));
-                return text;
-              };
               page.diff_->SetItem(row, 1, kind);
-              page.diff_->SetItem(row, 2, versions(change.from_versions));
-              page.diff_->SetItem(row, 3, versions(change.to_versions));
+              page.diff_->SetItem(row, 2, format_versions(change.from_versions));
+              page.diff_->SetItem(row, 3, format_versions(change.to_versions));
               page.diff_->SetItem(row, 4, format_size_delta(change.size_delta));
             }
             page.diff_->Thaw();
-            page.context_.log.write("diff", {{"from", diff.from}, {"to", diff.to}, {"changes", diff.changes.size()}});
+            page.context_.log.write("diff", {{"from", from}, {"to", to}, {"changes", diff.changes.size()}});
           }));
 }
 

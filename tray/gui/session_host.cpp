@@ -204,7 +204,10 @@ void SessionHost::mark_good(int generation, tray::Reply<int> reply) {
 void SessionHost::diff_generations(int from, int to, tray::Reply<protocol::GenerationsDiff> reply) {
   io_.post([this, from, to, reply = std::move(reply)] {
     if (!session_) return reply_not_connected(reply);
-    session_->actions().diff_generations(from, to, reply);
+    protocol::GenerationsDiffParams params;
+    params.from = from;
+    params.to = to;
+    session_->actions().diff_generations(std::move(params), reply);
   });
 }
 

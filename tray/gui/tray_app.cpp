@@ -1,5 +1,6 @@
 #include "tray_app.hpp"
 
+#include "display_format.hpp"
 #include "jobs_page.hpp"
 #include "notification_presenter.hpp"
 #include "resource_paths.hpp"
@@ -284,7 +285,8 @@ void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
   log_->write("flow", {{"step", std::string(tray::to_string(flow.step()))},
                        {"job", flow.job_id()},
                        {"failure", flow.failure()},
-                       {"note", flow.diff_note()}});
+                       {"note", flow.diff_note()},
+                       {"changes", flow.diff() ? protocol::json(flow.diff()->changes.size()) : protocol::json()}});
   switch (flow.step()) {
     case tray::RebuildStep::reviewing:
       if (flow.job_id() != reviewed_job_) {
@@ -305,9 +307,34 @@ void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
   }
 }
 
+namespace {
+
+// What the rebuild will change, in a few lines under the review's question: the counts, the
+// closure sizes and the first package changes; the Generations tab has the whole diff later.
+wxString review_diff_lines(const protocol::GenerationsDiff& diff) {
+  constexpr std::size_t changes_shown = 8;
+  const auto summary = tray::summarize(diff, changes_shown);
+  if (diff.changes.empty()) {
+    return wxString::Format(_("No package changes compared with generation %d."), diff.from);
+  }
+  wxString text = wxString::Format(_("Compared with generation %d: %d changed, %d added, %d removed, %d resized."),
+                                   diff.from, summary.changed, summary.added, summary.removed, summary.resized);
+  text += "\n" + wxString::Format(_("Closure size: %s → %s (%s)"), format_size(summary.from_closure_size),
+                                  format_size(summary.to_closure_size),
+                                  format_size_delta(summary.to_closure_size - summary.from_closure_size));
+  for (const auto& change : summary.shown) text += "\n  " + format_package_change(change);
+  if (summary.not_shown > 0) {
+    text += "\n  " + wxString::Format(_("… and %lu more"), static_cast<unsigned long>(summary.not_shown));
+  }
+  return text;
+}
+
+}  // namespace
+
 void TrayApp::ask_rebuild_review(const tray::RebuildFlow& flow) {
   if (quitting_) return;
   wxString text = core_text(flow.question());
+  if (flow.diff()) text += "\n\n" + review_diff_lines(*flow.diff());
   if (!flow.diff_note().empty()) text += "\n\n" + core_text(flow.diff_note());
   wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, text, _("Rebuild"),
                          wxYES_NO | wxICON_QUESTION);

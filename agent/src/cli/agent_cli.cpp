@@ -38,7 +38,8 @@ cli::Program agent_program() {
       {"status", "", "the distro at a glance: systemd state, failed units, generations", {}, 0, 0, ""},
       {"generations", "", "list the system profile's generations", {}, 0, 0, ""},
       {"mark-good", "N", "record generation N as known-good (root or the agent's group)", {}, 1, 1, ""},
-      {"diff", "A B", "what changed from generation A to B: packages, versions, sizes", {}, 2, 2,
+      {"diff", "A B", "what changed from generation A to B (or to store path B): packages, versions, sizes", {}, 2, 2,
+       "B may also be a store path that is not a generation, such as a `rebuild build` job's result.\n"
        "Grouped by package name like `nix store diff-closures`: one line per package whose versions\n"
        "changed (\"∅\": not there, \"ε\": no version) or whose size changed by 8 KiB or more, then the\n"
        "closure sizes. --json prints the protocol's GenerationsDiff with every change, however small."},

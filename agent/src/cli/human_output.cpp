@@ -207,14 +207,15 @@ std::vector<std::string> versions_only_in(const std::vector<std::string>& these,
 
 std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
   std::ostringstream out;
-  out << "Generation " << diff.from << " \u2192 " << diff.to << ":\n";
+  out << "Generation " << diff.from << " \u2192 "
+      << (diff.to ? std::to_string(*diff.to) : diff.to_path.value_or("?")) << ":\n";
   std::map<protocol::PackageChangeKind, int> counts;
   int small_resizes = 0;
   for (const auto& change : diff.changes) {
     ++counts[change.kind];
-    // Like diff-closures: only the versions that differ (others may exist on both sides), and
-    // size-only changes from 8 KiB on (store paths of unchanged packages often differ by bytes).
-    if (change.kind == protocol::PackageChangeKind::resized && std::abs(change.size_delta) < 8 * 1024) {
+    // Like diff-closures: only the versions that differ (others may exist on both sides), and no
+    // negligible size-only changes.
+    if (protocol::is_negligible(change)) {
       ++small_resizes;
       continue;
     }

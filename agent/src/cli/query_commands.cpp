@@ -61,7 +61,12 @@ int run_units_log(const cli::ParsedCommandLine& args) {
 int run_diff(const cli::ParsedCommandLine& args) {
   protocol::GenerationsDiffParams params;
   params.from = static_cast<int>(cli::integer_argument(args, 0, "generation A", 1, 1'000'000'000));
-  params.to = static_cast<int>(cli::integer_argument(args, 1, "generation B", 1, 1'000'000'000));
+  // B may be a store path that is not a generation, e.g. a `rebuild build` job's result.
+  if (args.args.at(1).starts_with('/')) {
+    params.to_path = args.args.at(1);
+  } else {
+    params.to = static_cast<int>(cli::integer_argument(args, 1, "generation B", 1, 1'000'000'000));
+  }
   auto client = connect(args);
   print(args, client.call<protocol::GenerationsDiffMethod>(params), format_generations_diff);
   return exit_ok;

@@ -34,13 +34,28 @@ void to_json(json& j, const GenerationsList& r) { j = json{{"generations", r.gen
 
 void from_json(const json& j, GenerationsList& r) { read_required(j, "generations", r.generations); }
 
-void to_json(json& j, const GenerationsDiffParams& p) { j = json{{"from", p.from}, {"to", p.to}}; }
+void to_json(json& j, const GenerationsDiffParams& p) {
+  j = json{{"from", p.from}};
+  put_if(j, "to", p.to);
+  put_if(j, "to_path", p.to_path);
+}
 
 void from_json(const json& j, GenerationsDiffParams& p) {
   read_required(j, "from", p.from);
-  read_required(j, "to", p.to);
+  read_optional(j, "to", p.to);
+  read_optional(j, "to_path", p.to_path);
   require_in_range(p.from, 1, 1'000'000'000, "from");
-  require_in_range(p.to, 1, 1'000'000'000, "to");
+  if (p.to.has_value() == p.to_path.has_value()) {
+    throw RpcException(ErrorCode::invalid_params,
+                       p.to ? "to and to_path exclude each other: give one"
+                            : "to (a generation number) or to_path (a store path) is required");
+  }
+  if (p.to) {
+    require_in_range(*p.to, 1, 1'000'000'000, "to");
+  }
+  if (p.to_path && (p.to_path->empty() || p.to_path->front() != '/')) {
+    throw RpcException(ErrorCode::invalid_params, "to_path must be an absolute store path, e.g. a build job's result_path");
+  }
 }
 
 void to_json(json& j, const PackageChange& c) {
@@ -56,17 +71,24 @@ void from_json(const json& j, PackageChange& c) {
   read_required(j, "size_delta", c.size_delta);
 }
 
+bool is_negligible(const PackageChange& change) {
+  constexpr std::int64_t shown_from = 8 * 1024;
+  return change.kind == PackageChangeKind::resized && change.size_delta > -shown_from && change.size_delta < shown_from;
+}
+
 void to_json(json& j, const GenerationsDiff& r) {
   j = json{{"from", r.from},
-           {"to", r.to},
+           {"to", optional_to_json(r.to)},
            {"changes", r.changes},
            {"from_closure_size", r.from_closure_size},
            {"to_closure_size", r.to_closure_size}};
+  put_if(j, "to_path", r.to_path);
 }
 
 void from_json(const json& j, GenerationsDiff& r) {
   read_required(j, "from", r.from);
-  read_required(j, "to", r.to);
+  read_optional(j, "to", r.to);
+  read_optional(j, "to_path", r.to_path);
   read_required(j, "changes", r.changes);
   read_required(j, "from_closure_size", r.from_closure_size);
   read_required(j, "to_closure_size", r.to_closure_size);

@@ -73,13 +73,6 @@ void validate_gc(JobStartParams& p) {
   reject_field(p.to, "to", "gc");
 }
 
-template <class T>
-void put_if(json& j, const char* key, const std::optional<T>& value) {
-  if (value) {
-    j[key] = *value;
-  }
-}
-
 }  // namespace
 
 void to_json(json& j, const JobStartParams& p) {

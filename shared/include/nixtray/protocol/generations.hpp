@@ -40,9 +40,12 @@ struct GenerationsListMethod {
   using Result = GenerationsList;
 };
 
+// Exactly one of `to` and `to_path`: the "after" side is a generation, or a store path that is
+// not (yet) one, such as a build job's result_path, so a build can be reviewed before activating.
 struct GenerationsDiffParams {
   int from = 0;
-  int to = 0;
+  std::optional<int> to;
+  std::optional<std::string> to_path;  // checked here only for shape; the agent checks the store
 };
 void to_json(json& j, const GenerationsDiffParams& p);
 void from_json(const json& j, GenerationsDiffParams& p);
@@ -68,9 +71,14 @@ struct PackageChange {
 void to_json(json& j, const PackageChange& c);
 void from_json(const json& j, PackageChange& c);
 
+// A size-only change under 8 KiB, which `nix store diff-closures` does not show either: store paths
+// of unchanged packages often differ by a few bytes. Clients list such changes only on request.
+bool is_negligible(const PackageChange& change);
+
 struct GenerationsDiff {
   int from = 0;
-  int to = 0;
+  std::optional<int> to;               // null when the request named to_path
+  std::optional<std::string> to_path;  // as requested; omitted on the wire when not asked
   std::vector<PackageChange> changes;  // sorted by name
   std::int64_t from_closure_size = 0;
   std::int64_t to_closure_size = 0;

@@ -89,6 +89,15 @@ json optional_to_json(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+// For members that are omitted, not null, when absent (params, and members added to a result
+// later, which older clients never see).
+template <class T>
+void put_if(json& j, const char* key, const std::optional<T>& value) {
+  if (value) {
+    j[key] = *value;
+  }
+}
+
 }  // namespace nixtray::protocol
 
 // std::optional<T> <-> null or T, for containers of optional values (nlohmann 3.12 has its own).
