@@ -65,6 +65,26 @@ std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock:
   }
 }
 
+std::optional<std::string> RawClient::read_line_if_ready() {
+  if (buffer_.find('\n') == std::string::npos && !eof_) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0) {
+      char chunk[65536];
+      const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
+      if (n <= 0) {
+        eof_ = true;
+      } else {
+        buffer_.append(chunk, static_cast<std::size_t>(n));
+      }
+    }
+  }
+  const auto newline = buffer_.find('\n');
+  if (newline == std::string::npos) return std::nullopt;
+  auto line = buffer_.substr(0, newline);
+  buffer_.erase(0, newline + 1);
+  return line;
+}
+
 std::optional<nlohmann::json> RawClient::read_json(std::chrono::milliseconds timeout) {
   auto line = read_line(timeout);
   if (!line) return std::nullopt;

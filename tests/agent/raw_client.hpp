@@ -29,6 +29,11 @@ class RawClient {
   std::optional<nlohmann::json> response(int id, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the peer closed (EOF) within the timeout; lines received meanwhile are discarded.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // A whole line already received, or one that a single read of what is waiting completes; never
+  // waits. For reading many clients at once: poll() their fd(), then drain the ready ones.
+  std::optional<std::string> read_line_if_ready();
+  [[nodiscard]] int fd() const { return fd_; }
+  [[nodiscard]] bool closed() const { return eof_ && buffer_.find('\n') == std::string::npos; }
   // hello with protocol 1; returns the result (or the error response).
   nlohmann::json hello(const std::optional<std::string>& token = std::nullopt);
 

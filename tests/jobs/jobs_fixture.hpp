@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,11 +31,13 @@ struct JobsFixtureOptions {
   std::string min_free_space = "0";  // the agent's --min-free-space
   // Passed on to SystemdAgentOptions::state_dir_size (a small tmpfs for the state directory).
   std::optional<std::string> state_dir_size;
+  // More environment for the agent (e.g. ASAN_OPTIONS; the Nix store's is always there).
+  std::map<std::string, std::string> environment;
 };
 
 struct JobsFixture {
   explicit JobsFixture(const JobsFixtureOptions& options = {});
-  explicit JobsFixture(const std::string& min_free_space) : JobsFixture(JobsFixtureOptions{min_free_space, {}}) {}
+  explicit JobsFixture(const std::string& min_free_space) : JobsFixture(JobsFixtureOptions{min_free_space, {}, {}}) {}
 
   // jobs.start; REQUIREs a result and returns the job's id.
   std::string start(const nlohmann::json& params);

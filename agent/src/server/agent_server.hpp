@@ -54,6 +54,9 @@ class AgentServer {
   [[nodiscard]] const ServerOptions& options() const { return options_; }
   [[nodiscard]] const PeerAuthorizer& authorizer() const { return authorizer_; }
   void forget(const std::shared_ptr<Session>& session);
+  // Serves one connection as a session of this server. The listeners call it for each accepted
+  // socket; the session fuzzer (tests/fuzz/agent_session_fuzz.cpp) hands it an in-memory stream.
+  void admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity peer);
 
   // Topics whose existence depends on the agent's state (log:<job id>): `check` throws an
   // RpcException to refuse a topic; `subscribed` runs after a session subscribed (e.g. to send
@@ -74,7 +77,6 @@ class AgentServer {
   net::asio::awaitable<void> accept_loop(Acceptor& acceptor);
   PeerIdentity identify(net::asio::local::stream_protocol::socket& socket) const;
   PeerIdentity identify(net::asio::ip::tcp::socket& socket) const;
-  void admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity peer);
 
   net::asio::io_context& io_;
   ServerOptions options_;
