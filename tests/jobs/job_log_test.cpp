@@ -89,6 +89,30 @@ TEST_CASE("the log numbers lines, reads only what was appended, and serves any r
   }
 }
 
+TEST_CASE("read in steps of at most N lines, every line travels in exactly one step, in order") {
+  TempDir dir("nxlog");
+  const auto file = dir / "log";
+  JobLog log(file);
+  std::string text;
+  for (int i = 0; i < 2500; ++i) text += "line " + std::to_string(i) + "\n";
+  append(file, text);
+
+  std::vector<std::string> seen;
+  int steps = 0;
+  do {
+    const auto step = log.read_appended(visible_lines, SIZE_MAX, UINT64_MAX, 1000);
+    CHECK(step.from == static_cast<std::int64_t>(seen.size()));
+    CHECK(step.lines.size() <= 1000);
+    seen.insert(seen.end(), step.lines.begin(), step.lines.end());
+    ++steps;
+  } while (!log.caught_up() && steps < 10);
+  CHECK(steps == 3);
+  REQUIRE(seen.size() == 2500);
+  CHECK(seen.front() == "line 0");
+  CHECK(seen[1000] == "line 1000");
+  CHECK(seen.back() == "line 2499");
+}
+
 TEST_CASE("the analyzer gives the same visible lines as visible_lines()") {
   JobLogAnalyzer analyzer;
   for (const std::string& raw : {std::string("plain text"), phase_marker(protocol::JobPhase::building),

@@ -54,9 +54,11 @@ bool JobLog::exists() const {
   return std::filesystem::exists(file_, ec);
 }
 
-protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t keep_last, std::uint64_t max_bytes) {
+protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t keep_last, std::uint64_t max_bytes,
+                                         std::size_t max_lines) {
   protocol::LogChunk chunk;
   chunk.from = line_count_;
+  const auto first_line = line_count_;
   std::deque<std::string> kept;
   const auto start = consumed_;
   caught_up_ = true;
@@ -74,7 +76,8 @@ protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t k
       ++line_count_;
       ++lines_since_checkpoint_;
     }
-    if (offset + raw.size() + 1 - start >= max_bytes) {
+    if (offset + raw.size() + 1 - start >= max_bytes ||
+        static_cast<std::uint64_t>(line_count_ - first_line) >= max_lines) {
       caught_up_ = false;  // possibly: the caller comes back for the rest
       return false;
     }

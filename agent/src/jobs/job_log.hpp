@@ -26,10 +26,10 @@ class JobLog {
   // Reads complete lines appended since the last call, each through `reader`; the visible lines
   // are returned for the `log:<id>` event, at most `keep_last` of them (the earlier ones stay
   // readable through read()).
-  // Stops after about `max_bytes` of raw log (a whole line more at most); caught_up() tells
-  // whether it reached the end of what was written.
+  // Stops after about `max_bytes` of raw log or `max_lines` visible lines (a whole raw line more
+  // at most); caught_up() tells whether it reached the end of what was written.
   protocol::LogChunk read_appended(const LineReader& reader, std::size_t keep_last = 1000,
-                                   std::uint64_t max_bytes = UINT64_MAX);
+                                   std::uint64_t max_bytes = UINT64_MAX, std::size_t max_lines = SIZE_MAX);
   [[nodiscard]] bool caught_up() const { return caught_up_; }
 
   // Lines [from, from+limit) of what has been read so far. `complete` is left false: whether the

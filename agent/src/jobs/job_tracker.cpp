@@ -18,6 +18,9 @@ namespace {
 
 // One step of log reading: about 10 ms of analysis in a release build, a second under ASan.
 constexpr std::uint64_t read_step_bytes = 256 * 1024;
+// ... and at most this many lines, all of them in one `log:<id>` event: subscribers get every
+// line, in events of a bounded size, however short the lines are.
+constexpr std::size_t read_step_lines = 1000;
 
 std::optional<int> read_number(const std::filesystem::path& file) {
   const auto text = read_small_file(file, 64);
@@ -119,7 +122,8 @@ void JobTracker::on_change() {
 
 bool JobTracker::read_log() {
   auto appended =
-      log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); }, 1000, read_step_bytes);
+      log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); }, SIZE_MAX, read_step_bytes,
+                         read_step_lines);
   if (!appended.lines.empty() && callbacks_.on_lines) {
     callbacks_.on_lines(appended);
   }
