@@ -1,6 +1,7 @@
 #include "catch.hpp"
 
 #include "config/agent_config.hpp"
+#include "nixtray/testing/scoped_environment.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <optional>
 
 using namespace nixtray::agent;
+using nixtray::testing::ScopedEnvironment;
 using nixtray::testing::TempDir;
 
 namespace {
@@ -19,32 +21,6 @@ nixtray::cli::ParsedCommandLine flags(std::map<std::string, std::string> values)
   }
   return parsed;
 }
-
-// Sets (or unsets, with nullopt) an environment variable for one scope, then puts it back.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnvironment() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 }  // namespace
 

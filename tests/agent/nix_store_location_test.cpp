@@ -3,6 +3,7 @@
 #include "catch.hpp"
 
 #include "nix/nix_store_location.hpp"
+#include "nixtray/testing/scoped_environment.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
 #include <cstdlib>
@@ -10,59 +11,34 @@
 #include <string>
 
 using nixtray::agent::NixStoreLocation;
+using nixtray::testing::ScopedEnvironment;
 using nixtray::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Sets (or unsets) a variable for one scope and restores it afterwards.
-class ScopedVariable {
- public:
-  ScopedVariable(const char* name, const std::optional<std::string>& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value->c_str(), 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedVariable() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  ScopedVariable(const ScopedVariable&) = delete;
-  ScopedVariable& operator=(const ScopedVariable&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 const std::string hash = "0a1b2c3d4e5f6g7h8i9j0k1l2m3n4p5q";
 
 }  // namespace
 
 TEST_CASE("Nix's defaults apply when its variables are unset or empty") {
-  ScopedVariable store("NIX_STORE_DIR", std::nullopt);
-  ScopedVariable old_store("NIX_STORE", std::nullopt);
-  ScopedVariable state("NIX_STATE_DIR", "");
+  ScopedEnvironment store("NIX_STORE_DIR", std::nullopt);
+  ScopedEnvironment old_store("NIX_STORE", std::nullopt);
+  ScopedEnvironment state("NIX_STATE_DIR", "");
   const auto location = NixStoreLocation::from_environment();
   CHECK(location.store_dir == "/nix/store");
   CHECK(location.database() == "/nix/var/nix/db/db.sqlite");
 }
 
 TEST_CASE("NIX_STORE_DIR (or NIX_STORE) and NIX_STATE_DIR relocate the store and the database") {
-  ScopedVariable store("NIX_STORE_DIR", "/srv/nix/store/");
-  ScopedVariable state("NIX_STATE_DIR", "/srv/nix/var");
+  ScopedEnvironment store("NIX_STORE_DIR", "/srv/nix/store/");
+  ScopedEnvironment state("NIX_STATE_DIR", "/srv/nix/var");
   auto location = NixStoreLocation::from_environment();
   CHECK(location.store_dir == "/srv/nix/store");  // trailing slash dropped, as Nix does
   CHECK(location.database() == "/srv/nix/var/db/db.sqlite");
   {
-    ScopedVariable unset_new("NIX_STORE_DIR", std::nullopt);
-    ScopedVariable old_spelling("NIX_STORE", "/old/store");
+    ScopedEnvironment unset_new("NIX_STORE_DIR", std::nullopt);
+    ScopedEnvironment old_spelling("NIX_STORE", "/old/store");
     CHECK(NixStoreLocation::from_environment().store_dir == "/old/store");
   }
 }
