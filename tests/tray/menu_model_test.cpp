@@ -280,6 +280,30 @@ TEST_CASE("unreachable: the reason and Reconnect now") {
   CHECK(menu.find("reconnect")->command.action == MenuAction::reconnect);
 }
 
+TEST_CASE("an agent that does not answer: the known-good generation the host remembers is offered from outside") {
+  const auto state = fold(TrayState{}, {LinkUnreachable{UnreachableReason::connection_refused, "nothing listens"}});
+  auto context = wsl_context();
+  context.host_known_good = 41;
+  const auto menu = MenuModel::build(state, context);
+  const auto* rollback = menu.find("rollback");
+  REQUIRE(rollback);
+  CHECK(rollback->enabled);
+  const auto* rescue = menu.find("rollback/rescue");
+  REQUIRE(rescue);
+  CHECK(rescue->enabled);
+  CHECK(rescue->command.action == MenuAction::rescue_rollback);
+  CHECK(rescue->command.generation == 41);
+  REQUIRE(rescue->confirm);
+  CHECK(rescue->confirm->question.find("does not answer") != std::string::npos);
+
+  // Not without a remembered generation, without lifecycle control, or while the agent answers.
+  CHECK_FALSE(MenuModel::build(state, wsl_context()).find("rollback/rescue"));
+  auto local = context;
+  local.has_lifecycle = false;
+  CHECK_FALSE(MenuModel::build(state, local).find("rollback/rescue"));
+  CHECK_FALSE(MenuModel::build(connected(), context).find("rollback/rescue"));
+}
+
 TEST_CASE("start at login carries its check mark") {
   auto context = wsl_context();
   context.start_at_login = true;

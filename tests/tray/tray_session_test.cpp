@@ -7,6 +7,8 @@
 #include "core/command_distro_control.hpp"
 #include "core/tray_session.hpp"
 
+#include <fstream>
+
 using namespace nixtray;
 using namespace nixtray::tray;
 using namespace nixtray::tray::fixtures;
@@ -117,6 +119,39 @@ TEST_CASE("a failing start command is reported and the state does not stay 'star
   REQUIRE(run.watcher.run_until([&] { return run.last_state.distro_action_failure.has_value(); }));
   CHECK(run.last_state.condition == TrayCondition::stopped);
   CHECK(present(run.last_state, "NixOS").detail.find("`/bin/false` exited with 1") != std::string::npos);
+}
+
+TEST_CASE("rolling back from outside when the agent does not answer: the rescue as root, then a restart") {
+  testing::TempDir dir("nxr");
+  const auto log = (dir / "control.log").string();
+  // A stand-in for every distro command that writes down what it is asked; exec-as-root is a
+  // prefix the argv follows.
+  const auto record = (dir / "record.sh").string();
+  {
+    std::ofstream script(record);
+    script << "echo \"$*\" >> '" << log << "'\n";
+  }
+  auto commands = parse_distro_commands("/bin/sh " + record + " start", "/bin/sh " + record + " stop", "/bin/false",
+                                        "/bin/sh " + record);
+  SessionRun run(dir / "nothing-listens.sock", std::move(commands));
+  MenuCommand command;
+  command.action = MenuAction::rescue_rollback;
+  command.generation = 2;
+  run.session->perform(command);
+  const auto lines = [&] {
+    std::vector<std::string> read;
+    std::ifstream in(log);
+    for (std::string line; std::getline(in, line);) read.push_back(line);
+    return read;
+  };
+  const bool done = run.watcher.run_until([&] { return lines().size() >= 3; });
+  for (const auto& error : run.errors) UNSCOPED_INFO("error: " << error);
+  REQUIRE(done);
+  CHECK(lines() == std::vector<std::string>{
+                       "/nix/var/nix/profiles/system-2-link/sw/bin/nixtray-agent rescue rollback 2 --profile-dir "
+                       "/nix/var/nix/profiles",
+                       "stop", "start"});
+  CHECK(run.errors.empty());
 }
 
 TEST_CASE("settings changed through the session are saved at once") {

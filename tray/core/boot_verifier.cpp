@@ -1,6 +1,7 @@
 #include "core/boot_verifier.hpp"
 
 #include "core/process_runner.hpp"
+#include "core/rescue_command.hpp"
 
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/status.hpp"
@@ -298,8 +299,9 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
   const bool rolled_back = co_await std::move(rolling_back);
   if (check.agent) check.agent->close();
   const std::string manual =
-      " Rescue by hand: run as root inside the distro " + (options_.distro_profile_dir / ("system-" + std::to_string(*good) + "-link")).string() +
-      "/sw/bin/nixtray-agent rescue rollback " + std::to_string(*good) +
+      " Rescue by hand: run as root inside the distro " +
+      generation_link(options_.distro_profile_dir.generic_string(), *good) + "/sw/bin/nixtray-agent rescue rollback " +
+      std::to_string(*good) +
       " (or from the WSL system distro: wsl -d <distro> --system -u root -- /mnt/wslg/distro/bin/nixos-wsl-recovery), "
       "then restart the distro.";
   if (!rolled_back) {
@@ -596,13 +598,7 @@ asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentCon
     agent_problem = "the agent does not answer";
   }
   // From outside, with absolute paths only: there may be no PATH, and no working login.
-  const auto link = options_.distro_profile_dir / ("system-" + std::to_string(good) + "-link");
-  std::vector<std::string> argv = {(link / "sw" / "bin" / "nixtray-agent").string(),
-                                   "rescue",
-                                   "rollback",
-                                   std::to_string(good),
-                                   "--profile-dir",
-                                   options_.distro_profile_dir.string()};
+  const auto argv = rescue_rollback_argv(options_.distro_profile_dir.generic_string(), good);
   const std::string command = quote_command_line(argv);
   auto rescuing = control_->run_as_root(argv);
   const auto rescued = co_await std::move(rescuing);

@@ -20,6 +20,7 @@ std::string_view to_string(MenuAction action) {
     case MenuAction::verify_boot: return "verify-boot";
     case MenuAction::rebuild_and_verify: return "rebuild-and-verify";
     case MenuAction::rollback: return "rollback";
+    case MenuAction::rescue_rollback: return "rescue-rollback";
     case MenuAction::cancel_job: return "cancel-job";
     case MenuAction::show_job_log: return "show-job-log";
     case MenuAction::dismiss_failure: return "dismiss-failure";
@@ -190,9 +191,27 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
   }
-  if (menu.children.empty()) {
+  // The known-good generation the host remembers can be restored when the agent does not answer at
+  // all, from outside: the case the rollback exists for. (Not while verify-boot controls the distro.)
+  std::optional<MenuItem> rescue;
+  if (!is_connected(state) && context.has_lifecycle && context.host_known_good && !state.verifying) {
+    const auto good = std::to_string(*context.host_known_good);
+    rescue = action("rollback/rescue", "Generation " + good + " â known good, from outside",
+                    MenuAction::rescue_rollback);
+    rescue->command.generation = *context.host_known_good;
+    rescue->confirm = Confirmation{"Roll back from outside",
+                                   "The agent of " + context.distro_name + " does not answer. Make generation " + good +
+                                       ", the last known-good one, its system from outside (as root, with that "
+                                       "generation's own nixtray-agent) and restart " + context.distro_name +
+                                       "? Every open session in it ends.",
+                                   "Roll back"};
+  }
+  if (menu.children.empty() && !rescue) {
     menu.children.push_back(header("rollback/none", is_connected(state) ? "No generations" : "Not connected"));
     disable(menu, blocker.empty() ? "there are no generations to roll back to" : blocker);
+  } else if (rescue) {
+    if (!menu.children.empty()) menu.children.push_back(separator());
+    menu.children.push_back(std::move(*rescue));
   } else if (!blocker.empty()) {
     disable(menu, blocker);
   }

@@ -26,6 +26,7 @@ enum class MenuAction {
   verify_boot,
   rebuild_and_verify,    // rebuild with mode boot, then verify-boot (keep or roll back)
   rollback,              // with generation
+  rescue_rollback,       // with generation: from outside, when the agent does not answer; then restart
   cancel_job,            // with job_id
   show_job_log,          // with job_id
   dismiss_failure,

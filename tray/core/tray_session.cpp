@@ -1,5 +1,7 @@
 #include "core/tray_session.hpp"
 
+#include "core/process_runner.hpp"
+#include "core/rescue_command.hpp"
 #include "core/tray_state_reducer.hpp"
 
 namespace nixtray::tray {
@@ -130,6 +132,9 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::rollback:
       if (command.generation) rollback(*command.generation, command.mode.value_or(protocol::RebuildMode::switch_));
       break;
+    case MenuAction::rescue_rollback:
+      if (command.generation) rescue_rollback(*command.generation);
+      break;
     case MenuAction::cancel_job: cancel_job(command.job_id); break;
     case MenuAction::dismiss_failure: dismiss_failure(); break;
     case MenuAction::reconnect: reconnect(); break;
@@ -162,6 +167,29 @@ void TraySession::start_distro() {
           self->apply(DistroActionFailed{"start", result.message});
         }
         self->link_->reconnect_now();
+      },
+      asio::detached);
+}
+
+void TraySession::rescue_rollback(int generation) {
+  if (!control_ || !control_->has_lifecycle()) return;
+  const auto argv =
+      rescue_rollback_argv(settings_.verify.profile_dir.value_or(default_distro_profile_dir), generation);
+  auto self = shared_from_this();
+  asio::co_spawn(
+      executor_,
+      [self, argv, generation]() -> asio::awaitable<void> {
+        auto rescuing = self->control_->run_as_root(argv);
+        const auto rescued = co_await std::move(rescuing);
+        if (!rescued.ok) {
+          self->report_error("Rolling back to generation " + std::to_string(generation) +
+                             " from outside failed: " + rescued.message + " (" + quote_command_line(argv) + ")");
+          co_return;
+        }
+        // The profile now boots the good generation: restart into it.
+        auto terminating = self->control_->terminate();
+        co_await std::move(terminating);
+        self->start_distro();
       },
       asio::detached);
 }

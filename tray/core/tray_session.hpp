@@ -59,6 +59,7 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void rebuild(protocol::RebuildMode mode);
   void answer_rebuild_review(bool activate);
   void rollback(int generation, protocol::RebuildMode mode);
+  void rescue_rollback(int generation);
   void cancel_job(const std::string& job_id);
   void dismiss_failure();
   void reconnect();

@@ -1,6 +1,7 @@
 // `nixtrayctl start | stop | rollback N`: the distro's lifecycle through the distro control, and a
 // rollback through the agent, or from outside when the agent does not answer.
 #include "core/process_runner.hpp"
+#include "core/rescue_command.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -99,9 +100,7 @@ asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::Rebuil
   }
   const auto why = std::get<tray::ConnectionFailure>(opened).message;
   // No agent: repoint the profile from outside, with absolute paths (the next start boots it).
-  const auto link = profile_dir / ("system-" + std::to_string(generation) + "-link");
-  std::vector<std::string> argv = {(link / "sw" / "bin" / "nixtray-agent").string(), "rescue", "rollback",
-                                   std::to_string(generation), "--profile-dir", profile_dir.string()};
+  const auto argv = tray::rescue_rollback_argv(profile_dir.generic_string(), generation);
   std::cerr << "nixtrayctl rollback: the agent does not answer (" << why << "); rolling back from outside: "
             << tray::quote_command_line(argv) << "\n";
   auto rescuing = setup.control->run_as_root(argv);
@@ -117,7 +116,8 @@ asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::Rebuil
 }  // namespace
 
 std::filesystem::path distro_profile_dir(const cli::ParsedCommandLine& args, const CtlSetup& setup) {
-  const auto dir = args.value("profile-dir").value_or(setup.settings.verify.profile_dir.value_or("/nix/var/nix/profiles"));
+  const auto dir =
+      args.value("profile-dir").value_or(setup.settings.verify.profile_dir.value_or(tray::default_distro_profile_dir));
   if (dir.empty() || dir.front() != '/') {
     throw cli::UsageError("--profile-dir must be an absolute path inside the distro, not \"" + dir + "\"");
   }
