@@ -196,7 +196,7 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
   std::optional<MenuItem> rescue;
   if (!is_connected(state) && context.has_lifecycle && context.host_known_good && !state.verifying) {
     const auto good = std::to_string(*context.host_known_good);
-    rescue = action("rollback/rescue", "Generation " + good + " â known good, from outside",
+    rescue = action("rollback/rescue", "Generation " + good + " \xE2\x9C\x93 known good, from outside",
                     MenuAction::rescue_rollback);
     rescue->command.generation = *context.host_known_good;
     rescue->confirm = Confirmation{"Roll back from outside",
