@@ -291,6 +291,7 @@ TEST_CASE("an agent that does not answer: the known-good generation the host rem
   const auto* rescue = menu.find("rollback/rescue");
   REQUIRE(rescue);
   CHECK(rescue->enabled);
+  CHECK(rescue->label == "Generation 41 \xE2\x9C\x93 known good, from outside");
   CHECK(rescue->command.action == MenuAction::rescue_rollback);
   CHECK(rescue->command.generation == 41);
   REQUIRE(rescue->confirm);
