@@ -7,7 +7,7 @@
 const char* const core_messages[] = {
     // menu_model.cpp
     N_("Rebuild"), N_("Builds first, shows what changes, then asks"), N_("Switch (activate now)"),
-    N_("Boot (use at the next start)"), N_("Test (activate until the next start)"), N_("Roll back"),
+    N_("Boot (use at the next start)"), N_("Test (activate until the next start)"), N_("Roll back"), N_("Roll back from outside"),
     N_("No generations"), N_("Not connected"), N_("Show log"), N_("Dismiss"), N_("Reconnect now"),
     N_("Start distro"), N_("Shut down distro"), N_("Shut down WSL (every distro)…"), N_("Shut down WSL"), N_("Shut down"), N_("Verify boot…"), N_("Verify boot"),
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
