@@ -144,6 +144,30 @@ TEST_CASE("a build job's result can be reviewed and then activated without build
   CHECK(bogus["failure"]["kind"] == "check");
 }
 
+TEST_CASE("rebuild test with a flake and upgrade activates without a new generation, and dry-build changes nothing") {
+  JobsFixture f;
+  f.store->write_configuration(f.configs, "laptop", toy_system_spec("24.11.20241220.ccccccc (Vicuna)", "2.12.3"));
+  const auto tested = f.wait_finished(f.start({{"kind", "rebuild"},
+                                               {"mode", "test"},
+                                               {"flake", f.configs.string() + "#laptop"},
+                                               {"upgrade", true}}));
+  INFO(tested.dump(2) << "\n" << f.agent->log());
+  CHECK(tested["state"] == "succeeded");
+  CHECK(tested["generation_before"] == 1);
+  CHECK(tested["generation_after"] == 1);  // test registers nothing: the next start boots 1 again
+  const auto lines = f.log_lines(tested["id"]);
+  CHECK(contains(lines, "--upgrade: no channels to update"));  // the flag reached nixos-rebuild
+  CHECK(contains(lines, "hello-2.12.3"));                      // the flake's output was built
+  CHECK(f.current_inside() == tested["result_path"]);          // and activated
+
+  const auto dry = f.wait_finished(f.start({{"kind", "rebuild"}, {"mode", "dry-build"}}));
+  CHECK(dry["state"] == "succeeded");
+  CHECK(dry["generation_after"] == 1);
+  CHECK(f.current_inside() == tested["result_path"]);  // nothing activated
+  const auto status = f.agent->wait_for_status([](const json& s) { return s["running_job"].is_null(); });
+  CHECK(status["generations"]["default"] == 1);
+}
+
 TEST_CASE("rollback in switch and boot mode, and the put-back when activation fails") {
   JobsFixture f;
   auto bad = toy_system_spec("24.11.20241218.eeeeeee (Vicuna)", "2.12.3");
