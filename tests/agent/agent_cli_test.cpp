@@ -122,6 +122,25 @@ TEST_CASE("a new generation is pushed to subscribers of the generations and stat
   CHECK(saw_status);
 }
 
+TEST_CASE("a generation that disappears (deleted by nix-env or a gc) is pushed to subscribers too") {
+  ProfileAgent f;
+  auto client = RawClient::unix_socket(f.agent->socket());
+  client.hello();
+  client.request(1, "subscribe", {{"topics", {"generations"}}});
+  REQUIRE(client.response(1));
+  std::filesystem::remove(f.profile.profile_dir / "system-1-link");
+  std::optional<nlohmann::json> list;
+  while (!list) {
+    const auto message = client.read_json();
+    REQUIRE(message);
+    if (message->value("method", "") != "event" || (*message)["params"]["topic"] != "generations") continue;
+    const auto& generations = (*message)["params"]["data"]["generations"];
+    if (generations.size() == 2) list = generations;
+  }
+  CHECK((*list)[0]["number"] == 3);
+  CHECK((*list)[1]["number"] == 2);
+}
+
 TEST_CASE("without --profile-dir the daemon and the rescue read the profiles of NIX_STATE_DIR") {
   // A relocated Nix (NIX_STATE_DIR=<root>/var) works without extra flags: its profiles are in
   // <root>/var/profiles, as Nix keeps them.
