@@ -172,12 +172,7 @@ TEST_CASE("with --group the socket and its directory belong to the group, its me
   }
 
   TempDir root("nxg");
-  auto profile = make_plain_profile(root.path());
-  profile.add(1, "24.05.20240601.aaaaaaa (Uakari)");
-  profile.add(2, "24.11.20241201.bbbbbbb (Vicuna)");
-  profile.set_default(2);
-  profile.set_current(2);
-  profile.set_booted(2);
+  auto profile = make_two_generation_profile(root.path());
   auto options = agent_options_for(profile);
   options.extra_args = {"--group", "users"};
   TestAgent agent(options);

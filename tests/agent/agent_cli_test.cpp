@@ -145,12 +145,7 @@ TEST_CASE("without --profile-dir the daemon and the rescue read the profiles of 
   // A relocated Nix (NIX_STATE_DIR=<root>/var) works without extra flags: its profiles are in
   // <root>/var/profiles, as Nix keeps them.
   TempDir root("nxs");
-  auto profile = make_plain_profile(root / "var");
-  profile.add(1, "24.05.20240601.aaaaaaa (Uakari)");
-  profile.add(2, "24.11.20241201.bbbbbbb (Vicuna)");
-  profile.set_default(2);
-  profile.set_current(2);
-  profile.set_booted(2);
+  auto profile = make_two_generation_profile(root / "var");
   auto options = agent_options_for(profile);
   options.pass_profile_dir = false;
   options.env["NIX_STATE_DIR"] = (root / "var").string();

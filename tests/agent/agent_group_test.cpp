@@ -8,6 +8,7 @@
 
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/temp_dir.hpp"
+#include "nixtray/testing/text_file.hpp"
 
 #include <grp.h>
 #include <pwd.h>
@@ -23,13 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* group_name = "nixtray-test-members";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A gid the host's group database does not use.
 gid_t unused_gid() {

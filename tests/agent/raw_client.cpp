@@ -43,46 +43,39 @@ std::optional<std::string> RawClient::read_line(std::chrono::milliseconds timeou
   return read_line_until(std::chrono::steady_clock::now() + scaled(timeout));
 }
 
-std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock::time_point deadline) {
-  for (;;) {
-    if (const auto newline = buffer_.find('\n'); newline != std::string::npos) {
-      auto line = buffer_.substr(0, newline);
-      buffer_.erase(0, newline + 1);
-      return line;
-    }
-    if (eof_) return std::nullopt;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return std::nullopt;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char chunk[65536];
-    const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (n <= 0) {
-      eof_ = true;
-    } else {
-      buffer_.append(chunk, static_cast<std::size_t>(n));
-    }
-  }
-}
-
-std::optional<std::string> RawClient::read_line_if_ready() {
-  if (buffer_.find('\n') == std::string::npos && !eof_) {
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, 0) > 0) {
-      char chunk[65536];
-      const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
-      if (n <= 0) {
-        eof_ = true;
-      } else {
-        buffer_.append(chunk, static_cast<std::size_t>(n));
-      }
-    }
-  }
+std::optional<std::string> RawClient::take_line() {
   const auto newline = buffer_.find('\n');
   if (newline == std::string::npos) return std::nullopt;
   auto line = buffer_.substr(0, newline);
   buffer_.erase(0, newline + 1);
   return line;
+}
+
+void RawClient::receive(int timeout_ms) {
+  pollfd p{fd_, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return;
+  char chunk[65536];
+  const auto n = ::recv(fd_, chunk, sizeof(chunk), 0);
+  if (n <= 0) {
+    eof_ = true;
+  } else {
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    if (auto line = take_line()) return line;
+    if (eof_) return std::nullopt;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    receive(static_cast<int>(left.count()));
+  }
+}
+
+std::optional<std::string> RawClient::read_line_if_ready() {
+  if (buffer_.find('\n') == std::string::npos && !eof_) receive(0);
+  return take_line();
 }
 
 std::optional<nlohmann::json> RawClient::read_json(std::chrono::milliseconds timeout) {

@@ -40,6 +40,10 @@ class RawClient {
  private:
   explicit RawClient(int fd) : fd_(fd) {}
   std::optional<std::string> read_line_until(std::chrono::steady_clock::time_point deadline);
+  // The first whole line of what was received, if there is one.
+  std::optional<std::string> take_line();
+  // One read of what arrives within timeout_ms (0: only what is waiting); EOF is remembered.
+  void receive(int timeout_ms);
   std::optional<nlohmann::json> read_json_until(std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
   std::string buffer_;

@@ -71,6 +71,16 @@ PlainProfile make_plain_profile(const fs::path& root) {
   return profile;
 }
 
+PlainProfile make_two_generation_profile(const fs::path& root) {
+  auto profile = make_plain_profile(root);
+  profile.add(1, "24.05.20240601.aaaaaaa (Uakari)");
+  profile.add(2, "24.11.20241201.bbbbbbb (Vicuna)");
+  profile.set_default(2);
+  profile.set_current(2);
+  profile.set_booted(2);
+  return profile;
+}
+
 TestAgent::TestAgent(TestAgentOptions options) : dir_("nxa") {
   socket_ = dir_.path() / "run" / "agent.sock";
   fs::create_directories(dir_.path() / "profiles");

@@ -30,6 +30,8 @@ struct PlainProfile {
   [[nodiscard]] std::filesystem::path system_path(int n) const;
 };
 PlainProfile make_plain_profile(const std::filesystem::path& root);
+// Generations 1 and 2, the system (default, current and booted) being 2.
+PlainProfile make_two_generation_profile(const std::filesystem::path& root);
 
 struct TestAgentOptions {
   std::vector<std::string> extra_args;

@@ -4,6 +4,7 @@
 
 #include "test_agent.hpp"
 
+#include "nixtray/testing/text_file.hpp"
 #include "nixtray/testing/timeouts.hpp"
 #include "nixtray/testing/unit_files.hpp"
 
@@ -20,13 +21,6 @@ namespace {
 
 const fs::path standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "verify" / "mini-distro-standin";
 const fs::path rebuild_standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string shell_quoted(const std::string& text) {
   std::string quoted = "'";

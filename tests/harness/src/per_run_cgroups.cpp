@@ -1,5 +1,7 @@
 #include "nixtray/testing/per_run_cgroups.hpp"
 
+#include "nixtray/testing/text_file.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -98,12 +100,6 @@ void write_text(const fs::path& file, const std::string& text) {
   f << text;
   f.flush();
   if (!f) throw std::runtime_error("cannot write " + file.string());
-}
-
-std::string read_text(const fs::path& file) {
-  std::ifstream f(file);
-  std::string s((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return s;
 }
 
 size_t count_procs(const fs::path& tree) {
