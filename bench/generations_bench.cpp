@@ -40,9 +40,9 @@ namespace {
 
 struct Settings {
   int generations = 1000;
-  int packages = 200;  // per diffed generation
-  int rounds = 300;    // agent round trips per measurement
-  int tool_rounds = 20;  // runs of nix tools (tens of ms each)
+  int packages = 200;     // per diffed generation
+  int rounds = 300;       // agent round trips per measurement
+  int tool_rounds = 20;   // runs of nix tools (tens of ms each)
   int script_rounds = 3;  // runs of the shell loop (seconds each at 1000 generations)
   bool short_mode = false;
 };
@@ -106,8 +106,7 @@ std::pair<SystemSpec, SystemSpec> diff_pair(int packages) {
 
 Settings parse(int argc, char** argv) {
   Settings settings;
-  const std::string usage =
-      "usage: nixtray-bench-generations [--short] [--generations N] [--packages P] [--rounds R]";
+  const std::string usage = "usage: nixtray-bench-generations [--short] [--generations N] [--packages P] [--rounds R]";
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];
     const auto value = [&]() -> int {
@@ -188,7 +187,8 @@ int main(int argc, char** argv) {
     nix_options.env = merged(minimal_environment(), store.env());
     std::vector<std::string> all_paths;
     for (const auto& generation : store.list_generations()) all_paths.push_back(generation.store_path.string());
-    std::vector<std::string> path_info = {"/usr/bin/nix", "--extra-experimental-features", "nix-command", "path-info", "-S"};
+    std::vector<std::string> path_info = {"/usr/bin/nix", "--extra-experimental-features", "nix-command", "path-info",
+                                          "-S"};
     path_info.insert(path_info.end(), all_paths.begin(), all_paths.end());
     const auto path_info_time = measure(std::max(2, settings.tool_rounds / 4), [&] { run_ok(path_info, nix_options); });
 
@@ -231,9 +231,9 @@ int main(int argc, char** argv) {
               << "-package generations (" << changes << " changes)\n\n";
     std::cout << "| measurement | nixtray-agent p50 / p99 | baseline | baseline p50 / p99 | ratio (p50) |\n"
                  "| --- | --- | --- | --- | --- |\n";
-    std::cout << "| `generations.list`, " << total << " generations (" << list_bytes / 1024
-              << " KiB reply) | " << both(list_time) << " | `nix-env --list-generations` | " << both(nix_env_time)
-              << " | " << ratio(list_time, nix_env_time) << " |\n";
+    std::cout << "| `generations.list`, " << total << " generations (" << list_bytes / 1024 << " KiB reply) | "
+              << both(list_time) << " | `nix-env --list-generations` | " << both(nix_env_time) << " | "
+              << ratio(list_time, nix_env_time) << " |\n";
     std::cout << "| (client side: parsing that reply with nlohmann::json) | " << both(parse_time) << " | | | |\n";
     std::cout << "| same | " << both(list_time) << " | shell loop: readlink + cat nixos-version per link | "
               << both(script_time) << " | " << ratio(list_time, script_time) << " |\n";

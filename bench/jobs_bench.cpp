@@ -8,8 +8,8 @@
 #include "systemd_fixture.hpp"
 
 #include "jobs/job_log.hpp"
-#include "jobs/job_log_line.hpp"
 #include "jobs/job_log_analyzer.hpp"
+#include "jobs/job_log_line.hpp"
 #include "nixtray/testing/nix_store.hpp"
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/timeouts.hpp"
@@ -30,25 +30,28 @@ namespace fs = std::filesystem;
 
 namespace {
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // A stream shaped like `nix-build --log-format internal-json -v` of a build: progress results,
 // activity starts and stops, and build log lines.
 std::string synthetic_internal_json(int builds, int lines_per_build) {
   std::ostringstream out;
-  out << R"(@nix {"action":"start","id":1,"level":0,"text":"","type":104})" << "\n";
+  out << R"(@nix {"action":"start","id":1,"level":0,"text":"","type":104})"
+      << "\n";
   for (int b = 0; b < builds; ++b) {
     const auto id = 100 + b;
     out << R"(@nix {"action":"start","fields":["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-pkg-)" << b
-        << R"(-1.0.drv","",1,1],"id":)" << id << R"(,"level":3,"text":"building","type":105})" << "\n";
-    out << R"(@nix {"action":"result","fields":["buildPhase"],"id":)" << id << R"(,"type":104})" << "\n";
+        << R"(-1.0.drv","",1,1],"id":)" << id << R"(,"level":3,"text":"building","type":105})"
+        << "\n";
+    out << R"(@nix {"action":"result","fields":["buildPhase"],"id":)" << id << R"(,"type":104})"
+        << "\n";
     for (int l = 0; l < lines_per_build; ++l) {
       out << R"(@nix {"action":"result","fields":["gcc -O2 -c src/file)" << l << R"(.c -o build/file)" << l
-          << R"(.o"],"id":)" << id << R"(,"type":101})" << "\n";
+          << R"(.o"],"id":)" << id << R"(,"type":101})"
+          << "\n";
       if (l % 50 == 0) {
-        out << R"(@nix {"action":"result","fields":[)" << b << "," << builds << R"(,1,0],"id":1,"type":105})" << "\n";
+        out << R"(@nix {"action":"result","fields":[)" << b << "," << builds << R"(,1,0],"id":1,"type":105})"
+            << "\n";
       }
     }
     out << R"(@nix {"action":"stop","id":)" << id << "}\n";
@@ -85,9 +88,11 @@ void parsing_benchmark(bool short_mode) {
   if (split_lines != messages || visible == 0) {
     std::cerr << "parsing benchmark: inconsistent counts\n";
   }
-  std::printf("| internal-json: analyzer (progress + visible lines) | %.0f messages/s | plain line split | %.0f lines/s | %.1fx slower |\n",
-              static_cast<double>(messages) / analyze_seconds, static_cast<double>(messages) / split_seconds,
-              analyze_seconds / split_seconds);
+  std::printf(
+      "| internal-json: analyzer (progress + visible lines) | %.0f messages/s | plain line split | %.0f lines/s | "
+      "%.1fx slower |\n",
+      static_cast<double>(messages) / analyze_seconds, static_cast<double>(messages) / split_seconds,
+      analyze_seconds / split_seconds);
   std::printf("|   (%zu messages, %.1f MiB; %zu visible lines; builds done at the end: %d/%d) | | | | |\n", messages,
               static_cast<double>(text.size()) / (1024.0 * 1024.0), visible, analyzer.progress().builds_done,
               analyzer.progress().builds_expected);
@@ -171,9 +176,11 @@ void streaming_benchmark(bool short_mode) {
   const auto piped = run_process({"/bin/sh", "-c", "cat \"$0\" | wc -l", log_file.string()}, cat);
   const double cat_seconds = seconds_since(cat_start);
 
-  std::printf("| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a pipe | %.3f s | %.0fx |\n",
-              static_cast<long long>(read_lines), trim_right(piped.out).c_str(), agent_seconds, cat_seconds,
-              agent_seconds / cat_seconds);
+  std::printf(
+      "| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a "
+      "pipe | %.3f s | %.0fx |\n",
+      static_cast<long long>(read_lines), trim_right(piped.out).c_str(), agent_seconds, cat_seconds,
+      agent_seconds / cat_seconds);
   std::printf("| the job itself (nix-build printing %d lines, followed live) | %.1f s | | | |\n", lines, job_seconds);
   std::printf("| agent RSS: before the job / after the job / after both reads | %ld / %ld / %ld KiB | | | |\n",
               rss_before, rss_after_job, rss_after_reads);

@@ -39,7 +39,9 @@ LineChannel LineChannel::child_process(const std::vector<std::string>& argv) {
 }
 
 LineChannel::LineChannel(LineChannel&& other) noexcept
-    : socket_fd_(std::exchange(other.socket_fd_, -1)), child_(std::move(other.child_)), buffer_(std::move(other.buffer_)) {
+    : socket_fd_(std::exchange(other.socket_fd_, -1)),
+      child_(std::move(other.child_)),
+      buffer_(std::move(other.buffer_)) {
   other.child_.reset();
 }
 

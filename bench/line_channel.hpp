@@ -47,7 +47,7 @@ class LineChannel {
   explicit LineChannel(int socket_fd) : socket_fd_(socket_fd) {}
   explicit LineChannel(testing::Subprocess child) : child_(std::move(child)) {}
 
-  int socket_fd_ = -1;                       // a socket: both directions
+  int socket_fd_ = -1;                        // a socket: both directions
   std::optional<testing::Subprocess> child_;  // or a child: its stdin and stdout
   std::string buffer_;
 };

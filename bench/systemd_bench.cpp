@@ -24,10 +24,10 @@
 #include "nixtray/testing/temp_dir.hpp"
 #include "nixtray/testing/unit_files.hpp"
 
-#include <nlohmann/json.hpp>
 #include <poll.h>
 #include <systemd/sd-bus.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -67,11 +67,11 @@ struct Settings {
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-using nixtray::bench::Percentiles;
-using nixtray::bench::percentiles;
+using nixtray::bench::echo_reply_of_size;
 using nixtray::bench::EchoServer;
 using nixtray::bench::LineChannel;
-using nixtray::bench::echo_reply_of_size;
+using nixtray::bench::Percentiles;
+using nixtray::bench::percentiles;
 
 // ---------------------------------------------------------------------------------------------
 // (a) failure -> event
@@ -103,8 +103,8 @@ class SystemdClient {
 
   void restart_async() {
     check(sd_bus_call_method_async(bus_, nullptr, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                   "org.freedesktop.systemd1.Manager", "RestartUnit", nullptr, nullptr, "ss",
-                                   flap_unit, "replace"),
+                                   "org.freedesktop.systemd1.Manager", "RestartUnit", nullptr, nullptr, "ss", flap_unit,
+                                   "replace"),
           "RestartUnit");
   }
   int fd() const { return sd_bus_get_fd(bus_); }
@@ -126,7 +126,8 @@ class SystemdClient {
     ++self->signals;
     if (self->flap_path_ != sd_bus_message_get_path(message)) return 0;
     const char* interface = nullptr;
-    if (sd_bus_message_read(message, "s", &interface) < 0 || std::strcmp(interface, "org.freedesktop.systemd1.Unit") != 0)
+    if (sd_bus_message_read(message, "s", &interface) < 0 ||
+        std::strcmp(interface, "org.freedesktop.systemd1.Unit") != 0)
       return 0;
     if (sd_bus_message_enter_container(message, 'a', "{sv}") < 0) return 0;
     while (sd_bus_message_enter_container(message, 'e', "sv") > 0) {
@@ -219,7 +220,8 @@ std::vector<std::string> install_storm_units(SystemdAgent& agent, int count) {
     char name[64];
     std::snprintf(name, sizeof(name), "nixtray-bench-storm-%02d.service", i);
     names.emplace_back(name);
-    agent.ns().install_unit(name, "[Unit]\nDescription=nixtray bench storm unit\n\n[Service]\nExecStart=/bin/sleep infinity\n");
+    agent.ns().install_unit(
+        name, "[Unit]\nDescription=nixtray bench storm unit\n\n[Service]\nExecStart=/bin/sleep infinity\n");
   }
   std::vector<std::string> start = {"start"};
   start.insert(start.end(), names.begin(), names.end());
@@ -295,8 +297,8 @@ IdleResult bench_idle(SystemdAgent& agent, const Settings& settings, const fs::p
   const long switches_before = context_switches_of(pid);
   std::this_thread::sleep_for(settings.idle);
   result.context_switches = context_switches_of(pid) - switches_before;
-  result.threads = static_cast<int>(std::distance(fs::directory_iterator("/proc/" + std::to_string(pid) + "/task"),
-                                                  fs::directory_iterator()));
+  result.threads = static_cast<int>(
+      std::distance(fs::directory_iterator("/proc/" + std::to_string(pid) + "/task"), fs::directory_iterator()));
 
   // Syscalls with strace attached for the same time.
   const auto output = dir / "strace.txt";
@@ -361,7 +363,8 @@ struct RoundTripResult {
 RoundTripResult bench_round_trips(const TransportUnderTest& transport, const Settings& settings) {
   RoundTripResult result;
   result.transport = transport.name;
-  const std::string request = json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "status"}, {"params", json::object()}}.dump() + "\n";
+  const std::string request =
+      json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "status"}, {"params", json::object()}}.dump() + "\n";
   {
     auto agent = transport.connect_agent();
     json hello = {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}};
@@ -459,7 +462,8 @@ Settings parse(int argc, char** argv) {
     } else if (word == "--round-trips") {
       settings.round_trips = std::max(10, std::stoi(next()));
     } else {
-      throw std::runtime_error("usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]");
+      throw std::runtime_error(
+          "usage: nixtray-bench-systemd [--short] [--transitions N] [--idle SECONDS] [--round-trips N]");
     }
   }
   return settings;
@@ -492,10 +496,11 @@ int main(int argc, char** argv) {
     SystemdAgent agent(options);
     // A unit that fails while the flag exists and may restart without limit.
     const auto flag = dir.path() / "flap.fail";
-    agent.ns().install_unit(flap_unit, "[Unit]\nDescription=nixtray bench unit that fails on demand\n"
-                                       "StartLimitIntervalSec=0\n\n[Service]\nExecStartPre=" +
-                                           UnitFiles::exec_line({"/bin/sh", "-c", "test ! -e \"$0\"", flag.string()}) +
-                                           "\nExecStart=/bin/sleep infinity\n");
+    agent.ns().install_unit(flap_unit,
+                            "[Unit]\nDescription=nixtray bench unit that fails on demand\n"
+                            "StartLimitIntervalSec=0\n\n[Service]\nExecStartPre=" +
+                                UnitFiles::exec_line({"/bin/sh", "-c", "test ! -e \"$0\"", flag.string()}) +
+                                "\nExecStart=/bin/sleep infinity\n");
     agent.ns().systemctl({"start", flap_unit});
     agent.wait_for_status([](const json& s) { return s["system_state"] == "running"; });
 
@@ -519,7 +524,8 @@ int main(int argc, char** argv) {
     const auto signal = percentiles(transitions.to_signal);
     const auto event = percentiles(transitions.to_event);
     const auto added = percentiles(transitions.added);
-    std::cout << "\nnixtray-bench-systemd" << (settings.short_mode ? " --short" : "") << ": real systemd (harness namespace), "
+    std::cout << "\nnixtray-bench-systemd" << (settings.short_mode ? " --short" : "")
+              << ": real systemd (harness namespace), "
               << "agent inside as a service, clients on the host\n\n";
     std::cout << "| measurement | p50 | p99 | n |\n| --- | --- | --- | --- |\n";
     std::cout << "| (a) restart → systemd's own ActiveState signal at a bus client | " << fixed(signal.p50) << " ms | "
@@ -551,9 +557,9 @@ int main(int argc, char** argv) {
     const auto unix_status = trips.front().agent;
     std::cout << "ratios: shell script (minus nsenter) / status on the Unix socket p50 "
               << fixed((shell.script.p50 - shell.nsenter_only.p50) / std::max(unix_status.p50, 1e-9)) << "x\n";
-    std::cout << "(b) idle " << settings.idle.count() << " s, one client subscribed to units+status: "
-              << idle.syscalls << " syscalls (strace -c -f -p), "
-              << idle.context_switches << " context switches without strace, " << idle.threads << " thread(s)\n";
+    std::cout << "(b) idle " << settings.idle.count() << " s, one client subscribed to units+status: " << idle.syscalls
+              << " syscalls (strace -c -f -p), " << idle.context_switches << " context switches without strace, "
+              << idle.threads << " thread(s)\n";
     std::cout << "(d) restart storm: " << storm.units << " units restarted by one systemctl call -> " << storm.signals
               << " PropertiesChanged signals from systemd -> " << storm.events << " `units` events at the client ("
               << storm.entries << " unit entries)\n";

@@ -35,8 +35,8 @@ ProcessResult run_as_nobody(std::vector<std::string> argv) {
 
 // Runs argv as uid 65534 with the given primary gid and no supplementary groups.
 ProcessResult run_as_nobody_in(gid_t gid, std::vector<std::string> argv) {
-  std::vector<std::string> wrapped = {"/usr/bin/setpriv", "--reuid", nobody, "--regid", std::to_string(gid),
-                                      "--clear-groups", "--"};
+  std::vector<std::string> wrapped = {"/usr/bin/setpriv",  "--reuid",        nobody, "--regid",
+                                      std::to_string(gid), "--clear-groups", "--"};
   wrapped.insert(wrapped.end(), argv.begin(), argv.end());
   RunOptions options;
   options.timeout = std::chrono::seconds(30);
@@ -117,9 +117,9 @@ TEST_CASE("a non-loopback TCP address is refused at start-up with a clear messag
   std::ofstream(dir / "agent.json") << "{}";
   for (const auto* address : {"0.0.0.0:7799", "192.168.1.10:7799", "[::]:7799"}) {
     INFO(address);
-    const auto result = run_process({agent_binary().string(), "serve", "--config", (dir / "agent.json").string(),
-                                     "--socket", (dir / "agent.sock").string(), "--state-dir",
-                                     (dir / "state").string(), "--tcp", address});
+    const auto result =
+        run_process({agent_binary().string(), "serve", "--config", (dir / "agent.json").string(), "--socket",
+                     (dir / "agent.sock").string(), "--state-dir", (dir / "state").string(), "--tcp", address});
     CHECK(result.exit_code() != 0);
     CHECK(result.err.find("loopback") != std::string::npos);
   }
@@ -130,8 +130,10 @@ TEST_CASE("the bridge relays stdin/stdout to the agent") {
   SpawnOptions options;
   options.stdin_from = Redirect::pipe();
   auto bridge = Subprocess::spawn({agent_binary().string(), "bridge", "--socket", agent.socket().string()}, options);
-  bridge.write_stdin(R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"protocol":1,"client":"bridge-test/1"}})" "\n"
-                     R"({"jsonrpc":"2.0","id":2,"method":"status"})" "\n");
+  bridge.write_stdin(R"({"jsonrpc":"2.0","id":1,"method":"hello","params":{"protocol":1,"client":"bridge-test/1"}})"
+                     "\n"
+                     R"({"jsonrpc":"2.0","id":2,"method":"status"})"
+                     "\n");
   bridge.close_stdin();
   std::string out;
   std::string err;

@@ -65,7 +65,8 @@ TEST_CASE("a batch array is refused with -32600") {
   AgentWithWitness f;
   auto client = RawClient::unix_socket(f.agent.socket());
   client.hello();
-  client.send(R"([{"jsonrpc":"2.0","id":1,"method":"status"},{"jsonrpc":"2.0","id":2,"method":"status"}])" "\n");
+  client.send(R"([{"jsonrpc":"2.0","id":1,"method":"status"},{"jsonrpc":"2.0","id":2,"method":"status"}])"
+              "\n");
   CHECK(error_code_of(client.read_json()) == -32600);
   f.check_still_serving();
 }
@@ -142,7 +143,8 @@ TEST_CASE("100k nested brackets are refused before parsing") {
 TEST_CASE("invalid UTF-8 is replaced with U+FFFD and the message processed") {
   AgentWithWitness f;
   auto client = RawClient::unix_socket(f.agent.socket());
-  client.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hello\",\"params\":{\"protocol\":1,\"client\":\"caf\xE9/1\"}}\n");
+  client.send(
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"hello\",\"params\":{\"protocol\":1,\"client\":\"caf\xE9/1\"}}\n");
   const auto hello = client.response(1);
   REQUIRE(hello);
   CHECK(hello->contains("result"));

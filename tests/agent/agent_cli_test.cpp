@@ -161,8 +161,8 @@ TEST_CASE("without --profile-dir the daemon and the rescue read the profiles of 
   RunOptions rescue_options;
   rescue_options.env = minimal_environment();
   rescue_options.env["NIX_STATE_DIR"] = (root / "var").string();
-  const auto rescue = run_process({agent_binary().string(), "rescue", "list", "--config", (agent.dir() / "agent.json").string(),
-                                   "--state-dir", agent.state_dir().string()},
+  const auto rescue = run_process({agent_binary().string(), "rescue", "list", "--config",
+                                   (agent.dir() / "agent.json").string(), "--state-dir", agent.state_dir().string()},
                                   rescue_options);
   INFO(rescue.describe());
   CHECK(rescue.ok());

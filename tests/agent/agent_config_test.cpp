@@ -84,7 +84,8 @@ TEST_CASE("the profile directory follows NIX_STATE_DIR unless the file or a flag
     const ScopedEnvironment relocated("NIX_STATE_DIR", "/srv/nix/var/nix/");
     CHECK(load_agent_config(flags({{"config", config_file}})).profile_dir == "/srv/nix/var/nix/profiles");
     SECTION("a flag wins") {
-      CHECK(load_agent_config(flags({{"config", config_file}, {"profile-dir", "/elsewhere"}})).profile_dir == "/elsewhere");
+      CHECK(load_agent_config(flags({{"config", config_file}, {"profile-dir", "/elsewhere"}})).profile_dir ==
+            "/elsewhere");
     }
     SECTION("the config file wins") {
       std::ofstream(dir / "agent.json") << R"({"profile-dir":"/from/file"})";

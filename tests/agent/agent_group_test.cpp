@@ -95,7 +95,8 @@ TEST_CASE("with --group a user the group database lists as a member is authorize
     REQUIRE(::chmod(agent.dir().c_str(), 0711) == 0);  // the test's directory (mkdtemp: 0700)
 
     // A member through a supplementary group, as a login of that user has it.
-    const auto member = hello_and_mark_good(agent.socket(), 65534, {"--regid", "65534", "--groups", std::to_string(gid)});
+    const auto member =
+        hello_and_mark_good(agent.socket(), 65534, {"--regid", "65534", "--groups", std::to_string(gid)});
     INFO(member.describe() << "\nagent log:\n" << agent.log());
     REQUIRE(member.ok());
     const auto member_answers = answers(member);

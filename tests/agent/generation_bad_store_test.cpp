@@ -77,9 +77,8 @@ TEST_CASE("a generation whose store path was deleted is refused with a reason") 
 
   // After the next profile change the list says so too.
   link_generation(f.store, 7, f.paths[2]);
-  REQUIRE(wait_until(
-      [&] { return generation_numbered(connection.call("generations.list"), 7).is_object(); },
-      scaled(std::chrono::seconds(10))));
+  REQUIRE(wait_until([&] { return generation_numbered(connection.call("generations.list"), 7).is_object(); },
+                     scaled(std::chrono::seconds(10))));
   const auto broken = generation_numbered(connection.call("generations.list"), 1);
   REQUIRE(broken["problem"].is_string());
   CHECK(broken["problem"].get<std::string>().find("missing") != std::string::npos);

@@ -41,15 +41,22 @@ std::set<std::string> version_set(const std::string& text) {
 
 GenerationTestStore::GenerationTestStore() {
   paths = store.build_systems({
-      system_with("24.05.20240601.aaaaaaa (Uakari)",
-                  {{"hello", "2.12.1", 4096}, {"coreutils", "9.5", 16384}, {"python3", "3.11.9", 65536},
-                   {"zlib", "1.3", 100}, {"payload", "1", 1000}}),
-      system_with("24.11.20241201.bbbbbbb (Vicuna)",
-                  {{"hello", "2.12.2", 5120}, {"coreutils", "9.5", 16384}, {"firefox", "126.0.1", 81920},
-                   {"zlib", "1.3", 2000}, {"payload", "1", 30000}}),
+      system_with("24.05.20240601.aaaaaaa (Uakari)", {{"hello", "2.12.1", 4096},
+                                                      {"coreutils", "9.5", 16384},
+                                                      {"python3", "3.11.9", 65536},
+                                                      {"zlib", "1.3", 100},
+                                                      {"payload", "1", 1000}}),
+      system_with("24.11.20241201.bbbbbbb (Vicuna)", {{"hello", "2.12.2", 5120},
+                                                      {"coreutils", "9.5", 16384},
+                                                      {"firefox", "126.0.1", 81920},
+                                                      {"zlib", "1.3", 2000},
+                                                      {"payload", "1", 30000}}),
       system_with("24.11.20241215.ccccccc (Vicuna)",
-                  {{"hello", "2.12.2", 5120}, {"coreutils", "9.5", 16384}, {"firefox", "126.0.1", 81920},
-                   {"zlib", "1.3", 2000}, {"payload", "1", 30000}},
+                  {{"hello", "2.12.2", 5120},
+                   {"coreutils", "9.5", 16384},
+                   {"firefox", "126.0.1", 81920},
+                   {"zlib", "1.3", 2000},
+                   {"payload", "1", 30000}},
                   "3f2c1e9"),
   });
   for (const auto& path : paths) {
@@ -65,7 +72,8 @@ TestAgentOptions GenerationTestStore::agent_options(const Environment& extra_env
 }
 
 std::int64_t GenerationTestStore::nix_closure_size(const fs::path& path) const {
-  const auto result = store.nix({"nix", "--extra-experimental-features", "nix-command", "path-info", "-S", path.string()});
+  const auto result =
+      store.nix({"nix", "--extra-experimental-features", "nix-command", "path-info", "-S", path.string()});
   if (!result.ok()) throw std::runtime_error(result.describe());
   std::istringstream line(result.out);
   std::string printed_path;

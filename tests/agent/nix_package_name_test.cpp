@@ -17,7 +17,7 @@ std::string path(const std::string& name) { return store + hash + "-" + name; }
 TEST_CASE("the hash part is stripped from store path names") {
   CHECK(store_path_name(path("hello-2.12.1")) == "hello-2.12.1");
   CHECK(store_path_name(path("source")) == "source");
-  CHECK(store_path_name(hash + "-x") == "x");  // without directory
+  CHECK(store_path_name(hash + "-x") == "x");                     // without directory
   CHECK(store_path_name("/tmp/systems/system-1") == "system-1");  // not a store path: as it is
 }
 
@@ -28,9 +28,9 @@ TEST_CASE("DrvName: the version starts after the first dash not followed by a le
         PackageName{"nixos-system-nixos", "24.11.20241231.abcdef"});
   CHECK(split_name_and_version("source") == PackageName{"source", ""});
   CHECK(split_name_and_version("unit-script-foo-start") == PackageName{"unit-script-foo-start", ""});
-  CHECK(split_name_and_version("foo-_x") == PackageName{"foo", "_x"});    // not a letter: a version
+  CHECK(split_name_and_version("foo-_x") == PackageName{"foo", "_x"});  // not a letter: a version
   CHECK(split_name_and_version("foo--bar") == PackageName{"foo", "-bar"});
-  CHECK(split_name_and_version("foo-") == PackageName{"foo-", ""});       // a trailing dash is part of the name
+  CHECK(split_name_and_version("foo-") == PackageName{"foo-", ""});  // a trailing dash is part of the name
   CHECK(split_name_and_version("python3.11-numpy-1.26.4") == PackageName{"python3.11-numpy", "1.26.4"});
   CHECK(split_name_and_version("acpi-call-2020-04-07-5.8.16") == PackageName{"acpi-call", "2020-04-07-5.8.16"});
   CHECK(split_name_and_version("") == PackageName{"", ""});

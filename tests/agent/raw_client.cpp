@@ -67,7 +67,8 @@ std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock:
   for (;;) {
     if (auto line = take_line()) return line;
     if (eof_) return std::nullopt;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     receive(static_cast<int>(left.count()));
   }

@@ -80,24 +80,25 @@ struct ActivationSetup {
 
     const fs::path shipped = fs::path(NIXTRAY_SOURCE_DIR) / "resources" / "systemd";
     auto socket_text = read_text(shipped / socket_unit);
-    socket_text = replace_line(socket_text, "ListenStream=/run/nixtray/agent.sock",
-                               "ListenStream=" + socket.string() +
-                                   (tcp_port ? "\nListenStream=127.0.0.1:" + std::to_string(*tcp_port) : ""));
+    socket_text = replace_line(
+        socket_text, "ListenStream=/run/nixtray/agent.sock",
+        "ListenStream=" + socket.string() + (tcp_port ? "\nListenStream=127.0.0.1:" + std::to_string(*tcp_port) : ""));
 
     auto service_text = read_text(shipped / service_unit);
     // No --profile-dir: with Nix relocated by NIX_STATE_DIR the agent finds the profiles itself.
-    service_text = replace_line(service_text, "ExecStart=@NIXTRAY_AGENT_EXECUTABLE@ serve",
-                                "ExecStart=" + agent_binary().string() + " serve --config " + (dir / "agent.json").string() +
-                                    " --state-dir " + state_dir.string() + " --current-system " +
-                                    profile.current_link.string() + " --booted-system " + profile.booted_link.string() +
-                                    "\nStandardOutput=append:" + log.string() + "\nStandardError=append:" + log.string());
+    service_text =
+        replace_line(service_text, "ExecStart=@NIXTRAY_AGENT_EXECUTABLE@ serve",
+                     "ExecStart=" + agent_binary().string() + " serve --config " + (dir / "agent.json").string() +
+                         " --state-dir " + state_dir.string() + " --current-system " + profile.current_link.string() +
+                         " --booted-system " + profile.booted_link.string() +
+                         "\nStandardOutput=append:" + log.string() + "\nStandardError=append:" + log.string());
     // The namespace shares the host's /var/lib and /nix: the state and Nix live in the test's
     // directory instead, and nothing is looked up in the host's /nix.
     service_text = replace_line(service_text, "StateDirectory", "");  // StateDirectory= and its mode
-    service_text = replace_line(service_text, "Environment=HOME=/root",
-                                "Environment=HOME=" + dir.path().string() + "\nEnvironment=NIX_STATE_DIR=" +
-                                    nix_state.string() + "\nEnvironment=NIX_STORE_DIR=" +
-                                    (dir.path() / "nixstore").string());
+    service_text =
+        replace_line(service_text, "Environment=HOME=/root",
+                     "Environment=HOME=" + dir.path().string() + "\nEnvironment=NIX_STATE_DIR=" + nix_state.string() +
+                         "\nEnvironment=NIX_STORE_DIR=" + (dir.path() / "nixstore").string());
     service_text = replace_line(service_text, "Environment=PATH=", "Environment=PATH=/usr/sbin:/usr/bin:/sbin:/bin");
     REQUIRE(service_text.find("/nix/var") == std::string::npos);
     REQUIRE(service_text.find("Type=notify") != std::string::npos);

@@ -40,10 +40,12 @@ SystemdAgent::SystemdAgent(SystemdAgentOptions options)
   }
   if (options.state_dir_size) {
     fs::create_directories(state_dir());
-    const auto mounted = ns_.run_inside({"/bin/mount", "-n", "-t", "tmpfs", "-o", "mode=0755,size=" + *options.state_dir_size,
-                                         "nixtray-state", state_dir().string()});
+    const auto mounted =
+        ns_.run_inside({"/bin/mount", "-n", "-t", "tmpfs", "-o", "mode=0755,size=" + *options.state_dir_size,
+                        "nixtray-state", state_dir().string()});
     if (mounted.exit_code() != 0) {
-      throw std::runtime_error("cannot mount a tmpfs on the state directory inside the namespace: " + mounted.describe());
+      throw std::runtime_error("cannot mount a tmpfs on the state directory inside the namespace: " +
+                               mounted.describe());
     }
   }
   for (const auto& [inside, file] : options.private_files) {
@@ -143,7 +145,8 @@ json SystemdAgent::call(const std::string& method, const json& params) const {
   return *response;
 }
 
-json SystemdAgent::wait_for_status(const std::function<bool(const json&)>& pred, std::chrono::milliseconds timeout) const {
+json SystemdAgent::wait_for_status(const std::function<bool(const json&)>& pred,
+                                   std::chrono::milliseconds timeout) const {
   json last;
   wait_until(
       [&] {
@@ -159,7 +162,8 @@ std::optional<json> wait_for_event(RawClient& client, const std::string& topic,
                                    std::vector<json>* seen) {
   const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= 0ms) {
       return std::nullopt;
     }

@@ -11,7 +11,8 @@ using nixtray::protocol::UnitActiveState;
 
 namespace {
 
-UnitListEntry listed(const std::string& name, const std::string& active = "active", const std::string& sub = "running") {
+UnitListEntry listed(const std::string& name, const std::string& active = "active",
+                     const std::string& sub = "running") {
   return {name, "Description of " + name, "loaded", active, sub};
 }
 
@@ -49,7 +50,7 @@ TEST_CASE("properties update only the fields they carry, Result only for service
   CHECK(service.result == "exit-code");
   CHECK(service.since == 1717240012);
   CHECK(service.description == "Description of nginx.service");  // not in the properties: kept
-  CHECK_FALSE(apply_unit_properties(service, failed));              // nothing new
+  CHECK_FALSE(apply_unit_properties(service, failed));           // nothing new
 
   CHECK(apply_unit_properties(mount, failed));
   CHECK(mount.result.empty());

@@ -85,9 +85,8 @@ void check_recovery_is_pushed(SystemdAgent& agent) {
   auto watcher = agent.subscriber({"status", "units"});
   agent.ns().set_unit_failing(false);
   std::vector<json> seen;
-  const auto units_event = seen_or_wait(watcher, seen, "units", [](const json& data) {
-    return unit_in_state(data["changed"], fail_unit, "active");
-  });
+  const auto units_event = seen_or_wait(
+      watcher, seen, "units", [](const json& data) { return unit_in_state(data["changed"], fail_unit, "active"); });
   const auto status_event = seen_or_wait(watcher, seen, "status", [](const json& data) {
     return state_is(data, "running") && data["failed_units"].empty();
   });
@@ -124,7 +123,8 @@ TEST_CASE("the agent inside systemd reports running, a failed unit, and the reco
   bool saw_own_output = false;
   std::int64_t previous = 0;
   for (const auto& line : lines) {
-    saw_own_output = saw_own_output || line["message"].get<std::string>().find("failing on demand") != std::string::npos;
+    saw_own_output =
+        saw_own_output || line["message"].get<std::string>().find("failing on demand") != std::string::npos;
     CHECK(line["time"].get<std::int64_t>() >= previous);  // oldest first
     previous = line["time"].get<std::int64_t>();
     CHECK(line["priority"].is_number_integer());
@@ -177,7 +177,7 @@ TEST_CASE("units.list answers systemd's loaded units, sorted, units.log knows re
   CHECK((*ok)["since"].is_number_integer());
   const auto* target = find_unit(units, "sysinit.target");
   REQUIRE(target != nullptr);
-  CHECK((*target)["result"] == "");  // not a service
+  CHECK((*target)["result"] == "");                        // not a service
   CHECK(find_unit(units, SystemdAgent::unit) != nullptr);  // the agent sees itself
   CHECK(agent.call("units.list", {{"failed_only", true}})["result"]["units"].empty());
 
@@ -200,8 +200,8 @@ TEST_CASE("a units event carries the units that changed, as they are now", "[sys
   agent.ns().systemctl({"start", "--no-block", UnitFiles::kSlow});
   std::vector<json> seen;
   const auto starting = wait_for_event(
-      watcher, "units",
-      [](const json& data) { return unit_in_state(data["changed"], UnitFiles::kSlow, "activating"); }, 20s, &seen);
+      watcher, "units", [](const json& data) { return unit_in_state(data["changed"], UnitFiles::kSlow, "activating"); },
+      20s, &seen);
   INFO("events:\n" << describe(seen));
   REQUIRE(starting);
   for (const auto& unit : (*starting)["changed"]) {
@@ -318,7 +318,8 @@ TEST_CASE("without systemd the agent reports offline and keeps serving", "[syste
   std::this_thread::sleep_for(scaled(1500ms));
   const auto log = agent.log();
   std::size_t warnings = 0;
-  for (auto at = log.find("cannot reach systemd"); at != std::string::npos; at = log.find("cannot reach systemd", at + 1)) {
+  for (auto at = log.find("cannot reach systemd"); at != std::string::npos;
+       at = log.find("cannot reach systemd", at + 1)) {
     ++warnings;
   }
   INFO(log);

@@ -86,12 +86,18 @@ TestAgent::TestAgent(TestAgentOptions options) : dir_("nxa") {
   fs::create_directories(dir_.path() / "profiles");
   std::ofstream(dir_.path() / "agent.json") << "{}\n";
   std::vector<std::string> argv = {
-      agent_binary().string(), "serve",
-      "--config", (dir_.path() / "agent.json").string(),
-      "--socket", socket_.string(),
-      "--state-dir", state_dir().string(),
-      "--current-system", options.current_system.value_or(dir_.path() / "current-system").string(),
-      "--booted-system", options.booted_system.value_or(dir_.path() / "booted-system").string(),
+      agent_binary().string(),
+      "serve",
+      "--config",
+      (dir_.path() / "agent.json").string(),
+      "--socket",
+      socket_.string(),
+      "--state-dir",
+      state_dir().string(),
+      "--current-system",
+      options.current_system.value_or(dir_.path() / "current-system").string(),
+      "--booted-system",
+      options.booted_system.value_or(dir_.path() / "booted-system").string(),
   };
   if (options.pass_profile_dir) {
     argv.insert(argv.end(), {"--profile-dir", options.profile_dir.value_or(dir_.path() / "profiles").string()});

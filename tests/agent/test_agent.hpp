@@ -35,10 +35,10 @@ PlainProfile make_two_generation_profile(const std::filesystem::path& root);
 
 struct TestAgentOptions {
   std::vector<std::string> extra_args;
-  bool tcp = false;  // also listen on 127.0.0.1:<free port> with a token
-  std::optional<std::filesystem::path> profile_dir;      // default: <dir>/profiles (empty)
-  bool pass_profile_dir = true;  // false: no --profile-dir at all, the agent picks its own default
-  std::optional<std::filesystem::path> current_system;   // default: <dir>/current-system
+  bool tcp = false;                                  // also listen on 127.0.0.1:<free port> with a token
+  std::optional<std::filesystem::path> profile_dir;  // default: <dir>/profiles (empty)
+  bool pass_profile_dir = true;                      // false: no --profile-dir at all, the agent picks its own default
+  std::optional<std::filesystem::path> current_system;  // default: <dir>/current-system
   std::optional<std::filesystem::path> booted_system;
   Environment env;  // set in the agent's environment on top of this process's (e.g. NixStore::env())
 };

@@ -123,9 +123,9 @@ void add_stand_in(agent::MethodRegistry& registry, agent::AgentServer& server) {
 
 template <MethodDescription... M>
 struct MethodList {};
-using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod,
-                            GenerationsDiffMethod, GenerationsMarkGoodMethod, VerifyPreflightMethod, JobsStartMethod,
-                            JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod>;
+using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod, GenerationsDiffMethod,
+                            GenerationsMarkGoodMethod, VerifyPreflightMethod, JobsStartMethod, JobsListMethod,
+                            JobsGetMethod, JobsLogMethod, JobsCancelMethod>;
 
 template <MethodDescription... M>
 void add_stand_ins(MethodList<M...>, agent::MethodRegistry& registry, agent::AgentServer& server) {
@@ -147,8 +147,8 @@ bool is_known(std::string_view method) {
 // What the model expects for one request id: a specific error code, or any answer (0).
 struct Expectations {
   std::map<std::string, std::multiset<int>> by_id;  // id (as JSON) -> expected codes
-  std::optional<int> closing_error;                  // the error that ends the connection
-  bool may_lose_in_flight = false;                   // closed after hello: in-flight requests
+  std::optional<int> closing_error;                 // the error that ends the connection
+  bool may_lose_in_flight = false;                  // closed after hello: in-flight requests
   bool subscribed = false;
 };
 
@@ -253,15 +253,15 @@ std::optional<std::pair<json, int>> check_sent_line(const std::string& line, con
   if (value.contains("method")) {
     require(value.at("method") == event_method && !value.contains("id"), "the agent sent a request");
     const auto& params = value.value("params", json());
-    require(params.is_object() && params.contains("topic") && params.at("topic").is_string() &&
-                params.contains("data"),
+    require(params.is_object() && params.contains("topic") && params.at("topic").is_string() && params.contains("data"),
             "an event without topic and data");
     require(model.subscribed, "an event reached a client that never subscribed");
     return std::nullopt;
   }
   require(value.contains("id"), "a response without id");
   const auto& id = value.at("id");
-  require(id.is_null() || id.is_string() || id.is_number_integer(), "a response id that is not an integer, string or null");
+  require(id.is_null() || id.is_string() || id.is_number_integer(),
+          "a response id that is not an integer, string or null");
   require(value.contains("result") != value.contains("error"), "a response needs exactly one of result and error");
   if (value.contains("result")) return std::pair{id, 0};
   const auto& error = value.at("error");
@@ -305,17 +305,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     agent::AgentServer server(io, options, methods);
     agent::register_subscription_methods(methods, server);
     add_stand_ins(StandIns{}, methods, server);
-    server.set_topic_hooks({[](const std::string& topic) {
-                              if (job_id_of_log_topic(topic) && topic != "log:1") {
-                                throw RpcException(ErrorCode::not_found, "no job " + topic);
-                              }
-                            },
-                            [](const std::shared_ptr<agent::Session>& session, const std::string& topic) {
-                              if (topic == "log:1") {
-                                session->send_line(agent::AgentServer::event_line(
-                                    topic, json{{"from", 0}, {"lines", json::array()}}));
-                              }
-                            }});
+    server.set_topic_hooks(
+        {[](const std::string& topic) {
+           if (job_id_of_log_topic(topic) && topic != "log:1") {
+             throw RpcException(ErrorCode::not_found, "no job " + topic);
+           }
+         },
+         [](const std::shared_ptr<agent::Session>& session, const std::string& topic) {
+           if (topic == "log:1") {
+             session->send_line(agent::AgentServer::event_line(topic, json{{"from", 0}, {"lines", json::array()}}));
+           }
+         }});
 
     agent::PeerIdentity peer;
     peer.transport = tcp ? agent::Transport::tcp : agent::Transport::unix_socket;
@@ -332,7 +332,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   static const bool trace = std::getenv("NIXTRAY_FUZZ_TRACE") != nullptr;  // to read one input's session
-  if (trace) std::fprintf(stderr, "--- sent by the client:\n%s\n--- sent by the agent:\n%s", stream.c_str(), output.c_str());
+  if (trace)
+    std::fprintf(stderr, "--- sent by the client:\n%s\n--- sent by the agent:\n%s", stream.c_str(), output.c_str());
   require(output.empty() || output.back() == '\n', "the agent sent an unfinished line");
   std::map<std::string, std::multiset<int>> answered;
   std::optional<int> last_code;

@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto newline = log.find('\n');
     const auto raw = log.substr(0, newline);
     log.remove_prefix(newline == std::string_view::npos ? log.size() : newline + 1);
-    const std::string line = raw.starts_with('{') ? std::string(nixtray::agent::nix_line_prefix) + std::string(raw)
-                                                  : std::string(raw);
+    const std::string line =
+        raw.starts_with('{') ? std::string(nixtray::agent::nix_line_prefix) + std::string(raw) : std::string(raw);
     (void)analyzer.feed(line);
     (void)nixtray::agent::is_progress_only(line);
     (void)nixtray::agent::visible_lines(line);  // the path of a restarted agent re-reading the log

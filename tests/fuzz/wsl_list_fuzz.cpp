@@ -75,8 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // Without a BOM the detection rules apply in their documented order: bytes that begin like a
   // UTF-8 BOM (U+BBEF then U+xxBF) are read as UTF-8, then a NUL byte means UTF-16LE.
-  const bool read_as_utf16 = utf16.starts_with(utf16le_bom) ||
-                             (!utf16.starts_with(utf8_bom) && utf16.find('\0') != std::string::npos);
+  const bool read_as_utf16 =
+      utf16.starts_with(utf16le_bom) || (!utf16.starts_with(utf8_bom) && utf16.find('\0') != std::string::npos);
   if (read_as_utf16) {
     require(same_distros(plain, parse_wsl_list(utf16)), "UTF-16LE without BOM gives other distros than UTF-8");
   }

@@ -81,7 +81,10 @@ TEST_CASE("the language follows the environment (LANGUAGE, LC_ALL, LANG)") {
   const auto setup = nixtray::gui::setup_translations(NIXTRAY_LOCALE_DIR);
   CHECK(nixtray::gui::from_wx(setup.language).rfind("ja", 0) == 0);
   CHECK(nixtray::gui::from_wx(wxGetTranslation("Jobs")) == "ジョブ");
-  if (saved) ::setenv("LANGUAGE", saved_value.c_str(), 1); else ::unsetenv("LANGUAGE");
+  if (saved)
+    ::setenv("LANGUAGE", saved_value.c_str(), 1);
+  else
+    ::unsetenv("LANGUAGE");
   wxTranslations::Set(nullptr);
 }
 
@@ -121,13 +124,15 @@ TEST_CASE("nixtray's command line: connection options as nixtrayctl's, and the G
                     nixtray::cli::UsageError);
     CHECK_THROWS_AS(nixtray::gui::parse_gui_options({"--config", config, "--start", "/bin/true"}),
                     nixtray::cli::UsageError);
-    CHECK_THROWS_AS(nixtray::gui::parse_gui_options({"--config", config, "--quit-after", "0"}), nixtray::cli::UsageError);
+    CHECK_THROWS_AS(nixtray::gui::parse_gui_options({"--config", config, "--quit-after", "0"}),
+                    nixtray::cli::UsageError);
   }
 }
 
 TEST_CASE("start at login: an XDG autostart entry under XDG_CONFIG_HOME") {
   TempDir dir("gui-autostart");
-  nixtray::platform::XdgAutostart autostart({dir.path() / "config", "/opt/nix tray/bin/nixtray", {"--config", "/home/a/s.json"}});
+  nixtray::platform::XdgAutostart autostart(
+      {dir.path() / "config", "/opt/nix tray/bin/nixtray", {"--config", "/home/a/s.json"}});
   CHECK(autostart.entry_path() == dir.path() / "config" / "autostart" / "nixtray.desktop");
   CHECK_FALSE(autostart.enabled());
   REQUIRE(autostart.set_enabled(true).ok);
@@ -149,7 +154,10 @@ TEST_CASE("start at login: an XDG autostart entry under XDG_CONFIG_HOME") {
     CHECK(nixtray::platform::XdgAutostart::default_config_home() == dir.path() / "xdg");
     ::setenv("XDG_CONFIG_HOME", "relative/dir", 1);
     CHECK(nixtray::platform::XdgAutostart::default_config_home() == fs::path(std::getenv("HOME")) / ".config");
-    if (saved) ::setenv("XDG_CONFIG_HOME", saved_value.c_str(), 1); else ::unsetenv("XDG_CONFIG_HOME");
+    if (saved)
+      ::setenv("XDG_CONFIG_HOME", saved_value.c_str(), 1);
+    else
+      ::unsetenv("XDG_CONFIG_HOME");
   }
   SECTION("Exec quoting follows the Desktop Entry spec") {
     CHECK(nixtray::platform::desktop_exec_quote("plain") == "plain");
@@ -229,8 +237,8 @@ TEST_CASE("update_settings keeps what the host remembers and saves the edit") {
   std::vector<std::string> errors;
   nixtray::tray::TraySessionCallbacks callbacks;
   callbacks.on_error = [&](const std::string& message) { errors.push_back(message); };
-  auto session = nixtray::tray::TraySession::create(io.get_executor(), file, file.load().settings, link, nullptr,
-                                                    callbacks);
+  auto session =
+      nixtray::tray::TraySession::create(io.get_executor(), file, file.load().settings, link, nullptr, callbacks);
   nixtray::tray::TraySettings edited;  // the Settings page's copy, without the records
   edited.flake = "/etc/nixos#laptop";
   edited.notifications.unit_failed = false;

@@ -33,14 +33,18 @@ TEST_CASE("visible lines: plain text, Nix messages, build logs, progress and mar
   CHECK(visible_lines(nix(R"({"action":"result","fields":["make: ok"],"id":1,"type":101})")) ==
         std::vector<std::string>{"make: ok"});
   CHECK(visible_lines(nix(R"({"action":"result","fields":[1,3,0,0],"id":1,"type":105})")).empty());
-  CHECK(visible_lines(nix(R"({"action":"result","fields":["say \"hi\" \\ \u00e9 \u001b[1mbold"],"id":3,"type":101})")) ==
-        std::vector<std::string>{"say \"hi\" \\ \u00e9 bold"});
-  CHECK(visible_lines(nix(R"({"action":"start","id":2,"level":3,"text":"building '/nix/store/x-a.drv'","type":105})")) ==
-        std::vector<std::string>{"building '/nix/store/x-a.drv'"});
+  CHECK(
+      visible_lines(nix(R"({"action":"result","fields":["say \"hi\" \\ \u00e9 \u001b[1mbold"],"id":3,"type":101})")) ==
+      std::vector<std::string>{"say \"hi\" \\ \u00e9 bold"});
+  CHECK(
+      visible_lines(nix(R"({"action":"start","id":2,"level":3,"text":"building '/nix/store/x-a.drv'","type":105})")) ==
+      std::vector<std::string>{"building '/nix/store/x-a.drv'"});
   CHECK(visible_lines(phase_marker(protocol::JobPhase::building)).empty());
   // An error with its code excerpt spans lines; colours are removed.
-  CHECK(visible_lines(nix(R"({"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m attribute 'bar' missing\n\n       at /etc/nixos/c.nix:2:4:"})")) ==
-        std::vector<std::string>{"error: attribute 'bar' missing", "", "       at /etc/nixos/c.nix:2:4:"});
+  CHECK(
+      visible_lines(nix(
+          R"({"action":"msg","level":0,"msg":"\u001b[31;1merror:\u001b[0m attribute 'bar' missing\n\n       at /etc/nixos/c.nix:2:4:"})")) ==
+      std::vector<std::string>{"error: attribute 'bar' missing", "", "       at /etc/nixos/c.nix:2:4:"});
   CHECK(visible_lines("@nix {not json") == std::vector<std::string>{"@nix {not json"});
 }
 
@@ -115,9 +119,10 @@ TEST_CASE("read in steps of at most N lines, every line travels in exactly one s
 
 TEST_CASE("the analyzer gives the same visible lines as visible_lines()") {
   JobLogAnalyzer analyzer;
-  for (const std::string& raw : {std::string("plain text"), phase_marker(protocol::JobPhase::building),
-                                nix(R"({"action":"msg","level":0,"msg":"error: a\nb"})"),
-                                nix(R"({"action":"result","fields":[1,2,0,0],"id":1,"type":105})"), std::string("@nix {broken")}) {
+  for (const std::string& raw :
+       {std::string("plain text"), phase_marker(protocol::JobPhase::building),
+        nix(R"({"action":"msg","level":0,"msg":"error: a\nb"})"),
+        nix(R"({"action":"result","fields":[1,2,0,0],"id":1,"type":105})"), std::string("@nix {broken")}) {
     INFO(raw);
     CHECK(analyzer.feed(raw) == visible_lines(raw));
   }
@@ -130,7 +135,8 @@ TEST_CASE("progress follows the Builds and CopyPaths activities and names the ru
   analyzer.feed(nix(R"({"action":"start","id":11,"level":0,"text":"","type":103})"));
   analyzer.feed(nix(R"({"action":"result","fields":[1,3,1,0],"id":10,"type":105})"));
   analyzer.feed(nix(R"({"action":"result","fields":[2,5,0,0],"id":11,"type":105})"));
-  analyzer.feed(nix(R"({"action":"start","fields":["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12.1.drv","",1,1],"id":12,"level":3,"text":"building","type":105})"));
+  analyzer.feed(nix(
+      R"({"action":"start","fields":["/nix/store/0123456789abcdfghijklmnpqrsvwxyz-hello-2.12.1.drv","",1,1],"id":12,"level":3,"text":"building","type":105})"));
   analyzer.feed(nix(R"({"action":"result","fields":["buildPhase"],"id":12,"type":104})"));
   const auto& p = analyzer.progress();
   CHECK(p.phase == protocol::JobPhase::building);
@@ -147,7 +153,8 @@ TEST_CASE("progress follows the Builds and CopyPaths activities and names the ru
 TEST_CASE("an evaluation error becomes a summary with its location") {
   JobLogAnalyzer analyzer;
   analyzer.feed(nix(R"({"action":"msg","level":0,"msg":"warning: Git tree is dirty"})"));
-  analyzer.feed(nix(R"({"action":"msg","column":4,"file":"/etc/nixos/configuration.nix","level":0,"line":2,"msg":"\u001b[31;1merror:\u001b[0m attribute '\u001b[35;1mbar\u001b[0m' missing\n\n  at ...","raw_msg":"attribute '\u001b[35;1mbar\u001b[0m' missing"})"));
+  analyzer.feed(nix(
+      R"({"action":"msg","column":4,"file":"/etc/nixos/configuration.nix","level":0,"line":2,"msg":"\u001b[31;1merror:\u001b[0m attribute '\u001b[35;1mbar\u001b[0m' missing\n\n  at ...","raw_msg":"attribute '\u001b[35;1mbar\u001b[0m' missing"})"));
   const auto failure = analyzer.failure(1);
   CHECK(failure.kind == protocol::FailureKind::evaluation);
   CHECK(failure.message == "attribute 'bar' missing");
@@ -159,18 +166,22 @@ TEST_CASE("an evaluation error becomes a summary with its location") {
 TEST_CASE("a build error names the derivation, its phase and its last lines") {
   JobLogAnalyzer analyzer;
   const std::string drv = "/nix/store/0123456789abcdfghijklmnpqrsvwxyz-broken-1.0.drv";
-  analyzer.feed(nix(R"({"action":"start","fields":[")" + drv + R"(","",1,1],"id":5,"level":3,"text":"building","type":105})"));
+  analyzer.feed(
+      nix(R"({"action":"start","fields":[")" + drv + R"(","",1,1],"id":5,"level":3,"text":"building","type":105})"));
   analyzer.feed(nix(R"({"action":"result","fields":["buildPhase"],"id":5,"type":104})"));
   analyzer.feed(nix(R"({"action":"result","fields":["cc -c main.c"],"id":5,"type":101})"));
   analyzer.feed(nix(R"({"action":"result","fields":["main.c:3: error: expected ';'"],"id":5,"type":101})"));
   analyzer.feed(nix(R"({"action":"stop","id":5})"));
-  analyzer.feed(nix(R"({"action":"msg","level":0,"msg":"error: builder for '\u001b[35;1m)" + drv + R"(\u001b[0m' failed with exit code 2","raw_msg":"builder for '\u001b[35;1m)" + drv + R"(\u001b[0m' failed with exit code 2"})"));
+  analyzer.feed(nix(R"({"action":"msg","level":0,"msg":"error: builder for '\u001b[35;1m)" + drv +
+                    R"(\u001b[0m' failed with exit code 2","raw_msg":"builder for '\u001b[35;1m)" + drv +
+                    R"(\u001b[0m' failed with exit code 2"})"));
   const auto failure = analyzer.failure(1);
   CHECK(failure.kind == protocol::FailureKind::build);
   CHECK(failure.derivation == "broken-1.0");
   CHECK(failure.phase == "buildPhase");
   CHECK(failure.log_tail == std::vector<std::string>{"cc -c main.c", "main.c:3: error: expected ';'"});
-  CHECK(JobLogAnalyzer::summary_of(failure) == "build of broken-1.0 failed in buildPhase: main.c:3: error: expected ';'");
+  CHECK(JobLogAnalyzer::summary_of(failure) ==
+        "build of broken-1.0 failed in buildPhase: main.c:3: error: expected ';'");
 }
 
 TEST_CASE("an activation failure names the units switch-to-configuration reported") {
@@ -185,8 +196,7 @@ TEST_CASE("an activation failure names the units switch-to-configuration reporte
   const auto failure = analyzer.failure(4);
   CHECK(failure.kind == protocol::FailureKind::activation);
   CHECK(failure.units == std::vector<std::string>{"nginx.service", "postgresql.service"});
-  CHECK(JobLogAnalyzer::summary_of(failure) ==
-        "activation failed: nginx.service, postgresql.service failed to start");
+  CHECK(JobLogAnalyzer::summary_of(failure) == "activation failed: nginx.service, postgresql.service failed to start");
 }
 
 TEST_CASE("without any error message the summary says how the job ended") {

@@ -21,7 +21,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-
 TEST_CASE("a rebuild switch builds, registers and activates a new generation, with progress in order") {
   JobsFixture f;
   auto watcher = f.agent->subscriber({"jobs"});
@@ -147,10 +146,8 @@ TEST_CASE("a build job's result can be reviewed and then activated without build
 TEST_CASE("rebuild test with a flake and upgrade activates without a new generation, and dry-build changes nothing") {
   JobsFixture f;
   f.store->write_configuration(f.configs, "laptop", toy_system_spec("24.11.20241220.ccccccc (Vicuna)", "2.12.3"));
-  const auto tested = f.wait_finished(f.start({{"kind", "rebuild"},
-                                               {"mode", "test"},
-                                               {"flake", f.configs.string() + "#laptop"},
-                                               {"upgrade", true}}));
+  const auto tested = f.wait_finished(
+      f.start({{"kind", "rebuild"}, {"mode", "test"}, {"flake", f.configs.string() + "#laptop"}, {"upgrade", true}}));
   INFO(tested.dump(2) << "\n" << f.agent->log());
   CHECK(tested["state"] == "succeeded");
   CHECK(tested["generation_before"] == 1);
@@ -209,7 +206,8 @@ TEST_CASE("rollback in switch and boot mode, and the put-back when activation fa
 TEST_CASE("gc deletes old generations but never the default, current, booted or known-good one") {
   JobsFixture f;
   for (int i = 2; i <= 6; ++i) {
-    f.store->add_generation(f.store->build_system(toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
+    f.store->add_generation(f.store->build_system(
+        toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
   }
   // 1 is current and booted; 3 is known-good; 6 is the default.
   REQUIRE(f.agent->call("generations.mark_good", {{"number", 3}}).contains("result"));
@@ -375,9 +373,10 @@ TEST_CASE("a build that prints a flood of lines does not keep other clients wait
   JobsFixture f;
   // 200,000 lines at once: more than the agent analyses in one step, by far (under ASan, a minute
   // of work that used to hold the event loop in one piece).
-  write_text(f.configs / "default.nix",
-             "derivation { name = \"chatty-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
-             "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' 200000; /bin/mkdir $out\" ]; }\n");
+  write_text(
+      f.configs / "default.nix",
+      "derivation { name = \"chatty-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+      "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' 200000; /bin/mkdir $out\" ]; }\n");
   const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
   REQUIRE(wait_until([&] { return f.job(id)["log_lines"].get<std::int64_t>() > 0; }, scaled(60s), 50ms));
   // While the agent works through the backlog, new clients are answered (each call is a fresh
@@ -473,11 +472,12 @@ TEST_CASE("the command line: rollback N --boot repoints the profile and activate
   CHECK(agent_cli(f, {"rollback", "x"}).exit_code() == 64);
 }
 
-TEST_CASE("the command line: gc --keep K and --older-than DAYS never delete the default, current, booted or known-good") {
+TEST_CASE(
+    "the command line: gc --keep K and --older-than DAYS never delete the default, current, booted or known-good") {
   JobsFixture f;
   for (int i = 2; i <= 6; ++i) {
-    f.store->add_generation(
-        f.store->build_system(toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
+    f.store->add_generation(f.store->build_system(
+        toy_system_spec("24.11." + std::to_string(i) + " (Vicuna)", "2.12." + std::to_string(i))));
   }
   f.agent->wait_for_status([](const json& s) { return s["generations"]["default"] == 6; });
   // 1 is current and booted; 3 is known-good; 6 is the default.

@@ -1,6 +1,7 @@
-// LineConnection over a real socket pair (loopback TCP on Windows): framing, limits and deadlines as the agent relies on them.
-#include "catch.hpp"
+// LineConnection over a real socket pair (loopback TCP on Windows): framing, limits and deadlines as the agent relies
+// on them.
 #include "nixtray/net/line_connection.hpp"
+#include "catch.hpp"
 
 #include <chrono>
 #include <thread>
@@ -34,8 +35,8 @@ struct Pair {
   explicit Pair(ConnectionLimits limits, bool handle_oversize = false) {
     LocalSocket ours(io);
     connect_pair(ours, peer);
-    connection = std::make_shared<LineConnection>(
-        std::make_unique<SocketStream<LocalSocket>>(std::move(ours), "test"), limits);
+    connection =
+        std::make_shared<LineConnection>(std::make_unique<SocketStream<LocalSocket>>(std::move(ours), "test"), limits);
     LineConnection::OversizeHandler on_oversize;
     if (handle_oversize) {
       on_oversize = [this] {

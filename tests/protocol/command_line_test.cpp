@@ -1,5 +1,5 @@
-#include "catch.hpp"
 #include "nixtray/cli/command_line.hpp"
+#include "catch.hpp"
 
 using namespace nixtray::cli;
 

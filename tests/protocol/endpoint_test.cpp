@@ -1,5 +1,5 @@
-#include "catch.hpp"
 #include "nixtray/net/endpoint.hpp"
+#include "catch.hpp"
 
 #include <stdexcept>
 
@@ -14,15 +14,16 @@ TEST_CASE("endpoints parse in their three forms") {
   CHECK(tcp.host == "127.0.0.1");
   CHECK(tcp.port == 7428);
   CHECK(parse_endpoint("tcp:[::1]:7428").host == "::1");
-  const auto command = parse_endpoint(R"(exec:wsl.exe -d "My Distro" --exec /run/current-system/sw/bin/nixtray-agent bridge)");
+  const auto command =
+      parse_endpoint(R"(exec:wsl.exe -d "My Distro" --exec /run/current-system/sw/bin/nixtray-agent bridge)");
   CHECK(command.kind == Endpoint::Kind::command);
   CHECK(command.argv == std::vector<std::string>{"wsl.exe", "-d", "My Distro", "--exec",
                                                  "/run/current-system/sw/bin/nixtray-agent", "bridge"});
 }
 
 TEST_CASE("bad endpoints are refused with the accepted forms") {
-  for (const auto* text : {"", "unix:", "tcp:host", "tcp:host:0", "tcp:host:99999", "tcp:host:12ab", "exec:",
-                           "exec:\"open", "http://x"}) {
+  for (const auto* text :
+       {"", "unix:", "tcp:host", "tcp:host:0", "tcp:host:99999", "tcp:host:12ab", "exec:", "exec:\"open", "http://x"}) {
     INFO(text);
     try {
       (void)parse_endpoint(text);

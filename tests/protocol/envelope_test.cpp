@@ -1,11 +1,12 @@
-#include "catch.hpp"
 #include "nixtray/protocol/envelope.hpp"
+#include "catch.hpp"
 #include "nixtray/protocol/methods.hpp"
 
 using namespace nixtray::protocol;
 
 TEST_CASE("a request is classified with its id, method and params") {
-  const auto c = classify_message(json::parse(R"({"jsonrpc":"2.0","id":7,"method":"units.list","params":{"failed_only":true}})"));
+  const auto c =
+      classify_message(json::parse(R"({"jsonrpc":"2.0","id":7,"method":"units.list","params":{"failed_only":true}})"));
   REQUIRE(c.message);
   const auto& request = std::get<Request>(*c.message);
   CHECK(request.id == 7);
@@ -42,14 +43,16 @@ TEST_CASE("batches, non-objects and malformed envelopes are invalid requests") {
 }
 
 TEST_CASE("responses and notifications are told apart from requests") {
-  auto response = classify_message(json::parse(R"({"jsonrpc":"2.0","id":3,"error":{"code":-32002,"message":"busy","data":{"job":"4"}}})"));
+  auto response = classify_message(
+      json::parse(R"({"jsonrpc":"2.0","id":3,"error":{"code":-32002,"message":"busy","data":{"job":"4"}}})"));
   REQUIRE(response.message);
   const auto& r = std::get<Response>(*response.message);
   REQUIRE(r.error);
   CHECK(r.error->is(ErrorCode::busy));
   CHECK(r.error->data.at("job") == "4");
 
-  auto event = classify_message(json::parse(R"({"jsonrpc":"2.0","method":"event","params":{"topic":"jobs","data":{}}})"));
+  auto event =
+      classify_message(json::parse(R"({"jsonrpc":"2.0","method":"event","params":{"topic":"jobs","data":{}}})"));
   REQUIRE(event.message);
   CHECK(std::get<Notification>(*event.message).params.get<Event>().topic == "jobs");
 }
@@ -79,19 +82,28 @@ TEST_CASE("params are validated with messages that name the field") {
     }
     return "no error";
   };
-  CHECK(message_of([] { (void)json{{"unit", "x"}, {"lines", 0}}.get<UnitsLogParams>(); }).find("lines") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"unit", "x"}, {"lines", 0}}.get<UnitsLogParams>();
+        }).find("lines") != std::string::npos);
   CHECK(message_of([] { (void)json{{"kind", "gc"}}.get<JobStartParams>(); }).find("keep") != std::string::npos);
-  CHECK(message_of([] { (void)json{{"kind", "gc"}, {"keep", 2}, {"older_than_days", 3}}.get<JobStartParams>(); })
-            .find("exactly one") != std::string::npos);
-  CHECK(message_of([] { (void)json{{"kind", "rollback"}, {"mode", "test"}}.get<JobStartParams>(); })
-            .find("switch or boot") != std::string::npos);
-  CHECK(message_of([] { (void)json{{"kind", "rebuild"}, {"flake", "--option"}}.get<JobStartParams>(); })
-            .find("flake") != std::string::npos);
-  CHECK(message_of([] { (void)json{{"kind", "format-disk"}}.get<JobStartParams>(); }).find("kind") != std::string::npos);
-  CHECK(message_of([] { (void)json{{"topics", {"status", "weather"}}}.get<TopicsParams>(); }).find("weather") !=
-        std::string::npos);
-  CHECK(message_of([] { (void)json{{"from", 0}, {"to", 2}}.get<GenerationsDiffParams>(); }).find("from") !=
-        std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"kind", "gc"}, {"keep", 2}, {"older_than_days", 3}}.get<JobStartParams>();
+        }).find("exactly one") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"kind", "rollback"}, {"mode", "test"}}.get<JobStartParams>();
+        }).find("switch or boot") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"kind", "rebuild"}, {"flake", "--option"}}.get<JobStartParams>();
+        }).find("flake") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"kind", "format-disk"}}.get<JobStartParams>();
+        }).find("kind") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"topics", {"status", "weather"}}}.get<TopicsParams>();
+        }).find("weather") != std::string::npos);
+  CHECK(message_of([] {
+          (void)json{{"from", 0}, {"to", 2}}.get<GenerationsDiffParams>();
+        }).find("from") != std::string::npos);
 }
 
 TEST_CASE("job start params get their documented defaults") {

@@ -5,10 +5,10 @@
 #include "nixtray/protocol/methods.hpp"
 #include "nixtray/protocol/wire_text.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -37,11 +37,21 @@ std::pair<std::string, MethodCodecs> method() {
 
 const std::map<std::string, MethodCodecs>& methods() {
   static const std::map<std::string, MethodCodecs> table = {
-      method<HelloMethod>(),           method<StatusMethod>(),          method<UnitsListMethod>(),
-      method<UnitsLogMethod>(),        method<GenerationsListMethod>(), method<GenerationsDiffMethod>(),
-      method<GenerationsMarkGoodMethod>(), method<VerifyPreflightMethod>(), method<JobsStartMethod>(),
-      method<JobsListMethod>(),        method<JobsGetMethod>(),         method<JobsLogMethod>(),
-      method<JobsCancelMethod>(),      method<SubscribeMethod>(),       method<UnsubscribeMethod>(),
+      method<HelloMethod>(),
+      method<StatusMethod>(),
+      method<UnitsListMethod>(),
+      method<UnitsLogMethod>(),
+      method<GenerationsListMethod>(),
+      method<GenerationsDiffMethod>(),
+      method<GenerationsMarkGoodMethod>(),
+      method<VerifyPreflightMethod>(),
+      method<JobsStartMethod>(),
+      method<JobsListMethod>(),
+      method<JobsGetMethod>(),
+      method<JobsLogMethod>(),
+      method<JobsCancelMethod>(),
+      method<SubscribeMethod>(),
+      method<UnsubscribeMethod>(),
   };
   return table;
 }
@@ -124,7 +134,8 @@ TEST_CASE("every golden message round-trips through the protocol types") {
       CHECK(encode(response) == message);
     } else {
       // <method with dots>.request|result[.variant]
-      const auto kind_at = std::find_if(parts.begin(), parts.end(), [](const auto& p) { return p == "request" || p == "result"; });
+      const auto kind_at =
+          std::find_if(parts.begin(), parts.end(), [](const auto& p) { return p == "request" || p == "result"; });
       REQUIRE(kind_at != parts.end());
       std::string method_name;
       for (auto it = parts.begin(); it != kind_at; ++it) method_name += (method_name.empty() ? "" : ".") + *it;

@@ -1,5 +1,5 @@
-#include "catch.hpp"
 #include "nixtray/protocol/line_framer.hpp"
+#include "catch.hpp"
 
 #include <random>
 #include <string>

@@ -1,5 +1,5 @@
-#include "catch.hpp"
 #include "nixtray/protocol/wire_text.hpp"
+#include "catch.hpp"
 
 #include <string>
 
@@ -19,14 +19,18 @@ TEST_CASE("each invalid sequence becomes one U+FFFD") {
   };
   const std::string r = "\xEF\xBF\xBD";
   const Case cases[] = {
-      {"a\xFF" "b", "a" + r + "b"},                 // never valid byte
-      {"\xC0\xAF", r + r},                          // overlong '/' (C0 is never valid)
-      {"\xE0\x80\xAF", r + r + r},                  // overlong 3-byte: E0 needs A0..BF next
-      {"\xED\xA0\x80", r + r + r},                  // UTF-16 surrogate
-      {"\xF4\x90\x80\x80", r + r + r + r},          // above U+10FFFF
-      {"ab\xE6\x97", "ab" + r},                     // truncated at the end: one maximal subpart
-      {"\xE6\x97" "x", r + "x"},                    // truncated in the middle
-      {"\x80", r},                                  // lone continuation byte
+      {"a\xFF"
+       "b",
+       "a" + r + "b"},                      // never valid byte
+      {"\xC0\xAF", r + r},                  // overlong '/' (C0 is never valid)
+      {"\xE0\x80\xAF", r + r + r},          // overlong 3-byte: E0 needs A0..BF next
+      {"\xED\xA0\x80", r + r + r},          // UTF-16 surrogate
+      {"\xF4\x90\x80\x80", r + r + r + r},  // above U+10FFFF
+      {"ab\xE6\x97", "ab" + r},             // truncated at the end: one maximal subpart
+      {"\xE6\x97"
+       "x",
+       r + "x"},    // truncated in the middle
+      {"\x80", r},  // lone continuation byte
   };
   for (const auto& c : cases) {
     std::string text = c.input;
@@ -43,7 +47,9 @@ TEST_CASE("a message with invalid UTF-8 inside a string still parses, with U+FFF
 }
 
 TEST_CASE("nesting is limited to 64 levels before any DOM is built") {
-  const auto nested = [](int depth) { return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']'); };
+  const auto nested = [](int depth) {
+    return std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+  };
   CHECK_FALSE(nesting_exceeds(nested(64)));
   CHECK(nesting_exceeds(nested(65)));
   CHECK(parse_line(nested(64)).value);

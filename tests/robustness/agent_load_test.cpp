@@ -1,7 +1,7 @@
 // Load against a real agent process over real sockets: many clients at once (also while a real
-// job streams its log to all of them), and many short connections in a row. What is checked is that nothing is lost or leaked (every client answered,
-// every event delivered, descriptors and memory back where they were), never how fast: speed is
-// the benchmarks' job (bench/).
+// job streams its log to all of them), and many short connections in a row. What is checked is that nothing is lost or
+// leaked (every client answered, every event delivered, descriptors and memory back where they were), never how fast:
+// speed is the benchmarks' job (bench/).
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
 #include "raw_client.hpp"
@@ -129,8 +129,8 @@ struct LogFollower {
   std::int64_t next = 0;
   std::vector<std::pair<std::int64_t, std::vector<std::string>>> chunks;  // from, lines
   std::int64_t skipped = 0;
-  bool complete = false;       // the event that says every line was delivered
-  bool job_finished = false;   // the `jobs` event of the job's end (if `complete` was skipped)
+  bool complete = false;      // the event that says every line was delivered
+  bool job_finished = false;  // the `jobs` event of the job's end (if `complete` was skipped)
   bool subscribed = false;
 
   void take(const json& message, const std::string& topic, const std::string& id) {
@@ -252,9 +252,13 @@ TEST_CASE("1,000 clients follow a job's log while it streams: every line in orde
   const auto gate = f.configs / "go";
   write_text(f.configs / "default.nix",
              "derivation { name = \"streamed-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
-             "  args = [ \"-c\" \"while [ ! -e " + gate.string() + " ]; do /bin/sleep 0.1; done; i=0; "
-             "while [ $i -lt " + std::to_string(streamed_lines) + " ]; do echo \\\"streamed line $i\\\"; i=$((i+1)); "
-             "if [ $((i % 100)) -eq 0 ]; then /bin/sleep 0.05; fi; done; /bin/mkdir $out\" ]; }\n");
+             "  args = [ \"-c\" \"while [ ! -e " +
+                 gate.string() +
+                 " ]; do /bin/sleep 0.1; done; i=0; "
+                 "while [ $i -lt " +
+                 std::to_string(streamed_lines) +
+                 " ]; do echo \\\"streamed line $i\\\"; i=$((i+1)); "
+                 "if [ $((i % 100)) -eq 0 ]; then /bin/sleep 0.05; fi; done; /bin/mkdir $out\" ]; }\n");
   const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
   const std::string topic = "log:" + id;
   const pid_t agent_pid = f.agent->host_pid();
@@ -332,7 +336,8 @@ TEST_CASE("1,000 clients follow a job's log while it streams: every line in orde
         clients[i].request(++request_id, "jobs.log",
                            {{"id", id}, {"from", next}, {"limit", std::min<std::int64_t>(end - next, 10000)}});
         const auto reply = clients[i].response(request_id, scaled(30s));
-        if (!reply || !reply->contains("result") || (*reply)["result"]["next"].get<std::int64_t>() <= next) return false;
+        if (!reply || !reply->contains("result") || (*reply)["result"]["next"].get<std::int64_t>() <= next)
+          return false;
         for (const auto& line : (*reply)["result"]["lines"]) rebuilt.push_back(line.get<std::string>());
         next = (*reply)["result"]["next"].get<std::int64_t>();
       }
@@ -367,17 +372,21 @@ TEST_CASE("1,000 clients follow a job's log while it streams: every line in orde
       ++wrong;
       continue;
     }
-    if (follower.skipped > 0 || !follower.complete) ++with_gaps; else ++whole;
+    if (follower.skipped > 0 || !follower.complete)
+      ++with_gaps;
+    else
+      ++whole;
   }
   {
     std::cout << "client 0's events (from+lines):";
     for (const auto& [from, lines] : followers[0].chunks) std::cout << " " << from << "+" << lines.size();
     std::cout << "\n";
   }
-  std::cout << many_clients << " clients following a " << total << "-line log: " << whole << " got every line as events, "
-            << with_gaps << " had " << gaps << " gaps (" << skipped_lines
-            << " lines in all) fetched with jobs.log, " << overlaps << " lines sent twice; agent RSS " << rss_before << " KiB before, sampled peak "
-            << sampler.peak_kib() << " KiB over " << sampler.samples() << " samples, VmHWM " << hwm << " KiB\n";
+  std::cout << many_clients << " clients following a " << total << "-line log: " << whole
+            << " got every line as events, " << with_gaps << " had " << gaps << " gaps (" << skipped_lines
+            << " lines in all) fetched with jobs.log, " << overlaps << " lines sent twice; agent RSS " << rss_before
+            << " KiB before, sampled peak " << sampler.peak_kib() << " KiB over " << sampler.samples()
+            << " samples, VmHWM " << hwm << " KiB\n";
   CHECK(unfinished == 0);  // every client learnt that the log is complete or the job ended
   CHECK(wrong == 0);       // events plus the skipped lines fetched give the whole log, in order
   CHECK(whole + with_gaps == many_clients);

@@ -38,8 +38,7 @@ void check_initial_state(const LinkWatcher& watcher) {
 
 std::string read_token(const testing::TestAgent& agent) {
   const auto file = agent.state_dir() / "token";
-  REQUIRE(testing::wait_until([&] { return fs::exists(file) && fs::file_size(file) >= 64; },
-                              testing::scaled(10s)));
+  REQUIRE(testing::wait_until([&] { return fs::exists(file) && fs::file_size(file) >= 64; }, testing::scaled(10s)));
   return agent.token();
 }
 
@@ -71,10 +70,10 @@ class ProtocolTwoAgentStandIn {
       auto [read_ec, n] = co_await asio::async_read_until(socket, asio::dynamic_buffer(line), '\n', net::use_nothrow);
       if (read_ec) continue;
       const auto request = protocol::json::parse(line.substr(0, n));
-      const protocol::json reply = {{"jsonrpc", "2.0"},
-                                    {"id", request["id"]},
-                                    {"result", {{"protocol", 2}, {"agent", "9.0.0"}, {"authorized", true},
-                                                {"methods", {"hello"}}}}};
+      const protocol::json reply = {
+          {"jsonrpc", "2.0"},
+          {"id", request["id"]},
+          {"result", {{"protocol", 2}, {"agent", "9.0.0"}, {"authorized", true}, {"methods", {"hello"}}}}};
       const auto text = reply.dump() + "\n";
       co_await asio::async_write(socket, asio::buffer(text), net::use_nothrow);
     }

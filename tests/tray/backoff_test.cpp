@@ -73,8 +73,8 @@ TEST_CASE("backoff jitter stays within [base * (1 - jitter), base]") {
 
 TEST_CASE("backoff starts over after a connection that lasted") {
   FakeClock clock;
-  Backoff backoff(BackoffPolicy{.initial = 100ms, .jitter = 0.0, .stable_after = 10'000ms}, [] { return 0.0; },
-                  clock.source());
+  Backoff backoff(
+      BackoffPolicy{.initial = 100ms, .jitter = 0.0, .stable_after = 10'000ms}, [] { return 0.0; }, clock.source());
   backoff.next_delay();
   backoff.next_delay();
   CHECK(backoff.next_delay() == 400ms);
@@ -85,8 +85,8 @@ TEST_CASE("backoff starts over after a connection that lasted") {
 
 TEST_CASE("backoff keeps growing when a connection drops right after succeeding") {
   FakeClock clock;
-  Backoff backoff(BackoffPolicy{.initial = 100ms, .jitter = 0.0, .stable_after = 10'000ms}, [] { return 0.0; },
-                  clock.source());
+  Backoff backoff(
+      BackoffPolicy{.initial = 100ms, .jitter = 0.0, .stable_after = 10'000ms}, [] { return 0.0; }, clock.source());
   CHECK(backoff.next_delay() == 100ms);
   backoff.succeeded();
   clock.now += 1s;  // an agent that accepts, then fails at once

@@ -25,16 +25,17 @@ T run(asio::awaitable<T> work) {
 }
 
 CommandDistroControl control(const std::string& start, const std::string& stop, const std::string& is_running,
-                             const std::string& exec_as_root, std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+                             const std::string& exec_as_root,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
   return CommandDistroControl(parse_distro_commands(start, stop, is_running, exec_as_root), {timeout});
 }
 
 }  // namespace
 
 TEST_CASE("distro commands split on whitespace, double quotes group, no shell rules") {
-  const auto commands = parse_distro_commands(R"("C:\Program Files\WSL\wsl.exe" --terminate NixOS)",
-                                              "wsl.exe  --terminate\tNixOS", R"(test -e "/tmp/a b")",
-                                              R"(wsl.exe -d NixOS -u root --exec)");
+  const auto commands =
+      parse_distro_commands(R"("C:\Program Files\WSL\wsl.exe" --terminate NixOS)", "wsl.exe  --terminate\tNixOS",
+                            R"(test -e "/tmp/a b")", R"(wsl.exe -d NixOS -u root --exec)");
   CHECK(commands.start == std::vector<std::string>{R"(C:\Program Files\WSL\wsl.exe)", "--terminate", "NixOS"});
   CHECK(commands.stop == std::vector<std::string>{"wsl.exe", "--terminate", "NixOS"});
   CHECK(commands.is_running == std::vector<std::string>{"test", "-e", "/tmp/a b"});

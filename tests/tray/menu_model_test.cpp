@@ -274,7 +274,8 @@ TEST_CASE("after a failed rebuild: the summary, Show log with the job id, Dismis
 }
 
 TEST_CASE("unreachable: the reason and Reconnect now") {
-  const auto state = fold(TrayState{}, {LinkUnreachable{UnreachableReason::unauthorized, "the agent rejected the token"}});
+  const auto state =
+      fold(TrayState{}, {LinkUnreachable{UnreachableReason::unauthorized, "the agent rejected the token"}});
   const auto menu = MenuModel::build(state, wsl_context());
   CHECK(menu.find("status-line")->label == "the agent rejected the token");
   CHECK(menu.find("reconnect")->command.action == MenuAction::reconnect);
@@ -314,8 +315,8 @@ TEST_CASE("start at login carries its check mark") {
 TEST_CASE("every action item has a unique, non-empty id") {
   auto status = running_status();
   status.failed_units = {failed_unit("a.service")};
-  const auto menu = MenuModel::build(fold(connected(status), {JobUpdated{job("3", protocol::JobState::running)}}),
-                                     wsl_context());
+  const auto menu =
+      MenuModel::build(fold(connected(status), {JobUpdated{job("3", protocol::JobState::running)}}), wsl_context());
   std::set<std::string> ids;
   std::function<void(const std::vector<MenuItem>&)> walk = [&](const std::vector<MenuItem>& items) {
     for (const auto& item : items) {

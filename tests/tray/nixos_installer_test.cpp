@@ -132,8 +132,9 @@ fs::path pack_image(const fixtures::ScratchDir& dir, const std::string& file_nam
   fs::copy_file("/bin/sh", root / "bin" / "sh", fs::copy_options::overwrite_existing);
   if (legacy) {
     const auto activate = root / "nix/var/nix/profiles/system/activate";
-    write_file(activate, "#!/bin/sh\nmkdir -p \"$NIXTRAY_WSL_STANDIN_ROOT/run\"\n"
-                         "touch \"$NIXTRAY_WSL_STANDIN_ROOT/run/activated\"\n");
+    write_file(activate,
+               "#!/bin/sh\nmkdir -p \"$NIXTRAY_WSL_STANDIN_ROOT/run\"\n"
+               "touch \"$NIXTRAY_WSL_STANDIN_ROOT/run/activated\"\n");
     fs::permissions(activate, fs::perms::owner_all, fs::perm_options::add);
   }
   const auto image = dir / file_name;
@@ -160,7 +161,9 @@ std::vector<std::string> step_names(const NixosInstallReport& report) {
   std::vector<std::string> names;
   for (const auto& step : report.steps) {
     names.push_back(std::string(to_string(step.name)) + ":" +
-                    (step.state == InstallStepState::done ? "done" : step.state == InstallStepState::failed ? "failed" : "running"));
+                    (step.state == InstallStepState::done     ? "done"
+                     : step.state == InstallStepState::failed ? "failed"
+                                                              : "running"));
   }
   return names;
 }
@@ -199,7 +202,8 @@ TEST_CASE("with a stand-in wsl.exe: nixos.wsl is imported, started, and runs") {
   CHECK(fixtures::run_on_io(WslDistroControl(options).is_running()).state == RunningState::running);
 }
 
-TEST_CASE("with a stand-in wsl.exe: legacy tarballs start through the login shell, a rootfs after its first activation") {
+TEST_CASE(
+    "with a stand-in wsl.exe: legacy tarballs start through the login shell, a rootfs after its first activation") {
   fixtures::ScratchDir dir;
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos-wsl.tar.gz", true);
@@ -241,7 +245,9 @@ TEST_CASE("with a stand-in wsl.exe: a taken name stops before the import, a brok
   CHECK(distros_of(wsl) == std::vector<std::string>{"Debian", "NixOS"});
 }
 
-TEST_CASE("with a stand-in wsl.exe: the rebuild that adds the agent runs nixos-rebuild as root, and says when there is none") {
+TEST_CASE(
+    "with a stand-in wsl.exe: the rebuild that adds the agent runs nixos-rebuild as root, and says when there is "
+    "none") {
   fixtures::ScratchDir dir;
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos.wsl", false);

@@ -40,10 +40,10 @@ TEST_CASE("nixtrayctl status over unix, exec and tcp") {
     CHECK(result.out.find("generations:  default 1, current 1, booted 1") != std::string::npos);
   }
   SECTION("exec through the bridge, as JSON") {
-    const auto result = nixtrayctl(home, {"--agent",
-                                          "exec:\"" + testing::agent_binary().string() + "\" bridge --socket " +
-                                              agent.socket().string(),
-                                          "status", "--json"});
+    const auto result = nixtrayctl(
+        home,
+        {"--agent", "exec:\"" + testing::agent_binary().string() + "\" bridge --socket " + agent.socket().string(),
+         "status", "--json"});
     CHECK(result.exit_code() == 0);
     const auto j = parse_json(result);
     CHECK(j["connected"] == true);

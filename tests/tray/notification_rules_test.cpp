@@ -68,9 +68,8 @@ TEST_CASE("the golden failed job is notified with the agent's summary") {
 
 TEST_CASE("a failure that happened while the tray was away is shown once on reconnect") {
   Tray tray({}, "10");
-  const auto notes =
-      tray.connect({job("13", protocol::JobState::succeeded), job("12", protocol::JobState::failed),
-                    job("11", protocol::JobState::failed), job("10", protocol::JobState::failed)});
+  const auto notes = tray.connect({job("13", protocol::JobState::succeeded), job("12", protocol::JobState::failed),
+                                   job("11", protocol::JobState::failed), job("10", protocol::JobState::failed)});
   REQUIRE(notes.size() == 1);  // the newest failure only; older ones are in the history
   CHECK(notes[0].action->job_id == "12");
   CHECK(notes[0].body.find("while nixtray was not connected") != std::string::npos);

@@ -11,7 +11,8 @@ using namespace nixtray::tray::fixtures;
 namespace {
 
 TrayState unreachable(UnreachableReason reason, std::string message = "") {
-  return fold(TrayState{}, {LinkConnecting{1}, LinkUnreachable{reason, std::move(message), std::nullopt, false, false}});
+  return fold(TrayState{},
+              {LinkConnecting{1}, LinkUnreachable{reason, std::move(message), std::nullopt, false, false}});
 }
 
 }  // namespace

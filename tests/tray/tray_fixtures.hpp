@@ -100,7 +100,7 @@ inline protocol::Job job(const std::string& id, protocol::JobState state,
     j.failure->kind = protocol::FailureKind::build;
     j.failure->message = "builder failed";
   }
-  j.progress.phase = state == protocol::JobState::running ? protocol::JobPhase::building
+  j.progress.phase = state == protocol::JobState::running     ? protocol::JobPhase::building
                      : state == protocol::JobState::succeeded ? protocol::JobPhase::done
                                                               : protocol::JobPhase::building;
   if (state == protocol::JobState::running) {
@@ -119,9 +119,9 @@ inline TrayState fold(TrayState state, std::initializer_list<TrayEvent> events) 
 inline TrayState connected(protocol::Status status = running_status()) {
   std::vector<protocol::Generation> generations = {generation(42, true), generation(41), generation(40)};
   generations[1].known_good = true;
-  return fold(TrayState{}, {LinkConnecting{1}, LinkConnected{hello(), "unix:/run/nixtray/agent.sock"},
-                            StatusReceived{std::move(status)}, GenerationsReceived{generations}, JobsReceived{},
-                            LinkSynced{}});
+  return fold(TrayState{},
+              {LinkConnecting{1}, LinkConnected{hello(), "unix:/run/nixtray/agent.sock"},
+               StatusReceived{std::move(status)}, GenerationsReceived{generations}, JobsReceived{}, LinkSynced{}});
 }
 
 }  // namespace nixtray::tray::fixtures

@@ -201,13 +201,14 @@ TEST_CASE("a rebuild through the session: the flow starts a build job and its fa
   CHECK(run.settings_file.load().settings.find_record()->last_job_seen == flow.job_id());
 }
 
-TEST_CASE("a reviewed rebuild through the session: the diff of the build is there when it asks, then that build is activated") {
+TEST_CASE(
+    "a reviewed rebuild through the session: the diff of the build is there when it asks, then that build is "
+    "activated") {
   testing::JobsFixture f;  // generation 1 (hello 2.12.1) runs; the configuration builds hello 2.12.2
   SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"));
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
-  REQUIRE(run.watcher.run_until([&] { return run.asked.has_value() || !run.session->rebuild_flow().active(); },
-                                180s));
+  REQUIRE(run.watcher.run_until([&] { return run.asked.has_value() || !run.session->rebuild_flow().active(); }, 180s));
   REQUIRE(run.asked);
   const auto& asked = *run.asked;
   INFO("note: " << asked.diff_note() << "\nagent log:\n" << f.agent->log());

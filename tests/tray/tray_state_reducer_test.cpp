@@ -103,8 +103,9 @@ TEST_CASE("job ids compare as numbers") {
   CHECK_FALSE(is_newer_job_id("9", "10"));
   CHECK_FALSE(is_newer_job_id("7", "7"));
   auto state = connected();
-  state = fold(state, {JobUpdated{job("9", protocol::JobState::succeeded)}, JobUpdated{job("10", protocol::JobState::failed)},
-                       JobUpdated{job("8", protocol::JobState::failed)}});
+  state = fold(state,
+               {JobUpdated{job("9", protocol::JobState::succeeded)}, JobUpdated{job("10", protocol::JobState::failed)},
+                JobUpdated{job("8", protocol::JobState::failed)}});
   REQUIRE(state.jobs.size() == 3);
   CHECK(state.jobs[0].id == "10");
   CHECK(state.jobs[2].id == "8");
@@ -112,14 +113,16 @@ TEST_CASE("job ids compare as numbers") {
 
 TEST_CASE("the job list is bounded") {
   auto state = connected();
-  for (int i = 1; i <= 80; ++i) state = fold(state, {JobUpdated{job(std::to_string(i), protocol::JobState::succeeded)}});
+  for (int i = 1; i <= 80; ++i)
+    state = fold(state, {JobUpdated{job(std::to_string(i), protocol::JobState::succeeded)}});
   CHECK(state.jobs.size() == TrayState::max_jobs);
   CHECK(state.jobs.front().id == "80");
 }
 
 TEST_CASE("an unreachable agent says why") {
-  const auto state = fold(TrayState{}, {LinkConnecting{1}, LinkUnreachable{UnreachableReason::no_agent,
-                                                                            "there is no agent socket at /x", 1000ms}});
+  const auto state =
+      fold(TrayState{},
+           {LinkConnecting{1}, LinkUnreachable{UnreachableReason::no_agent, "there is no agent socket at /x", 1000ms}});
   CHECK(state.condition == TrayCondition::unreachable);
   const auto view = present(state, "NixOS");
   CHECK(view.icon == IconId::unreachable);
@@ -176,8 +179,9 @@ TEST_CASE("verify-boot owns the state while it runs, and a failure stays until d
   CHECK(state.condition == TrayCondition::verifying);
   CHECK(present(state, "NixOS").tooltip.find("verifying boot: restarting") != std::string::npos);
 
-  state = fold(state, {LinkResumed{}, LinkConnected{hello(), "unix:/x"}, StatusReceived{running_status(41)},
-                       VerifyFinished{VerifyOutcome::rolled_back, "generation 42 did not boot; rolled back to 41", 42}});
+  state =
+      fold(state, {LinkResumed{}, LinkConnected{hello(), "unix:/x"}, StatusReceived{running_status(41)},
+                   VerifyFinished{VerifyOutcome::rolled_back, "generation 42 did not boot; rolled back to 41", 42}});
   CHECK(state.condition == TrayCondition::verify_failed);
   CHECK(present(state, "NixOS").tooltip.find("rolled back") != std::string::npos);
   state = fold(state, {UserDismissedFailure{}});

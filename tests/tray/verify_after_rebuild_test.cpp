@@ -30,7 +30,8 @@ TraySettings verifying() {
 }  // namespace
 
 TEST_CASE("verify boot after each rebuild (settings): a finished switch or boot is followed by verify-boot") {
-  CHECK(verify_after_rebuild(rebuilt(protocol::RebuildMode::switch_, protocol::JobState::succeeded), verifying(), true));
+  CHECK(
+      verify_after_rebuild(rebuilt(protocol::RebuildMode::switch_, protocol::JobState::succeeded), verifying(), true));
   CHECK(verify_after_rebuild(rebuilt(protocol::RebuildMode::boot, protocol::JobState::succeeded), verifying(), true));
 }
 
@@ -38,8 +39,10 @@ TEST_CASE("no verify-boot after a rebuild when the setting is off, without lifec
   const auto boot = rebuilt(protocol::RebuildMode::boot, protocol::JobState::succeeded);
   CHECK_FALSE(verify_after_rebuild(boot, TraySettings{}, true));
   CHECK_FALSE(verify_after_rebuild(boot, verifying(), false));
-  CHECK_FALSE(verify_after_rebuild(rebuilt(protocol::RebuildMode::test, protocol::JobState::succeeded), verifying(), true));
-  CHECK_FALSE(verify_after_rebuild(rebuilt(protocol::RebuildMode::boot, protocol::JobState::failed), verifying(), true));
+  CHECK_FALSE(
+      verify_after_rebuild(rebuilt(protocol::RebuildMode::test, protocol::JobState::succeeded), verifying(), true));
+  CHECK_FALSE(
+      verify_after_rebuild(rebuilt(protocol::RebuildMode::boot, protocol::JobState::failed), verifying(), true));
 
   RebuildFlow running;
   running.begin(protocol::RebuildMode::boot, std::nullopt, false);

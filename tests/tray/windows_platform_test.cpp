@@ -13,8 +13,8 @@
 #include "nixtray/net/windows_child.hpp"
 #include "nixtray/net/windows_command_line.hpp"
 
-#include <windows.h>
 #include <shellapi.h>
+#include <windows.h>
 
 #include <optional>
 #include <thread>

@@ -25,14 +25,20 @@ std::vector<std::string> names(const std::vector<WslDistro>& distros) {
 
 const std::string nixos = "NixOS";
 const std::string ubuntu = "Ubuntu-22.04";
-const std::string kaihatsu = "\xE9\x96\x8B\xE7\x99\xBA\xE7\x94\xA8";                  // 開発用
-const std::string test_ubuntu = "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88-Ubuntu";         // テスト-Ubuntu
+const std::string kaihatsu = "\xE9\x96\x8B\xE7\x99\xBA\xE7\x94\xA8";            // 開発用
+const std::string test_ubuntu = "\xE3\x83\x86\xE3\x82\xB9\xE3\x83\x88-Ubuntu";  // テスト-Ubuntu
 
 }  // namespace
 
 TEST_CASE("wsl -l --quiet in UTF-16LE without BOM (wsl.exe's default)") {
   // Byte for byte what wsl.exe writes for two distros.
-  const std::string bytes("N\0i\0x\0O\0S\0\r\0\n\0U\0b\0u\0n\0t\0u\0-\0" "2\0" "2\0.\0" "0\0" "4\0\r\0\n\0", 42);
+  const std::string bytes(
+      "N\0i\0x\0O\0S\0\r\0\n\0U\0b\0u\0n\0t\0u\0-\0"
+      "2\0"
+      "2\0.\0"
+      "0\0"
+      "4\0\r\0\n\0",
+      42);
   CHECK(bytes == sample("l-quiet.utf16le.bin"));
   CHECK(detect_wsl_output_encoding(bytes) == WslOutputEncoding::utf16le);
   const auto distros = parse_wsl_list(bytes);

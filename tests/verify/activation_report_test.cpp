@@ -92,7 +92,7 @@ TEST_CASE("kernel log: only user-space records of this boot, up to systemd's fir
     records.push_back(line);
   };
   add(1, 3, 1'000, "Activation script snippet 'etc' failed (1)");  // an earlier start of the distro
-  add(0, 3, 9'000, "hv_balloon: kernel trouble");                   // the kernel itself
+  add(0, 3, 9'000, "hv_balloon: kernel trouble");                  // the kernel itself
   add(1, 4, 10'500, "setting up /etc...");
   add(1, 4, 10'600, "Activation script snippet 'users' failed (1)");
   add(1, 6, 10'700, "systemd[1]: systemd 255 running in system mode");

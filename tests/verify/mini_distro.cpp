@@ -47,15 +47,13 @@ MiniDistro::MiniDistro() : dir_("nxv"), store_(dir_ / "nix") {
   fs::create_directories(configs());
   fs::create_directories(store_.profiles_dir());
   std::ofstream(dir_ / "agent.json") << "{}\n";
-  std::ofstream(dir_ / "mini-distro.conf") << "HARNESS=" << shell_quoted(NIXTRAY_HARNESS_BINARY) << "\n"
-                                           << "PROFILE=" << shell_quoted(store_.system_profile().string()) << "\n"
-                                           << "ACTIVATION_LOG=" << shell_quoted((dir_ / "activation.log").string())
-                                           << "\n";
+  std::ofstream(dir_ / "mini-distro.conf")
+      << "HARNESS=" << shell_quoted(NIXTRAY_HARNESS_BINARY) << "\n"
+      << "PROFILE=" << shell_quoted(store_.system_profile().string()) << "\n"
+      << "ACTIVATION_LOG=" << shell_quoted((dir_ / "activation.log").string()) << "\n";
 }
 
-MiniDistro::~MiniDistro() {
-  run_process({NIXTRAY_HARNESS_BINARY, "down", "--dir", dir_.path().string()});
-}
+MiniDistro::~MiniDistro() { run_process({NIXTRAY_HARNESS_BINARY, "down", "--dir", dir_.path().string()}); }
 
 SystemSpec MiniDistro::good_generation(const std::string& label) const {
   SystemSpec spec;

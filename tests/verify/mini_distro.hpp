@@ -47,7 +47,8 @@ class MiniDistro {
   void boot_known_good_two();
 
   // nixtrayctl with this distro's agent, settings file and distro control, then `args`.
-  ProcessResult nixtrayctl(const std::vector<std::string>& args, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  ProcessResult nixtrayctl(const std::vector<std::string>& args,
+                           std::chrono::milliseconds timeout = std::chrono::minutes(5));
   // The same, started in the background (stdout and stderr to files in the test's directory).
   Subprocess spawn_nixtrayctl(const std::vector<std::string>& args);
   [[nodiscard]] std::vector<std::string> nixtrayctl_argv(const std::vector<std::string>& args) const;

@@ -36,7 +36,8 @@ struct PlainGeneration {
 
   void write(const std::string& relative, const std::string& text, bool executable = false) {
     std::ofstream(root / relative) << text;
-    if (executable) fs::permissions(root / relative, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
+    if (executable)
+      fs::permissions(root / relative, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
   }
 
   nixtray::protocol::PreflightResult check() {
@@ -50,7 +51,8 @@ struct PlainGeneration {
   }
 };
 
-const nixtray::protocol::PreflightCheck& find(const nixtray::protocol::PreflightResult& result, const std::string& name) {
+const nixtray::protocol::PreflightCheck& find(const nixtray::protocol::PreflightResult& result,
+                                              const std::string& name) {
   for (const auto& check : result.checks) {
     if (check.name == name) return check;
   }
@@ -95,7 +97,8 @@ TEST_CASE("pre-flight refuses a generation without init, a broken systemd, or a 
     CHECK(find(generation.check(), "init").status == CheckStatus::fail);  // no x bit: not even root may run it
   }
   SECTION("wsl.conf: systemd off, an unparsable line, a bad boolean, a bad user") {
-    generation.write("etc/wsl.conf", "[boot]\nsystemd=false\nnonsense\n[interop]\nenabled=maybe\n[user]\ndefault=Bad User\n");
+    generation.write("etc/wsl.conf",
+                     "[boot]\nsystemd=false\nnonsense\n[interop]\nenabled=maybe\n[user]\ndefault=Bad User\n");
     const auto result = generation.check();
     CHECK(result.verdict == PreflightVerdict::refuse);
     const auto& message = find(result, "wsl-conf").message;

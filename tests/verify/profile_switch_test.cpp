@@ -6,8 +6,8 @@
 
 #include "nixtray/testing/temp_dir.hpp"
 
-#include <sys/file.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>

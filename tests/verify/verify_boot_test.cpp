@@ -43,7 +43,6 @@ std::int64_t step_ms(const json& report, const std::string& name, const std::str
   return step ? (*step)["duration_ms"].get<std::int64_t>() : -1;
 }
 
-
 }  // namespace
 
 TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 becomes known-good") {
@@ -72,7 +71,7 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
   CHECK(report["activation"]["state"] == "ok");
   CHECK(report["failed_units"].empty());
   CHECK(report["rebuild_job"].is_string());
-  CHECK(report["notification"].is_null());  // a pass is not notified
+  CHECK(report["notification"].is_null());          // a pass is not notified
   CHECK(report["preflight"]["verdict"] == "pass");  // real store: store paths registered and present
   for (const auto* step : {"rebuild", "pre-flight", "stop", "start", "agent", "generation", "activation", "systemd",
                            "units", "mark-good"}) {
@@ -93,8 +92,9 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
 
   std::cout << "[numbers] mini distro start (nixtrayctl start, boot to agent): " << boot_ms << " ms\n"
             << "[numbers] rebuild-and-verify of a good generation: " << report["duration_ms"] << " ms (rebuild "
-            << step_ms(report, "rebuild") << ", verify " << report["duration_ms"].get<std::int64_t>() - step_ms(report, "rebuild")
-            << ": stop " << step_ms(report, "stop") << ", start " << step_ms(report, "start") << ", agent "
+            << step_ms(report, "rebuild") << ", verify "
+            << report["duration_ms"].get<std::int64_t>() - step_ms(report, "rebuild") << ": stop "
+            << step_ms(report, "stop") << ", start " << step_ms(report, "start") << ", agent "
             << step_ms(report, "agent") << ", systemd " << step_ms(report, "systemd") << ")\n";
 
   // A second check of the same generation, for the plain verify-boot number.

@@ -57,7 +57,8 @@ TEST_CASE("the JSON form names the verdict, the recovery and each step") {
   CHECK(j["activation"]["state"] == "unknown");
   REQUIRE(j["steps"].size() == 1);
   CHECK(j["steps"][0]["status"] == "failed");
-  CHECK(format_verify_report(failed_report(RecoveryResult::recovered)).find("FAILED, rolled back") != std::string::npos);
+  CHECK(format_verify_report(failed_report(RecoveryResult::recovered)).find("FAILED, rolled back") !=
+        std::string::npos);
 }
 
 TEST_CASE("a rolled-back check becomes a notification that says what broke") {
@@ -109,4 +110,3 @@ TEST_CASE("a tray that finds an unfinished check at start notifies it once, nami
   CHECK(notice->body.find("generation 5") != std::string::npos);
   CHECK(notice->key.find("1717236000") != std::string::npos);
 }
-

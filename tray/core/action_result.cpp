@@ -4,16 +4,26 @@ namespace nixtray::tray {
 
 std::string_view to_string(ActionErrorKind kind) {
   switch (kind) {
-    case ActionErrorKind::not_connected: return "not-connected";
-    case ActionErrorKind::not_supported: return "not-supported";
-    case ActionErrorKind::unauthorized: return "unauthorized";
-    case ActionErrorKind::busy: return "busy";
-    case ActionErrorKind::not_found: return "not-found";
-    case ActionErrorKind::refused: return "refused";
-    case ActionErrorKind::invalid: return "invalid";
-    case ActionErrorKind::timeout: return "timeout";
-    case ActionErrorKind::disconnected: return "disconnected";
-    case ActionErrorKind::failed: return "failed";
+    case ActionErrorKind::not_connected:
+      return "not-connected";
+    case ActionErrorKind::not_supported:
+      return "not-supported";
+    case ActionErrorKind::unauthorized:
+      return "unauthorized";
+    case ActionErrorKind::busy:
+      return "busy";
+    case ActionErrorKind::not_found:
+      return "not-found";
+    case ActionErrorKind::refused:
+      return "refused";
+    case ActionErrorKind::invalid:
+      return "invalid";
+    case ActionErrorKind::timeout:
+      return "timeout";
+    case ActionErrorKind::disconnected:
+      return "disconnected";
+    case ActionErrorKind::failed:
+      return "failed";
   }
   return "failed";
 }

@@ -14,16 +14,16 @@
 namespace nixtray::tray {
 
 enum class ActionErrorKind {
-  not_connected,   // no connection to the agent right now
-  not_supported,   // this agent does not implement the method (-32601)
-  unauthorized,    // read-only connection (-32001)
-  busy,            // another job runs (-32002); data.job names it
-  not_found,       // no such job, generation, unit (-32003)
-  refused,         // refused in the current state (-32005)
-  invalid,         // bad params (-32602) or a bad request
-  timeout,         // no answer in time
-  disconnected,    // the connection ended before the answer
-  failed,          // anything else (-32603, bad response)
+  not_connected,  // no connection to the agent right now
+  not_supported,  // this agent does not implement the method (-32601)
+  unauthorized,   // read-only connection (-32001)
+  busy,           // another job runs (-32002); data.job names it
+  not_found,      // no such job, generation, unit (-32003)
+  refused,        // refused in the current state (-32005)
+  invalid,        // bad params (-32602) or a bad request
+  timeout,        // no answer in time
+  disconnected,   // the connection ended before the answer
+  failed,         // anything else (-32603, bad response)
 };
 std::string_view to_string(ActionErrorKind kind);
 

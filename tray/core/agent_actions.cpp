@@ -83,7 +83,7 @@ asio::awaitable<ActionResult<protocol::Job>> AgentActions::job(std::string job_i
 }
 
 asio::awaitable<ActionResult<protocol::LogChunk>> AgentActions::job_log(std::string job_id, std::int64_t from,
-                                                                       int limit) {
+                                                                        int limit) {
   protocol::JobsLogParams params;
   params.id = std::move(job_id);
   params.from = from;

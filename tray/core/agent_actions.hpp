@@ -27,7 +27,7 @@ struct RebuildRequest {
 };
 
 struct RollbackRequest {
-  std::optional<int> to;  // default: the generation before the current default
+  std::optional<int> to;                                        // default: the generation before the current default
   protocol::RebuildMode mode = protocol::RebuildMode::switch_;  // switch or boot
 };
 
@@ -46,10 +46,12 @@ class AgentActions {
   net::asio::awaitable<ActionResult<std::string>> collect_garbage(GcRequest request);
   net::asio::awaitable<ActionResult<protocol::Job>> cancel_job(std::string job_id);
   net::asio::awaitable<ActionResult<protocol::Job>> job(std::string job_id);
-  net::asio::awaitable<ActionResult<protocol::LogChunk>> job_log(std::string job_id, std::int64_t from, int limit = 1000);
+  net::asio::awaitable<ActionResult<protocol::LogChunk>> job_log(std::string job_id, std::int64_t from,
+                                                                 int limit = 1000);
 
   net::asio::awaitable<ActionResult<int>> mark_good(int generation);
-  net::asio::awaitable<ActionResult<protocol::GenerationsDiff>> diff_generations(protocol::GenerationsDiffParams params);
+  net::asio::awaitable<ActionResult<protocol::GenerationsDiff>> diff_generations(
+      protocol::GenerationsDiffParams params);
   net::asio::awaitable<ActionResult<protocol::UnitsLogResult>> unit_log(std::string unit, int lines = 50);
 
   // The same with a callback.

@@ -14,8 +14,9 @@ asio::awaitable<AgentConnection::Opened> AgentConnection::open(AgentConnectionOp
   std::string token_file;
   if (endpoint.kind == net::Endpoint::Kind::tcp) {
     if (!options.token_file) {
-      co_return ConnectionFailure{UnreachableReason::token_missing,
-                                  "a TCP connection needs the agent's token: give --token-file PATH (or set token_file)"};
+      co_return ConnectionFailure{
+          UnreachableReason::token_missing,
+          "a TCP connection needs the agent's token: give --token-file PATH (or set token_file)"};
     }
     token_file = options.token_file->string();
     auto read = read_token_file(*options.token_file);
@@ -63,10 +64,10 @@ asio::awaitable<void> pause_for(std::chrono::milliseconds delay) {
 }
 
 asio::awaitable<ActionResult<protocol::Job>> run_job_to_end(std::shared_ptr<AgentConnection> connection,
-                                                           protocol::JobStartParams params,
-                                                           std::chrono::milliseconds timeout,
-                                                           std::chrono::milliseconds poll,
-                                                           std::function<void(const protocol::Job&)> on_update) {
+                                                            protocol::JobStartParams params,
+                                                            std::chrono::milliseconds timeout,
+                                                            std::chrono::milliseconds poll,
+                                                            std::function<void(const protocol::Job&)> on_update) {
   auto starting = connection->call<protocol::JobsStartMethod>(std::move(params));
   auto started = co_await std::move(starting);
   if (!started) co_return started.error();
@@ -84,7 +85,8 @@ asio::awaitable<ActionResult<protocol::Job>> run_job_to_end(std::shared_ptr<Agen
     if (std::chrono::steady_clock::now() >= deadline) {
       co_return ActionError{ActionErrorKind::timeout,
                             "job " + which.id + " is still running after " +
-                                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s",
+                                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) +
+                                " s",
                             0, nullptr};
     }
     auto nap = pause_for(poll);

@@ -27,8 +27,8 @@ namespace nixtray::tray {
 
 struct AgentConnectionOptions {
   net::Endpoint endpoint;
-  std::optional<std::filesystem::path> token_file;  // read before each TCP connection
-  std::string client;                               // "<name>/<version>" for the agent's log
+  std::optional<std::filesystem::path> token_file;    // read before each TCP connection
+  std::string client;                                 // "<name>/<version>" for the agent's log
   std::chrono::milliseconds connect_timeout{10'000};  // opening the transport and hello
   std::chrono::milliseconds call_timeout{30'000};
 };

@@ -21,7 +21,8 @@ std::vector<std::string> agent_install_rebuild_command(const TraySettings& setti
 
 // Runs it; `output` holds everything it printed (stdout then stderr, decoded), `message` why it
 // failed. Rebuilds take minutes: the deadline is `timeout`, not the control's usual one.
-net::asio::awaitable<ControlResult> run_agent_install_rebuild(WslDistroControlOptions wsl, const TraySettings& settings,
-                                                              std::chrono::milliseconds timeout = std::chrono::hours(1));
+net::asio::awaitable<ControlResult> run_agent_install_rebuild(
+    WslDistroControlOptions wsl, const TraySettings& settings,
+    std::chrono::milliseconds timeout = std::chrono::hours(1));
 
 }  // namespace nixtray::tray

@@ -17,8 +17,8 @@ using protocol::json;
 
 std::string AgentLinkOptions::default_client_name() { return std::string("nixtray/") + nixtray::version; }
 
-std::shared_ptr<AgentLink> AgentLink::create(asio::any_io_executor executor, AgentLinkOptions options,
-                                             EventSink sink, std::shared_ptr<DistroControl> control) {
+std::shared_ptr<AgentLink> AgentLink::create(asio::any_io_executor executor, AgentLinkOptions options, EventSink sink,
+                                             std::shared_ptr<DistroControl> control) {
   return std::shared_ptr<AgentLink>(
       new AgentLink(std::move(executor), std::move(options), std::move(sink), std::move(control)));
 }
@@ -50,8 +50,8 @@ void AgentLink::start() {
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        self->emit(LinkUnreachable{UnreachableReason::unknown, std::string("internal error: ") + e.what(),
-                                   std::nullopt, self->connected_, false});
+        self->emit(LinkUnreachable{UnreachableReason::unknown, std::string("internal error: ") + e.what(), std::nullopt,
+                                   self->connected_, false});
       }
     }
     if (auto finished = std::move(self->on_finished_)) {
@@ -140,10 +140,18 @@ asio::awaitable<void> AgentLink::observe_power() {
   const auto probe = co_await std::move(probe_op);
   DistroPower power = DistroPower::unknown;
   switch (probe.state) {
-    case RunningState::running: power = DistroPower::running; break;
-    case RunningState::stopped: power = DistroPower::stopped; break;
-    case RunningState::missing: power = DistroPower::missing; break;
-    case RunningState::unknown: power = DistroPower::unknown; break;
+    case RunningState::running:
+      power = DistroPower::running;
+      break;
+    case RunningState::stopped:
+      power = DistroPower::stopped;
+      break;
+    case RunningState::missing:
+      power = DistroPower::missing;
+      break;
+    case RunningState::unknown:
+      power = DistroPower::unknown;
+      break;
   }
   emit(DistroPowerObserved{power, probe.detail});
 }
@@ -337,8 +345,7 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
     }
     auto op = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);
     auto subscribed = co_await std::move(op);
-    if (!subscribed && !followed_logs_.empty() &&
-        subscribed.error().is(protocol::ErrorCode::not_found)) {
+    if (!subscribed && !followed_logs_.empty() && subscribed.error().is(protocol::ErrorCode::not_found)) {
       // A followed job vanished from the agent's history: subscribe without the logs.
       followed_logs_.clear();
       topics.topics.resize(4);

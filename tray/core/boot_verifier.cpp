@@ -41,7 +41,8 @@ std::vector<std::string> unit_names(const std::vector<protocol::Unit>& units) {
 // The rollback target: a known-good generation other than the one being checked. The record of
 // an interrupted check comes first (it was chosen before anything restarted), then the agent's,
 // then the host's.
-std::optional<int> choose_known_good(const VerifyRequest& request, const protocol::GenerationTriple& agent, int expected) {
+std::optional<int> choose_known_good(const VerifyRequest& request, const protocol::GenerationTriple& agent,
+                                     int expected) {
   for (const auto& candidate : {request.interrupted ? request.interrupted->known_good_before : std::nullopt,
                                 agent.known_good, request.host_known_good}) {
     if (candidate && *candidate != expected) return candidate;
@@ -181,12 +182,14 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
           "the agent does not answer (" + failure->message + "); resuming the interrupted check of " +
               generation_text(record.expected_generation) + ", which had passed pre-flight");
       report_.expected_generation = record.expected_generation;
-      const auto good = record.known_good_before != record.expected_generation ? record.known_good_before : std::nullopt;
+      const auto good =
+          record.known_good_before != record.expected_generation ? record.known_good_before : std::nullopt;
       auto checking = check_and_recover(record.expected_generation, good);
       co_await std::move(checking);
       co_return;
     }
-    not_run("the agent does not answer (" + failure->message + "), so the generation cannot be checked before a restart");
+    not_run("the agent does not answer (" + failure->message +
+            "), so the generation cannot be checked before a restart");
     co_return;
   }
   auto agent = std::get<std::shared_ptr<AgentConnection>>(opened);
@@ -284,9 +287,9 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
   const std::string broke = generation_text(expected) + " " + check.problem + ".";
   if (!options_.auto_rollback) {
     report_.recovery = RecoveryResult::disabled;
-    report_.message = broke + " Automatic rollback is off" +
-                      (good ? ": roll back with `nixtrayctl rollback " + std::to_string(*good) + "` or from the tray."
-                            : ".");
+    report_.message =
+        broke + " Automatic rollback is off" +
+        (good ? ": roll back with `nixtrayctl rollback " + std::to_string(*good) + "` or from the tray." : ".");
     co_return;
   }
   if (!good) {
@@ -306,8 +309,8 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
       "then restart the distro.";
   if (!rolled_back) {
     report_.recovery = RecoveryResult::not_recovered;
-    report_.message = broke + " Rolling back to " + generation_text(*good) + " failed: " +
-                      report_.steps.back().message + "." + manual;
+    report_.message = broke + " Rolling back to " + generation_text(*good) +
+                      " failed: " + report_.steps.back().message + "." + manual;
     co_return;
   }
   report_.rolled_back_to = good;
@@ -362,9 +365,9 @@ asio::awaitable<bool> BootVerifier::rebuild(RebuildRequest request) {
     co_return false;
   }
   if (job->state != protocol::JobState::succeeded) {
-    failed(VerifyVerdict::rebuild_failed,
-           "the rebuild (job " + job->id + ") " + protocol::json(job->state).get<std::string>() +
-               (job->summary ? ": " + *job->summary : std::string()));
+    failed(VerifyVerdict::rebuild_failed, "the rebuild (job " + job->id + ") " +
+                                              protocol::json(job->state).get<std::string>() +
+                                              (job->summary ? ": " + *job->summary : std::string()));
     co_return false;
   }
   end(step, StepStatus::ok,
@@ -469,8 +472,8 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
   if (check.failed_units.empty()) {
     end(units, StepStatus::ok, "no unit failed");
   } else {
-    end(units, StepStatus::warn, std::to_string(check.failed_units.size()) + " unit(s) failed: " +
-                                     joined(check.failed_units, ", "),
+    end(units, StepStatus::warn,
+        std::to_string(check.failed_units.size()) + " unit(s) failed: " + joined(check.failed_units, ", "),
         check.failed_units);
   }
   check.passed = true;
@@ -490,7 +493,8 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
       co_return true;
     }
     if (probe.state == RunningState::unknown && terminated.ok) {
-      end(step, StepStatus::ok, "the distro was shut down (whether it still runs cannot be asked: " + probe.detail + ")");
+      end(step, StepStatus::ok,
+          "the distro was shut down (whether it still runs cannot be asked: " + probe.detail + ")");
       co_return true;
     }
     if (!terminated.ok) {
@@ -498,7 +502,8 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
       co_return false;
     }
     if (Clock::now() >= deadline) {
-      end(step, StepStatus::failed, "the distro still runs " + seconds_text(options_.stop_timeout) + " after it was shut down");
+      end(step, StepStatus::failed,
+          "the distro still runs " + seconds_text(options_.stop_timeout) + " after it was shut down");
       co_return false;
     }
     auto nap = pause_for(options_.poll_interval);
@@ -506,8 +511,7 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
   }
 }
 
-asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(std::string phase,
-                                                                               bool& distro_died) {
+asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(std::string phase, bool& distro_died) {
   const auto step = begin("agent", phase, "waiting for the agent to answer");
   const auto started = Clock::now();
   const auto deadline = started + options_.boot_timeout;
@@ -587,8 +591,8 @@ asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentCon
     auto running = run_job_to_end(agent, params, options_.job_timeout, options_.poll_interval, {});
     auto job = co_await std::move(running);
     if (job && job->state == protocol::JobState::succeeded) {
-      end(step, StepStatus::ok, "the agent's rollback job " + job->id + " made " + generation_text(good) +
-                                    " the generation that boots next");
+      end(step, StepStatus::ok,
+          "the agent's rollback job " + job->id + " made " + generation_text(good) + " the generation that boots next");
       co_return true;
     }
     agent_problem = job ? "its rollback job " + job->id + " " + protocol::json(job->state).get<std::string>() +
@@ -621,8 +625,9 @@ asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& a
   if (marked) {
     end(step, StepStatus::ok, generation_text(generation) + " is the known-good generation (agent and host)");
   } else {
-    end(step, StepStatus::warn, "the agent could not record it (" + marked.error().message +
-                                    "); the host remembers " + generation_text(generation) + " as known-good");
+    end(step, StepStatus::warn,
+        "the agent could not record it (" + marked.error().message + "); the host remembers " +
+            generation_text(generation) + " as known-good");
   }
 }
 

@@ -45,9 +45,9 @@ struct BootVerifierOptions {
   // From the start of the distro to the agent's hello. WSL gives init [boot] initTimeout (10 s by
   // default) before it gives up; this must be longer.
   std::chrono::milliseconds boot_timeout{180'000};
-  std::chrono::milliseconds stop_timeout{60'000};     // terminate -> is_running says stopped
-  std::chrono::milliseconds settle_timeout{180'000};  // hello -> systemd running or degraded
-  std::chrono::milliseconds job_timeout{30 * 60'000}; // a rebuild or rollback job
+  std::chrono::milliseconds stop_timeout{60'000};      // terminate -> is_running says stopped
+  std::chrono::milliseconds settle_timeout{180'000};   // hello -> systemd running or degraded
+  std::chrono::milliseconds job_timeout{30 * 60'000};  // a rebuild or rollback job
   std::chrono::milliseconds poll_interval{250};
   bool auto_rollback = true;
   // The system profile's directory as seen inside the distro: the rescue from outside runs

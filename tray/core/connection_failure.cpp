@@ -26,8 +26,9 @@ ConnectionFailure classify_open_failure(const net::Endpoint& endpoint, const std
                                                  ": is nixtray-agent running? (systemctl start nixtray-agent.socket)"};
       }
       if (error == std::errc::connection_refused) {
-        return {UnreachableReason::connection_refused,
-                "nothing listens on " + endpoint.path + ": the agent has stopped (systemctl start nixtray-agent.socket)"};
+        return {
+            UnreachableReason::connection_refused,
+            "nothing listens on " + endpoint.path + ": the agent has stopped (systemctl start nixtray-agent.socket)"};
       }
       if (error == std::errc::permission_denied) {
         return {UnreachableReason::permission_denied,
@@ -36,9 +37,9 @@ ConnectionFailure classify_open_failure(const net::Endpoint& endpoint, const std
       break;
     case net::Endpoint::Kind::tcp:
       if (error == std::errc::connection_refused) {
-        return {UnreachableReason::connection_refused,
-                "nothing listens on " + endpoint.host + ":" + std::to_string(endpoint.port) +
-                    ": is the distro running, and the agent's tcp setting on?"};
+        return {UnreachableReason::connection_refused, "nothing listens on " + endpoint.host + ":" +
+                                                           std::to_string(endpoint.port) +
+                                                           ": is the distro running, and the agent's tcp setting on?"};
       }
       break;
     case net::Endpoint::Kind::command:
@@ -68,16 +69,16 @@ ConnectionFailure classify_hello_failure(const net::Endpoint& endpoint, const pr
     return {UnreachableReason::timeout, "the agent at " + net::to_string(endpoint) + " did not answer hello in time"};
   }
   // Anything else means the peer did not understand our hello: not an agent of our protocol.
-  return {UnreachableReason::protocol_mismatch,
-          "the peer at " + net::to_string(endpoint) + " did not accept this tray's hello (" + error.message +
-              "): it may be an agent of another protocol version"};
+  return {UnreachableReason::protocol_mismatch, "the peer at " + net::to_string(endpoint) +
+                                                    " did not accept this tray's hello (" + error.message +
+                                                    "): it may be an agent of another protocol version"};
 }
 
 ConnectionFailure protocol_mismatch(int agent_protocol, const std::string& agent_version) {
-  return {UnreachableReason::protocol_mismatch,
-          "the agent (version " + agent_version + ") speaks protocol " + std::to_string(agent_protocol) +
-              ", this tray speaks protocol " + std::to_string(protocol::protocol_version) +
-              ": update the " + (agent_protocol > protocol::protocol_version ? "tray" : "agent")};
+  return {UnreachableReason::protocol_mismatch, "the agent (version " + agent_version + ") speaks protocol " +
+                                                    std::to_string(agent_protocol) + ", this tray speaks protocol " +
+                                                    std::to_string(protocol::protocol_version) + ": update the " +
+                                                    (agent_protocol > protocol::protocol_version ? "tray" : "agent")};
 }
 
 }  // namespace nixtray::tray

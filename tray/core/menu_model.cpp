@@ -10,25 +10,44 @@ namespace nixtray::tray {
 
 std::string_view to_string(MenuAction action) {
   switch (action) {
-    case MenuAction::none: return "none";
-    case MenuAction::show_status_window: return "show-status-window";
-    case MenuAction::show_unit: return "show-unit";
-    case MenuAction::start_distro: return "start-distro";
-    case MenuAction::stop_distro: return "stop-distro";
-    case MenuAction::shutdown_all_distros: return "shutdown-all-distros";
-    case MenuAction::rebuild: return "rebuild";
-    case MenuAction::verify_boot: return "verify-boot";
-    case MenuAction::rebuild_and_verify: return "rebuild-and-verify";
-    case MenuAction::rollback: return "rollback";
-    case MenuAction::rescue_rollback: return "rescue-rollback";
-    case MenuAction::cancel_job: return "cancel-job";
-    case MenuAction::show_job_log: return "show-job-log";
-    case MenuAction::dismiss_failure: return "dismiss-failure";
-    case MenuAction::reconnect: return "reconnect";
-    case MenuAction::open_terminal: return "open-terminal";
-    case MenuAction::open_settings: return "open-settings";
-    case MenuAction::toggle_start_at_login: return "toggle-start-at-login";
-    case MenuAction::quit: return "quit";
+    case MenuAction::none:
+      return "none";
+    case MenuAction::show_status_window:
+      return "show-status-window";
+    case MenuAction::show_unit:
+      return "show-unit";
+    case MenuAction::start_distro:
+      return "start-distro";
+    case MenuAction::stop_distro:
+      return "stop-distro";
+    case MenuAction::shutdown_all_distros:
+      return "shutdown-all-distros";
+    case MenuAction::rebuild:
+      return "rebuild";
+    case MenuAction::verify_boot:
+      return "verify-boot";
+    case MenuAction::rebuild_and_verify:
+      return "rebuild-and-verify";
+    case MenuAction::rollback:
+      return "rollback";
+    case MenuAction::rescue_rollback:
+      return "rescue-rollback";
+    case MenuAction::cancel_job:
+      return "cancel-job";
+    case MenuAction::show_job_log:
+      return "show-job-log";
+    case MenuAction::dismiss_failure:
+      return "dismiss-failure";
+    case MenuAction::reconnect:
+      return "reconnect";
+    case MenuAction::open_terminal:
+      return "open-terminal";
+    case MenuAction::open_settings:
+      return "open-settings";
+    case MenuAction::toggle_start_at_login:
+      return "toggle-start-at-login";
+    case MenuAction::quit:
+      return "quit";
   }
   return "none";
 }
@@ -202,8 +221,8 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
     rescue->confirm = Confirmation{"Roll back from outside",
                                    "The agent of " + context.distro_name + " does not answer. Make generation " + good +
                                        ", the last known-good one, its system from outside (as root, with that "
-                                       "generation's own nixtray-agent) and restart " + context.distro_name +
-                                       "? Every open session in it ends.",
+                                       "generation's own nixtray-agent) and restart " +
+                                       context.distro_name + "? Every open session in it ends.",
                                    "Roll back"};
   }
   if (menu.children.empty() && !rescue) {
@@ -296,8 +315,9 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   items.push_back(separator());
 
   if (context.has_lifecycle) {
-    const bool down = state.condition == TrayCondition::stopped ||
-                      (!is_connected(state) && (state.power == DistroPower::stopped || state.power == DistroPower::missing));
+    const bool down =
+        state.condition == TrayCondition::stopped ||
+        (!is_connected(state) && (state.power == DistroPower::stopped || state.power == DistroPower::missing));
     if (down || (state.condition == TrayCondition::starting && state.user_starting)) {
       auto start = action("distro/start", "Start distro", MenuAction::start_distro);
       if (state.user_starting) disable(start, "the distro is starting");
@@ -306,9 +326,9 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
       items.push_back(std::move(start));
     } else {
       auto stop = action("distro/stop", "Shut down distro", MenuAction::stop_distro);
-      stop.confirm = Confirmation{"Shut down " + context.distro_name,
-                                  "Shut down " + context.distro_name + "? This ends every open session in it.",
-                                  "Shut down"};
+      stop.confirm =
+          Confirmation{"Shut down " + context.distro_name,
+                       "Shut down " + context.distro_name + "? This ends every open session in it.", "Shut down"};
       if (state.user_stopped) disable(stop, "the distro is shutting down");
       if (state.verifying) disable(stop, "verify-boot controls the distro now");
       if (const auto job = running_job(state)) {
@@ -318,7 +338,8 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
       items.push_back(std::move(stop));
     }
     if (context.can_shut_down_all) {
-      auto all = action("distro/shutdown-all", "Shut down WSL (every distro)\xE2\x80\xA6", MenuAction::shutdown_all_distros);
+      auto all =
+          action("distro/shutdown-all", "Shut down WSL (every distro)\xE2\x80\xA6", MenuAction::shutdown_all_distros);
       all.confirm = Confirmation{"Shut down WSL",
                                  "Shut down WSL? This stops every WSL distro, not only " + context.distro_name +
                                      ", and ends every open session in them.",

@@ -16,19 +16,19 @@
 namespace nixtray::tray {
 
 enum class MenuAction {
-  none,                  // headers and information lines
+  none,  // headers and information lines
   show_status_window,
-  show_unit,             // a failed unit: its journal in the status window
+  show_unit,  // a failed unit: its journal in the status window
   start_distro,
   stop_distro,
   shutdown_all_distros,  // WSL: wsl.exe --shutdown, every distro
   rebuild,               // with mode: starts the rebuild flow (RebuildFlow)
   verify_boot,
-  rebuild_and_verify,    // rebuild with mode boot, then verify-boot (keep or roll back)
-  rollback,              // with generation
-  rescue_rollback,       // with generation: from outside, when the agent does not answer; then restart
-  cancel_job,            // with job_id
-  show_job_log,          // with job_id
+  rebuild_and_verify,  // rebuild with mode boot, then verify-boot (keep or roll back)
+  rollback,            // with generation
+  rescue_rollback,     // with generation: from outside, when the agent does not answer; then restart
+  cancel_job,          // with job_id
+  show_job_log,        // with job_id
   dismiss_failure,
   reconnect,
   open_terminal,
@@ -67,7 +67,7 @@ struct MenuItem {
 
 struct MenuContext {
   std::string distro_name = "NixOS";
-  bool has_lifecycle = false;  // false: Start, Shut down and Verify boot are hidden
+  bool has_lifecycle = false;      // false: Start, Shut down and Verify boot are hidden
   bool can_shut_down_all = false;  // WSL: "Shut down WSL (every distro)…" too
   std::optional<std::string> flake;
   bool review_rebuild = true;

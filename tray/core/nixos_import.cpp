@@ -55,7 +55,8 @@ bool valid_distro_name(std::string_view name) {
   });
 }
 
-std::vector<std::string> check_nixos_import(const NixosImportRequest& request, const std::vector<std::string>& existing) {
+std::vector<std::string> check_nixos_import(const NixosImportRequest& request,
+                                            const std::vector<std::string>& existing) {
   std::vector<std::string> problems;
   std::error_code ec;
   if (request.image.empty()) {
@@ -67,8 +68,7 @@ std::vector<std::string> check_nixos_import(const NixosImportRequest& request, c
                        " is not a NixOS-WSL image: pick nixos.wsl, or a legacy nixos-wsl.tar.gz.");
   }
   if (!valid_distro_name(request.name)) {
-    problems.push_back("\"" + request.name +
-                       "\" cannot be a distro name: use letters, digits, '.', '_' and '-' only.");
+    problems.push_back("\"" + request.name + "\" cannot be a distro name: use letters, digits, '.', '_' and '-' only.");
   } else if (std::any_of(existing.begin(), existing.end(),
                          [&](const std::string& name) { return same_distro_name(name, request.name); })) {
     problems.push_back("WSL already has a distro named " + request.name + ": pick another name.");

@@ -29,13 +29,14 @@ NixosImageKind nixos_image_kind(const std::filesystem::path& image);
 
 struct NixosImportRequest {
   std::filesystem::path image;
-  std::string name;               // the new distro's name
-  std::filesystem::path folder;   // where WSL keeps its disk (ext4.vhdx)
+  std::string name;              // the new distro's name
+  std::filesystem::path folder;  // where WSL keeps its disk (ext4.vhdx)
 };
 
 // What is wrong with the request, one sentence each, in the order a person fixes them; empty when
 // it can run. `existing` are the distros WSL has now (a name may not be taken twice).
-std::vector<std::string> check_nixos_import(const NixosImportRequest& request, const std::vector<std::string>& existing);
+std::vector<std::string> check_nixos_import(const NixosImportRequest& request,
+                                            const std::vector<std::string>& existing);
 
 // WSL's rule for distro names: letters, digits, '.', '_' and '-'.
 bool valid_distro_name(std::string_view name);

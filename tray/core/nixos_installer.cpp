@@ -11,10 +11,14 @@ namespace asio = net::asio;
 
 std::string_view to_string(InstallStepName name) {
   switch (name) {
-    case InstallStepName::check: return "check";
-    case InstallStepName::import: return "import";
-    case InstallStepName::activate: return "activate";
-    case InstallStepName::start: return "start";
+    case InstallStepName::check:
+      return "check";
+    case InstallStepName::import:
+      return "import";
+    case InstallStepName::activate:
+      return "activate";
+    case InstallStepName::start:
+      return "start";
   }
   return "check";
 }
@@ -31,8 +35,7 @@ namespace {
 // Collects the steps and tells the observer as each one starts and ends.
 class StepLog {
  public:
-  StepLog(NixosInstallReport& report, InstallStepObserver observer)
-      : report_(report), observer_(std::move(observer)) {}
+  StepLog(NixosInstallReport& report, InstallStepObserver observer) : report_(report), observer_(std::move(observer)) {}
 
   void begin(InstallStepName name, std::string detail) {
     report_.steps.push_back({name, InstallStepState::running, std::move(detail)});
@@ -111,7 +114,8 @@ asio::awaitable<NixosInstallReport> install_nixos(WslDistroControlOptions wsl, N
   auto login_shell = wsl;
   login_shell.through_login_shell = wsl.through_login_shell || kind != NixosImageKind::wsl;
   WslDistroControl starter(login_shell);
-  log.begin(InstallStepName::start, quote_command_line(wsl_exec_command(login_shell, false, {"/bin/sh", "-c", "true"})));
+  log.begin(InstallStepName::start,
+            quote_command_line(wsl_exec_command(login_shell, false, {"/bin/sh", "-c", "true"})));
   auto start_op = starter.start();
   const auto started = co_await std::move(start_op);
   if (!started.ok) {

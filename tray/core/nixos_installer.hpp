@@ -26,7 +26,7 @@ struct InstallStep {
 
 struct NixosInstallReport {
   bool ok = false;
-  std::vector<InstallStep> steps;  // the last state of each step that ran, in order
+  std::vector<InstallStep> steps;             // the last state of each step that ran, in order
   [[nodiscard]] std::string failure() const;  // the failed step's detail; empty when ok
 };
 

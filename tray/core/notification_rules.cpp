@@ -8,10 +8,14 @@ namespace nixtray::tray {
 
 std::string_view to_string(NotificationKind kind) {
   switch (kind) {
-    case NotificationKind::job_failed: return "job-failed";
-    case NotificationKind::verify_failed: return "verify-failed";
-    case NotificationKind::unit_failed: return "unit-failed";
-    case NotificationKind::distro_stopped: return "distro-stopped";
+    case NotificationKind::job_failed:
+      return "job-failed";
+    case NotificationKind::verify_failed:
+      return "verify-failed";
+    case NotificationKind::unit_failed:
+      return "unit-failed";
+    case NotificationKind::distro_stopped:
+      return "distro-stopped";
   }
   return "unknown";
 }
@@ -67,8 +71,8 @@ void NotificationRules::consider_job(const protocol::Job& job, bool while_away, 
     } else if (job.failure) {
       n.body = job.failure->message;
     } else {
-      n.body = job.state == protocol::JobState::interrupted ? "The distro stopped while the job ran."
-                                                            : "See the job log.";
+      n.body =
+          job.state == protocol::JobState::interrupted ? "The distro stopped while the job ran." : "See the job log.";
     }
     if (while_away) {
       n.body += " (while nixtray was not connected)";
@@ -104,7 +108,8 @@ void NotificationRules::consider_jobs_snapshot(const std::vector<protocol::Job>&
   }
 }
 
-void NotificationRules::consider_units(const TrayState& before, const TrayState& after, NotificationDecision& decision) {
+void NotificationRules::consider_units(const TrayState& before, const TrayState& after,
+                                       NotificationDecision& decision) {
   if (!after.status) {
     return;
   }

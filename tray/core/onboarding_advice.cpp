@@ -4,9 +4,12 @@ namespace nixtray::tray {
 
 std::string_view to_string(OnboardingStep step) {
   switch (step) {
-    case OnboardingStep::install_nixos: return "install-nixos";
-    case OnboardingStep::add_agent: return "add-agent";
-    case OnboardingStep::update_agent: return "update-agent";
+    case OnboardingStep::install_nixos:
+      return "install-nixos";
+    case OnboardingStep::add_agent:
+      return "add-agent";
+    case OnboardingStep::update_agent:
+      return "update-agent";
   }
   return "add-agent";
 }
@@ -19,8 +22,8 @@ OnboardingAdvice install_nixos(const std::string& distro) {
               ". Download nixos.wsl from the NixOS-WSL releases "
               "(github.com/nix-community/NixOS-WSL) and install it under that name, or change the distro "
               "name in Settings if it has another one.",
-          "wsl.exe --install --from-file nixos.wsl --name " + distro + "\n" +
-              "# older WSL: wsl.exe --import " + distro + " $env:USERPROFILE\\" + distro + " nixos.wsl --version 2"};
+          "wsl.exe --install --from-file nixos.wsl --name " + distro + "\n" + "# older WSL: wsl.exe --import " +
+              distro + " $env:USERPROFILE\\" + distro + " nixos.wsl --version 2"};
 }
 
 OnboardingAdvice add_agent(const std::string& distro) {
@@ -33,7 +36,8 @@ OnboardingAdvice add_agent(const std::string& distro) {
           "# or configuration.nix, with a checkout of nixtray:\n"
           "imports = [ /path/to/nixtray/resources/nixos/module.nix ];\n"
           "services.nixtray.enable = true;\n"
-          "# then, inside " + distro + ": sudo nixos-rebuild switch"};
+          "# then, inside " +
+              distro + ": sudo nixos-rebuild switch"};
 }
 
 OnboardingAdvice update_agent(const std::string& distro, const std::string& detail) {
@@ -51,10 +55,14 @@ std::optional<OnboardingAdvice> onboarding_advice(const TrayState& state, const 
   if (state.power == DistroPower::missing) return install_nixos(distro_name);
   if (!state.last_failure || state.last_failure->expected) return std::nullopt;
   switch (state.last_failure->reason) {
-    case UnreachableReason::no_distro: return install_nixos(distro_name);
-    case UnreachableReason::no_agent: return add_agent(distro_name);
-    case UnreachableReason::protocol_mismatch: return update_agent(distro_name, state.last_failure->message);
-    default: return std::nullopt;
+    case UnreachableReason::no_distro:
+      return install_nixos(distro_name);
+    case UnreachableReason::no_agent:
+      return add_agent(distro_name);
+    case UnreachableReason::protocol_mismatch:
+      return update_agent(distro_name, state.last_failure->message);
+    default:
+      return std::nullopt;
   }
 }
 

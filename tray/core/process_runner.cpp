@@ -280,7 +280,8 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   auto executor = co_await asio::this_coro::executor;
   std::optional<net::windows::Child> child;
   try {
-    child.emplace(net::windows::spawn_child(executor, argv, {.pipe_stdin = false, .pipe_stdout = true, .pipe_stderr = true}));
+    child.emplace(
+        net::windows::spawn_child(executor, argv, {.pipe_stdin = false, .pipe_stdout = true, .pipe_stderr = true}));
   } catch (const std::system_error& e) {
     outcome.error = e.what();
     co_return outcome;

@@ -8,14 +8,22 @@ namespace nixtray::tray {
 
 std::string_view to_string(RebuildStep step) {
   switch (step) {
-    case RebuildStep::idle: return "idle";
-    case RebuildStep::building: return "building";
-    case RebuildStep::comparing: return "comparing";
-    case RebuildStep::reviewing: return "reviewing";
-    case RebuildStep::activating: return "activating";
-    case RebuildStep::finished: return "finished";
-    case RebuildStep::failed: return "failed";
-    case RebuildStep::cancelled: return "cancelled";
+    case RebuildStep::idle:
+      return "idle";
+    case RebuildStep::building:
+      return "building";
+    case RebuildStep::comparing:
+      return "comparing";
+    case RebuildStep::reviewing:
+      return "reviewing";
+    case RebuildStep::activating:
+      return "activating";
+    case RebuildStep::finished:
+      return "finished";
+    case RebuildStep::failed:
+      return "failed";
+    case RebuildStep::cancelled:
+      return "cancelled";
   }
   return "idle";
 }
@@ -28,11 +36,20 @@ DiffSummary summarize(const protocol::GenerationsDiff& diff, std::size_t at_most
   std::vector<const protocol::PackageChange*> worth_showing;
   for (const auto& change : diff.changes) {
     switch (change.kind) {
-      case Kind::changed: ++summary.changed; break;
-      case Kind::added: ++summary.added; break;
-      case Kind::removed: ++summary.removed; break;
-      case Kind::resized: ++summary.resized; break;
-      case Kind::unknown: break;
+      case Kind::changed:
+        ++summary.changed;
+        break;
+      case Kind::added:
+        ++summary.added;
+        break;
+      case Kind::removed:
+        ++summary.removed;
+        break;
+      case Kind::resized:
+        ++summary.resized;
+        break;
+      case Kind::unknown:
+        break;
     }
     if (!protocol::is_negligible(change)) worth_showing.push_back(&change);
   }
@@ -118,8 +135,8 @@ RebuildFlow::Command RebuildFlow::job_updated(const protocol::Job& job, std::opt
   if (job.state != protocol::JobState::succeeded) {
     step_ = job.state == protocol::JobState::cancelled ? RebuildStep::cancelled : RebuildStep::failed;
     failure_ = job.summary ? *job.summary
-                           : "the " + std::string(job_kind_noun(job.kind)) + " ended: " +
-                                 (job.state == protocol::JobState::interrupted ? "interrupted" : "failed");
+                           : "the " + std::string(job_kind_noun(job.kind)) +
+                                 " ended: " + (job.state == protocol::JobState::interrupted ? "interrupted" : "failed");
     return std::monostate{};
   }
   if (step_ == RebuildStep::building) {
@@ -182,13 +199,15 @@ RebuildFlow::Command RebuildFlow::decline() {
 
 std::string RebuildFlow::question() const {
   switch (mode_) {
-    case protocol::RebuildMode::switch_: return "The new configuration is built. Activate it now (switch)?";
+    case protocol::RebuildMode::switch_:
+      return "The new configuration is built. Activate it now (switch)?";
     case protocol::RebuildMode::boot:
       return "The new configuration is built. Make it the generation the distro boots next (boot)?";
     case protocol::RebuildMode::test:
       return "The new configuration is built. Activate it until the next start, without making it the default "
              "(test)?";
-    default: break;
+    default:
+      break;
   }
   return "The new configuration is built. Continue?";
 }

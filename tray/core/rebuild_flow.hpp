@@ -33,7 +33,7 @@ enum class RebuildStep {
   activating,  // the job with the chosen mode runs
   finished,
   failed,
-  cancelled,   // the user declined, or the job was cancelled
+  cancelled,  // the user declined, or the job was cancelled
 };
 std::string_view to_string(RebuildStep step);
 

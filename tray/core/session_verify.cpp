@@ -45,15 +45,24 @@ std::optional<Notification> interrupted_verify_notification(const TraySettings& 
 
 VerifyProgress verify_progress_of(const VerifyStep& step) {
   std::string title = step.name;
-  if (step.name == "agent") title = "waiting for the agent";
-  else if (step.name == "stop") title = "shutting down";
-  else if (step.name == "start") title = "starting";
-  else if (step.name == "generation") title = "checking the booted generation";
-  else if (step.name == "activation") title = "checking the activation";
-  else if (step.name == "systemd") title = "waiting for systemd";
-  else if (step.name == "units") title = "collecting failed units";
-  else if (step.name == "mark-good") title = "marking known-good";
-  else if (step.name == "rollback") title = "rolling back";
+  if (step.name == "agent")
+    title = "waiting for the agent";
+  else if (step.name == "stop")
+    title = "shutting down";
+  else if (step.name == "start")
+    title = "starting";
+  else if (step.name == "generation")
+    title = "checking the booted generation";
+  else if (step.name == "activation")
+    title = "checking the activation";
+  else if (step.name == "systemd")
+    title = "waiting for systemd";
+  else if (step.name == "units")
+    title = "collecting failed units";
+  else if (step.name == "mark-good")
+    title = "marking known-good";
+  else if (step.name == "rollback")
+    title = "rolling back";
   if (step.phase == "recover" && step.name != "rollback") title = "after the rollback: " + title;
   return VerifyProgress{title, step.message};
 }

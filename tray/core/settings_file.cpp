@@ -30,9 +30,8 @@ std::string env(const char* name) {
 
 // Moves a corrupt file aside with a unique name, so the user can look at it.
 std::string move_aside(const fs::path& file) {
-  const auto stamp = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const auto stamp =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   auto target = file;
   target += ".corrupt-" + std::to_string(stamp);
   for (int i = 1; fs::exists(target) && i < 1000; ++i) {

@@ -22,48 +22,72 @@ std::string short_nixos_version(std::string_view version) {
 
 std::string_view job_kind_noun(protocol::JobKind kind) {
   switch (kind) {
-    case protocol::JobKind::rebuild: return "rebuild";
-    case protocol::JobKind::rollback: return "rollback";
-    case protocol::JobKind::gc: return "garbage collection";
-    case protocol::JobKind::unknown: break;
+    case protocol::JobKind::rebuild:
+      return "rebuild";
+    case protocol::JobKind::rollback:
+      return "rollback";
+    case protocol::JobKind::gc:
+      return "garbage collection";
+    case protocol::JobKind::unknown:
+      break;
   }
   return "job";
 }
 
 std::string_view job_kind_gerund(protocol::JobKind kind) {
   switch (kind) {
-    case protocol::JobKind::rebuild: return "Rebuilding";
-    case protocol::JobKind::rollback: return "Rolling back";
-    case protocol::JobKind::gc: return "Collecting garbage";
-    case protocol::JobKind::unknown: break;
+    case protocol::JobKind::rebuild:
+      return "Rebuilding";
+    case protocol::JobKind::rollback:
+      return "Rolling back";
+    case protocol::JobKind::gc:
+      return "Collecting garbage";
+    case protocol::JobKind::unknown:
+      break;
   }
   return "Working";
 }
 
 std::string_view job_phase_text(protocol::JobPhase phase) {
   switch (phase) {
-    case protocol::JobPhase::preparing: return "preparing";
-    case protocol::JobPhase::building: return "building";
-    case protocol::JobPhase::checking: return "checking the result";
-    case protocol::JobPhase::registering: return "registering the generation";
-    case protocol::JobPhase::activating: return "activating";
-    case protocol::JobPhase::restoring: return "restoring the previous generation";
-    case protocol::JobPhase::deleting: return "deleting generations";
-    case protocol::JobPhase::collecting: return "collecting garbage";
-    case protocol::JobPhase::done: return "done";
-    case protocol::JobPhase::unknown: break;
+    case protocol::JobPhase::preparing:
+      return "preparing";
+    case protocol::JobPhase::building:
+      return "building";
+    case protocol::JobPhase::checking:
+      return "checking the result";
+    case protocol::JobPhase::registering:
+      return "registering the generation";
+    case protocol::JobPhase::activating:
+      return "activating";
+    case protocol::JobPhase::restoring:
+      return "restoring the previous generation";
+    case protocol::JobPhase::deleting:
+      return "deleting generations";
+    case protocol::JobPhase::collecting:
+      return "collecting garbage";
+    case protocol::JobPhase::done:
+      return "done";
+    case protocol::JobPhase::unknown:
+      break;
   }
   return "working";
 }
 
 std::string_view rebuild_mode_text(protocol::RebuildMode mode) {
   switch (mode) {
-    case protocol::RebuildMode::switch_: return "switch";
-    case protocol::RebuildMode::boot: return "boot";
-    case protocol::RebuildMode::test: return "test";
-    case protocol::RebuildMode::build: return "build";
-    case protocol::RebuildMode::dry_build: return "dry-build";
-    case protocol::RebuildMode::unknown: break;
+    case protocol::RebuildMode::switch_:
+      return "switch";
+    case protocol::RebuildMode::boot:
+      return "boot";
+    case protocol::RebuildMode::test:
+      return "test";
+    case protocol::RebuildMode::build:
+      return "build";
+    case protocol::RebuildMode::dry_build:
+      return "dry-build";
+    case protocol::RebuildMode::unknown:
+      break;
   }
   return "unknown";
 }
@@ -101,17 +125,28 @@ std::string progress_text(const protocol::JobProgress& progress) {
 
 std::string_view unreachable_headline(UnreachableReason reason) {
   switch (reason) {
-    case UnreachableReason::no_distro: return "the distro does not exist";
-    case UnreachableReason::no_agent: return "no nixtray agent answers in the distro";
-    case UnreachableReason::connection_refused: return "the agent refused the connection";
-    case UnreachableReason::permission_denied: return "this user may not open the agent's socket";
-    case UnreachableReason::protocol_mismatch: return "the agent speaks another protocol version";
-    case UnreachableReason::unauthorized: return "the agent rejected the token";
-    case UnreachableReason::token_missing: return "the token file cannot be read";
-    case UnreachableReason::timeout: return "the agent did not answer in time";
-    case UnreachableReason::transport_failed: return "the connection could not be opened";
-    case UnreachableReason::connection_lost: return "the connection to the agent was lost";
-    case UnreachableReason::unknown: break;
+    case UnreachableReason::no_distro:
+      return "the distro does not exist";
+    case UnreachableReason::no_agent:
+      return "no nixtray agent answers in the distro";
+    case UnreachableReason::connection_refused:
+      return "the agent refused the connection";
+    case UnreachableReason::permission_denied:
+      return "this user may not open the agent's socket";
+    case UnreachableReason::protocol_mismatch:
+      return "the agent speaks another protocol version";
+    case UnreachableReason::unauthorized:
+      return "the agent rejected the token";
+    case UnreachableReason::token_missing:
+      return "the token file cannot be read";
+    case UnreachableReason::timeout:
+      return "the agent did not answer in time";
+    case UnreachableReason::transport_failed:
+      return "the connection could not be opened";
+    case UnreachableReason::connection_lost:
+      return "the connection to the agent was lost";
+    case UnreachableReason::unknown:
+      break;
   }
   return "the agent cannot be reached";
 }

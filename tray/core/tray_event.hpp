@@ -20,16 +20,16 @@ namespace nixtray::tray {
 // Why the agent cannot be reached. The UI explains each differently.
 enum class UnreachableReason {
   unknown,
-  no_distro,            // the configured distro does not exist
-  no_agent,             // the distro runs, but no agent answers in it (socket missing, bridge ended)
-  connection_refused,   // nothing listens at the address
-  permission_denied,    // the socket exists but this user may not open it
-  protocol_mismatch,    // an agent that speaks another protocol version
-  unauthorized,         // the token was rejected (TCP)
-  token_missing,        // TCP needs a token and the token file cannot be read
-  timeout,              // no answer in time
-  transport_failed,     // the transport could not be opened (command not found, bad address, ...)
-  connection_lost,      // an established connection ended
+  no_distro,           // the configured distro does not exist
+  no_agent,            // the distro runs, but no agent answers in it (socket missing, bridge ended)
+  connection_refused,  // nothing listens at the address
+  permission_denied,   // the socket exists but this user may not open it
+  protocol_mismatch,   // an agent that speaks another protocol version
+  unauthorized,        // the token was rejected (TCP)
+  token_missing,       // TCP needs a token and the token file cannot be read
+  timeout,             // no answer in time
+  transport_failed,    // the transport could not be opened (command not found, bad address, ...)
+  connection_lost,     // an established connection ended
 };
 std::string_view to_string(UnreachableReason reason);
 
@@ -50,7 +50,7 @@ struct LinkConnected {
 struct LinkSynced {};
 struct LinkUnreachable {
   UnreachableReason reason = UnreachableReason::unknown;
-  std::string message;  // a sentence a user can act on
+  std::string message;                                // a sentence a user can act on
   std::optional<std::chrono::milliseconds> retry_in;  // nullopt: no automatic retry
   bool was_connected = false;  // an established connection ended (rather than an attempt failing)
   bool expected = false;       // the user stopped the distro, or verify-boot restarts it: no alarm
@@ -87,7 +87,7 @@ struct DistroPowerObserved {
   std::string detail;
 };
 struct DistroActionFailed {
-  std::string action;   // "start", "shut down"
+  std::string action;  // "start", "shut down"
   std::string message;
 };
 
@@ -112,9 +112,9 @@ struct VerifyFinished {
   std::optional<int> generation;
 };
 
-using TrayEvent = std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed, StatusReceived,
-                               UnitsChangedReceived, GenerationsReceived, JobsReceived, JobUpdated, JobLogReceived,
-                               DistroPowerObserved, DistroActionFailed, UserRequestedStart, UserRequestedStop,
-                               UserDismissedFailure, VerifyProgress, VerifyFinished>;
+using TrayEvent = std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed,
+                               StatusReceived, UnitsChangedReceived, GenerationsReceived, JobsReceived, JobUpdated,
+                               JobLogReceived, DistroPowerObserved, DistroActionFailed, UserRequestedStart,
+                               UserRequestedStop, UserDismissedFailure, VerifyProgress, VerifyFinished>;
 
 }  // namespace nixtray::tray

@@ -125,21 +125,39 @@ void TraySession::report_flow() {
 
 void TraySession::perform(const MenuCommand& command) {
   switch (command.action) {
-    case MenuAction::start_distro: start_distro(); break;
-    case MenuAction::stop_distro: stop_distro(false); break;
-    case MenuAction::shutdown_all_distros: stop_distro(true); break;
-    case MenuAction::rebuild: rebuild(command.mode.value_or(protocol::RebuildMode::switch_)); break;
+    case MenuAction::start_distro:
+      start_distro();
+      break;
+    case MenuAction::stop_distro:
+      stop_distro(false);
+      break;
+    case MenuAction::shutdown_all_distros:
+      stop_distro(true);
+      break;
+    case MenuAction::rebuild:
+      rebuild(command.mode.value_or(protocol::RebuildMode::switch_));
+      break;
     case MenuAction::rollback:
       if (command.generation) rollback(*command.generation, command.mode.value_or(protocol::RebuildMode::switch_));
       break;
     case MenuAction::rescue_rollback:
       if (command.generation) rescue_rollback(*command.generation);
       break;
-    case MenuAction::cancel_job: cancel_job(command.job_id); break;
-    case MenuAction::dismiss_failure: dismiss_failure(); break;
-    case MenuAction::reconnect: reconnect(); break;
-    case MenuAction::open_terminal: open_terminal(); break;
-    case MenuAction::toggle_start_at_login: set_start_at_login(!settings_.start_at_login); break;
+    case MenuAction::cancel_job:
+      cancel_job(command.job_id);
+      break;
+    case MenuAction::dismiss_failure:
+      dismiss_failure();
+      break;
+    case MenuAction::reconnect:
+      reconnect();
+      break;
+    case MenuAction::open_terminal:
+      open_terminal();
+      break;
+    case MenuAction::toggle_start_at_login:
+      set_start_at_login(!settings_.start_at_login);
+      break;
     case MenuAction::verify_boot:         // the GUI runs BootVerifier with this session's callbacks
     case MenuAction::rebuild_and_verify:  // (session_verify.hpp): they take the lifecycle over
     case MenuAction::none:
@@ -147,7 +165,8 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::show_unit:
     case MenuAction::show_job_log:
     case MenuAction::open_settings:
-    case MenuAction::quit: break;
+    case MenuAction::quit:
+      break;
   }
 }
 
@@ -173,8 +192,7 @@ void TraySession::start_distro() {
 
 void TraySession::rescue_rollback(int generation) {
   if (!control_ || !control_->has_lifecycle()) return;
-  const auto argv =
-      rescue_rollback_argv(settings_.verify.profile_dir.value_or(default_distro_profile_dir), generation);
+  const auto argv = rescue_rollback_argv(settings_.verify.profile_dir.value_or(default_distro_profile_dir), generation);
   auto self = shared_from_this();
   asio::co_spawn(
       executor_,
@@ -228,7 +246,8 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
         self->flow_.job_started(started.value());
         // The job's events may have raced the answer: feed what is known of it.
         for (const auto& job : self->state_.jobs) {
-          if (job.id == started.value()) self->run_flow_command(self->flow_.job_updated(job, current_generation(self->state_)));
+          if (job.id == started.value())
+            self->run_flow_command(self->flow_.job_updated(job, current_generation(self->state_)));
         }
       } else {
         self->flow_.job_start_failed(started.error());
@@ -239,11 +258,13 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
   } else if (auto* diff = std::get_if<RebuildFlow::FetchDiff>(&command)) {
     report_flow();
     auto self = shared_from_this();
-    actions_.diff_generations(diff->params, [self, job = flow_.job_id()](ActionResult<protocol::GenerationsDiff> result) {
-      if (self->flow_.job_id() != job) return;  // a later rebuild started meanwhile: not its diff
-      self->flow_.diff_received(result);
-      self->report_flow();
-    });
+    actions_.diff_generations(diff->params,
+                              [self, job = flow_.job_id()](ActionResult<protocol::GenerationsDiff> result) {
+                                if (self->flow_.job_id() != job)
+                                  return;  // a later rebuild started meanwhile: not its diff
+                                self->flow_.diff_received(result);
+                                self->report_flow();
+                              });
   } else if (flow_.step() != RebuildStep::idle) {
     report_flow();
   }

@@ -23,7 +23,7 @@
 namespace nixtray::tray {
 
 struct TraySessionCallbacks {
-  std::function<void(const TrayState&)> on_state;           // after every event
+  std::function<void(const TrayState&)> on_state;  // after every event
   std::function<void(const Notification&)> on_notification;
   std::function<void(const RebuildFlow&)> on_rebuild_flow;  // each step; ask when step() == reviewing
   std::function<void(const JobLogReceived&)> on_job_log;    // followed logs (follow_job_log)

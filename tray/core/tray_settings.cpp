@@ -57,10 +57,20 @@ void put_optional(json& j, const char* key, const std::optional<T>& value) {
   j[key] = value ? json(*value) : json(nullptr);
 }
 
-constexpr const char* known_members[] = {"version",  "distro",        "agent",          "token_file",
-                                         "connect_starts_distro",       "flake",          "review_rebuild",
-                                         "auto_verify_after_rebuild",   "notifications",  "start_at_login",
-                                         "start_distro_at_login",       "distro_control",              "distros",        "verify"};
+constexpr const char* known_members[] = {"version",
+                                         "distro",
+                                         "agent",
+                                         "token_file",
+                                         "connect_starts_distro",
+                                         "flake",
+                                         "review_rebuild",
+                                         "auto_verify_after_rebuild",
+                                         "notifications",
+                                         "start_at_login",
+                                         "start_distro_at_login",
+                                         "distro_control",
+                                         "distros",
+                                         "verify"};
 
 }  // namespace
 
@@ -114,7 +124,8 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
       if (const auto* v = object_member(value, "verify_in_progress", warnings)) {
         VerifyRecord verify;
         read_member(*v, "expected_generation", verify.expected_generation, warnings, where + "verify_in_progress.");
-        read_optional_member(*v, "known_good_before", verify.known_good_before, warnings, where + "verify_in_progress.");
+        read_optional_member(*v, "known_good_before", verify.known_good_before, warnings,
+                             where + "verify_in_progress.");
         read_member(*v, "started", verify.started, warnings, where + "verify_in_progress.");
         read_member(*v, "step", verify.step, warnings, where + "verify_in_progress.");
         record.verify_in_progress = verify;
@@ -164,10 +175,11 @@ json settings_to_json(const TraySettings& s) {
     put_optional(r, "last_job_seen", record.last_job_seen);
     if (record.verify_in_progress) {
       const auto& v = *record.verify_in_progress;
-      r["verify_in_progress"] = {{"expected_generation", v.expected_generation},
-                                 {"known_good_before", v.known_good_before ? json(*v.known_good_before) : json(nullptr)},
-                                 {"started", v.started},
-                                 {"step", v.step}};
+      r["verify_in_progress"] = {
+          {"expected_generation", v.expected_generation},
+          {"known_good_before", v.known_good_before ? json(*v.known_good_before) : json(nullptr)},
+          {"started", v.started},
+          {"step", v.step}};
     } else {
       r["verify_in_progress"] = nullptr;
     }

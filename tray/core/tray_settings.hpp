@@ -51,7 +51,7 @@ struct VerifyRecord {
 // wait for it, and where its profile is inside the distro (for the rescue from outside).
 struct VerifySettings {
   bool auto_rollback = true;
-  int boot_timeout_seconds = 180;  // longer than WSL's [boot] initTimeout
+  int boot_timeout_seconds = 180;          // longer than WSL's [boot] initTimeout
   std::optional<std::string> profile_dir;  // unset: /nix/var/nix/profiles
 };
 

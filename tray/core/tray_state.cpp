@@ -8,30 +8,48 @@ namespace nixtray::tray {
 
 std::string_view to_string(TrayCondition condition) {
   switch (condition) {
-    case TrayCondition::connecting: return "connecting";
-    case TrayCondition::stopped: return "stopped";
-    case TrayCondition::stopping: return "stopping";
-    case TrayCondition::starting: return "starting";
-    case TrayCondition::running: return "running";
-    case TrayCondition::degraded: return "degraded";
-    case TrayCondition::rebuilding: return "rebuilding";
-    case TrayCondition::rebuild_failed: return "rebuild-failed";
-    case TrayCondition::verifying: return "verifying";
-    case TrayCondition::verify_failed: return "verify-failed";
-    case TrayCondition::unreachable: return "unreachable";
+    case TrayCondition::connecting:
+      return "connecting";
+    case TrayCondition::stopped:
+      return "stopped";
+    case TrayCondition::stopping:
+      return "stopping";
+    case TrayCondition::starting:
+      return "starting";
+    case TrayCondition::running:
+      return "running";
+    case TrayCondition::degraded:
+      return "degraded";
+    case TrayCondition::rebuilding:
+      return "rebuilding";
+    case TrayCondition::rebuild_failed:
+      return "rebuild-failed";
+    case TrayCondition::verifying:
+      return "verifying";
+    case TrayCondition::verify_failed:
+      return "verify-failed";
+    case TrayCondition::unreachable:
+      return "unreachable";
   }
   return "unknown";
 }
 
 std::string_view to_string(IconId icon) {
   switch (icon) {
-    case IconId::stopped: return "stopped";
-    case IconId::transition: return "transition";
-    case IconId::running: return "running";
-    case IconId::degraded: return "degraded";
-    case IconId::busy: return "busy";
-    case IconId::failed: return "failed";
-    case IconId::unreachable: return "unreachable";
+    case IconId::stopped:
+      return "stopped";
+    case IconId::transition:
+      return "transition";
+    case IconId::running:
+      return "running";
+    case IconId::degraded:
+      return "degraded";
+    case IconId::busy:
+      return "busy";
+    case IconId::failed:
+      return "failed";
+    case IconId::unreachable:
+      return "unreachable";
   }
   return "unreachable";
 }
@@ -130,15 +148,22 @@ IconId icon_for(TrayCondition condition) {
   switch (condition) {
     case TrayCondition::connecting:
     case TrayCondition::stopping:
-    case TrayCondition::starting: return IconId::transition;
-    case TrayCondition::stopped: return IconId::stopped;
-    case TrayCondition::running: return IconId::running;
-    case TrayCondition::degraded: return IconId::degraded;
+    case TrayCondition::starting:
+      return IconId::transition;
+    case TrayCondition::stopped:
+      return IconId::stopped;
+    case TrayCondition::running:
+      return IconId::running;
+    case TrayCondition::degraded:
+      return IconId::degraded;
     case TrayCondition::rebuilding:
-    case TrayCondition::verifying: return IconId::busy;
+    case TrayCondition::verifying:
+      return IconId::busy;
     case TrayCondition::rebuild_failed:
-    case TrayCondition::verify_failed: return IconId::failed;
-    case TrayCondition::unreachable: return IconId::unreachable;
+    case TrayCondition::verify_failed:
+      return IconId::failed;
+    case TrayCondition::unreachable:
+      return IconId::unreachable;
   }
   return IconId::unreachable;
 }
@@ -154,9 +179,7 @@ std::string system_label(const TrayState& state, std::string_view distro_name) {
   return label;
 }
 
-std::string units_phrase(std::size_t n) {
-  return std::to_string(n) + (n == 1 ? " failed unit" : " failed units");
-}
+std::string units_phrase(std::size_t n) { return std::to_string(n) + (n == 1 ? " failed unit" : " failed units"); }
 
 }  // namespace
 
@@ -246,9 +269,10 @@ TrayPresentation present(const TrayState& state, std::string_view distro_name) {
                               ? UnreachableReason::no_distro
                               : (state.last_failure ? state.last_failure->reason : UnreachableReason::unknown);
       line = label + " \xE2\x80\x94 unreachable: " + std::string(unreachable_headline(reason));
-      view.detail = state.power == DistroPower::missing
-                        ? (state.power_detail.empty() ? std::string(unreachable_headline(reason)) : state.power_detail)
-                        : (state.last_failure ? state.last_failure->message : std::string(unreachable_headline(reason)));
+      view.detail =
+          state.power == DistroPower::missing
+              ? (state.power_detail.empty() ? std::string(unreachable_headline(reason)) : state.power_detail)
+              : (state.last_failure ? state.last_failure->message : std::string(unreachable_headline(reason)));
       break;
     }
   }

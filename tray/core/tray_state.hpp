@@ -12,17 +12,17 @@
 namespace nixtray::tray {
 
 enum class TrayCondition {
-  connecting,      // no answer yet, no failure yet
-  stopped,         // the distro is not running
-  stopping,        // the user asked it to shut down
-  starting,        // the distro or systemd is coming up
+  connecting,  // no answer yet, no failure yet
+  stopped,     // the distro is not running
+  stopping,    // the user asked it to shut down
+  starting,    // the distro or systemd is coming up
   running,
   degraded,        // systemd runs with failed units (or cannot be asked)
   rebuilding,      // a rebuild, rollback or gc job runs (with progress)
   rebuild_failed,  // the newest job failed: summary + job id
   verifying,       // verify-boot owns the distro right now
   verify_failed,
-  unreachable,     // with a reason
+  unreachable,  // with a reason
 };
 std::string_view to_string(TrayCondition condition);
 

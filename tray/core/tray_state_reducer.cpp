@@ -53,82 +53,81 @@ void apply_units(protocol::Status& status, const protocol::UnitsChanged& change)
 }  // namespace
 
 TrayState TrayStateReducer::reduce(TrayState state, const TrayEvent& event) {
-  std::visit(
-      Overloaded{
-          [&](const LinkConnecting&) {
-            if (state.link != LinkPhase::connected) state.link = LinkPhase::connecting;
-          },
-          [&](const LinkSynced&) { state.synced = true; },
-          [&](const LinkConnected& e) {
-            state.link = LinkPhase::connected;
-            state.synced = false;
-            state.hello = e.hello;
-            state.endpoint = e.endpoint;
-            state.last_failure.reset();
-            state.ever_connected = true;
-            // The agent answers, so the distro runs, whoever started it.
-            state.power = DistroPower::running;
-            state.power_detail.clear();
-            state.user_starting = false;
-            state.user_stopped = false;
-            state.distro_action_failure.reset();
-          },
-          [&](const LinkUnreachable& e) {
-            state.link = LinkPhase::down;
-            state.synced = false;
-            state.last_failure = e;
-          },
-          [&](const LinkPaused& e) { state.paused = e.reason; },
-          [&](const LinkResumed&) { state.paused.reset(); },
-          [&](const StatusReceived& e) { state.status = e.status; },
-          [&](const UnitsChangedReceived& e) {
-            if (state.status) apply_units(*state.status, e.change);
-          },
-          [&](const GenerationsReceived& e) { state.generations = e.generations; },
-          [&](const JobsReceived& e) {
-            state.jobs = e.jobs;
-            sort_jobs(state.jobs);
-          },
-          [&](const JobUpdated& e) { upsert_job(state.jobs, e.job); },
-          [&](const JobLogReceived&) {},  // logs go to the status window, not into the state
-          [&](const DistroPowerObserved& e) {
-            state.power = e.power;
-            state.power_detail = e.detail;
-            if (e.power == DistroPower::stopped || e.power == DistroPower::missing) {
-              // A distro that is down cannot be starting any more unless the user asked.
-              if (state.link == LinkPhase::connected) state.link = LinkPhase::down;
-            }
-          },
-          [&](const DistroActionFailed& e) {
-            state.distro_action_failure = e;
-            state.user_starting = false;
-            state.user_stopped = false;
-          },
-          [&](const UserRequestedStart&) {
-            state.user_starting = true;
-            state.user_stopped = false;
-            state.distro_action_failure.reset();
-          },
-          [&](const UserRequestedStop&) {
-            state.user_stopped = true;
-            state.user_starting = false;
-            state.distro_action_failure.reset();
-          },
-          [&](const UserDismissedFailure&) {
-            if (const auto failure = job_failure(state)) state.dismissed_job = failure->job_id;
-            state.verify_failure_dismissed = true;
-          },
-          [&](const VerifyProgress& e) {
-            state.verifying = e;
-            state.verify_failure_dismissed = false;
-          },
-          [&](const VerifyFinished& e) {
-            state.verifying.reset();
-            state.last_verify = e;
-            state.verify_failure_dismissed = false;
-          },
-      },
-      event);
+  std::visit(Overloaded{
+                 [&](const LinkConnecting&) {
+                   if (state.link != LinkPhase::connected) state.link = LinkPhase::connecting;
+                 },
+                 [&](const LinkSynced&) { state.synced = true; },
+                 [&](const LinkConnected& e) {
+                   state.link = LinkPhase::connected;
+                   state.synced = false;
+                   state.hello = e.hello;
+                   state.endpoint = e.endpoint;
+                   state.last_failure.reset();
+                   state.ever_connected = true;
+                   // The agent answers, so the distro runs, whoever started it.
+                   state.power = DistroPower::running;
+                   state.power_detail.clear();
+                   state.user_starting = false;
+                   state.user_stopped = false;
+                   state.distro_action_failure.reset();
+                 },
+                 [&](const LinkUnreachable& e) {
+                   state.link = LinkPhase::down;
+                   state.synced = false;
+                   state.last_failure = e;
+                 },
+                 [&](const LinkPaused& e) { state.paused = e.reason; },
+                 [&](const LinkResumed&) { state.paused.reset(); },
+                 [&](const StatusReceived& e) { state.status = e.status; },
+                 [&](const UnitsChangedReceived& e) {
+                   if (state.status) apply_units(*state.status, e.change);
+                 },
+                 [&](const GenerationsReceived& e) { state.generations = e.generations; },
+                 [&](const JobsReceived& e) {
+                   state.jobs = e.jobs;
+                   sort_jobs(state.jobs);
+                 },
+                 [&](const JobUpdated& e) { upsert_job(state.jobs, e.job); },
+                 [&](const JobLogReceived&) {},  // logs go to the status window, not into the state
+                 [&](const DistroPowerObserved& e) {
+                   state.power = e.power;
+                   state.power_detail = e.detail;
+                   if (e.power == DistroPower::stopped || e.power == DistroPower::missing) {
+                     // A distro that is down cannot be starting any more unless the user asked.
+                     if (state.link == LinkPhase::connected) state.link = LinkPhase::down;
+                   }
+                 },
+                 [&](const DistroActionFailed& e) {
+                   state.distro_action_failure = e;
+                   state.user_starting = false;
+                   state.user_stopped = false;
+                 },
+                 [&](const UserRequestedStart&) {
+                   state.user_starting = true;
+                   state.user_stopped = false;
+                   state.distro_action_failure.reset();
+                 },
+                 [&](const UserRequestedStop&) {
+                   state.user_stopped = true;
+                   state.user_starting = false;
+                   state.distro_action_failure.reset();
+                 },
+                 [&](const UserDismissedFailure&) {
+                   if (const auto failure = job_failure(state)) state.dismissed_job = failure->job_id;
+                   state.verify_failure_dismissed = true;
+                 },
+                 [&](const VerifyProgress& e) {
+                   state.verifying = e;
+                   state.verify_failure_dismissed = false;
+                 },
+                 [&](const VerifyFinished& e) {
+                   state.verifying.reset();
+                   state.last_verify = e;
+                   state.verify_failure_dismissed = false;
+                 },
+             },
+             event);
   state.condition = derive_condition(state);
   return state;
 }
@@ -144,7 +143,8 @@ TrayCondition TrayStateReducer::derive_condition(const TrayState& state) {
   // A failed verify-boot stays in view whether or not the agent answers now: a distro that could
   // not be recovered is exactly the one that does not answer.
   if (state.last_verify && !state.verify_failure_dismissed &&
-      (state.last_verify->outcome == VerifyOutcome::failed || state.last_verify->outcome == VerifyOutcome::rolled_back)) {
+      (state.last_verify->outcome == VerifyOutcome::failed ||
+       state.last_verify->outcome == VerifyOutcome::rolled_back)) {
     return TrayCondition::verify_failed;
   }
   if (!connected) {
@@ -177,11 +177,14 @@ TrayCondition TrayStateReducer::derive_condition(const TrayState& state) {
       return state.status->failed_units.empty() ? TrayCondition::running : TrayCondition::degraded;
     case protocol::SystemState::degraded:
     case protocol::SystemState::maintenance:
-    case protocol::SystemState::offline: return TrayCondition::degraded;
-    case protocol::SystemState::stopping: return TrayCondition::stopping;
+    case protocol::SystemState::offline:
+      return TrayCondition::degraded;
+    case protocol::SystemState::stopping:
+      return TrayCondition::stopping;
     case protocol::SystemState::initializing:
     case protocol::SystemState::starting:
-    case protocol::SystemState::unknown: return TrayCondition::starting;
+    case protocol::SystemState::unknown:
+      return TrayCondition::starting;
   }
   return TrayCondition::starting;
 }

@@ -33,35 +33,52 @@ std::string local_time(std::int64_t unix_seconds) {
 
 std::string_view to_string(VerifyVerdict verdict) {
   switch (verdict) {
-    case VerifyVerdict::passed: return "passed";
-    case VerifyVerdict::passed_degraded: return "passed-degraded";
-    case VerifyVerdict::unknown: return "unknown";
-    case VerifyVerdict::failed: return "failed";
-    case VerifyVerdict::refused: return "refused";
-    case VerifyVerdict::rebuild_failed: return "rebuild-failed";
-    case VerifyVerdict::not_run: return "not-run";
+    case VerifyVerdict::passed:
+      return "passed";
+    case VerifyVerdict::passed_degraded:
+      return "passed-degraded";
+    case VerifyVerdict::unknown:
+      return "unknown";
+    case VerifyVerdict::failed:
+      return "failed";
+    case VerifyVerdict::refused:
+      return "refused";
+    case VerifyVerdict::rebuild_failed:
+      return "rebuild-failed";
+    case VerifyVerdict::not_run:
+      return "not-run";
   }
   return "not-run";
 }
 
 std::string_view to_string(RecoveryResult recovery) {
   switch (recovery) {
-    case RecoveryResult::not_needed: return "not-needed";
-    case RecoveryResult::recovered: return "recovered";
-    case RecoveryResult::not_recovered: return "not-recovered";
-    case RecoveryResult::disabled: return "disabled";
+    case RecoveryResult::not_needed:
+      return "not-needed";
+    case RecoveryResult::recovered:
+      return "recovered";
+    case RecoveryResult::not_recovered:
+      return "not-recovered";
+    case RecoveryResult::disabled:
+      return "disabled";
   }
   return "not-needed";
 }
 
 std::string_view to_string(StepStatus status) {
   switch (status) {
-    case StepStatus::running: return "running";
-    case StepStatus::ok: return "ok";
-    case StepStatus::warn: return "warn";
-    case StepStatus::failed: return "failed";
-    case StepStatus::unknown: return "unknown";
-    case StepStatus::skipped: return "skipped";
+    case StepStatus::running:
+      return "running";
+    case StepStatus::ok:
+      return "ok";
+    case StepStatus::warn:
+      return "warn";
+    case StepStatus::failed:
+      return "failed";
+    case StepStatus::unknown:
+      return "unknown";
+    case StepStatus::skipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -69,23 +86,25 @@ std::string_view to_string(StepStatus status) {
 int verify_exit_code(const VerifyReport& report) {
   switch (report.verdict) {
     case VerifyVerdict::passed:
-    case VerifyVerdict::passed_degraded: return 0;
-    case VerifyVerdict::failed: return report.recovery == RecoveryResult::recovered ? 1 : 2;
-    case VerifyVerdict::refused: return 3;
-    case VerifyVerdict::rebuild_failed: return 4;
-    case VerifyVerdict::unknown: return 5;
-    case VerifyVerdict::not_run: return 2;
+    case VerifyVerdict::passed_degraded:
+      return 0;
+    case VerifyVerdict::failed:
+      return report.recovery == RecoveryResult::recovered ? 1 : 2;
+    case VerifyVerdict::refused:
+      return 3;
+    case VerifyVerdict::rebuild_failed:
+      return 4;
+    case VerifyVerdict::unknown:
+      return 5;
+    case VerifyVerdict::not_run:
+      return 2;
   }
   return 2;
 }
 
 json to_json(const VerifyStep& step) {
-  return json{{"name", step.name},
-              {"phase", step.phase},
-              {"status", std::string(to_string(step.status))},
-              {"message", step.message},
-              {"lines", step.lines},
-              {"duration_ms", step.duration.count()}};
+  return json{{"name", step.name},       {"phase", step.phase}, {"status", std::string(to_string(step.status))},
+              {"message", step.message}, {"lines", step.lines}, {"duration_ms", step.duration.count()}};
 }
 
 json to_json(const VerifyReport& report) {
@@ -121,17 +140,29 @@ std::string format_verify_report(const VerifyReport& report) {
   std::ostringstream out;
   std::string headline;
   switch (report.verdict) {
-    case VerifyVerdict::passed: headline = "passed"; break;
-    case VerifyVerdict::passed_degraded: headline = "passed, with failed units"; break;
-    case VerifyVerdict::unknown: headline = "UNKNOWN: booted, but its activation could not be checked"; break;
-    case VerifyVerdict::failed:
-      headline = report.recovery == RecoveryResult::recovered      ? "FAILED, rolled back"
-                 : report.recovery == RecoveryResult::disabled     ? "FAILED (automatic rollback is off)"
-                                                                   : "FAILED, NOT recovered";
+    case VerifyVerdict::passed:
+      headline = "passed";
       break;
-    case VerifyVerdict::refused: headline = "refused by pre-flight"; break;
-    case VerifyVerdict::rebuild_failed: headline = "the rebuild failed"; break;
-    case VerifyVerdict::not_run: headline = "could not run"; break;
+    case VerifyVerdict::passed_degraded:
+      headline = "passed, with failed units";
+      break;
+    case VerifyVerdict::unknown:
+      headline = "UNKNOWN: booted, but its activation could not be checked";
+      break;
+    case VerifyVerdict::failed:
+      headline = report.recovery == RecoveryResult::recovered  ? "FAILED, rolled back"
+                 : report.recovery == RecoveryResult::disabled ? "FAILED (automatic rollback is off)"
+                                                               : "FAILED, NOT recovered";
+      break;
+    case VerifyVerdict::refused:
+      headline = "refused by pre-flight";
+      break;
+    case VerifyVerdict::rebuild_failed:
+      headline = "the rebuild failed";
+      break;
+    case VerifyVerdict::not_run:
+      headline = "could not run";
+      break;
   }
   out << "verify-boot of " << generation_text(report.expected_generation) << ": " << headline << "\n";
   out << report.message << "\n";
@@ -155,15 +186,26 @@ VerifyFinished verify_finished_event(const VerifyReport& report) {
   finished.message = report.message;
   finished.generation = report.expected_generation;
   switch (report.verdict) {
-    case VerifyVerdict::passed: finished.outcome = VerifyOutcome::passed; break;
-    case VerifyVerdict::passed_degraded: finished.outcome = VerifyOutcome::passed_degraded; break;
-    case VerifyVerdict::unknown: finished.outcome = VerifyOutcome::unknown; break;
-    case VerifyVerdict::refused: finished.outcome = VerifyOutcome::refused; break;
+    case VerifyVerdict::passed:
+      finished.outcome = VerifyOutcome::passed;
+      break;
+    case VerifyVerdict::passed_degraded:
+      finished.outcome = VerifyOutcome::passed_degraded;
+      break;
+    case VerifyVerdict::unknown:
+      finished.outcome = VerifyOutcome::unknown;
+      break;
+    case VerifyVerdict::refused:
+      finished.outcome = VerifyOutcome::refused;
+      break;
     case VerifyVerdict::failed:
-      finished.outcome = report.recovery == RecoveryResult::recovered ? VerifyOutcome::rolled_back : VerifyOutcome::failed;
+      finished.outcome =
+          report.recovery == RecoveryResult::recovered ? VerifyOutcome::rolled_back : VerifyOutcome::failed;
       break;
     case VerifyVerdict::rebuild_failed:
-    case VerifyVerdict::not_run: finished.outcome = VerifyOutcome::failed; break;
+    case VerifyVerdict::not_run:
+      finished.outcome = VerifyOutcome::failed;
+      break;
   }
   return finished;
 }
@@ -172,12 +214,12 @@ std::string describe_interrupted_verify(const VerifyRecord& record) {
   return "A boot check of generation " + std::to_string(record.expected_generation) + " started " +
          local_time(record.started) + " did not finish (it was at: " + record.step +
          "): the tray stopped during it. The distro may be running that generation unchecked" +
-         (record.known_good_before
-              ? "; the last known-good generation is " + std::to_string(*record.known_good_before)
-              : std::string()) +
-         ". Check it again (nixtrayctl verify-boot)" +
-         (record.known_good_before ? " or roll back (nixtrayctl rollback " + std::to_string(*record.known_good_before) + ")"
+         (record.known_good_before ? "; the last known-good generation is " + std::to_string(*record.known_good_before)
                                    : std::string()) +
+         ". Check it again (nixtrayctl verify-boot)" +
+         (record.known_good_before
+              ? " or roll back (nixtrayctl rollback " + std::to_string(*record.known_good_before) + ")"
+              : std::string()) +
          ".";
 }
 

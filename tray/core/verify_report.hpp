@@ -63,9 +63,9 @@ struct VerifyReport {
   std::optional<int> known_good_before;    // the rollback target
   std::optional<int> rolled_back_to;
   std::optional<int> recovery_booted_generation;  // what booted after the rollback
-  std::string failed_step;                 // empty unless failed / refused / not run
-  std::string message;                     // one paragraph: the result, or what broke
-  protocol::ActivationReport activation;   // of the checked boot; unknown unless read
+  std::string failed_step;                        // empty unless failed / refused / not run
+  std::string message;                            // one paragraph: the result, or what broke
+  protocol::ActivationReport activation;          // of the checked boot; unknown unless read
   std::vector<std::string> failed_units;
   std::optional<protocol::PreflightResult> preflight;
   std::optional<VerifyRecord> interrupted;  // an earlier check a tray did not finish

@@ -68,8 +68,7 @@ std::vector<std::string> wsl_exec_command(const WslDistroControlOptions& options
   return command;
 }
 
-asio::awaitable<ControlResult> WslDistroControl::run(std::vector<std::string> argv,
-                                                     std::chrono::milliseconds timeout) {
+asio::awaitable<ControlResult> WslDistroControl::run(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
   ProcessOptions process_options;
   process_options.timeout = timeout;
   auto op = run_process(std::move(argv), process_options);
@@ -135,8 +134,8 @@ asio::awaitable<ControlResult> WslDistroControl::run_as_root(std::vector<std::st
 }
 
 asio::awaitable<ControlResult> WslDistroControl::open_terminal() {
-  const auto command = options_.terminal.empty() ? wsl_terminal_command(options_.wsl, options_.distro, {})
-                                                 : options_.terminal;
+  const auto command =
+      options_.terminal.empty() ? wsl_terminal_command(options_.wsl, options_.distro, {}) : options_.terminal;
   const auto error = launch_detached(command);
   co_return error.empty() ? ControlResult::success() : ControlResult::failure(error);
 }

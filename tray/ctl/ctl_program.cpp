@@ -2,8 +2,8 @@
 
 #include "core/command_distro_control.hpp"
 #include "core/local_distro_control.hpp"
-#include "core/wsl_distro_control.hpp"
 #include "core/verify_report.hpp"
+#include "core/wsl_distro_control.hpp"
 #include "nixtray/version.hpp"
 
 #include <algorithm>
@@ -17,39 +17,56 @@ cli::Program nixtrayctl_program() {
   program.name = "nixtrayctl";
   program.summary = "The nixtray tray's logic from the command line: the state of a NixOS distro and its agent.";
   program.global_options = {
-      {"agent", "ADDRESS", "the agent: unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...] [default: from the settings]"},
+      {"agent", "ADDRESS",
+       "the agent: unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...] [default: from the settings]"},
       {"token-file", "PATH", "the agent's token, for tcp: [default: from the settings]"},
       {"config", "FILE", "the settings file [default: " + tray::SettingsFile::default_path().string() + "]"},
-      {"distro-control", "KIND", "how to start and stop the distro: wsl, command or local [default: from the settings; "
-                                 "wsl on Windows, local elsewhere]"},
+      {"distro-control", "KIND",
+       "how to start and stop the distro: wsl, command or local [default: from the settings; "
+       "wsl on Windows, local elsewhere]"},
       {"distro", "NAME", "the WSL distro [default: from the settings, else NixOS]"},
-      {"wsl", "PATH", "with --distro-control wsl: the wsl.exe to run [default: the settings', else $NIXTRAY_WSL_EXE, "
-                      "else wsl.exe]"},
-      {"through-login-shell", "", "with --distro-control wsl: run commands through the distro's login shell "
-                                  "(2020-era NixOS-WSL images with syschdemd)"},
+      {"wsl", "PATH",
+       "with --distro-control wsl: the wsl.exe to run [default: the settings', else $NIXTRAY_WSL_EXE, "
+       "else wsl.exe]"},
+      {"through-login-shell", "",
+       "with --distro-control wsl: run commands through the distro's login shell "
+       "(2020-era NixOS-WSL images with syschdemd)"},
       {"start", "CMD", "with --distro-control command: the command that starts the distro"},
       {"stop", "CMD", "with --distro-control command: the command that shuts it down"},
       {"is-running", "CMD", "with --distro-control command: exits 0 when the distro runs"},
       {"exec-as-root", "CMD", "with --distro-control command: a prefix that runs an argv inside the distro as root"},
       {"timeout", "SECONDS", "how long to wait for the agent [default: 30; verify-boot: the settings' boot timeout]"},
-      {"profile-dir", "DIR", "the system profile's directory inside the distro, for a rescue from outside "
-                             "[default: from the settings, else /nix/var/nix/profiles]"},
+      {"profile-dir", "DIR",
+       "the system profile's directory inside the distro, for a rescue from outside "
+       "[default: from the settings, else /nix/var/nix/profiles]"},
       {"version", "", "print the version"},
   };
   const cli::Option json_option{"json", "", "print JSON instead of text"};
   const cli::Option no_rollback{"no-rollback", "", "do not roll back a generation that fails to boot"};
   program.commands = {
-      {"status", "", "the distro at a glance: the tray's state, systemd, generations, failed units, the running job",
-       {json_option}, 0, 0,
+      {"status",
+       "",
+       "the distro at a glance: the tray's state, systemd, generations, failed units, the running job",
+       {json_option},
+       0,
+       0,
        "CMD values are split on whitespace, double quotes group; no shell is involved."},
       {"start", "", "start the distro and wait until its agent answers (--timeout)", {}, 0, 0, ""},
-      {"stop", "", "shut the distro down and wait until it has stopped",
-       {{"all", "", "with --distro-control wsl: shut down the whole WSL VM, every distro (wsl.exe --shutdown)"}}, 0, 0,
+      {"stop",
+       "",
+       "shut the distro down and wait until it has stopped",
+       {{"all", "", "with --distro-control wsl: shut down the whole WSL VM, every distro (wsl.exe --shutdown)"}},
+       0,
+       0,
        ""},
-      {"verify-boot", "", "restart the distro into the generation that boots next and check that it comes up",
+      {"verify-boot",
+       "",
+       "restart the distro into the generation that boots next and check that it comes up",
        {{"timeout", "S", "seconds to wait for the agent after the restart [default: the settings' boot timeout, 180]"},
-        no_rollback, json_option},
-       0, 0,
+        no_rollback,
+        json_option},
+       0,
+       0,
        "Pre-flight (verify.preflight) first: a generation that cannot boot is refused before any restart.\n"
        "Then: stop, start, wait for the agent, booted == expected, the activation report (errors fail;\n"
        "an unreadable report is shown as unknown), systemd running or degraded, failed units. Passed:\n"
@@ -61,25 +78,37 @@ cli::Program nixtrayctl_program() {
        "generation that then booted; 2 failed and could not recover (or the check could not run);\n"
        "3 pre-flight refused (nothing restarted); 5 unknown; 64 usage error. --json prints the steps and\n"
        "results."},
-      {"rollback", "N", "make generation N the system: by the agent's rollback job, or from outside when it "
-                        "does not answer",
-       {{"boot", "", "only for the next start (the default activates it now)"}}, 1, 1,
+      {"rollback",
+       "N",
+       "make generation N the system: by the agent's rollback job, or from outside when it "
+       "does not answer",
+       {{"boot", "", "only for the next start (the default activates it now)"}},
+       1,
+       1,
        "Without an answering agent, --exec-as-root runs <profile dir>/system-N-link/sw/bin/nixtray-agent\n"
        "rescue rollback N inside the distro: the next start boots N."},
-      {"rebuild", "", "rebuild the configuration; with mode boot (the default), then verify-boot and keep or roll back",
+      {"rebuild",
+       "",
+       "rebuild the configuration; with mode boot (the default), then verify-boot and keep or roll back",
        {{"mode", "MODE", "switch, boot, test, build or dry-build [default: boot]"},
         {"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
         {"upgrade", "", "update channels / flake inputs first"},
         {"no-verify", "", "with mode boot: only rebuild, do not restart"},
         {"timeout", "S", "as verify-boot's"},
-        no_rollback, json_option},
-       0, 0,
+        no_rollback,
+        json_option},
+       0,
+       0,
        "Rebuild and verify: the rebuild job (mode boot) registers the new generation without activating it;\n"
        "verify-boot then restarts into it. Exit codes as verify-boot's, and 4 when the rebuild itself\n"
        "failed (nothing was restarted). Without verifying: 0 the job succeeded, 1 it failed, 2 no agent."},
-      {"install-nixos", "IMAGE", "install a NixOS-WSL image (nixos.wsl, or a legacy .tar.gz) as the distro --distro "
-                                 "names, and start it",
-       {{"folder", "DIR", "where WSL keeps the distro's disk [default: <local app data>/nixtray/distros/<distro>]"}}, 1, 1,
+      {"install-nixos",
+       "IMAGE",
+       "install a NixOS-WSL image (nixos.wsl, or a legacy .tar.gz) as the distro --distro "
+       "names, and start it",
+       {{"folder", "DIR", "where WSL keeps the distro's disk [default: <local app data>/nixtray/distros/<distro>]"}},
+       1,
+       1,
        "Needs --distro-control wsl (the default on Windows). Checks first (the image exists, the name is\n"
        "free and valid, the folder is new or empty), then wsl.exe --import <distro> <folder> <image>\n"
        "--version 2; a legacy .tar.gz also gets its first /nix/var/nix/profiles/system/activate; then\n"
@@ -96,7 +125,8 @@ namespace {
 
 const std::vector<std::string> command_control_options = {"start", "stop", "is-running", "exec-as-root"};
 
-std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& args, const tray::TraySettings& settings) {
+std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& args,
+                                                  const tray::TraySettings& settings) {
   const auto kind = args.value_or("distro-control", tray::effective_distro_control_kind(settings));
   const bool from_command_line = args.has("distro-control");
   if (kind != "command") {
@@ -131,8 +161,8 @@ std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& 
     return std::make_shared<tray::LocalDistroControl>();
   }
   if (kind == "wsl") {
-    return std::make_shared<tray::WslDistroControl>(tray::wsl_control_options(
-        settings, args.value_or("wsl", ""), args.has("through-login-shell")));
+    return std::make_shared<tray::WslDistroControl>(
+        tray::wsl_control_options(settings, args.value_or("wsl", ""), args.has("through-login-shell")));
   }
   throw cli::UsageError("--distro-control must be wsl, command or local, not \"" + kind + "\"");
 }
@@ -216,8 +246,12 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     }
     using Runner = int (*)(const cli::ParsedCommandLine&, CtlSetup&);
     static const std::map<std::string, Runner> runners = {
-        {"status", run_status},       {"start", run_start},       {"stop", run_stop},
-        {"verify-boot", run_verify_boot}, {"rollback", run_rollback}, {"rebuild", run_rebuild},
+        {"status", run_status},
+        {"start", run_start},
+        {"stop", run_stop},
+        {"verify-boot", run_verify_boot},
+        {"rollback", run_rollback},
+        {"rebuild", run_rebuild},
         {"install-nixos", run_install_nixos},
     };
     const auto runner = runners.find(parsed.command);

@@ -62,8 +62,10 @@ T run_to_end(net::asio::awaitable<T> work) {
   std::optional<T> result;
   std::exception_ptr error;
   net::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
-    if (e) error = e;
-    else result.emplace(std::move(value));
+    if (e)
+      error = e;
+    else
+      result.emplace(std::move(value));
   });
   io.run();
   if (error) std::rethrow_exception(error);

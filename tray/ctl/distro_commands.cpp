@@ -75,7 +75,8 @@ asio::awaitable<int> stop_and_wait(CtlSetup& setup, bool whole_vm) {
   co_return exit_failed;
 }
 
-asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::RebuildMode mode, std::filesystem::path profile_dir) {
+asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::RebuildMode mode,
+                               std::filesystem::path profile_dir) {
   auto opening = tray::AgentConnection::open(connection_options(setup));
   auto opened = co_await std::move(opening);
   if (auto* agent = std::get_if<std::shared_ptr<tray::AgentConnection>>(&opened)) {
@@ -101,8 +102,8 @@ asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::Rebuil
   const auto why = std::get<tray::ConnectionFailure>(opened).message;
   // No agent: repoint the profile from outside, with absolute paths (the next start boots it).
   const auto argv = tray::rescue_rollback_argv(profile_dir.generic_string(), generation);
-  std::cerr << "nixtrayctl rollback: the agent does not answer (" << why << "); rolling back from outside: "
-            << tray::quote_command_line(argv) << "\n";
+  std::cerr << "nixtrayctl rollback: the agent does not answer (" << why
+            << "); rolling back from outside: " << tray::quote_command_line(argv) << "\n";
   auto rescuing = setup.control->run_as_root(argv);
   const auto rescued = co_await std::move(rescuing);
   std::cout << rescued.output;

@@ -14,9 +14,15 @@ namespace {
 void print_step(const tray::InstallStep& step) {
   std::cout << tray::to_string(step.name) << ": ";
   switch (step.state) {
-    case tray::InstallStepState::running: std::cout << step.detail; break;
-    case tray::InstallStepState::done: std::cout << "ok"; break;
-    case tray::InstallStepState::failed: std::cout << "FAILED: " << step.detail; break;
+    case tray::InstallStepState::running:
+      std::cout << step.detail;
+      break;
+    case tray::InstallStepState::done:
+      std::cout << "ok";
+      break;
+    case tray::InstallStepState::failed:
+      std::cout << "FAILED: " << step.detail;
+      break;
   }
   std::cout << "\n" << std::flush;
 }
@@ -29,14 +35,16 @@ int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   tray::NixosImportRequest request;
   request.image = tray::path_from_text(args.args.at(0));  // arguments are UTF-8 (the Windows main converts them)
   request.name = setup.settings.distro;
-  request.folder = args.has("folder") ? tray::path_from_text(args.value_or("folder", "")) : tray::default_distro_folder(request.name);
+  request.folder = args.has("folder") ? tray::path_from_text(args.value_or("folder", ""))
+                                      : tray::default_distro_folder(request.name);
   const auto report = run_to_end(tray::install_nixos(wsl->options(), request, print_step));
   if (!report.ok) {
     std::cerr << "nixtrayctl install-nixos: " << report.failure() << "\n";
     return exit_failed;
   }
-  std::cout << request.name << " is installed and running. Next: add nixtray's NixOS module to its configuration "
-                               "and rebuild (README: First run).\n";
+  std::cout << request.name
+            << " is installed and running. Next: add nixtray's NixOS module to its configuration "
+               "and rebuild (README: First run).\n";
   return exit_ok;
 }
 

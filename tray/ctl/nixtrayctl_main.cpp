@@ -3,8 +3,8 @@
 #if defined(_WIN32)
 #include "nixtray/net/windows_child.hpp"
 
-#include <windows.h>
 #include <shellapi.h>
+#include <windows.h>
 #endif
 
 int main(int argc, char** argv) {

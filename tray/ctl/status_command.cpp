@@ -70,7 +70,9 @@ json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, c
     j["unreachable"] = nullptr;
   }
   if (const auto job = tray::running_job(state)) {
-    j["running_job"] = {{"id", job->job_id}, {"kind", json(job->kind)}, {"text", job->text},
+    j["running_job"] = {{"id", job->job_id},
+                        {"kind", json(job->kind)},
+                        {"text", job->text},
                         {"percent", job->percent ? json(*job->percent) : json(nullptr)}};
   } else {
     j["running_job"] = nullptr;

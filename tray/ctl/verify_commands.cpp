@@ -20,9 +20,10 @@ tray::BootVerifierOptions verifier_options(const cli::ParsedCommandLine& args, c
   tray::BootVerifierOptions options;
   options.agent = connection_options(setup);
   // --timeout: how long to wait for the agent, which for a boot check is the boot.
-  options.boot_timeout = args.has("timeout") ? setup.timeout
-                                             : std::chrono::milliseconds(std::chrono::seconds(
-                                                   std::max(1, setup.settings.verify.boot_timeout_seconds)));
+  options.boot_timeout =
+      args.has("timeout")
+          ? setup.timeout
+          : std::chrono::milliseconds(std::chrono::seconds(std::max(1, setup.settings.verify.boot_timeout_seconds)));
   options.agent.connect_timeout = std::min(options.agent.connect_timeout, options.boot_timeout);
   options.auto_rollback = setup.settings.verify.auto_rollback && !args.has("no-rollback");
   options.distro_profile_dir = distro_profile_dir(args, setup);
@@ -72,13 +73,15 @@ int run_check(const cli::ParsedCommandLine& args, CtlSetup& setup, std::optional
   request.rebuild_first = std::move(rebuild);
 
   net::asio::io_context io;
-  auto verifier = tray::BootVerifier::create(io.get_executor(), verifier_options(args, setup), setup.control,
-                                             std::move(callbacks));
+  auto verifier =
+      tray::BootVerifier::create(io.get_executor(), verifier_options(args, setup), setup.control, std::move(callbacks));
   std::optional<tray::VerifyReport> report;
   std::exception_ptr error;
   asio::co_spawn(io, verifier->run(std::move(request)), [&](std::exception_ptr e, tray::VerifyReport result) {
-    if (e) error = e;
-    else report = std::move(result);
+    if (e)
+      error = e;
+    else
+      report = std::move(result);
   });
   io.run();
   if (error) std::rethrow_exception(error);
@@ -105,7 +108,8 @@ asio::awaitable<int> rebuild_only(CtlSetup& setup, protocol::JobStartParams para
   auto running = tray::run_job_to_end(agent, params, std::chrono::hours(2), std::chrono::milliseconds(500),
                                       [&phase](const protocol::Job& job) {
                                         const auto now = json(job.progress.phase).get<std::string>();
-                                        if (now != phase) std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
+                                        if (now != phase)
+                                          std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
                                         phase = now;
                                       });
   auto job = co_await std::move(running);
@@ -124,7 +128,9 @@ asio::awaitable<int> rebuild_only(CtlSetup& setup, protocol::JobStartParams para
 
 }  // namespace
 
-int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup) { return run_check(args, setup, std::nullopt); }
+int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup) {
+  return run_check(args, setup, std::nullopt);
+}
 
 int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup) {
   protocol::RebuildMode mode = protocol::RebuildMode::boot;

@@ -55,8 +55,9 @@ AgentRebuildDialog::AgentRebuildDialog(wxWindow* parent, StatusContext& context,
   Bind(wxEVT_SHOW, [this, command](wxShowEvent& event) {
     event.Skip();
     if (!event.IsShown()) return;
-    context_.log.write("agent-rebuild-dialog",
-                       {{"command", command}, {"rebuild", centre_in_window(*rebuild_)}, {"close", centre_in_window(*close_)}});
+    context_.log.write(
+        "agent-rebuild-dialog",
+        {{"command", command}, {"rebuild", centre_in_window(*rebuild_)}, {"close", centre_in_window(*close_)}});
   });
 }
 

@@ -39,7 +39,8 @@ wxString format_size_delta(std::int64_t bytes) {
 
 wxString format_versions(const std::vector<std::string>& versions) {
   wxString text;
-  for (const auto& v : versions) text += (text.empty() ? "" : ", ") + (v.empty() ? wxString::FromUTF8("\xCE\xB5") : to_wx(v));
+  for (const auto& v : versions)
+    text += (text.empty() ? "" : ", ") + (v.empty() ? wxString::FromUTF8("\xCE\xB5") : to_wx(v));
   return text;
 }
 
@@ -78,12 +79,18 @@ wxString generation_marks(const protocol::Generation& generation, bool host_know
 
 wxString job_state_text(protocol::JobState state) {
   switch (state) {
-    case protocol::JobState::running: return _("running");
-    case protocol::JobState::succeeded: return _("succeeded");
-    case protocol::JobState::failed: return _("failed");
-    case protocol::JobState::cancelled: return _("cancelled");
-    case protocol::JobState::interrupted: return _("interrupted");
-    case protocol::JobState::unknown: break;
+    case protocol::JobState::running:
+      return _("running");
+    case protocol::JobState::succeeded:
+      return _("succeeded");
+    case protocol::JobState::failed:
+      return _("failed");
+    case protocol::JobState::cancelled:
+      return _("cancelled");
+    case protocol::JobState::interrupted:
+      return _("interrupted");
+    case protocol::JobState::unknown:
+      break;
   }
   return _("unknown");
 }

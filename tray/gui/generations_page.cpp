@@ -108,7 +108,8 @@ std::vector<int> GenerationsPage::selected() const {
   std::vector<int> numbers;
   for (long row = list_->GetNextItem(-1, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED); row != -1;
        row = list_->GetNextItem(row, wxLIST_NEXT_ALL, wxLIST_STATE_SELECTED)) {
-    if (static_cast<std::size_t>(row) < generations_.size()) numbers.push_back(generations_[static_cast<std::size_t>(row)].number);
+    if (static_cast<std::size_t>(row) < generations_.size())
+      numbers.push_back(generations_[static_cast<std::size_t>(row)].number);
   }
   return numbers;
 }
@@ -123,7 +124,8 @@ void GenerationsPage::selection_changed() {
       if (g.number == numbers.front()) one = &g;
     }
   }
-  rollback_button_->Enable(connected && one && !one->is_default && !one->problem && !tray::running_job(snapshot_->state));
+  rollback_button_->Enable(connected && one && !one->is_default && !one->problem &&
+                           !tray::running_job(snapshot_->state));
   good_button_->Enable(connected && one && !one->known_good && !one->problem);
 }
 
@@ -146,21 +148,30 @@ void GenerationsPage::show_diff() {
               return;
             }
             const auto& diff = result.value();
-            page.diff_title_->SetLabel(wxString::Format(_("From generation %d to %d: %lu packages changed, closure %s → %s"),
-                                                        from, to, static_cast<unsigned long>(diff.changes.size()),
-                                                        format_size(diff.from_closure_size),
-                                                        format_size(diff.to_closure_size)));
+            page.diff_title_->SetLabel(
+                wxString::Format(_("From generation %d to %d: %lu packages changed, closure %s → %s"), from, to,
+                                 static_cast<unsigned long>(diff.changes.size()), format_size(diff.from_closure_size),
+                                 format_size(diff.to_closure_size)));
             page.diff_->Freeze();
             for (std::size_t i = 0; i < diff.changes.size(); ++i) {
               const auto& change = diff.changes[i];
               const auto row = page.diff_->InsertItem(static_cast<long>(i), to_wx(change.name));
               wxString kind;
               switch (change.kind) {
-                case protocol::PackageChangeKind::added: kind = _("added"); break;
-                case protocol::PackageChangeKind::removed: kind = _("removed"); break;
-                case protocol::PackageChangeKind::changed: kind = _("changed"); break;
-                case protocol::PackageChangeKind::resized: kind = _("resized"); break;
-                case protocol::PackageChangeKind::unknown: break;
+                case protocol::PackageChangeKind::added:
+                  kind = _("added");
+                  break;
+                case protocol::PackageChangeKind::removed:
+                  kind = _("removed");
+                  break;
+                case protocol::PackageChangeKind::changed:
+                  kind = _("changed");
+                  break;
+                case protocol::PackageChangeKind::resized:
+                  kind = _("resized");
+                  break;
+                case protocol::PackageChangeKind::unknown:
+                  break;
               }
               page.diff_->SetItem(row, 1, kind);
               page.diff_->SetItem(row, 2, format_versions(change.from_versions));
@@ -185,10 +196,11 @@ void GenerationsPage::roll_back() {
   command.action = tray::MenuAction::rollback;
   command.generation = numbers.front();
   command.mode = protocol::RebuildMode::switch_;
-  context_.request(command, tray::Confirmation{from_wx(_("Roll back")),
-                                               from_wx(wxString::Format(_("Make generation %d the system and activate it now?"),
-                                                                        numbers.front())),
-                                               from_wx(_("Roll back"))});
+  context_.request(
+      command, tray::Confirmation{
+                   from_wx(_("Roll back")),
+                   from_wx(wxString::Format(_("Make generation %d the system and activate it now?"), numbers.front())),
+                   from_wx(_("Roll back"))});
 }
 
 void GenerationsPage::mark_good() {
@@ -196,14 +208,14 @@ void GenerationsPage::mark_good() {
   if (numbers.size() != 1) return;
   const int number = numbers.front();
   note_->SetLabel(wxString::Format(_("Marking generation %d known good…"), number));
-  context_.host.mark_good(number, on_window<GenerationsPage, tray::ActionResult<int>>(
-                                      this, [number](GenerationsPage& page, tray::ActionResult<int> result) {
-                                        page.note_->SetLabel(
-                                            result ? wxString::Format(_("Generation %d is known good."), number)
-                                                   : wxString::Format(_("Generation %d cannot be marked: %s"), number,
-                                                                      to_wx(result.error().message)));
-                                        page.Layout();
-                                      }));
+  context_.host.mark_good(
+      number, on_window<GenerationsPage, tray::ActionResult<int>>(
+                  this, [number](GenerationsPage& page, tray::ActionResult<int> result) {
+                    page.note_->SetLabel(result ? wxString::Format(_("Generation %d is known good."), number)
+                                                : wxString::Format(_("Generation %d cannot be marked: %s"), number,
+                                                                   to_wx(result.error().message)));
+                    page.Layout();
+                  }));
 }
 
 }  // namespace nixtray::gui

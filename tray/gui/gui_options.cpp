@@ -7,10 +7,14 @@ namespace nixtray::gui {
 
 std::string_view to_string(StatusTab tab) {
   switch (tab) {
-    case StatusTab::overview: return "overview";
-    case StatusTab::generations: return "generations";
-    case StatusTab::jobs: return "jobs";
-    case StatusTab::settings: return "settings";
+    case StatusTab::overview:
+      return "overview";
+    case StatusTab::generations:
+      return "generations";
+    case StatusTab::jobs:
+      return "jobs";
+    case StatusTab::settings:
+      return "settings";
   }
   return "overview";
 }
@@ -33,9 +37,9 @@ cli::Program nixtray_program() {
   program.global_options.push_back({"quit-after", "SECONDS", "exit cleanly after this long (smoke tests)"});
   program.global_options.push_back(
       {"autostart", "", "started at login: also start the distro when the settings ask (start_distro_at_login)"});
-  program.global_options.push_back(
-      {"open-status-window", "", "open the status window at start; a word after it names the tab: overview, "
-                                 "generations, jobs or settings"});
+  program.global_options.push_back({"open-status-window", "",
+                                    "open the status window at start; a word after it names the tab: overview, "
+                                    "generations, jobs or settings"});
   program.global_options.push_back({"ui-log", "FILE", "append what the GUI shows to FILE, one JSON object per line"});
   program.global_options.push_back(
       {"demo-log-lines", "N", "benchmarks: stream N generated lines into the Jobs page's live log"});
@@ -95,8 +99,8 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
   options.session.control = std::move(setup.control);
 
   options.start_arguments.push_back("--autostart");
-  for (const char* name : {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running",
-                           "exec-as-root"}) {
+  for (const char* name :
+       {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running", "exec-as-root"}) {
     if (const auto value = parsed.value(name)) {
       auto text = *value;
       if (std::string_view(name) == "config") text = std::filesystem::absolute(text).string();

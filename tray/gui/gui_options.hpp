@@ -25,10 +25,10 @@ struct GuiOptions {
   bool help = false;
   bool version = false;
   SessionSetup session;
-  std::vector<std::string> warnings;      // from reading the settings
-  std::vector<std::string> overrides;     // "--agent unix:/x": shown on the Settings page
+  std::vector<std::string> warnings;         // from reading the settings
+  std::vector<std::string> overrides;        // "--agent unix:/x": shown on the Settings page
   std::vector<std::string> start_arguments;  // what a login start needs to reproduce this session
-  bool autostart = false;  // started at login (the Run key or the XDG entry passes --autostart)
+  bool autostart = false;                    // started at login (the Run key or the XDG entry passes --autostart)
   std::optional<int> quit_after_seconds;
   std::optional<StatusTab> open_status_window;
   std::optional<std::filesystem::path> ui_log;

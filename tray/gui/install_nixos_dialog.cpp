@@ -23,19 +23,26 @@ namespace {
 
 wxString step_title(tray::InstallStepName name, const wxString& distro) {
   switch (name) {
-    case tray::InstallStepName::check: return _("Check the image, the name and the folder");
-    case tray::InstallStepName::import: return _("Import the image");
-    case tray::InstallStepName::activate: return _("Run the legacy image's first activation");
-    case tray::InstallStepName::start: return wxString::Format(_("Start %s"), distro);
+    case tray::InstallStepName::check:
+      return _("Check the image, the name and the folder");
+    case tray::InstallStepName::import:
+      return _("Import the image");
+    case tray::InstallStepName::activate:
+      return _("Run the legacy image's first activation");
+    case tray::InstallStepName::start:
+      return wxString::Format(_("Start %s"), distro);
   }
   return {};
 }
 
 wxString step_mark(tray::InstallStepState state) {
   switch (state) {
-    case tray::InstallStepState::running: return wxString::FromUTF8("\xE2\x80\xA6");  // …
-    case tray::InstallStepState::done: return wxString::FromUTF8("\xE2\x9C\x93");     // ✓
-    case tray::InstallStepState::failed: return wxString::FromUTF8("\xE2\x9C\x97");   // ✗
+    case tray::InstallStepState::running:
+      return wxString::FromUTF8("\xE2\x80\xA6");  // …
+    case tray::InstallStepState::done:
+      return wxString::FromUTF8("\xE2\x9C\x93");  // ✓
+    case tray::InstallStepState::failed:
+      return wxString::FromUTF8("\xE2\x9C\x97");  // ✗
   }
   return {};
 }
@@ -48,10 +55,10 @@ InstallNixosDialog::InstallNixosDialog(wxWindow* parent, StatusContext& context,
       context_(context),
       settings_(std::move(settings)) {
   auto* top = new wxBoxSizer(wxVERTICAL);
-  auto* intro = new wxStaticText(
-      this, wxID_ANY,
-      _("nixtray imports a NixOS-WSL image as a new WSL distro (wsl.exe --import) and starts it. "
-        "Download nixos.wsl from github.com/nix-community/NixOS-WSL/releases first."));
+  auto* intro =
+      new wxStaticText(this, wxID_ANY,
+                       _("nixtray imports a NixOS-WSL image as a new WSL distro (wsl.exe --import) and starts it. "
+                         "Download nixos.wsl from github.com/nix-community/NixOS-WSL/releases first."));
   intro->Wrap(FromDIP(520));
   top->Add(intro, 0, wxEXPAND | wxALL, FromDIP(12));
 
@@ -136,9 +143,8 @@ void InstallNixosDialog::install() {
   context_.log.write("command", {{"action", "install-nixos"}, {"name", request.name}});
   context_.host.install_nixos(
       std::move(request),
-      on_window<InstallNixosDialog, tray::InstallStep>(this, [](InstallNixosDialog& dialog, tray::InstallStep step) {
-        dialog.show_step(step);
-      }),
+      on_window<InstallNixosDialog, tray::InstallStep>(
+          this, [](InstallNixosDialog& dialog, tray::InstallStep step) { dialog.show_step(step); }),
       on_window<InstallNixosDialog, tray::NixosInstallReport>(
           this, [](InstallNixosDialog& dialog, tray::NixosInstallReport report) { dialog.finish(report); }));
 }
@@ -164,10 +170,9 @@ void InstallNixosDialog::finish(const tray::NixosInstallReport& report) {
     steps.push_back(std::string(tray::to_string(step.name)) + ":" +
                     (step.state == tray::InstallStepState::done ? "done" : "failed"));
   }
-  context_.log.write("install", {{"result", report.ok ? "ok" : "failed"},
-                                 {"name", name},
-                                 {"steps", steps},
-                                 {"failure", report.failure()}});
+  context_.log.write(
+      "install",
+      {{"result", report.ok ? "ok" : "failed"}, {"name", name}, {"steps", steps}, {"failure", report.failure()}});
   if (!report.ok) {
     install_->Enable();
     return;

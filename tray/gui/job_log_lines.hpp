@@ -17,8 +17,8 @@ namespace nixtray::gui {
 class JobLogLines {
  public:
   struct Added {
-    std::size_t lines = 0;              // new lines appended
-    std::optional<std::int64_t> gap;    // lines from here on are missing: fetch them
+    std::size_t lines = 0;            // new lines appended
+    std::optional<std::int64_t> gap;  // lines from here on are missing: fetch them
   };
 
   void reset(std::string job_id);

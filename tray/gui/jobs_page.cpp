@@ -138,7 +138,8 @@ void JobsPage::fill_detail() {
     title_->SetLabel(jobs_.empty() ? _("No jobs yet: rebuilds, rollbacks and garbage collections appear here.")
                                    : _("No job selected."));
   } else if (job) {
-    title_->SetLabel(wxString::Format(_("Job %s: %s, %s"), to_wx(job->id), job_title(*job), job_state_text(job->state)));
+    title_->SetLabel(
+        wxString::Format(_("Job %s: %s, %s"), to_wx(job->id), job_title(*job), job_state_text(job->state)));
   } else {
     title_->SetLabel(wxString::Format(_("Job %s"), to_wx(lines_.job_id())));
   }
@@ -180,10 +181,11 @@ void JobsPage::fill_detail() {
   }
   // A gauge means "how far": shown while it runs and for a job that got to the end.
   progress_->Show(job && (running || job->state == protocol::JobState::succeeded));
-  log_note_->SetLabel(lines_.job_id().empty()
-                          ? wxString()
-                          : wxString::Format(_("Log: %lu lines%s"), static_cast<unsigned long>(lines_.size()),
-                                             lines_.complete() ? _(" (complete)") : (running ? _(" (live)") : wxString())));
+  log_note_->SetLabel(
+      lines_.job_id().empty()
+          ? wxString()
+          : wxString::Format(_("Log: %lu lines%s"), static_cast<unsigned long>(lines_.size()),
+                             lines_.complete() ? _(" (complete)") : (running ? _(" (live)") : wxString())));
   Layout();
 }
 
@@ -219,22 +221,22 @@ void JobsPage::fetch_more() {
   if (fetching_ || lines_.job_id().empty() || lines_.complete()) return;
   fetching_ = true;
   const auto job_id = lines_.job_id();
-  context_.host.job_log(
-      job_id, static_cast<std::int64_t>(lines_.size()), page_lines,
-      on_window<JobsPage, tray::ActionResult<protocol::LogChunk>>(
-          this, [job_id](JobsPage& page, tray::ActionResult<protocol::LogChunk> result) {
-            if (page.lines_.job_id() != job_id) return;  // another job was chosen meanwhile
-            page.fetching_ = false;
-            if (!result) {
-              page.log_note_->SetLabel(wxString::Format(_("The log cannot be read: %s"), to_wx(result.error().message)));
-              return;
-            }
-            const auto added = page.lines_.add(result.value());
-            page.log_view_->lines_changed();
-            page.fill_detail();
-            // A full page means there is more; a gap means events raced the history.
-            if (static_cast<int>(result->lines.size()) == page_lines || added.gap) page.fetch_more();
-          }));
+  context_.host.job_log(job_id, static_cast<std::int64_t>(lines_.size()), page_lines,
+                        on_window<JobsPage, tray::ActionResult<protocol::LogChunk>>(
+                            this, [job_id](JobsPage& page, tray::ActionResult<protocol::LogChunk> result) {
+                              if (page.lines_.job_id() != job_id) return;  // another job was chosen meanwhile
+                              page.fetching_ = false;
+                              if (!result) {
+                                page.log_note_->SetLabel(
+                                    wxString::Format(_("The log cannot be read: %s"), to_wx(result.error().message)));
+                                return;
+                              }
+                              const auto added = page.lines_.add(result.value());
+                              page.log_view_->lines_changed();
+                              page.fill_detail();
+                              // A full page means there is more; a gap means events raced the history.
+                              if (static_cast<int>(result->lines.size()) == page_lines || added.gap) page.fetch_more();
+                            }));
 }
 
 void JobsPage::job_log_arrived(const tray::JobLogReceived& log) {

@@ -15,9 +15,12 @@ constexpr std::size_t max_kept = 20;  // the oldest ones are let go (the server 
 tray::IconId icon_for(tray::NotificationKind kind) {
   switch (kind) {
     case tray::NotificationKind::job_failed:
-    case tray::NotificationKind::verify_failed: return tray::IconId::failed;
-    case tray::NotificationKind::unit_failed: return tray::IconId::degraded;
-    case tray::NotificationKind::distro_stopped: return tray::IconId::stopped;
+    case tray::NotificationKind::verify_failed:
+      return tray::IconId::failed;
+    case tray::NotificationKind::unit_failed:
+      return tray::IconId::degraded;
+    case tray::NotificationKind::distro_stopped:
+      return tray::IconId::stopped;
   }
   return tray::IconId::failed;
 }
@@ -52,8 +55,8 @@ void NotificationPresenter::show(const tray::Notification& notification) {
     const auto it = shown_.find(serial);
     if (it != shown_.end() && it->second->action) {
       const auto action = *it->second->action;
-      log_.write("notification-action", {{"label", from_wx(core_text(action.label))}, {"job", action.job_id},
-                                         {"unit", action.unit}});
+      log_.write("notification-action",
+                 {{"label", from_wx(core_text(action.label))}, {"job", action.job_id}, {"unit", action.unit}});
       on_action_(action);
     }
     CallAfter([this, serial] { finished(serial); });

@@ -29,14 +29,22 @@ enum Fact { distro, agent, systemd, nixos, generations, pending, job, fact_count
 
 wxString system_state_text(protocol::SystemState state) {
   switch (state) {
-    case protocol::SystemState::initializing: return _("initializing");
-    case protocol::SystemState::starting: return _("starting");
-    case protocol::SystemState::running: return _("running");
-    case protocol::SystemState::degraded: return _("degraded");
-    case protocol::SystemState::maintenance: return _("maintenance");
-    case protocol::SystemState::stopping: return _("stopping");
-    case protocol::SystemState::offline: return _("offline (systemd does not answer)");
-    case protocol::SystemState::unknown: break;
+    case protocol::SystemState::initializing:
+      return _("initializing");
+    case protocol::SystemState::starting:
+      return _("starting");
+    case protocol::SystemState::running:
+      return _("running");
+    case protocol::SystemState::degraded:
+      return _("degraded");
+    case protocol::SystemState::maintenance:
+      return _("maintenance");
+    case protocol::SystemState::stopping:
+      return _("stopping");
+    case protocol::SystemState::offline:
+      return _("offline (systemd does not answer)");
+    case protocol::SystemState::unknown:
+      break;
   }
   return _("unknown");
 }
@@ -86,8 +94,8 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
 
   auto* grid = new wxFlexGridSizer(2, FromDIP(4), FromDIP(16));
   grid->AddGrowableCol(1, 1);
-  const wxString names[fact_count] = {_("Distro"), _("Agent"), _("systemd"), _("NixOS"), _("Generations"),
-                                      _("Pending"), _("Running job")};
+  const wxString names[fact_count] = {_("Distro"),      _("Agent"),   _("systemd"),    _("NixOS"),
+                                      _("Generations"), _("Pending"), _("Running job")};
   for (const auto& name : names) {
     auto* key = new wxStaticText(this, wxID_ANY, name);
     key->SetFont(key->GetFont().Bold());
@@ -136,7 +144,8 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
 
 void OverviewPage::update(const SessionSnapshot& snapshot) {
   const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
-  const auto key = std::string(tray::to_string(view.icon)) + (view.progress_percent ? std::to_string(*view.progress_percent) : "");
+  const auto key =
+      std::string(tray::to_string(view.icon)) + (view.progress_percent ? std::to_string(*view.progress_percent) : "");
   if (key != icon_key_) {
     icon_key_ = key;
     icon_->SetBitmap(context_.art.bitmap(view.icon, FromDIP(48), view.progress_percent));
@@ -170,14 +179,20 @@ bool OverviewPage::fill_advice(const SessionSnapshot& snapshot) {
   if (!advice) return true;
   const bool with_wsl = context_.host.wsl_options().has_value();
   switch (advice->step) {
-    case tray::OnboardingStep::install_nixos: advice_action_->SetLabel(_("Install NixOS…")); break;
-    case tray::OnboardingStep::add_agent: advice_action_->SetLabel(_("Rebuild now…")); break;
-    case tray::OnboardingStep::update_agent: break;
+    case tray::OnboardingStep::install_nixos:
+      advice_action_->SetLabel(_("Install NixOS…"));
+      break;
+    case tray::OnboardingStep::add_agent:
+      advice_action_->SetLabel(_("Rebuild now…"));
+      break;
+    case tray::OnboardingStep::update_agent:
+      break;
   }
   advice_action_->Show(with_wsl && advice->step != tray::OnboardingStep::update_agent);
   advice_title_->SetLabel(to_wx(advice->title));
   advice_text_->SetLabel(to_wx(advice->explanation));
-  advice_text_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(40) : FromDIP(560));
+  advice_text_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(40)
+                                                               : FromDIP(560));
   advice_snippet_->SetValue(to_wx(advice->snippet));
   context_.log.write("advice", {{"step", std::string(tray::to_string(advice->step))}, {"title", advice->title}});
   return true;
@@ -197,13 +212,14 @@ void OverviewPage::run_advice_action() {
 void OverviewPage::fill_facts(const SessionSnapshot& snapshot) {
   const auto& state = snapshot.state;
   auto set = [this](Fact fact, const wxString& text) { facts_[fact].second->SetLabel(text); };
-  set(distro, to_wx(snapshot.menu.distro_name) + (snapshot.menu.has_lifecycle ? wxString() : _(" (local: no start or stop)")));
+  set(distro,
+      to_wx(snapshot.menu.distro_name) + (snapshot.menu.has_lifecycle ? wxString() : _(" (local: no start or stop)")));
   if (state.hello) {
     set(agent, wxString::Format(_("nixtray-agent %s at %s%s"), to_wx(state.hello->agent), to_wx(state.endpoint),
                                 state.hello->authorized ? wxString() : _(" (read-only)")));
   } else if (state.last_failure) {
-    set(agent, core_text(tray::unreachable_headline(state.last_failure->reason)) + "\n" +
-                   to_wx(state.last_failure->message));
+    set(agent,
+        core_text(tray::unreachable_headline(state.last_failure->reason)) + "\n" + to_wx(state.last_failure->message));
   } else {
     set(agent, _("not connected yet"));
   }
@@ -213,7 +229,8 @@ void OverviewPage::fill_facts(const SessionSnapshot& snapshot) {
     if (status.systemd_jobs > 0) systemd_text += wxString::Format(_(", %d jobs queued"), status.systemd_jobs);
     set(systemd, systemd_text);
     set(nixos, status.nixos_version ? to_wx(*status.nixos_version) : wxString::FromUTF8("\xE2\x80\x94"));
-    const auto known_good = status.generations.known_good ? status.generations.known_good : snapshot.menu.host_known_good;
+    const auto known_good =
+        status.generations.known_good ? status.generations.known_good : snapshot.menu.host_known_good;
     set(generations, wxString::Format(_("boots next %s · current %s · booted %s · known good %s"),
                                       format_generation(status.generations.default_generation),
                                       format_generation(status.generations.current),
@@ -269,7 +286,8 @@ void OverviewPage::fill_units(const SessionSnapshot& snapshot) {
   const auto index = it == names.end() ? 0 : static_cast<long>(it - names.begin());
   const bool changed = it == names.end();
   selected_unit_ = names[static_cast<std::size_t>(index)];
-  units_->SetItemState(index, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
+  units_->SetItemState(index, wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
+                       wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
   if (changed) fetch_unit_log(selected_unit_);
 }
 
@@ -285,24 +303,24 @@ void OverviewPage::show_unit(const std::string& unit) {
 void OverviewPage::fetch_unit_log(const std::string& unit) {
   journal_title_->SetLabel(wxString::Format(_("The last journal lines of %s:"), to_wx(unit)));
   journal_->SetValue(wxString::Format(_("Reading the journal of %s…"), to_wx(unit)));
-  context_.host.unit_log(
-      unit, 30,
-      on_window<OverviewPage, tray::ActionResult<protocol::UnitsLogResult>>(
-          this, [unit](OverviewPage& page, tray::ActionResult<protocol::UnitsLogResult> result) {
-            if (page.selected_unit_ != unit) return;  // another unit was chosen meanwhile
-            if (!result) {
-              page.journal_->SetValue(wxString::Format(_("The journal of %s cannot be read: %s"), to_wx(unit),
-                                                       to_wx(result.error().message)));
-              return;
-            }
-            wxString text;
-            for (const auto& line : result->lines) {
-              text += format_time(line.time) + "  " + to_wx(line.message) + "\n";
-            }
-            if (text.empty()) text = wxString::Format(_("The journal has no lines for %s."), to_wx(unit));
-            page.journal_->SetValue(text);
-            page.journal_->ShowPosition(page.journal_->GetLastPosition());
-          }));
+  context_.host.unit_log(unit, 30,
+                         on_window<OverviewPage, tray::ActionResult<protocol::UnitsLogResult>>(
+                             this, [unit](OverviewPage& page, tray::ActionResult<protocol::UnitsLogResult> result) {
+                               if (page.selected_unit_ != unit) return;  // another unit was chosen meanwhile
+                               if (!result) {
+                                 page.journal_->SetValue(wxString::Format(_("The journal of %s cannot be read: %s"),
+                                                                          to_wx(unit), to_wx(result.error().message)));
+                                 return;
+                               }
+                               wxString text;
+                               for (const auto& line : result->lines) {
+                                 text += format_time(line.time) + "  " + to_wx(line.message) + "\n";
+                               }
+                               if (text.empty())
+                                 text = wxString::Format(_("The journal has no lines for %s."), to_wx(unit));
+                               page.journal_->SetValue(text);
+                               page.journal_->ShowPosition(page.journal_->GetLastPosition());
+                             }));
 }
 
 }  // namespace nixtray::gui

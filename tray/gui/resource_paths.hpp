@@ -11,8 +11,8 @@
 namespace nixtray::gui {
 
 struct ResourcePaths {
-  std::filesystem::path icons;   // <share>/nixtray/icons: <icon>-<size>.png
-  std::filesystem::path locale;  // <share>/locale: <lang>/LC_MESSAGES/nixtray.mo
+  std::filesystem::path icons;                  // <share>/nixtray/icons: <icon>-<size>.png
+  std::filesystem::path locale;                 // <share>/locale: <lang>/LC_MESSAGES/nixtray.mo
   std::vector<std::filesystem::path> searched;  // for the message when something is missing
 };
 

@@ -85,7 +85,8 @@ void SessionHost::start(SessionSetup setup) {
                                          payload->control, std::move(callbacks));
     *weak = session_;
     // The first picture: connecting, with the settings and menu context the session starts from.
-    shared->wake(shared->snapshot.put(SessionSnapshot{session_->state(), session_->menu_context(), session_->settings()}));
+    shared->wake(
+        shared->snapshot.put(SessionSnapshot{session_->state(), session_->menu_context(), session_->settings()}));
     session_->start();
   });
 }
@@ -129,9 +130,9 @@ void SessionHost::verify_boot(bool rebuild_first) {
       shared->wake(shared->errors.push("a boot check is already running"));
       return;
     }
-    verifier_ = tray::BootVerifier::create(io_.executor(),
-                                           tray::boot_verifier_options(session_->settings(), session_->link().options()),
-                                           control_, tray::session_verify_callbacks(session_));
+    verifier_ = tray::BootVerifier::create(
+        io_.executor(), tray::boot_verifier_options(session_->settings(), session_->link().options()), control_,
+        tray::session_verify_callbacks(session_));
     verifier_->start(tray::verify_request_for(
         *session_, rebuild_first ? std::optional(tray::rebuild_before_verify(session_->settings())) : std::nullopt));
   });
@@ -169,11 +170,11 @@ void SessionHost::rebuild_to_add_agent(std::function<void(tray::ControlResult)> 
   }
   io_.post([this, options = *wsl_options_, done = std::move(done)]() mutable {
     const auto settings = session_ ? session_->settings() : tray::TraySettings{};
-    net::asio::co_spawn(io_.executor(), tray::run_agent_install_rebuild(std::move(options), settings),
-                        [done](std::exception_ptr error, tray::ControlResult result) {
-                          done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly")
-                                     : std::move(result));
-                        });
+    net::asio::co_spawn(
+        io_.executor(), tray::run_agent_install_rebuild(std::move(options), settings),
+        [done](std::exception_ptr error, tray::ControlResult result) {
+          done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly") : std::move(result));
+        });
   });
 }
 

@@ -97,10 +97,10 @@ class SessionHost {
 
   IoThread& io_;
   std::shared_ptr<Shared> shared_;
-  std::shared_ptr<tray::TraySession> session_;  // io thread only
+  std::shared_ptr<tray::TraySession> session_;    // io thread only
   std::shared_ptr<tray::DistroControl> control_;  // io thread only: the session's, for the verifier
   std::shared_ptr<tray::BootVerifier> verifier_;  // io thread only: the last check started
-  std::string verified_rebuild_job_;               // io thread only: "Verify boot after each rebuild" ran for it
+  std::string verified_rebuild_job_;              // io thread only: "Verify boot after each rebuild" ran for it
   std::optional<tray::WslDistroControlOptions> wsl_options_;  // GUI thread only
 };
 

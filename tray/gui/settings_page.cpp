@@ -64,7 +64,8 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   auto* rebuild = new wxStaticBoxSizer(wxVERTICAL, this, _("Rebuild"));
   auto* rebuild_box = rebuild->GetStaticBox();
   auto* flake_row = new wxBoxSizer(wxHORIZONTAL);
-  flake_row->Add(new wxStaticText(rebuild_box, wxID_ANY, _("Flake")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(12));
+  flake_row->Add(new wxStaticText(rebuild_box, wxID_ANY, _("Flake")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT,
+                 FromDIP(12));
   flake_ = new wxTextCtrl(rebuild_box, wxID_ANY);
   flake_->SetHint(_("empty: the agent's default configuration"));
   flake_row->Add(flake_, 1, wxEXPAND);
@@ -121,8 +122,8 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
       event.Skip();
     });
   }
-  for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_, start_at_login_,
-                      start_distro_at_login_}) {
+  for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_,
+                      start_at_login_, start_distro_at_login_}) {
     check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { editing_ = true; });
   }
   save_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { save(); });
@@ -170,10 +171,18 @@ void SettingsPage::transport_changed() {
   address_->Enable(transport != transport_default);
   token_file_->Enable(transport == transport_tcp);
   switch (transport) {
-    case transport_unix: address_->SetHint("/run/nixtray/agent.sock"); break;
-    case transport_tcp: address_->SetHint("127.0.0.1:7461"); break;
-    case transport_exec: address_->SetHint("nixtray-agent bridge --socket /run/nixtray/agent.sock"); break;
-    default: address_->SetHint(wxEmptyString); break;
+    case transport_unix:
+      address_->SetHint("/run/nixtray/agent.sock");
+      break;
+    case transport_tcp:
+      address_->SetHint("127.0.0.1:7461");
+      break;
+    case transport_exec:
+      address_->SetHint("nixtray-agent bridge --socket /run/nixtray/agent.sock");
+      break;
+    default:
+      address_->SetHint(wxEmptyString);
+      break;
   }
 }
 

@@ -26,7 +26,7 @@ struct StatusContext {
   std::function<std::string(const tray::TraySettings&)> save_settings;
   std::vector<std::string> overrides;  // command-line options that override the settings
   std::string settings_file;
-  std::string start_at_login_place;    // where start-at-login is recorded
+  std::string start_at_login_place;  // where start-at-login is recorded
 };
 
 }  // namespace nixtray::gui

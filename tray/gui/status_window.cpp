@@ -62,16 +62,18 @@ void StatusWindow::update(const SessionSnapshot& snapshot) {
   settings_->update(snapshot);
 }
 
-void StatusWindow::show_tab(StatusTab tab) {
-  tabs_->SetSelection(static_cast<std::size_t>(tab));
-}
+void StatusWindow::show_tab(StatusTab tab) { tabs_->SetSelection(static_cast<std::size_t>(tab)); }
 
 StatusTab StatusWindow::current_tab() const {
   switch (tabs_->GetSelection()) {
-    case 1: return StatusTab::generations;
-    case 2: return StatusTab::jobs;
-    case 3: return StatusTab::settings;
-    default: return StatusTab::overview;
+    case 1:
+      return StatusTab::generations;
+    case 2:
+      return StatusTab::jobs;
+    case 3:
+      return StatusTab::settings;
+    default:
+      return StatusTab::overview;
   }
 }
 
@@ -87,9 +89,7 @@ void StatusWindow::show_unit(const std::string& unit) {
 
 void StatusWindow::job_log_arrived(const tray::JobLogReceived& log) { jobs_->job_log_arrived(log); }
 
-void StatusWindow::show_error(const wxString& message) {
-  SetStatusText(message);
-}
+void StatusWindow::show_error(const wxString& message) { SetStatusText(message); }
 
 void StatusWindow::show_notice(const wxString& message) {
   notice_->show_message(message);

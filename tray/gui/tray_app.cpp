@@ -50,11 +50,11 @@ std::string taskbar_icon_variant() {
   return {};
 }
 
-
 wxString no_tray_notice() {
-  return _("No system tray was found on this desktop, so nixtray shows this window instead of an icon. "
-           "A panel with a system tray (notification area) is needed; on GNOME, enable the \"AppIndicator and "
-           "KStatusNotifierItem Support\" extension. Closing this window quits nixtray.");
+  return _(
+      "No system tray was found on this desktop, so nixtray shows this window instead of an icon. "
+      "A panel with a system tray (notification area) is needed; on GNOME, enable the \"AppIndicator and "
+      "KStatusNotifierItem Support\" extension. Closing this window quits nixtray.");
 }
 
 bool same_connection(const tray::TraySettings& a, const tray::TraySettings& b) {
@@ -113,7 +113,8 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   const auto translation = setup_translations(resources.locale);
   log_ = options_.ui_log ? std::make_unique<UiLog>(*options_.ui_log) : std::make_unique<UiLog>();
 
-  const auto key = options_.session.settings_file.path().string() + "|" + net::to_string(options_.session.link.endpoint);
+  const auto key =
+      options_.session.settings_file.path().string() + "|" + net::to_string(options_.session.link.endpoint);
   const auto tab = options_.open_status_window.value_or(StatusTab::overview);
   instance_ = std::make_unique<SingleInstance>(key, std::string(to_string(tab)), [this](const std::string& name) {
     show_window(parse_status_tab(name).value_or(StatusTab::overview), "second start");
@@ -138,13 +139,13 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   io_ = std::make_unique<IoThread>();
   io_->start();
   host_ = std::make_unique<SessionHost>(*io_, *this);
-  context_ = std::make_unique<StatusContext>(StatusContext{
-      *host_, *art_, *log_,
-      [this](const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
-        request(command, confirmation);
-      },
-      [this](const tray::TraySettings& settings) { return save_settings(settings); }, options_.overrides,
-      options_.session.settings_file.path().string(), start_at_login_->describe()});
+  context_ = std::make_unique<StatusContext>(
+      StatusContext{*host_, *art_, *log_,
+                    [this](const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
+                      request(command, confirmation);
+                    },
+                    [this](const tray::TraySettings& settings) { return save_settings(settings); }, options_.overrides,
+                    options_.session.settings_file.path().string(), start_at_login_->describe()});
   notifier_ = std::make_unique<NotificationPresenter>(*art_, *log_, [this](const tray::NotificationAction& action) {
     switch (action.kind) {
       case tray::NotificationAction::Kind::show_job_log:
@@ -272,11 +273,12 @@ void TrayApp::log_state(const SessionSnapshot& snapshot) {
                    tooltip + "|" + detail + "|" + (view.progress_percent ? std::to_string(*view.progress_percent) : "");
   if (key == logged_state_) return;
   logged_state_ = key;
-  log_->write("state", {{"condition", std::string(tray::to_string(view.condition))},
-                        {"icon", std::string(tray::to_string(view.icon))},
-                        {"tooltip", tooltip},
-                        {"detail", detail},
-                        {"progress", view.progress_percent ? protocol::json(*view.progress_percent) : protocol::json()}});
+  log_->write("state",
+              {{"condition", std::string(tray::to_string(view.condition))},
+               {"icon", std::string(tray::to_string(view.icon))},
+               {"tooltip", tooltip},
+               {"detail", detail},
+               {"progress", view.progress_percent ? protocol::json(*view.progress_percent) : protocol::json()}});
 }
 
 void TrayApp::notification_arrived(const tray::Notification& notification) { notifier_->show(notification); }
@@ -303,7 +305,8 @@ void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
         window_->show_error(wxString::Format(_("Rebuilt: %lu packages changed."), static_cast<unsigned long>(changes)));
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -358,12 +361,23 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
   const auto& command = item.command;
   log_->write("menu-chosen", {{"id", item.id}, {"action", std::string(tray::to_string(command.action))}});
   switch (command.action) {
-    case tray::MenuAction::none: break;
-    case tray::MenuAction::show_status_window: show_window(StatusTab::overview, "menu"); break;
-    case tray::MenuAction::show_unit: show_window(StatusTab::overview, "menu").show_unit(command.unit); break;
-    case tray::MenuAction::show_job_log: show_window(StatusTab::jobs, "menu").show_job(command.job_id); break;
-    case tray::MenuAction::open_settings: show_window(StatusTab::settings, "menu"); break;
-    case tray::MenuAction::quit: quit("menu"); break;
+    case tray::MenuAction::none:
+      break;
+    case tray::MenuAction::show_status_window:
+      show_window(StatusTab::overview, "menu");
+      break;
+    case tray::MenuAction::show_unit:
+      show_window(StatusTab::overview, "menu").show_unit(command.unit);
+      break;
+    case tray::MenuAction::show_job_log:
+      show_window(StatusTab::jobs, "menu").show_job(command.job_id);
+      break;
+    case tray::MenuAction::open_settings:
+      show_window(StatusTab::settings, "menu");
+      break;
+    case tray::MenuAction::quit:
+      quit("menu");
+      break;
     case tray::MenuAction::toggle_start_at_login:
       set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
       break;
@@ -377,7 +391,9 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
       host_->verify_boot(command.action == tray::MenuAction::rebuild_and_verify);
       break;
     }
-    default: request(command, item.confirm); break;
+    default:
+      request(command, item.confirm);
+      break;
   }
 }
 
@@ -534,8 +550,9 @@ void TrayApp::check_tray_host() {
     show_window(StatusTab::overview, "tray host gone");
     if (window_) window_->show_notice(no_tray_notice());
   } else if (window_) {
-    window_->show_notice(_("A system tray is available now: nixtray's icon is there, and closing this window no longer "
-                           "quits nixtray."));
+    window_->show_notice(
+        _("A system tray is available now: nixtray's icon is there, and closing this window no longer "
+          "quits nixtray."));
   }
 }
 
@@ -578,8 +595,9 @@ void TrayApp::demo_heartbeat() {
   if (window_ && window_->jobs().log_lines() >= static_cast<std::size_t>(demo_->total)) {
     demo_timer_.Stop();
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - demo_->start).count();
-    log_->write("demo-log", {{"lines", demo_->total}, {"ms", elapsed}, {"max_heartbeat_gap_ms", demo_->worst_gap},
-                             {"heartbeat_ms", 20}});
+    log_->write(
+        "demo-log",
+        {{"lines", demo_->total}, {"ms", elapsed}, {"max_heartbeat_gap_ms", demo_->worst_gap}, {"heartbeat_ms", 20}});
   }
 }
 

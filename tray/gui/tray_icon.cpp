@@ -71,8 +71,12 @@ void TrayIcon::add_items(wxMenu& menu, const std::vector<tray::MenuItem>& items)
     }
     label.Replace("&", "&&");  // unit names and versions are not mnemonics
     switch (item.kind) {
-      case tray::MenuItem::Kind::separator: menu.AppendSeparator(); break;
-      case tray::MenuItem::Kind::header: menu.Append(id, label)->Enable(false); break;
+      case tray::MenuItem::Kind::separator:
+        menu.AppendSeparator();
+        break;
+      case tray::MenuItem::Kind::header:
+        menu.Append(id, label)->Enable(false);
+        break;
       case tray::MenuItem::Kind::submenu: {
         auto* sub = new wxMenu;
         add_items(*sub, item.children);

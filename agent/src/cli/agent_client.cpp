@@ -67,8 +67,8 @@ AgentClient::AgentClient(const std::filesystem::path& socket, std::chrono::milli
     } else if (e.code() == std::errc::permission_denied) {
       hint = "\nOnly root and members of the agent's group may open its socket.";
     }
-    throw CommandFailure(exit_unreachable, "cannot reach the agent at " + socket.string() + ": " +
-                                               e.code().message() + hint);
+    throw CommandFailure(exit_unreachable,
+                         "cannot reach the agent at " + socket.string() + ": " + e.code().message() + hint);
   }
   client_->on_event([this](protocol::Event event) { events_.push_back(std::move(event)); });
   client_->start();

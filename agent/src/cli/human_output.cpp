@@ -18,9 +18,12 @@ std::string generation_text(const std::optional<int>& number) {
 
 std::string system_state_text(protocol::SystemState state) {
   switch (state) {
-    case protocol::SystemState::unknown: return "unknown (not known yet)";
-    case protocol::SystemState::offline: return "offline (systemd cannot be reached)";
-    default: return protocol::json(state).get<std::string>();
+    case protocol::SystemState::unknown:
+      return "unknown (not known yet)";
+    case protocol::SystemState::offline:
+      return "offline (systemd cannot be reached)";
+    default:
+      return protocol::json(state).get<std::string>();
   }
 }
 
@@ -54,8 +57,8 @@ std::string format_units(const protocol::UnitsListResult& list) {
   const auto row = [&](std::string_view mark, const std::string& name, const std::string& load,
                        const std::string& active, const std::string& sub, const std::string& description) {
     out << mark << std::left << std::setw(static_cast<int>(name_width)) << name << " "
-        << std::setw(static_cast<int>(load_width)) << load << " " << std::setw(static_cast<int>(active_width))
-        << active << " " << std::setw(static_cast<int>(sub_width)) << sub << " " << description << "\n";
+        << std::setw(static_cast<int>(load_width)) << load << " " << std::setw(static_cast<int>(active_width)) << active
+        << " " << std::setw(static_cast<int>(sub_width)) << sub << " " << description << "\n";
   };
   if (!list.units.empty()) {
     row("  ", "UNIT", "LOAD", "ACTIVE", "SUB", "DESCRIPTION");
@@ -104,8 +107,8 @@ std::string format_status(const protocol::Status& status, std::int64_t now) {
   }
   out << "\n";
   out << "Generations:  current " << generation_text(g.current) << ", booted " << generation_text(g.booted)
-      << ", next boot " << generation_text(g.default_generation) << ", known-good "
-      << generation_text(g.known_good) << "\n";
+      << ", next boot " << generation_text(g.default_generation) << ", known-good " << generation_text(g.known_good)
+      << "\n";
   if (status.restart_pending) {
     out << "              restart pending: the distro runs " << generation_text(g.current) << " but booted "
         << generation_text(g.booted) << "\n";
@@ -141,7 +144,8 @@ std::string format_generations(const protocol::GenerationsList& list) {
     return "No generations in the system profile.\n";
   }
   out << std::left << std::setw(6) << "Gen" << std::setw(18) << "Created" << std::setw(40) << "NixOS version"
-      << std::setw(11) << "Closure" << "Marks\n";
+      << std::setw(11) << "Closure"
+      << "Marks\n";
   for (const auto& generation : list.generations) {
     std::string marks;
     const auto add = [&marks](bool on, const char* word) {
@@ -195,7 +199,8 @@ std::string version_list(const std::vector<std::string>& versions) {
   return text;
 }
 
-std::vector<std::string> versions_only_in(const std::vector<std::string>& these, const std::vector<std::string>& others) {
+std::vector<std::string> versions_only_in(const std::vector<std::string>& these,
+                                          const std::vector<std::string>& others) {
   std::vector<std::string> result;
   for (const auto& version : these) {
     if (std::find(others.begin(), others.end(), version) == others.end()) result.push_back(version);
@@ -207,8 +212,8 @@ std::vector<std::string> versions_only_in(const std::vector<std::string>& these,
 
 std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
   std::ostringstream out;
-  out << "Generation " << diff.from << " \u2192 "
-      << (diff.to ? std::to_string(*diff.to) : diff.to_path.value_or("?")) << ":\n";
+  out << "Generation " << diff.from << " \u2192 " << (diff.to ? std::to_string(*diff.to) : diff.to_path.value_or("?"))
+      << ":\n";
   std::map<protocol::PackageChangeKind, int> counts;
   int small_resizes = 0;
   for (const auto& change : diff.changes) {
@@ -265,8 +270,9 @@ std::string format_jobs(const protocol::JobsList& list, std::int64_t now) {
     return "No jobs yet.\n";
   }
   std::ostringstream out;
-  out << std::left << std::setw(6) << "Job" << std::setw(18) << "Started" << std::setw(12) << "State"
-      << std::setw(28) << "What" << "Result\n";
+  out << std::left << std::setw(6) << "Job" << std::setw(18) << "Started" << std::setw(12) << "State" << std::setw(28)
+      << "What"
+      << "Result\n";
   for (const auto& job : list.jobs) {
     std::string result;
     if (job.summary) {

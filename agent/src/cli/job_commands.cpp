@@ -26,7 +26,8 @@ AgentClient connect(const cli::ParsedCommandLine& args) {
 // Prints log lines from `next` on, fetching what events skipped (a slow terminal, a late start).
 class LogFollower {
  public:
-  LogFollower(AgentClient& client, std::string id, std::int64_t from) : client_(client), id_(std::move(id)), next_(from) {}
+  LogFollower(AgentClient& client, std::string id, std::int64_t from)
+      : client_(client), id_(std::move(id)), next_(from) {}
 
   // Prints an event's lines; returns true when the log is complete.
   bool take(const protocol::LogChunk& chunk) {
@@ -179,7 +180,8 @@ int run_gc(const cli::ParsedCommandLine& args) {
 
 int run_jobs(const cli::ParsedCommandLine& args) {
   auto client = connect(args);
-  const auto list = client.call<protocol::JobsListMethod>({static_cast<int>(args.integer("limit", 1, 1000).value_or(20))});
+  const auto list =
+      client.call<protocol::JobsListMethod>({static_cast<int>(args.integer("limit", 1, 1000).value_or(20))});
   if (args.has("json")) {
     std::cout << protocol::json(list).dump(2) << "\n";
   } else {

@@ -66,12 +66,13 @@ protocol::Generation usable_generation(const protocol::GenerationsList& list, in
   for (const auto& generation : list.generations) {
     if (generation.number != number) continue;
     if (generation.problem) {
-      throw CommandFailure(exit_failed, "generation " + std::to_string(number) + " cannot be used: " + *generation.problem);
+      throw CommandFailure(exit_failed,
+                           "generation " + std::to_string(number) + " cannot be used: " + *generation.problem);
     }
     return generation;
   }
-  throw CommandFailure(exit_failed, "there is no generation " + std::to_string(number) +
-                                        " (see: nixtray-agent rescue list)");
+  throw CommandFailure(exit_failed,
+                       "there is no generation " + std::to_string(number) + " (see: nixtray-agent rescue list)");
 }
 
 int rescue_list(const cli::ParsedCommandLine& args, const RescuePaths& paths) {

@@ -88,8 +88,8 @@ const std::vector<SettingDescription>& settings_schema() {
     std::vector<SettingDescription> result;
     const auto document = json::parse(embedded_settings_json);
     for (const auto& entry : document.at("settings")) {
-      result.push_back({entry.at("name").get<std::string>(), entry.at("type").get<std::string>(),
-                        entry.at("default"), entry.at("description").get<std::string>()});
+      result.push_back({entry.at("name").get<std::string>(), entry.at("type").get<std::string>(), entry.at("default"),
+                        entry.at("description").get<std::string>()});
     }
     return result;
   }();
@@ -104,7 +104,8 @@ std::vector<cli::Option> settings_as_options() {
     if (!setting.default_value.is_null()) {
       help += " [default: " +
               (setting.default_value.is_string() ? setting.default_value.get<std::string>()
-                                                 : setting.default_value.dump()) + "]";
+                                                 : setting.default_value.dump()) +
+              "]";
     }
     options.push_back({setting.name, value_name, help, false});
   }

@@ -1,8 +1,8 @@
 #include "daemon/agent_daemon.hpp"
 
 #include "methods/method_families.hpp"
-#include "nixtray/version.hpp"
 #include "nixtray/protocol/subscribe.hpp"
+#include "nixtray/version.hpp"
 #include "server/session.hpp"
 #include "server/token_store.hpp"
 #include "support/logger.hpp"
@@ -78,23 +78,24 @@ void AgentDaemon::start() {
       io_, [this](const protocol::UnitsChanged& changes) { publish("units", protocol::json(changes)); },
       [this] { publish("status", protocol::json(status())); });
   server_ = std::make_unique<AgentServer>(io_, server_options_of(config_), methods_);
-  jobs_ = std::make_unique<JobService>(io_, config_, generations_,
-                                       [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
+  jobs_ = std::make_unique<JobService>(
+      io_, config_, generations_, [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
   jobs_->on_running_changed([this] { publish("status", protocol::json(status())); });
   jobs_->start();
   register_methods();
-  server_->set_topic_hooks(
-      {[this](const std::string& topic) {
-         if (const auto id = protocol::job_id_of_log_topic(topic)) {
-           (void)jobs_->get(*id);  // throws not_found for a job that does not exist
-         }
-       },
-       [this](const std::shared_ptr<Session>& session, const std::string& topic) {
-         if (const auto id = protocol::job_id_of_log_topic(topic)) {
-           // The latest lines at once; earlier ones through jobs.log (the event's `from` says where).
-           session->send_line(AgentServer::event_line(topic, protocol::json(jobs_->recent_log(*id, 1000))));
-         }
-       }});
+  server_->set_topic_hooks({[this](const std::string& topic) {
+                              if (const auto id = protocol::job_id_of_log_topic(topic)) {
+                                (void)jobs_->get(*id);  // throws not_found for a job that does not exist
+                              }
+                            },
+                            [this](const std::shared_ptr<Session>& session, const std::string& topic) {
+                              if (const auto id = protocol::job_id_of_log_topic(topic)) {
+                                // The latest lines at once; earlier ones through jobs.log (the event's `from` says
+                                // where).
+                                session->send_line(
+                                    AgentServer::event_line(topic, protocol::json(jobs_->recent_log(*id, 1000))));
+                              }
+                            }});
   server_->start();
   watch_system_links();
   request_closure_sizes();

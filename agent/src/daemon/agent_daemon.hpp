@@ -74,7 +74,7 @@ class AgentDaemon {
   std::string closure_sizes_problem_;  // last database problem logged, to log each once
   protocol::ActivationReport activation_;
   PreflightRunner preflight_;
-  ClosureQueries closure_queries_;     // last: its worker stops before the rest goes away
+  ClosureQueries closure_queries_;  // last: its worker stops before the rest goes away
 };
 
 std::string agent_version();

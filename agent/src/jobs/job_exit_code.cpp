@@ -54,7 +54,8 @@ void record_job_exit_code(const JobFiles& files, int exit_code) {
       overwrite_in_place(files.exit_code_reserve(), line);
       std::filesystem::rename(files.exit_code_reserve(), files.exit_code());
     } catch (const std::exception& reserve_failed) {
-      throw std::runtime_error(std::string(atomic_failed.what()) + "; and in the reserved room: " + reserve_failed.what());
+      throw std::runtime_error(std::string(atomic_failed.what()) +
+                               "; and in the reserved room: " + reserve_failed.what());
     }
   }
 }

@@ -40,10 +40,10 @@ struct JobSpec {
   protocol::JobStartParams args;
   std::filesystem::path profile;  // the system profile link: <profile-dir>/system
   std::string rebuild_command;
-  std::optional<std::string> flake;          // rebuild: the client's or the configured one
-  std::optional<int> rollback_target;        // rollback: the generation to point the profile at
-  std::vector<int> protected_generations;    // gc: never delete these
-  std::int64_t created = 0;                  // unix seconds (gc: older_than_days is counted from here)
+  std::optional<std::string> flake;        // rebuild: the client's or the configured one
+  std::optional<int> rollback_target;      // rollback: the generation to point the profile at
+  std::vector<int> protected_generations;  // gc: never delete these
+  std::int64_t created = 0;                // unix seconds (gc: older_than_days is counted from here)
 };
 void to_json(protocol::json& j, const JobSpec& spec);
 void from_json(const protocol::json& j, JobSpec& spec);

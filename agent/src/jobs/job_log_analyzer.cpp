@@ -4,7 +4,6 @@
 
 #include <nlohmann/json.hpp>
 
-
 namespace nixtray::agent {
 
 namespace {
@@ -39,8 +38,8 @@ bool looks_like_unit_name(std::string_view name) {
   const auto dot = name.rfind('.');
   if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
   for (const char c : name.substr(0, dot)) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                         c == '@' || c == '.' || c == '_' || c == '\\' || c == ':' || c == '-';
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '@' ||
+                         c == '.' || c == '_' || c == '\\' || c == ':' || c == '-';
     if (!allowed) return false;
   }
   for (const char c : name.substr(dot + 1)) {
@@ -137,10 +136,10 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
         nix_errors_.push_back(first_line(raw.starts_with(" ") ? raw.substr(1) : raw));
         if (!error_location_ && event.value("file", nlohmann::json()).is_string() &&
             event.value("line", nlohmann::json()).is_number_integer()) {
-          error_location_ = event["file"].get<std::string>() + ":" + std::to_string(event["line"].get<int>()) + ":" +
-                            std::to_string(event.value("column", nlohmann::json()).is_number_integer()
-                                               ? event["column"].get<int>()
-                                               : 0);
+          error_location_ =
+              event["file"].get<std::string>() + ":" + std::to_string(event["line"].get<int>()) + ":" +
+              std::to_string(event.value("column", nlohmann::json()).is_number_integer() ? event["column"].get<int>()
+                                                                                         : 0);
         }
       }
     } else if (action == "start") {
@@ -261,11 +260,15 @@ std::string JobLogAnalyzer::summary_of(const protocol::JobFailure& failure) {
       }
       return text;
     }
-    case FailureKind::check: return "the built configuration cannot be activated: " + failure.message;
-    case FailureKind::disk_space: return "not enough disk space: " + failure.message;
-    case FailureKind::cancelled: return "cancelled";
+    case FailureKind::check:
+      return "the built configuration cannot be activated: " + failure.message;
+    case FailureKind::disk_space:
+      return "not enough disk space: " + failure.message;
+    case FailureKind::cancelled:
+      return "cancelled";
     case FailureKind::internal:
-    case FailureKind::unknown: return failure.message;
+    case FailureKind::unknown:
+      return failure.message;
   }
   return failure.message;
 }

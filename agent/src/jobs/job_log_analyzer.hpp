@@ -55,10 +55,10 @@ class JobLogAnalyzer {
   bool activation_started_ = false;
   std::optional<std::string> result_note_;
   std::optional<std::string> system_path_;
-  std::optional<protocol::JobFailure> declared_failure_;  // from the job runner
-  std::vector<std::string> nix_errors_;                   // error: messages, in order
-  std::optional<std::string> error_location_;             // file:line:column of the first one
-  std::vector<std::string> failed_units_;                 // from switch-to-configuration's output
+  std::optional<protocol::JobFailure> declared_failure_;   // from the job runner
+  std::vector<std::string> nix_errors_;                    // error: messages, in order
+  std::optional<std::string> error_location_;              // file:line:column of the first one
+  std::vector<std::string> failed_units_;                  // from switch-to-configuration's output
   std::map<std::uint64_t, BuildActivity> running_builds_;  // by activity id
   std::map<std::string, BuildActivity> finished_builds_;   // by derivation path, bounded
   std::deque<std::string> finished_order_;

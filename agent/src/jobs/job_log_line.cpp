@@ -31,7 +31,8 @@ std::optional<std::string> visible_nix_text(const nlohmann::json& event) {
     const int type = member_whole_number_or(event, "type", 0);
     const bool shown = type == activity_build || type == activity_copy_path || type == activity_substitute;
     const auto text = event.value("text", "");
-    if (!shown || text.empty() || member_whole_number_or(event, "level", 7) > highest_visible_level) return std::nullopt;
+    if (!shown || text.empty() || member_whole_number_or(event, "level", 7) > highest_visible_level)
+      return std::nullopt;
     return strip_terminal_codes(text);
   }
   if (action == "result") {

@@ -4,8 +4,8 @@
 // restarted agent that re-reads the file numbers the visible lines exactly as before.
 #pragma once
 
-#include <vector>
 #include <nlohmann/json_fwd.hpp>
+#include <vector>
 
 #include <cstdint>
 #include <string>

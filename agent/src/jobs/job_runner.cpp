@@ -172,8 +172,8 @@ int activate(const fs::path& system, const std::string& mode, const fs::path& wo
 }
 
 // Steps 2 to 4 of a rebuild: check the system, register it (switch, boot), activate it.
-int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::path& system, protocol::RebuildMode mode,
-                          const std::string& mode_name) {
+int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::path& system,
+                          protocol::RebuildMode mode, const std::string& mode_name) {
   say(phase_marker(JobPhase::checking));
   if (spec.args.system &&
       run_command({"nix-store", "--check-validity", system.string()}, files.work()).exit_code != 0) {
@@ -216,14 +216,16 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   struct statvfs disk {};
   const std::string store = std::getenv("NIX_STORE_DIR") ? std::getenv("NIX_STORE_DIR") : "/nix/store";
   if (::statvfs(store.c_str(), &disk) == 0) {
-    say("free space in " + store + ": " + human_bytes(static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize)));
+    say("free space in " + store + ": " +
+        human_bytes(static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize)));
   }
 
   if (spec.args.system) {
     return activate_built_system(spec, files, fs::path(*spec.args.system), mode, mode_name);
   }
   say(phase_marker(JobPhase::building));
-  std::vector<std::string> argv = {spec.rebuild_command, mode == protocol::RebuildMode::dry_build ? "dry-build" : "build"};
+  std::vector<std::string> argv = {spec.rebuild_command,
+                                   mode == protocol::RebuildMode::dry_build ? "dry-build" : "build"};
   if (spec.flake) {
     argv.insert(argv.end(), {"--flake", *spec.flake});
   }
@@ -257,7 +259,8 @@ int run_rollback(const JobSpec& spec, const JobFiles& files) {
   }
   const auto target = std::to_string(*spec.rollback_target);
   say(phase_marker(JobPhase::registering));
-  if (run_command({"nix-env", "-p", spec.profile.string(), "--switch-generation", target}, files.work()).exit_code != 0) {
+  if (run_command({"nix-env", "-p", spec.profile.string(), "--switch-generation", target}, files.work()).exit_code !=
+      0) {
     return fail(protocol::FailureKind::internal, "could not point the system profile at generation " + target,
                 job_command_failed);
   }
@@ -269,8 +272,9 @@ int run_rollback(const JobSpec& spec, const JobFiles& files) {
   const auto link = spec.profile.parent_path() / (spec.profile.filename().string() + "-" + target + "-link");
   std::error_code ec;
   const auto system = fs::canonical(link, ec);
-  const int rc = ec ? fail(protocol::FailureKind::activation, link.string() + " does not resolve", job_activation_failed)
-                    : activate(system, "switch", files.work());
+  const int rc =
+      ec ? fail(protocol::FailureKind::activation, link.string() + " does not resolve", job_activation_failed)
+         : activate(system, "switch", files.work());
   if (rc != job_succeeded) {
     // As nh does: a rollback that cannot activate must not leave the profile pointing at it.
     say(phase_marker(JobPhase::restoring));
@@ -297,7 +301,8 @@ int run_gc(const JobSpec& spec, const JobFiles& files) {
     if (spec.args.keep) {
       kept_by_rule = i < static_cast<std::size_t>(*spec.args.keep);
     } else if (spec.args.older_than_days) {
-      const auto link = std::find_if(scan.links.begin(), scan.links.end(), [&](const auto& l) { return l.number == number; });
+      const auto link =
+          std::find_if(scan.links.begin(), scan.links.end(), [&](const auto& l) { return l.number == number; });
       kept_by_rule = link->created > spec.created - std::int64_t{*spec.args.older_than_days} * 86400;
     }
     if (kept_by_protection && !kept_by_rule) {
@@ -320,8 +325,8 @@ int run_gc(const JobSpec& spec, const JobFiles& files) {
     return fail(protocol::FailureKind::internal, "nix-store --gc failed", job_command_failed);
   }
   const std::string freed = gc_summary(gc.output);
-  const std::string note = "deleted " + std::to_string(doomed.size()) + " generations" +
-                           (freed.empty() ? "" : " and " + freed);
+  const std::string note =
+      "deleted " + std::to_string(doomed.size()) + " generations" + (freed.empty() ? "" : " and " + freed);
   say(note);
   say(result_marker(note));
   say(phase_marker(JobPhase::done));
@@ -342,10 +347,18 @@ int run_job(const fs::path& job_dir) {
     std::error_code ec;
     fs::create_directories(files.work(), ec);
     switch (spec.args.kind) {
-      case protocol::JobKind::rebuild: rc = run_rebuild(spec, files); break;
-      case protocol::JobKind::rollback: rc = run_rollback(spec, files); break;
-      case protocol::JobKind::gc: rc = run_gc(spec, files); break;
-      case protocol::JobKind::unknown: rc = fail(protocol::FailureKind::internal, "unknown job kind", job_bad_spec); break;
+      case protocol::JobKind::rebuild:
+        rc = run_rebuild(spec, files);
+        break;
+      case protocol::JobKind::rollback:
+        rc = run_rollback(spec, files);
+        break;
+      case protocol::JobKind::gc:
+        rc = run_gc(spec, files);
+        break;
+      case protocol::JobKind::unknown:
+        rc = fail(protocol::FailureKind::internal, "unknown job kind", job_bad_spec);
+        break;
     }
   } catch (const std::exception& e) {
     rc = fail(protocol::FailureKind::internal, std::string("the job could not run: ") + e.what(), job_bad_spec);

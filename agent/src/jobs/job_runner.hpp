@@ -11,10 +11,10 @@ namespace nixtray::agent {
 // Exit codes of a job runner, written to exit-code.
 enum JobExitCode : int {
   job_succeeded = 0,
-  job_command_failed = 1,    // nixos-rebuild / nix-env / nix-store failed (details in the log)
-  job_check_failed = 3,      // the built system lacks what activation needs
-  job_activation_failed = 4, // switch-to-configuration failed
-  job_bad_spec = 5,          // the spec could not be read or makes no sense
+  job_command_failed = 1,     // nixos-rebuild / nix-env / nix-store failed (details in the log)
+  job_check_failed = 3,       // the built system lacks what activation needs
+  job_activation_failed = 4,  // switch-to-configuration failed
+  job_bad_spec = 5,           // the spec could not be read or makes no sense
 };
 
 int run_job(const std::filesystem::path& job_dir);

@@ -124,8 +124,8 @@ void JobService::start() {
     } catch (const std::exception&) {
       // systemd unreachable: rely on the runner's files alone.
     }
-    const bool can_follow = !running_ && (running_runner_pid(files) || unit_known ||
-                                          read_small_file(files.exit_code(), 64).has_value());
+    const bool can_follow =
+        !running_ && (running_runner_pid(files) || unit_known || read_small_file(files.exit_code(), 64).has_value());
     if (can_follow) {
       log_info("following job " + id + " again after a restart");
       follow(id);
@@ -154,7 +154,8 @@ void JobService::check_can_start(const protocol::JobStartParams& params) const {
       const auto free_bytes = static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
       if (free_bytes < config_.min_free_space) {
         throw RpcException(ErrorCode::refused,
-                           "only " + std::to_string(free_bytes / (1024 * 1024)) + " MiB free in the Nix store; a rebuild needs at least " +
+                           "only " + std::to_string(free_bytes / (1024 * 1024)) +
+                               " MiB free in the Nix store; a rebuild needs at least " +
                                std::to_string(config_.min_free_space / (1024 * 1024)) +
                                " MiB (free space with: nixtray-agent gc --keep 5)",
                            {{"free_bytes", free_bytes}, {"required_bytes", config_.min_free_space}});
@@ -246,8 +247,8 @@ protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& p
   record.job.started = now();
   record.job.progress.phase = protocol::JobPhase::preparing;
   record.job.started_by.uid = peer.uid ? std::optional<int>(static_cast<int>(*peer.uid)) : std::nullopt;
-  record.job.started_by.name = peer.transport == Transport::tcp ? std::optional<std::string>("tcp token holder")
-                                                                 : peer.user_name;
+  record.job.started_by.name =
+      peer.transport == Transport::tcp ? std::optional<std::string>("tcp token holder") : peer.user_name;
   record.job.generation_before = scan_profile(config_.profile_dir).default_number;
   try {
     fs::create_directories(files.work());
@@ -306,7 +307,8 @@ void JobService::follow(const std::string& id) {
       return false;
     }
   };
-  running_->tracker = std::make_unique<JobTracker>(io_, store_.files(id), std::move(callbacks), std::chrono::seconds(30));
+  running_->tracker =
+      std::make_unique<JobTracker>(io_, store_.files(id), std::move(callbacks), std::chrono::seconds(30));
   running_->tracker->start();
 }
 
@@ -385,9 +387,9 @@ protocol::Job JobService::cancel(const std::string& id) {
     return record.job;  // finished already: nothing to cancel
   }
   if (running_->tracker->analyzer().activation_started()) {
-    throw RpcException(ErrorCode::refused,
-                       "job " + id + " is activating the new configuration; stopping it now could leave the "
-                       "system half-switched, so it runs to the end");
+    throw RpcException(ErrorCode::refused, "job " + id +
+                                               " is activating the new configuration; stopping it now could leave the "
+                                               "system half-switched, so it runs to the end");
   }
   record.cancel_requested = true;
   save(record);
@@ -432,7 +434,8 @@ protocol::LogChunk JobService::log(const std::string& id, std::int64_t from, int
 }
 
 protocol::LogChunk JobService::recent_log(const std::string& id, int limit) {
-  const auto total = running_ && running_->id == id ? running_->tracker->log().line_count() : record_of(id).job.log_lines;
+  const auto total =
+      running_ && running_->id == id ? running_->tracker->log().line_count() : record_of(id).job.log_lines;
   return log(id, std::max<std::int64_t>(0, total - limit), limit);
 }
 

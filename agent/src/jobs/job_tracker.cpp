@@ -121,9 +121,8 @@ void JobTracker::on_change() {
 }
 
 bool JobTracker::read_log() {
-  auto appended =
-      log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); }, SIZE_MAX, read_step_bytes,
-                         read_step_lines);
+  auto appended = log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); }, SIZE_MAX,
+                                     read_step_bytes, read_step_lines);
   if (!appended.lines.empty() && callbacks_.on_lines) {
     callbacks_.on_lines(appended);
   }

@@ -18,7 +18,7 @@ struct TransientUnit {
   std::vector<std::string> argv;         // argv[0] is an absolute path
   std::vector<std::string> environment;  // NAME=value, the whole environment of the job
   std::filesystem::path working_directory;
-  std::filesystem::path output_file;     // stdout and stderr are appended here
+  std::filesystem::path output_file;  // stdout and stderr are appended here
 };
 
 class TransientUnitLauncher {

@@ -39,7 +39,8 @@ std::filesystem::path diffable_built_path(const NixStoreLocation& store, const s
 
 // A lookup that failed on the worker (the path may have gone since the last refresh). `side` names
 // what was asked for; `gone` is the code for a path that is missing or unregistered.
-[[noreturn]] void throw_lookup_error(const std::string& side, protocol::ErrorCode gone, const ClosureLookupError& error) {
+[[noreturn]] void throw_lookup_error(const std::string& side, protocol::ErrorCode gone,
+                                     const ClosureLookupError& error) {
   if (error.kind == ClosureLookupError::Kind::database) {
     throw protocol::RpcException(protocol::ErrorCode::internal_error, error.message);
   }
@@ -59,8 +60,8 @@ void register_generation_methods(MethodRegistry& registry, AgentDaemon& daemon) 
       });
 
   registry.add<protocol::GenerationsDiffMethod>(
-      [&daemon](CallContext, protocol::GenerationsDiffParams params)
-          -> net::asio::awaitable<protocol::GenerationsDiff> {
+      [&daemon](CallContext,
+                protocol::GenerationsDiffParams params) -> net::asio::awaitable<protocol::GenerationsDiff> {
         auto& closures = daemon.closure_queries();
         auto from_path = diffable_store_path(daemon.generations(), params.from);
         // A store path that is not registered is as unknown as a generation that does not exist.
@@ -86,28 +87,26 @@ void register_generation_methods(MethodRegistry& registry, AgentDaemon& daemon) 
         co_return diff;
       });
 
-  registry.add<protocol::GenerationsMarkGoodMethod>(
-      [&daemon](CallContext context, protocol::MarkGoodParams params)
-          -> net::asio::awaitable<protocol::MarkGoodResult> {
-        const auto* generation = daemon.generations().find(params.number);
-        if (!generation) {
-          throw protocol::RpcException(protocol::ErrorCode::not_found,
-                                       "there is no generation " + std::to_string(params.number));
-        }
-        if (generation->problem) {
-          throw protocol::RpcException(protocol::ErrorCode::refused, "generation " + std::to_string(params.number) +
-                                                                         " cannot be known-good: " +
-                                                                         *generation->problem);
-        }
-        try {
-          daemon.known_good().mark(params.number);
-        } catch (const std::runtime_error& e) {
-          throw protocol::RpcException(protocol::ErrorCode::internal_error, e.what());
-        }
-        log_info("generation " + std::to_string(params.number) + " marked known-good by " + context.peer.describe());
-        daemon.refresh_generations();
-        co_return protocol::MarkGoodResult{params.number};
-      });
+  registry.add<protocol::GenerationsMarkGoodMethod>([&daemon](CallContext context, protocol::MarkGoodParams params)
+                                                        -> net::asio::awaitable<protocol::MarkGoodResult> {
+    const auto* generation = daemon.generations().find(params.number);
+    if (!generation) {
+      throw protocol::RpcException(protocol::ErrorCode::not_found,
+                                   "there is no generation " + std::to_string(params.number));
+    }
+    if (generation->problem) {
+      throw protocol::RpcException(protocol::ErrorCode::refused, "generation " + std::to_string(params.number) +
+                                                                     " cannot be known-good: " + *generation->problem);
+    }
+    try {
+      daemon.known_good().mark(params.number);
+    } catch (const std::runtime_error& e) {
+      throw protocol::RpcException(protocol::ErrorCode::internal_error, e.what());
+    }
+    log_info("generation " + std::to_string(params.number) + " marked known-good by " + context.peer.describe());
+    daemon.refresh_generations();
+    co_return protocol::MarkGoodResult{params.number};
+  });
 }
 
 }  // namespace nixtray::agent

@@ -18,8 +18,8 @@ void register_unit_methods(MethodRegistry& registry, AgentDaemon& daemon) {
   // A journal that cannot be read is logged once per reason, not once per request.
   auto last_problem = std::make_shared<std::string>();
   registry.add<protocol::UnitsLogMethod>(
-      [&daemon, last_problem](CallContext, protocol::UnitsLogParams params)
-          -> net::asio::awaitable<protocol::UnitsLogResult> {
+      [&daemon, last_problem](CallContext,
+                              protocol::UnitsLogParams params) -> net::asio::awaitable<protocol::UnitsLogResult> {
         // Whether systemd knows the unit is decided now, before the read: the answer should not
         // depend on what happened while the journal was read.
         const auto& systemd = daemon.systemd();
@@ -34,9 +34,9 @@ void register_unit_methods(MethodRegistry& registry, AgentDaemon& daemon) {
         // A unit systemd no longer has can still have lines (a finished transient unit): those
         // are worth showing. A name that is neither loaded nor in the journal is not a unit.
         if (tail.lines.empty() && !loaded && can_tell) {
-          throw protocol::RpcException(protocol::ErrorCode::not_found,
-                                       "there is no unit " + params.unit +
-                                           " (systemd has not loaded it and the journal has no lines for it)");
+          throw protocol::RpcException(
+              protocol::ErrorCode::not_found,
+              "there is no unit " + params.unit + " (systemd has not loaded it and the journal has no lines for it)");
         }
         co_return protocol::UnitsLogResult{params.unit, std::move(tail.lines)};
       });

@@ -44,8 +44,8 @@ std::variant<fs::path, ClosureLookupError> ClosureQueries::existing_store_path(c
   }
   std::error_code ec;
   if (!fs::exists(*store_path, ec)) {
-    return ClosureLookupError{Kind::missing, "the store path " + store_path->string() +
-                                                 " no longer exists (garbage-collected or deleted)"};
+    return ClosureLookupError{
+        Kind::missing, "the store path " + store_path->string() + " no longer exists (garbage-collected or deleted)"};
   }
   return *store_path;
 }

@@ -83,11 +83,13 @@ NixDatabase::NixDatabase(fs::path file, std::chrono::milliseconds busy_timeout) 
     }
   };
   prepare("SELECT narSize FROM ValidPaths WHERE path = ?1", &path_info_);
-  prepare(std::string(closure_ids) + " SELECT ValidPaths.path, ValidPaths.narSize FROM ValidPaths"
-                                     " JOIN closure ON ValidPaths.id = closure.id",
+  prepare(std::string(closure_ids) +
+              " SELECT ValidPaths.path, ValidPaths.narSize FROM ValidPaths"
+              " JOIN closure ON ValidPaths.id = closure.id",
           &closure_);
-  prepare(std::string(closure_ids) + " SELECT count(*), coalesce(sum(ValidPaths.narSize), 0) FROM ValidPaths"
-                                     " JOIN closure ON ValidPaths.id = closure.id",
+  prepare(std::string(closure_ids) +
+              " SELECT count(*), coalesce(sum(ValidPaths.narSize), 0) FROM ValidPaths"
+              " JOIN closure ON ValidPaths.id = closure.id",
           &closure_size_);
 }
 
@@ -103,8 +105,7 @@ void NixDatabase::close() {
 }
 
 void NixDatabase::fail(const std::string& what) const {
-  throw NixDatabaseError("cannot read the Nix database " + file_.string() + ": " + what + ": " +
-                         sqlite3_errmsg(db_));
+  throw NixDatabaseError("cannot read the Nix database " + file_.string() + ": " + what + ": " + sqlite3_errmsg(db_));
 }
 
 bool NixDatabase::is_registered(const std::string& store_path) { return nar_size(store_path).has_value(); }

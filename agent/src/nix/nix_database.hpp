@@ -28,8 +28,7 @@ class NixDatabaseError : public std::runtime_error {
 class NixDatabase {
  public:
   // Throws NixDatabaseError. Does not create the file when it is missing.
-  explicit NixDatabase(std::filesystem::path file,
-                       std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
+  explicit NixDatabase(std::filesystem::path file, std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
   ~NixDatabase();
   NixDatabase(const NixDatabase&) = delete;
   NixDatabase& operator=(const NixDatabase&) = delete;

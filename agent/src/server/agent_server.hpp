@@ -21,7 +21,7 @@ class Session;
 struct ServerOptions {
   std::filesystem::path socket;
   std::optional<std::string> group;
-  std::optional<std::string> tcp;  // "127.0.0.1:PORT"
+  std::optional<std::string> tcp;    // "127.0.0.1:PORT"
   std::optional<std::string> token;  // required when tcp is set
   std::string agent_version;
   net::ConnectionLimits limits;

@@ -33,13 +33,14 @@ class MethodRegistry {
   // handler: awaitable<M::Result>(CallContext, M::Params)
   template <protocol::MethodDescription M, class Handler>
   void add(Handler handler) {
-    entries_[std::string(M::name)] = Entry{
-        M::mutating, [handler = std::move(handler)](CallContext context, protocol::json params)
-                         -> net::asio::awaitable<protocol::json> {
-          auto typed = decode_params<typename M::Params>(params, M::name);
-          auto call = handler(std::move(context), std::move(typed));  // see Session: no temporaries in co_await
-          co_return protocol::json(co_await std::move(call));
-        }};
+    entries_[std::string(M::name)] =
+        Entry{M::mutating,
+              [handler = std::move(handler)](CallContext context,
+                                             protocol::json params) -> net::asio::awaitable<protocol::json> {
+                auto typed = decode_params<typename M::Params>(params, M::name);
+                auto call = handler(std::move(context), std::move(typed));  // see Session: no temporaries in co_await
+                co_return protocol::json(co_await std::move(call));
+              }};
   }
 
   [[nodiscard]] const Entry* find(std::string_view name) const;
@@ -54,8 +55,8 @@ class MethodRegistry {
       throw protocol::RpcException(protocol::ErrorCode::invalid_params,
                                    "invalid params for " + std::string(method) + ": " + e.error().message);
     } catch (const protocol::json::exception& e) {
-      throw protocol::RpcException(protocol::ErrorCode::invalid_params,
-                                   "invalid params for " + std::string(method) + ": " + protocol::readable_json_error(e));
+      throw protocol::RpcException(protocol::ErrorCode::invalid_params, "invalid params for " + std::string(method) +
+                                                                            ": " + protocol::readable_json_error(e));
     }
   }
 

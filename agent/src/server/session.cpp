@@ -39,10 +39,10 @@ void Session::start() {
       },
       [weak] {
         if (auto self = weak.lock()) {
-          self->reply_error_and_close(nullptr, RpcError(ErrorCode::message_too_large,
-                                                        "message larger than " +
-                                                            std::to_string(self->connection_->limits().max_line_bytes) +
-                                                            " bytes; closing the connection"));
+          self->reply_error_and_close(
+              nullptr, RpcError(ErrorCode::message_too_large,
+                                "message larger than " + std::to_string(self->connection_->limits().max_line_bytes) +
+                                    " bytes; closing the connection"));
         }
       });
 }
@@ -110,7 +110,8 @@ void Session::handle_request(protocol::Request request) {
     try {
       params = request.params.get<protocol::HelloParams>();
     } catch (const protocol::RpcException& e) {
-      reply_error_and_close(request.id, RpcError(ErrorCode::invalid_params, "invalid params for hello: " + e.error().message));
+      reply_error_and_close(request.id,
+                            RpcError(ErrorCode::invalid_params, "invalid params for hello: " + e.error().message));
       return;
     } catch (const json::exception& e) {
       reply_error_and_close(request.id, RpcError(ErrorCode::invalid_params,
@@ -121,8 +122,9 @@ void Session::handle_request(protocol::Request request) {
       const auto& expected = server_.options().token;
       if (!expected || !params.token || !TokenStore::matches(*expected, *params.token)) {
         log(LogLevel::warning, "refused " + peer_.describe() + ": missing or wrong token");
-        reply_error_and_close(request.id, RpcError(ErrorCode::unauthorized,
-                                                   "missing or wrong token (read it with: nixtray-agent token, as root)"));
+        reply_error_and_close(
+            request.id,
+            RpcError(ErrorCode::unauthorized, "missing or wrong token (read it with: nixtray-agent token, as root)"));
         return;
       }
       peer_.authorized = true;
@@ -144,14 +146,15 @@ void Session::handle_request(protocol::Request request) {
   }
   const auto* entry = server_.methods().find(request.method);
   if (!entry) {
-    reply(protocol::make_error(request.id, RpcError(ErrorCode::method_not_found,
-                                                    "unknown method \"" + request.method + "\"")));
+    reply(protocol::make_error(request.id,
+                               RpcError(ErrorCode::method_not_found, "unknown method \"" + request.method + "\"")));
     return;
   }
   if (entry->mutating && !peer_.authorized) {
     reply(protocol::make_error(
-        request.id, RpcError(ErrorCode::unauthorized,
-                             request.method + " changes the system: only root or members of the agent's group may call it")));
+        request.id,
+        RpcError(ErrorCode::unauthorized,
+                 request.method + " changes the system: only root or members of the agent's group may call it")));
     return;
   }
   auto self = shared_from_this();

@@ -58,8 +58,8 @@ std::string TokenStore::load_or_create() const {
       throw std::runtime_error("cannot create token file " + temporary + ": " + std::strerror(errno));
     }
     const auto token = random_hex(32) + "\n";
-    const bool written = ::write(fd, token.data(), token.size()) == static_cast<ssize_t>(token.size()) &&
-                         ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, token.data(), token.size()) == static_cast<ssize_t>(token.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!written || (::link(temporary.c_str(), file_.c_str()) != 0 && errno != EEXIST)) {
       const int err = errno;
@@ -70,8 +70,8 @@ std::string TokenStore::load_or_create() const {
   }
   struct stat info {};
   if (::stat(file_.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
-    throw std::runtime_error("token file " + file_.string() +
-                             " is readable by others; fix with: chmod 600 " + file_.string());
+    throw std::runtime_error("token file " + file_.string() + " is readable by others; fix with: chmod 600 " +
+                             file_.string());
   }
   std::ifstream in(file_);
   std::string token;

@@ -37,9 +37,8 @@ bool PathWatcher::watch_directory(const std::filesystem::path& directory, std::s
     return false;
   }
   const int wd = ::inotify_add_watch(fd_, directory.c_str(),
-                                     IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB |
-                                         IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
-                                         (modifications ? IN_MODIFY : 0u));
+                                     IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_DELETE_SELF |
+                                         IN_MOVE_SELF | IN_ONLYDIR | (modifications ? IN_MODIFY : 0u));
   if (wd < 0) {
     log_warning("cannot watch " + directory.string() + ": " + std::strerror(errno));
     return false;

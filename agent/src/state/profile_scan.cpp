@@ -16,7 +16,8 @@ std::optional<int> generation_number_of(const std::string& file_name, const std:
       !file_name.ends_with(suffix)) {
     return std::nullopt;
   }
-  const auto digits = std::string_view(file_name).substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
+  const auto digits =
+      std::string_view(file_name).substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
   int number = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
   if (ec != std::errc() || end != digits.data() + digits.size() || number <= 0) {
@@ -61,8 +62,8 @@ ProfileScan scan_profile(const fs::path& profile_dir, const std::string& name) {
       std::error_code read_error;
       const auto raw = fs::read_symlink(entry.path(), read_error);
       link.target = read_error ? entry.path() : (raw.is_absolute() ? raw : profile_dir / raw);
-      link.problem = "the generation's store path " + link.target.string() +
-                     " is missing (deleted or garbage-collected)";
+      link.problem =
+          "the generation's store path " + link.target.string() + " is missing (deleted or garbage-collected)";
     }
     scan.links.push_back(std::move(link));
   }

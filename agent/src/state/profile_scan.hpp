@@ -12,9 +12,9 @@ namespace nixtray::agent {
 
 struct ProfileLink {
   int number = 0;
-  std::filesystem::path link;    // <profile_dir>/system-N-link
-  std::filesystem::path target;  // what it points to, absolute
-  std::int64_t created = 0;      // the link's mtime (what nix-env lists as the date)
+  std::filesystem::path link;          // <profile_dir>/system-N-link
+  std::filesystem::path target;        // what it points to, absolute
+  std::int64_t created = 0;            // the link's mtime (what nix-env lists as the date)
   std::optional<std::string> problem;  // dangling link, unreadable, ...
 };
 

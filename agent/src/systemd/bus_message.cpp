@@ -161,8 +161,8 @@ std::vector<UnitListEntry> BusMessage::read_unit_list() {
     const char *name = nullptr, *description = nullptr, *load = nullptr, *active = nullptr, *sub = nullptr;
     const char *following = nullptr, *path = nullptr, *job_type = nullptr, *job_path = nullptr;
     std::uint32_t job_id = 0;
-    const int r = sd_bus_message_read(message_, "(ssssssouso)", &name, &description, &load, &active, &sub,
-                                      &following, &path, &job_id, &job_type, &job_path);
+    const int r = sd_bus_message_read(message_, "(ssssssouso)", &name, &description, &load, &active, &sub, &following,
+                                      &path, &job_id, &job_type, &job_path);
     check(r, "unit list entry");
     if (r == 0) {
       break;

@@ -33,9 +33,9 @@ class BusMessage {
   [[nodiscard]] std::string_view interface() const;
   [[nodiscard]] std::string_view member() const;
 
-  std::string read_string();       // 's'
-  std::string read_object_path();  // 'o'
-  bool read_bool();                // 'b'
+  std::string read_string();                     // 's'
+  std::string read_object_path();                // 'o'
+  bool read_bool();                              // 'b'
   std::vector<std::string> read_string_array();  // 'as'
   // 'v' holding a basic type; other contents are skipped (monostate).
   PropertyValue read_variant();

@@ -125,9 +125,9 @@ void SystemdWatcher::watch_signals() {
   // On a direct connection messages carry no sender (there is no bus); systemd sends its
   // signals to every direct client.
   const std::string from_systemd = bus_->is_bus_client() ? "sender='org.freedesktop.systemd1'," : "";
-  bus_->match("type='signal'," + from_systemd + "path='/org/freedesktop/systemd1',interface='" +
-                  manager_interface + "'",
-              [this](BusMessage& signal) { on_manager_signal(signal); });
+  bus_->match(
+      "type='signal'," + from_systemd + "path='/org/freedesktop/systemd1',interface='" + manager_interface + "'",
+      [this](BusMessage& signal) { on_manager_signal(signal); });
   bus_->match("type='signal'," + from_systemd +
                   "interface='org.freedesktop.DBus.Properties',member='PropertiesChanged',"
                   "path_namespace='/org/freedesktop/systemd1'",
@@ -464,7 +464,10 @@ void SystemdWatcher::list_units(std::vector<std::string> names) {
   const auto epoch = epoch_;
   // ListUnitsByPatterns only reports loaded units and, unlike reading a unit object, never makes
   // systemd load one: a unit that is gone by now stays gone.
-  call({systemd_name, manager_path, manager_interface, "ListUnitsByPatterns",
+  call({systemd_name,
+        manager_path,
+        manager_interface,
+        "ListUnitsByPatterns",
         {std::vector<std::string>{}, std::move(patterns)}},
        [this, epoch](BusMessage& reply) {
          if (epoch != epoch_) {
@@ -502,22 +505,22 @@ void SystemdWatcher::read_unit_details(const std::vector<std::string>& names, bo
         ++sync_steps_;
       }
       const auto property = read.arguments.back();
-      call(std::move(read), [this, epoch, sync_id, for_sync, name, property = std::get<std::string>(property)](
-                                BusMessage& reply) {
-        if (epoch != epoch_) {
-          return;
-        }
-        if (!reply.is_error()) {
-          PropertyMap properties;
-          properties.emplace(property, reply.read_variant());
-          if (model_.update_unit(name, properties)) {
-            changed();
-          }
-        }
-        if (for_sync) {
-          sync_step_done(sync_id);
-        }
-      });
+      call(std::move(read),
+           [this, epoch, sync_id, for_sync, name, property = std::get<std::string>(property)](BusMessage& reply) {
+             if (epoch != epoch_) {
+               return;
+             }
+             if (!reply.is_error()) {
+               PropertyMap properties;
+               properties.emplace(property, reply.read_variant());
+               if (model_.update_unit(name, properties)) {
+                 changed();
+               }
+             }
+             if (for_sync) {
+               sync_step_done(sync_id);
+             }
+           });
     }
   }
 }

@@ -94,7 +94,7 @@ class SystemdWatcher {
   std::unique_ptr<BusConnection> bus_;
   std::unique_ptr<BusLoopDriver> driver_;
   bool stopped_ = false;
-  bool prefer_direct_ = false;   // the system bus accepted the socket but never answered
+  bool prefer_direct_ = false;  // the system bus accepted the socket but never answered
   bool bus_answered_ = false;
   bool systemd_present_ = false;
   bool announced_ = false;

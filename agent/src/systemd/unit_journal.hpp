@@ -11,7 +11,7 @@
 namespace nixtray::agent {
 
 struct JournalTail {
-  bool available = true;   // false: the journal could not be opened or read (see problem)
+  bool available = true;  // false: the journal could not be opened or read (see problem)
   std::string problem;
   std::vector<protocol::JournalLine> lines;  // oldest first
 };

@@ -44,8 +44,8 @@ bool is_service(std::string_view unit_name);
 bool is_transient_stub(const protocol::Unit& unit);
 
 // The properties of the Unit and Service interfaces the agent keeps.
-inline constexpr std::string_view unit_property_names[] = {"ActiveState", "SubState", "LoadState", "Description",
-                                                           "StateChangeTimestamp", "Result"};
+inline constexpr std::string_view unit_property_names[] = {
+    "ActiveState", "SubState", "LoadState", "Description", "StateChangeTimestamp", "Result"};
 bool is_unit_property(std::string_view name);
 
 // Sets the fields present in `properties` (others stay as they are). Returns true when the unit

@@ -22,9 +22,9 @@ namespace nixtray::agent {
 
 // One message of the activation's output.
 struct ActivationLogLine {
-  int priority = 4;  // syslog level 0..7 (the kernel's default for user writes is 4, warning)
-  int facility = 1;  // 0 = the kernel itself, 1 = user space
-  std::string text;  // without the priority prefix and without a "nixos-activation: " tag
+  int priority = 4;                          // syslog level 0..7 (the kernel's default for user writes is 4, warning)
+  int facility = 1;                          // 0 = the kernel itself, 1 = user space
+  std::string text;                          // without the priority prefix and without a "nixos-activation: " tag
   std::optional<std::int64_t> monotonic_us;  // kernel-log time stamp (kmsg records only)
 };
 

@@ -26,8 +26,8 @@ constexpr std::string_view generation_prefixes[] = {"/run/current-system/", "/ru
 
 // wsl.conf settings WSL reads as booleans (besides [boot] systemd).
 constexpr std::pair<const char*, const char*> boolean_settings[] = {
-    {"automount", "enabled"},     {"automount", "mountFsTab"}, {"network", "generateHosts"},
-    {"network", "generateResolvConf"}, {"interop", "enabled"}, {"interop", "appendWindowsPath"},
+    {"automount", "enabled"},          {"automount", "mountFsTab"}, {"network", "generateHosts"},
+    {"network", "generateResolvConf"}, {"interop", "enabled"},      {"interop", "appendWindowsPath"},
     {"boot", "protectBinfmt"}};
 
 PreflightCheck make(std::string name, CheckStatus status, std::string message) {
@@ -60,8 +60,8 @@ PreflightCheck executable_check(const Subject& subject, const std::string& name,
                     ", which does not exist: " + why);
   }
   if (!fs::is_regular_file(resolved, ec) || ::access(resolved.c_str(), X_OK) != 0) {
-    return make(name, CheckStatus::fail, relative + " of " + subject.name() + " (" + resolved.string() +
-                                             ") is not an executable file: " + why);
+    return make(name, CheckStatus::fail,
+                relative + " of " + subject.name() + " (" + resolved.string() + ") is not an executable file: " + why);
   }
   return make(name, CheckStatus::ok, relative + " is an executable file");
 }
@@ -96,8 +96,9 @@ PreflightCheck store_paths_check(const Subject& subject, const NixStoreLocation&
                     " store paths of the closure are missing on disk (e.g. " + missing.front() +
                     "): it would not boot; run `nix-store --verify --repair` or roll back");
   }
-  return make("store-paths", CheckStatus::ok,
-              "all " + std::to_string(closure->paths.size()) + " store paths of the closure are registered and present");
+  return make(
+      "store-paths", CheckStatus::ok,
+      "all " + std::to_string(closure->paths.size()) + " store paths of the closure are registered and present");
 }
 
 struct PasswdEntry {
@@ -162,8 +163,9 @@ void wsl_checks(const Subject& subject, const fs::path& live_passwd, std::vector
     if (!problem.empty()) {
       problems.push_back(problem);
     } else if (!systemd || !*systemd) {
-      problems.push_back("[boot] systemd is not true: WSL would not start the generation's systemd, so no service "
-                         "(and no agent) would run");
+      problems.push_back(
+          "[boot] systemd is not true: WSL would not start the generation's systemd, so no service "
+          "(and no agent) would run");
     }
     for (const auto& [section, key] : boolean_settings) {
       std::string bad;
@@ -207,16 +209,16 @@ void wsl_checks(const Subject& subject, const fs::path& live_passwd, std::vector
   } else if (!entry) {
     // NixOS creates users when it activates: a user new in this generation is not in the running
     // system's passwd yet. In the generation's own passwd it must be.
-    checks.push_back(make("default-user", users.from_generation ? CheckStatus::fail : CheckStatus::warn,
-                          "the default user " + user + " is not in " + users.description +
-                              ": WSL would log in as root instead"));
+    checks.push_back(
+        make("default-user", users.from_generation ? CheckStatus::fail : CheckStatus::warn,
+             "the default user " + user + " is not in " + users.description + ": WSL would log in as root instead"));
   } else {
     checks.push_back(make("default-user", CheckStatus::ok, "the default user " + user + " exists"));
   }
 
   if (!entry) {
-    checks.push_back(make("user-shell", CheckStatus::unknown,
-                          "not checked: " + user + " is not in " + users.description));
+    checks.push_back(
+        make("user-shell", CheckStatus::unknown, "not checked: " + user + " is not in " + users.description));
     return;
   }
   if (entry->shell.empty()) {
@@ -227,7 +229,8 @@ void wsl_checks(const Subject& subject, const fs::path& live_passwd, std::vector
   std::error_code ec;
   const auto resolved = fs::canonical(shell, ec);
   if (!ec && fs::is_regular_file(resolved, ec) && ::access(resolved.c_str(), X_OK) == 0) {
-    checks.push_back(make("user-shell", CheckStatus::ok, user + "'s shell " + entry->shell + " exists in " + subject.name()));
+    checks.push_back(
+        make("user-shell", CheckStatus::ok, user + "'s shell " + entry->shell + " exists in " + subject.name()));
     return;
   }
   checks.push_back(make("user-shell", users.from_generation ? CheckStatus::fail : CheckStatus::warn,

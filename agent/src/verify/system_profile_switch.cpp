@@ -36,8 +36,9 @@ class ProfileLock {
         }
         if (std::chrono::steady_clock::now() >= deadline) {
           ::close(fd_);
-          throw ProfileSwitchError(file_.string() + " is locked by another program (nix-env or nixos-rebuild?); try again "
-                                                    "when it has finished");
+          throw ProfileSwitchError(file_.string() +
+                                   " is locked by another program (nix-env or nixos-rebuild?); try again "
+                                   "when it has finished");
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }

@@ -80,9 +80,8 @@ bool is_valid_user_name(std::string_view name) {
   if (name.empty() || name.size() > 32) return false;
   const auto first = static_cast<unsigned char>(name.front());
   if (!(std::islower(first) || first == '_')) return false;
-  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '_' || c == '-';
-  });
+  return std::all_of(name.begin(), name.end(),
+                     [](unsigned char c) { return std::islower(c) || std::isdigit(c) || c == '_' || c == '-'; });
 }
 
 }  // namespace nixtray::agent

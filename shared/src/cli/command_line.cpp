@@ -105,8 +105,8 @@ ParsedCommandLine parse(const Program& program, const std::vector<std::string>& 
       const std::string name = word.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
       const Option* option = find_option(known, name);
       if (!option) {
-        throw UsageError("unknown option --" + name +
-                         (command ? " for '" + command->name + "'" : std::string()) + " (see --help)");
+        throw UsageError("unknown option --" + name + (command ? " for '" + command->name + "'" : std::string()) +
+                         " (see --help)");
       }
       auto& values = parsed.options[name];
       if (!values.empty() && !option->repeatable) {
@@ -127,8 +127,8 @@ ParsedCommandLine parse(const Program& program, const std::vector<std::string>& 
       continue;
     }
     if (!options_ended && word.size() == 2 && word[0] == '-' && word[1] != '-') {
-      const auto short_option = std::find_if(known.begin(), known.end(),
-                                             [&](const Option* o) { return o->short_name == word[1]; });
+      const auto short_option =
+          std::find_if(known.begin(), known.end(), [&](const Option* o) { return o->short_name == word[1]; });
       if (short_option != known.end() && (*short_option)->value_name.empty()) {
         parsed.options[(*short_option)->name].emplace_back("true");
         continue;
@@ -152,7 +152,8 @@ ParsedCommandLine parse(const Program& program, const std::vector<std::string>& 
   }
   if (command && !parsed.help) {
     if (parsed.args.size() < command->min_args) {
-      throw UsageError("'" + command->name + "' needs " + (command->arguments.empty() ? "arguments" : command->arguments));
+      throw UsageError("'" + command->name + "' needs " +
+                       (command->arguments.empty() ? "arguments" : command->arguments));
     }
     if (parsed.args.size() > command->max_args) {
       throw UsageError("too many arguments for '" + command->name + "': " + parsed.args[command->max_args]);
@@ -180,7 +181,8 @@ std::string program_help(const Program& program) {
   if (!program.global_options.empty()) {
     out << "Options:\n";
     append_options(out, program.global_options);
-    out << "  --help" << "  show help (also after a command)\n\n";
+    out << "  --help"
+        << "  show help (also after a command)\n\n";
   }
   out << program.footer;
   return out.str();

@@ -9,8 +9,8 @@ namespace {
 constexpr std::string_view accepted_forms = "unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...]";
 
 [[noreturn]] void reject(std::string_view text, std::string_view why) {
-  throw std::invalid_argument("bad agent address \"" + std::string(text) + "\": " + std::string(why) +
-                              " (use " + std::string(accepted_forms) + ")");
+  throw std::invalid_argument("bad agent address \"" + std::string(text) + "\": " + std::string(why) + " (use " +
+                              std::string(accepted_forms) + ")");
 }
 
 }  // namespace
@@ -59,8 +59,10 @@ Endpoint parse_endpoint(std::string_view text) {
 
 std::string to_string(const Endpoint& endpoint) {
   switch (endpoint.kind) {
-    case Endpoint::Kind::unix_socket: return "unix:" + endpoint.path;
-    case Endpoint::Kind::tcp: return "tcp:" + endpoint.host + ":" + std::to_string(endpoint.port);
+    case Endpoint::Kind::unix_socket:
+      return "unix:" + endpoint.path;
+    case Endpoint::Kind::tcp:
+      return "tcp:" + endpoint.host + ":" + std::to_string(endpoint.port);
     case Endpoint::Kind::command: {
       std::string text = "exec:";
       for (std::size_t i = 0; i < endpoint.argv.size(); ++i) {

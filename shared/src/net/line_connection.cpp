@@ -7,16 +7,26 @@ namespace nixtray::net {
 
 std::string_view describe(CloseReason reason) {
   switch (reason) {
-    case CloseReason::closed_locally: return "closed";
-    case CloseReason::peer_closed: return "peer closed the connection";
-    case CloseReason::read_error: return "read error";
-    case CloseReason::write_error: return "write error";
-    case CloseReason::line_too_large: return "message too large";
-    case CloseReason::queue_overflow: return "peer does not read fast enough (outgoing queue full)";
-    case CloseReason::first_line_timeout: return "no request within the deadline";
-    case CloseReason::line_timeout: return "message not completed within the deadline";
-    case CloseReason::write_timeout: return "peer did not take our data within the deadline";
-    case CloseReason::internal_error: return "internal error";
+    case CloseReason::closed_locally:
+      return "closed";
+    case CloseReason::peer_closed:
+      return "peer closed the connection";
+    case CloseReason::read_error:
+      return "read error";
+    case CloseReason::write_error:
+      return "write error";
+    case CloseReason::line_too_large:
+      return "message too large";
+    case CloseReason::queue_overflow:
+      return "peer does not read fast enough (outgoing queue full)";
+    case CloseReason::first_line_timeout:
+      return "no request within the deadline";
+    case CloseReason::line_timeout:
+      return "message not completed within the deadline";
+    case CloseReason::write_timeout:
+      return "peer did not take our data within the deadline";
+    case CloseReason::internal_error:
+      return "internal error";
   }
   return "closed";
 }

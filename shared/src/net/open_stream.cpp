@@ -33,8 +33,7 @@ asio::awaitable<std::unique_ptr<ByteStream>> connect_with_deadline(Socket socket
 
 }  // namespace
 
-asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoint,
-                                                         std::chrono::milliseconds timeout) {
+asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
   auto executor = co_await asio::this_coro::executor;
   const auto description = to_string(endpoint);
   switch (endpoint.kind) {

@@ -16,8 +16,7 @@ extern char** environ;
 
 namespace nixtray::net {
 
-PipeStream::PipeStream(asio::any_io_executor executor, int read_fd, int write_fd, pid_t child,
-                       std::string description)
+PipeStream::PipeStream(asio::any_io_executor executor, int read_fd, int write_fd, pid_t child, std::string description)
     : in_(executor, read_fd), out_(executor, write_fd), child_(child), description_(std::move(description)) {}
 
 PipeStream::~PipeStream() { close(); }
@@ -69,8 +68,7 @@ void PipeStream::reap_child() {
   child_ = 0;
 }
 
-std::unique_ptr<PipeStream> spawn_command_stream(asio::any_io_executor executor,
-                                                 const std::vector<std::string>& argv) {
+std::unique_ptr<PipeStream> spawn_command_stream(asio::any_io_executor executor, const std::vector<std::string>& argv) {
   if (argv.empty()) {
     throw std::invalid_argument("empty command");
   }

@@ -72,12 +72,12 @@ void RpcClient::handle_line(std::string line) {
 }
 
 asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, json params,
-                                                          std::chrono::milliseconds timeout) {
+                                                         std::chrono::milliseconds timeout) {
   auto self = shared_from_this();
   if (!connection_->is_open()) {
-    co_return protocol::local_error(protocol::LocalErrorCode::disconnected,
-                                    "not connected (" + std::string(describe(closed_reason_.value_or(
-                                                            CloseReason::closed_locally))) + ")");
+    co_return protocol::local_error(
+        protocol::LocalErrorCode::disconnected,
+        "not connected (" + std::string(describe(closed_reason_.value_or(CloseReason::closed_locally))) + ")");
   }
   const auto id = next_id_++;
   auto pending = std::make_shared<PendingCall>(connection_->get_executor());
@@ -96,10 +96,10 @@ asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, jso
     co_return std::move(*pending->response->result);
   }
   if (!connection_->is_open()) {
-    co_return protocol::local_error(
-        protocol::LocalErrorCode::disconnected,
-        "connection lost during " + method + " (" +
-            std::string(describe(closed_reason_.value_or(CloseReason::closed_locally))) + ")");
+    co_return protocol::local_error(protocol::LocalErrorCode::disconnected,
+                                    "connection lost during " + method + " (" +
+                                        std::string(describe(closed_reason_.value_or(CloseReason::closed_locally))) +
+                                        ")");
   }
   co_return protocol::local_error(protocol::LocalErrorCode::timeout, "no answer to " + method + " in time");
 }

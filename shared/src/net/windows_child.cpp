@@ -40,8 +40,8 @@ PipePair make_pipe(bool child_reads) {
                     std::to_wstring(serial.fetch_add(1)) + L"-" + std::to_wstring(::GetTickCount64());
   const DWORD direction = child_reads ? PIPE_ACCESS_OUTBOUND : PIPE_ACCESS_INBOUND;
   HANDLE server = ::CreateNamedPipeW(name.c_str(), direction | FILE_FLAG_OVERLAPPED | FILE_FLAG_FIRST_PIPE_INSTANCE,
-                                     PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS,
-                                     1, 64 * 1024, 64 * 1024, 0, nullptr);
+                                     PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+                                     64 * 1024, 64 * 1024, 0, nullptr);
   if (server == INVALID_HANDLE_VALUE) {
     throw last_error("cannot create a pipe");
   }
@@ -58,8 +58,8 @@ PipePair make_pipe(bool child_reads) {
 
 UniqueHandle open_null(bool for_reading) {
   SECURITY_ATTRIBUTES inheritable{sizeof(SECURITY_ATTRIBUTES), nullptr, TRUE};
-  HANDLE handle = ::CreateFileW(L"NUL", for_reading ? GENERIC_READ : GENERIC_WRITE,
-                                FILE_SHARE_READ | FILE_SHARE_WRITE, &inheritable, OPEN_EXISTING, 0, nullptr);
+  HANDLE handle = ::CreateFileW(L"NUL", for_reading ? GENERIC_READ : GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                                &inheritable, OPEN_EXISTING, 0, nullptr);
   if (handle == INVALID_HANDLE_VALUE) {
     throw last_error("cannot open NUL");
   }
@@ -136,9 +136,9 @@ std::string narrow(std::wstring_view utf16) {
 
 std::string error_text(unsigned long code) {
   wchar_t* buffer = nullptr;
-  const DWORD length = ::FormatMessageW(
-      FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, code, 0,
-      reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
+  const DWORD length =
+      ::FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS,
+                       nullptr, code, 0, reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
   std::string text = length ? narrow(std::wstring_view(buffer, length)) : "error " + std::to_string(code);
   if (buffer) ::LocalFree(buffer);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
@@ -160,10 +160,14 @@ Child spawn_child(const asio::any_io_executor& executor, const std::vector<std::
   UniqueHandle null_in;
   UniqueHandle null_out;
   UniqueHandle stderr_target;
-  if (streams.pipe_stdin) in = make_pipe(true);
-  else null_in = open_null(true);
-  if (streams.pipe_stdout) out = make_pipe(false);
-  else null_out = open_null(false);
+  if (streams.pipe_stdin)
+    in = make_pipe(true);
+  else
+    null_in = open_null(true);
+  if (streams.pipe_stdout)
+    out = make_pipe(false);
+  else
+    null_out = open_null(false);
   if (streams.pipe_stderr) {
     err = make_pipe(false);
   } else {

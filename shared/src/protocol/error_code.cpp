@@ -4,16 +4,26 @@ namespace nixtray::protocol {
 
 std::string_view default_message(ErrorCode code) {
   switch (code) {
-    case ErrorCode::parse_error: return "parse error";
-    case ErrorCode::invalid_request: return "invalid request";
-    case ErrorCode::method_not_found: return "method not found";
-    case ErrorCode::invalid_params: return "invalid params";
-    case ErrorCode::internal_error: return "internal error";
-    case ErrorCode::unauthorized: return "unauthorized";
-    case ErrorCode::busy: return "busy";
-    case ErrorCode::not_found: return "not found";
-    case ErrorCode::message_too_large: return "message too large";
-    case ErrorCode::refused: return "refused";
+    case ErrorCode::parse_error:
+      return "parse error";
+    case ErrorCode::invalid_request:
+      return "invalid request";
+    case ErrorCode::method_not_found:
+      return "method not found";
+    case ErrorCode::invalid_params:
+      return "invalid params";
+    case ErrorCode::internal_error:
+      return "internal error";
+    case ErrorCode::unauthorized:
+      return "unauthorized";
+    case ErrorCode::busy:
+      return "busy";
+    case ErrorCode::not_found:
+      return "not found";
+    case ErrorCode::message_too_large:
+      return "message too large";
+    case ErrorCode::refused:
+      return "refused";
   }
   return "error";
 }

@@ -54,12 +54,16 @@ void from_json(const json& j, GenerationsDiffParams& p) {
     require_in_range(*p.to, 1, 1'000'000'000, "to");
   }
   if (p.to_path && (p.to_path->empty() || p.to_path->front() != '/')) {
-    throw RpcException(ErrorCode::invalid_params, "to_path must be an absolute store path, e.g. a build job's result_path");
+    throw RpcException(ErrorCode::invalid_params,
+                       "to_path must be an absolute store path, e.g. a build job's result_path");
   }
 }
 
 void to_json(json& j, const PackageChange& c) {
-  j = json{{"name", c.name}, {"kind", c.kind}, {"from", c.from_versions}, {"to", c.to_versions},
+  j = json{{"name", c.name},
+           {"kind", c.kind},
+           {"from", c.from_versions},
+           {"to", c.to_versions},
            {"size_delta", c.size_delta}};
 }
 

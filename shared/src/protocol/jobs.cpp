@@ -3,9 +3,7 @@
 namespace nixtray::protocol {
 namespace {
 
-[[noreturn]] void bad_params(const std::string& message) {
-  throw RpcException(ErrorCode::invalid_params, message);
-}
+[[noreturn]] void bad_params(const std::string& message) { throw RpcException(ErrorCode::invalid_params, message); }
 
 template <class T>
 void reject_field(const std::optional<T>& field, const char* name, const char* kind) {
@@ -102,10 +100,17 @@ void read_job_start_fields(const json& j, JobStartParams& p) {
 void from_json(const json& j, JobStartParams& p) {
   read_job_start_fields(j, p);
   switch (p.kind) {
-    case JobKind::rebuild: validate_rebuild(p); break;
-    case JobKind::rollback: validate_rollback(p); break;
-    case JobKind::gc: validate_gc(p); break;
-    case JobKind::unknown: bad_params("kind must be rebuild, rollback or gc");
+    case JobKind::rebuild:
+      validate_rebuild(p);
+      break;
+    case JobKind::rollback:
+      validate_rollback(p);
+      break;
+    case JobKind::gc:
+      validate_gc(p);
+      break;
+    case JobKind::unknown:
+      bad_params("kind must be rebuild, rollback or gc");
   }
 }
 
@@ -138,8 +143,7 @@ void from_json(const json& j, JobProgress& p) {
 bool operator==(const JobProgress& a, const JobProgress& b) {
   return a.phase == b.phase && a.builds_done == b.builds_done && a.builds_expected == b.builds_expected &&
          a.builds_running == b.builds_running && a.builds_failed == b.builds_failed &&
-         a.downloads_done == b.downloads_done && a.downloads_expected == b.downloads_expected &&
-         a.current == b.current;
+         a.downloads_done == b.downloads_done && a.downloads_expected == b.downloads_expected && a.current == b.current;
 }
 
 void to_json(json& j, const JobFailure& f) {

@@ -4,9 +4,7 @@
 
 namespace nixtray::protocol {
 
-std::string encode_compact(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string encode_compact(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 void throw_field_error(const char* key, const std::string& problem) {
   throw RpcException(ErrorCode::invalid_params, std::string("\"") + key + "\" " + problem);

@@ -3,8 +3,12 @@
 namespace nixtray::protocol {
 
 void to_json(json& j, const Unit& u) {
-  j = json{{"name", u.name},           {"description", u.description}, {"load_state", u.load_state},
-           {"active_state", u.active_state}, {"sub_state", u.sub_state}, {"result", u.result},
+  j = json{{"name", u.name},
+           {"description", u.description},
+           {"load_state", u.load_state},
+           {"active_state", u.active_state},
+           {"sub_state", u.sub_state},
+           {"result", u.result},
            {"since", optional_to_json(u.since)}};
 }
 
@@ -20,8 +24,7 @@ void from_json(const json& j, Unit& u) {
 
 bool operator==(const Unit& a, const Unit& b) {
   return a.name == b.name && a.description == b.description && a.load_state == b.load_state &&
-         a.active_state == b.active_state && a.sub_state == b.sub_state && a.result == b.result &&
-         a.since == b.since;
+         a.active_state == b.active_state && a.sub_state == b.sub_state && a.result == b.result && a.since == b.since;
 }
 
 void to_json(json& j, const UnitsListParams& p) { j = json{{"failed_only", p.failed_only}}; }

@@ -89,14 +89,19 @@ bool nesting_exceeds(std::string_view text, int limit) {
       continue;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (++depth > limit) return true;
         break;
       case ']':
-      case '}': --depth; break;
-      default: break;
+      case '}':
+        --depth;
+        break;
+      default:
+        break;
     }
   }
   return false;
@@ -125,8 +130,7 @@ bool looks_like_http(std::string_view line) {
     }
   }
   constexpr std::string_view host = "host:";
-  return line.size() >= host.size() &&
-         std::equal(host.begin(), host.end(), line.begin(), [](char a, char b) {
+  return line.size() >= host.size() && std::equal(host.begin(), host.end(), line.begin(), [](char a, char b) {
            return a == std::tolower(static_cast<unsigned char>(b));
          });
 }

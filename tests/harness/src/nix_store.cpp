@@ -21,15 +21,17 @@ namespace {
 
 nlohmann::json spec_to_json(const SystemSpec& s) {
   nlohmann::json packages = nlohmann::json::array();
-  for (const auto& p : s.packages) packages.push_back({{"name", p.name}, {"version", p.version}, {"size", p.payload_bytes}});
-  const char* systemd = s.systemd == SystemSpec::Systemd::Link      ? "link"
+  for (const auto& p : s.packages)
+    packages.push_back({{"name", p.name}, {"version", p.version}, {"size", p.payload_bytes}});
+  const char* systemd = s.systemd == SystemSpec::Systemd::Link     ? "link"
                         : s.systemd == SystemSpec::Systemd::Broken ? "broken"
                                                                    : "missing";
   return {
       {"label", s.label},
       {"nameLabel", s.store_name_label()},
       {"hostname", s.hostname},
-      {"configurationRevision", s.configuration_revision ? nlohmann::json(*s.configuration_revision) : nlohmann::json()},
+      {"configurationRevision",
+       s.configuration_revision ? nlohmann::json(*s.configuration_revision) : nlohmann::json()},
       {"packages", packages},
       {"hasInit", s.has_init},
       {"initExitStatus", s.init_exit_status},
@@ -77,7 +79,8 @@ int generation_number(const std::string& file_name) {
 }  // namespace
 
 NixStore::NixStore(fs::path root) : root_(fs::absolute(std::move(root))) {
-  for (const auto& d : {store_dir(), state_dir() / "log", profiles_dir(), state_dir() / "gcroots", root_ / "home", root_ / "tmp"})
+  for (const auto& d :
+       {store_dir(), state_dir() / "log", profiles_dir(), state_dir() / "gcroots", root_ / "home", root_ / "tmp"})
     fs::create_directories(d);
   // Nix 2.8 creates this itself on first use; created here too so the layout does not depend on it.
   // (Profile links are GC roots anyway: the collector scans <state>/profiles as well as <state>/gcroots.)
@@ -123,7 +126,8 @@ std::vector<fs::path> NixStore::build_systems(const std::vector<SystemSpec>& spe
     std::ifstream f(paths[i] / "nixos-version");
     const std::string label((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     if (label != specs[i].label)
-      throw std::runtime_error("nix-build result " + paths[i].string() + " is not the generation labelled " + specs[i].label);
+      throw std::runtime_error("nix-build result " + paths[i].string() + " is not the generation labelled " +
+                               specs[i].label);
   }
   return paths;
 }
@@ -137,8 +141,9 @@ std::vector<fs::path> NixStore::run_nix_build(const std::string& spec_json, size
   write_file(nix_file, embedded::generations_nix());
   write_file(spec_file, spec_json);
 
-  auto r = nix({"nix-build", "--no-out-link", "--max-jobs", "auto", nix_file.string(), "--arg", "specFile", spec_file.string()},
-               std::chrono::minutes(10));
+  auto r = nix(
+      {"nix-build", "--no-out-link", "--max-jobs", "auto", nix_file.string(), "--arg", "specFile", spec_file.string()},
+      std::chrono::minutes(10));
   if (!r.ok()) throw std::runtime_error("nix-build of toy generations failed: " + r.describe());
   std::vector<fs::path> paths;
   for (const auto& line : split_lines(r.out)) paths.emplace_back(line);
@@ -156,8 +161,10 @@ fs::path NixStore::write_configuration(const fs::path& dir, const std::string& n
   write_file(dir / "generations.nix", embedded::generations_nix());
   write_file(dir / (name + ".json"), nlohmann::json{{"systems", {spec_to_json(spec)}}}.dump(1));
   const auto file = dir / (name + ".nix");
-  write_file(file, "# A test configuration: evaluates to one toy NixOS generation.\n"
-                   "builtins.head (import ./generations.nix { specFile = ./" + name + ".json; })\n");
+  write_file(file,
+             "# A test configuration: evaluates to one toy NixOS generation.\n"
+             "builtins.head (import ./generations.nix { specFile = ./" +
+                 name + ".json; })\n");
   return file;
 }
 
@@ -265,7 +272,8 @@ std::vector<int> NixStore::build_many(int n, const SystemSpec& base) {
 }
 
 std::string NixStore::diff_closures(const fs::path& a, const fs::path& b) const {
-  auto r = nix({"nix", "--extra-experimental-features", "nix-command", "store", "diff-closures", a.string(), b.string()});
+  auto r =
+      nix({"nix", "--extra-experimental-features", "nix-command", "store", "diff-closures", a.string(), b.string()});
   if (!r.ok()) throw std::runtime_error("diff-closures failed: " + r.describe());
   return r.out;
 }

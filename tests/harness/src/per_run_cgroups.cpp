@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <iterator>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -20,9 +20,9 @@ namespace fs = std::filesystem;
 namespace {
 
 struct CgroupMount {
-  std::string fstype;                  // "cgroup" or "cgroup2"
-  std::set<std::string> options;       // super options (controllers, name=...)
-  std::string root;                    // root of the mount inside the hierarchy
+  std::string fstype;             // "cgroup" or "cgroup2"
+  std::set<std::string> options;  // super options (controllers, name=...)
+  std::string root;               // root of the mount inside the hierarchy
   fs::path mount_point;
 };
 
@@ -112,7 +112,8 @@ size_t count_procs(const fs::path& tree) {
       if (!l.empty()) ++count;
   };
   count_file(tree);
-  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
     if (it->is_directory(ec)) count_file(it->path());
   return count;
 }
@@ -122,7 +123,8 @@ bool rmdir_tree(const fs::path& tree) {
   std::error_code ec;
   if (!fs::exists(tree, ec)) return true;
   std::vector<fs::path> dirs;
-  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(tree, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
     if (it->is_directory(ec) && !it->is_symlink(ec)) dirs.push_back(it->path());
   std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
     return std::distance(a.begin(), a.end()) > std::distance(b.begin(), b.end());

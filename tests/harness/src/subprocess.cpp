@@ -246,7 +246,8 @@ std::optional<ExitStatus> Subprocess::collect_output(std::string& out, std::stri
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buf[65536];
   while (stdout_fd_ >= 0 || stderr_fd_ >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return std::nullopt;
     pollfd fds[2];
     nfds_t n = 0;

@@ -83,7 +83,8 @@ void SystemdNamespace::start() {
   // Only the hybrid layout (v1 name=systemd + cgroup2) has been checked to leave the host untouched; a pure
   // cgroup2 host would need a different namespace-init.sh. Refuse rather than risk the host.
   if (!PerRunCgroups::host_is_hybrid())
-    throw std::runtime_error("SystemdNamespace: host has no hybrid cgroup layout (name=systemd + cgroup2); not supported");
+    throw std::runtime_error(
+        "SystemdNamespace: host has no hybrid cgroup layout (name=systemd + cgroup2); not supported");
   for (const auto& p : {"/usr/bin/unshare", "/lib/systemd/systemd", "/usr/bin/nsenter"})
     if (::access(p, X_OK) != 0) throw std::runtime_error(std::string("SystemdNamespace: missing ") + p);
 
@@ -99,8 +100,8 @@ void SystemdNamespace::start() {
   spawn.stdin_from = Redirect::null();
   spawn.stdout_to = Redirect::append_to(work_dir_ / "launcher.log");
   spawn.stderr_to = Redirect::append_to(work_dir_ / "launcher.log");
-  spawn.new_session = true;       // no terminal signals from the test's session
-  spawn.die_with_parent = true;   // test process dies -> launcher dies -> (--kill-child) namespace dies
+  spawn.new_session = true;          // no terminal signals from the test's session
+  spawn.die_with_parent = true;      // test process dies -> launcher dies -> (--kill-child) namespace dies
   spawn.hold_until_released = true;  // moved into the per-run cgroups before unshare runs
   launcher_ = Subprocess::spawn({"/usr/bin/unshare", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc",
                                  "--uts", "--ipc", "--cgroup", "/bin/sh", (work_dir_ / "namespace-init.sh").string()},
@@ -132,8 +133,8 @@ void SystemdNamespace::boot(std::chrono::milliseconds timeout) {
   if (const auto status = exit_status())
     why = "the namespace ended during boot (" + status->describe() + ")";
   else
-    why = "not settled after " + std::to_string(scaled(timeout).count()) + " ms (state " + system_state() + ")\n--- units ---\n" +
-          systemctl({"list-units", "--all", "--plain", "--type=service,socket,target"}).out;
+    why = "not settled after " + std::to_string(scaled(timeout).count()) + " ms (state " + system_state() +
+          ")\n--- units ---\n" + systemctl({"list-units", "--all", "--plain", "--type=service,socket,target"}).out;
   throw std::runtime_error("SystemdNamespace did not boot: " + why + "\n--- launcher output ---\n" + launcher_output());
 }
 
@@ -141,9 +142,7 @@ bool SystemdNamespace::running() { return launcher_ && launcher_->running(); }
 
 bool SystemdNamespace::started_ok() { return running() || settled_once_; }
 
-std::optional<ExitStatus> SystemdNamespace::exit_status() {
-  return launcher_ ? launcher_->try_wait() : std::nullopt;
-}
+std::optional<ExitStatus> SystemdNamespace::exit_status() { return launcher_ ? launcher_->try_wait() : std::nullopt; }
 
 std::string SystemdNamespace::launcher_output() const { return read_file(work_dir_ / "launcher.log"); }
 
@@ -161,13 +160,13 @@ std::string SystemdNamespace::private_bus_address() const {
 
 bool SystemdNamespace::wait_settled(std::chrono::milliseconds timeout) {
   return wait_until(
-      [&] {
-        if (!running()) return true;
-        const auto state = system_state();
-        if (state == "running" || state == "degraded") settled_once_ = true;
-        return settled_once_;
-      },
-      scaled(timeout), 10ms) &&
+             [&] {
+               if (!running()) return true;
+               const auto state = system_state();
+               if (state == "running" || state == "degraded") settled_once_ = true;
+               return settled_once_;
+             },
+             scaled(timeout), 10ms) &&
          settled_once_ && running();
 }
 

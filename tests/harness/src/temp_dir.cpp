@@ -26,9 +26,7 @@ TempDir::TempDir(const std::string& prefix, const std::filesystem::path& base) {
   keep_ = getenv_or("NIXTRAY_TEST_KEEP_TMP", "") == "1";
 }
 
-TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)), keep_(other.keep_) {
-  other.path_.clear();
-}
+TempDir::TempDir(TempDir&& other) noexcept : path_(std::move(other.path_)), keep_(other.keep_) { other.path_.clear(); }
 
 TempDir::~TempDir() {
   if (path_.empty() || keep_) return;

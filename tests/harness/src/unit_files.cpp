@@ -14,12 +14,23 @@ std::string UnitFiles::exec_line(const std::vector<std::string>& argv) {
     line += '"';
     for (char c : arg) {
       switch (c) {
-        case '\\': line += "\\\\"; break;
-        case '"': line += "\\\""; break;
-        case '%': line += "%%"; break;
-        case '$': line += "$$"; break;
-        case '\n': line += "\\n"; break;
-        default: line += c;
+        case '\\':
+          line += "\\\\";
+          break;
+        case '"':
+          line += "\\\"";
+          break;
+        case '%':
+          line += "%%";
+          break;
+        case '$':
+          line += "$$";
+          break;
+        case '\n':
+          line += "\\n";
+          break;
+        default:
+          line += c;
       }
     }
     line += '"';
@@ -39,9 +50,9 @@ std::string UnitFiles::service(const ServiceSpec& spec) {
     // systemd unescapes C escapes in quoted values: a raw newline would end the line.
     for (char c : value) {
       quoted += (c == '"' || c == '\\') ? std::string("\\") + c
-                : c == '\n'               ? std::string("\\n")
-                : c == '%'                ? std::string("%%")
-                                          : std::string(1, c);
+                : c == '\n'             ? std::string("\\n")
+                : c == '%'              ? std::string("%%")
+                                        : std::string(1, c);
     }
     u << "Environment=" << quoted << "\"\n";
   }
@@ -83,7 +94,8 @@ std::map<std::string, std::string> UnitFiles::base_units(const BaseOptions& o) {
 
   // The poweroff chain, as in /lib/systemd/system, for a clean `poweroff.target`.
   units["shutdown.target"] = "[Unit]\nDescription=System Shutdown\nDefaultDependencies=no\nRefuseManualStart=yes\n";
-  units["umount.target"] = "[Unit]\nDescription=Unmount All Filesystems\nDefaultDependencies=no\nRefuseManualStart=yes\n";
+  units["umount.target"] =
+      "[Unit]\nDescription=Unmount All Filesystems\nDefaultDependencies=no\nRefuseManualStart=yes\n";
   units["final.target"] =
       "[Unit]\nDescription=Late Shutdown Services\nDefaultDependencies=no\nRefuseManualStart=yes\n"
       "After=shutdown.target umount.target\n";
@@ -96,9 +108,11 @@ std::map<std::string, std::string> UnitFiles::base_units(const BaseOptions& o) {
       "After=systemd-poweroff.service\nAllowIsolate=yes\nJobTimeoutSec=30s\nJobTimeoutAction=poweroff-force\n";
 
   // The system bus, at /run/dbus/system_bus_socket inside (host: /proc/<pid>/root/run/dbus/...).
-  units["dbus.socket"] = "[Unit]\nDescription=D-Bus System Message Bus Socket\n\n[Socket]\nListenStream=/run/dbus/system_bus_socket\n";
+  units["dbus.socket"] =
+      "[Unit]\nDescription=D-Bus System Message Bus Socket\n\n[Socket]\nListenStream=/run/dbus/system_bus_socket\n";
   units["dbus.service"] =
-      "[Unit]\nDescription=D-Bus System Message Bus\nRequires=dbus.socket\n\n[Service]\nType=notify\nNotifyAccess=main\n"
+      "[Unit]\nDescription=D-Bus System Message "
+      "Bus\nRequires=dbus.socket\n\n[Service]\nType=notify\nNotifyAccess=main\n"
       "ExecStart=/usr/bin/dbus-daemon --config-file=/run/nixtray-harness/dbus/system.conf --address=systemd: "
       "--nofork --nopidfile --systemd-activation --syslog-only\n"
       "ExecReload=/usr/bin/dbus-send --print-reply --system --type=method_call --dest=org.freedesktop.DBus / "
@@ -117,26 +131,32 @@ std::map<std::string, std::string> UnitFiles::base_units(const BaseOptions& o) {
         "[Unit]\nDescription=Journal Service\nDefaultDependencies=no\nRequires=systemd-journald.socket\n"
         "After=systemd-journald.socket\nBefore=sysinit.target\n\n[Service]\nType=notify\n"
         "ExecStart=/lib/systemd/systemd-journald\nSockets=systemd-journald.socket\nRestart=always\nRestartSec=0\n"
-        "RuntimeDirectory=systemd/journal\nRuntimeDirectoryPreserve=yes\nStandardOutput=null\nFileDescriptorStoreMax=4224\n";
+        "RuntimeDirectory=systemd/"
+        "journal\nRuntimeDirectoryPreserve=yes\nStandardOutput=null\nFileDescriptorStoreMax=4224\n";
     wants.insert(wants.begin(), "systemd-journald.service");
   }
 
   if (o.test_units) {
-    units[kOk] = "[Unit]\nDescription=nixtray test unit that stays active\n\n[Service]\nExecStart=/bin/sleep infinity\n";
+    units[kOk] =
+        "[Unit]\nDescription=nixtray test unit that stays active\n\n[Service]\nExecStart=/bin/sleep infinity\n";
     const auto flag = fail_flag(o.flag_dir).string();
     units[kFail] =
-        "[Unit]\nDescription=nixtray test unit that fails while " + flag + " exists\n\n[Service]\n"
-        "ExecStartPre=" + exec_line({"/bin/sh", "-c", "test ! -e \"$0\" || { echo \"failing on demand ($0)\" >&2; exit 3; }", flag}) +
+        "[Unit]\nDescription=nixtray test unit that fails while " + flag +
+        " exists\n\n[Service]\n"
+        "ExecStartPre=" +
+        exec_line({"/bin/sh", "-c", "test ! -e \"$0\" || { echo \"failing on demand ($0)\" >&2; exit 3; }", flag}) +
         "\nExecStart=/bin/sleep infinity\n";
-    units[kSlow] = "[Unit]\nDescription=nixtray test unit that is slow to start\n\n[Service]\nType=simple\n"
-                   "ExecStartPre=/bin/sleep " + std::to_string(o.slow_start_delay.count()) +
-                   "\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n";
+    units[kSlow] =
+        "[Unit]\nDescription=nixtray test unit that is slow to start\n\n[Service]\nType=simple\n"
+        "ExecStartPre=/bin/sleep " +
+        std::to_string(o.slow_start_delay.count()) + "\nExecStart=/bin/sleep infinity\nTimeoutStartSec=infinity\n";
     wants.push_back(kOk);
     wants.push_back(kFail);
   }
 
-  std::string target = "[Unit]\nDescription=nixtray test harness target\nRequires=basic.target dbus.socket\n"
-                       "After=basic.target dbus.socket\nAllowIsolate=yes\n";
+  std::string target =
+      "[Unit]\nDescription=nixtray test harness target\nRequires=basic.target dbus.socket\n"
+      "After=basic.target dbus.socket\nAllowIsolate=yes\n";
   if (!wants.empty()) {
     target += "Wants=";
     for (size_t i = 0; i < wants.size(); ++i) target += (i ? " " : "") + wants[i];

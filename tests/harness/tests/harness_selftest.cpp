@@ -53,8 +53,8 @@ std::string system_state_over_sd_bus(const std::string& address) {
   if (r >= 0)
     r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                    "org.freedesktop.systemd1.Manager", "SystemState", &error, &state);
-  std::string result = r >= 0 ? std::string(state)
-                              : "error " + std::to_string(r) + " " + (error.message ? error.message : "");
+  std::string result =
+      r >= 0 ? std::string(state) : "error " + std::to_string(r) + " " + (error.message ? error.message : "");
   std::free(state);
   sd_bus_error_free(&error);
   sd_bus_flush_close_unref(bus);
@@ -121,7 +121,8 @@ TEST_CASE("TempDir removes read-only trees", "[harness]") {
   CHECK_FALSE(fs::exists(kept));
 }
 
-TEST_CASE("namespace boots and runs the test units and answers on its buses and powers off cleanly", "[harness][namespace]") {
+TEST_CASE("namespace boots and runs the test units and answers on its buses and powers off cleanly",
+          "[harness][namespace]") {
   SystemdNamespace ns;
   const auto t0 = Clock::now();
   ns.start();
@@ -138,16 +139,18 @@ TEST_CASE("namespace boots and runs the test units and answers on its buses and 
   // The system bus daemon from the host through /proc/<pid>/root: busctl and sd-bus.
   RunOptions bus;
   bus.env = merged(minimal_environment(), {{"DBUS_SYSTEM_BUS_ADDRESS", ns.bus_address()}});
-  auto version = run_process({"/usr/bin/busctl", "--system", "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                              "org.freedesktop.DBus.Properties", "Get", "ss", "org.freedesktop.systemd1.Manager", "SystemState"},
-                             bus);
+  auto version =
+      run_process({"/usr/bin/busctl", "--system", "call", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                   "org.freedesktop.DBus.Properties", "Get", "ss", "org.freedesktop.systemd1.Manager", "SystemState"},
+                  bus);
   INFO(version.describe());
   CHECK(version.out == "v s \"running\"\n");
   CHECK(system_state_over_sd_bus(ns.bus_address()) == "running");
   CHECK(fs::exists(ns.host_path("/run/systemd/private")));
 
   // systemd-run works inside and passes exit codes through (jobs as transient units).
-  auto job = ns.run_inside({"/bin/systemd-run", "--wait", "--quiet", "--unit=nixtray-job-1", "/bin/sh", "-c", "exit 3"});
+  auto job =
+      ns.run_inside({"/bin/systemd-run", "--wait", "--quiet", "--unit=nixtray-job-1", "/bin/sh", "-c", "exit 3"});
   CHECK(job.exit_code() == 3);
   ns.systemctl({"reset-failed", "nixtray-job-1.service"});
 
@@ -366,7 +369,8 @@ TEST_CASE("build_many makes 1000 generations", "[harness][nix]") {
   CHECK(gc.out.find("system-1006-link") != std::string::npos);
 }
 
-TEST_CASE("miniature distro boot: a good generation boots and a broken one does not start", "[harness][namespace][nix]") {
+TEST_CASE("miniature distro boot: a good generation boots and a broken one does not start",
+          "[harness][namespace][nix]") {
   TempDir tmp("nixtray-boot");
   NixStore store(tmp / "nix");
   SystemSpec good_spec = spec_with_hello("2.12.1", "24.11.20241231.good (Vicuna)");
@@ -399,7 +403,8 @@ TEST_CASE("miniature distro boot: a good generation boots and a broken one does 
     CHECK(ns->started_ok());
     CHECK(fs::read_symlink(ns->host_path("/run/booted-system")) == built[0]);
     CHECK(fs::read_symlink(ns->host_path("/run/current-system")) == built[0]);
-    CHECK(read_file(activation_log).find("<3>nixos-activation: Activation script snippet 'etc' failed (1)") != std::string::npos);
+    CHECK(read_file(activation_log).find("<3>nixos-activation: Activation script snippet 'etc' failed (1)") !=
+          std::string::npos);
     CHECK(wait_until([&] { return ns->system_state() == "degraded"; }, scaled(5s)));
     const auto failed = ns->failed_units();
     CHECK(std::find(failed.begin(), failed.end(), "nixtray-gen-broken.service") != failed.end());
@@ -409,7 +414,10 @@ TEST_CASE("miniature distro boot: a good generation boots and a broken one does 
   }
   SECTION("init exits 1: the namespace ends at once and the harness says so") {
     auto ns = boot_generation(2);
-    const pid_t launcher = [&] { ns->start(); return ns->launcher_pid(); }();
+    const pid_t launcher = [&] {
+      ns->start();
+      return ns->launcher_pid();
+    }();
     CHECK_FALSE(ns->wait_settled(10s));
     CHECK_FALSE(ns->started_ok());
     REQUIRE(ns->exit_status().has_value());
@@ -450,10 +458,10 @@ TEST_CASE("a crashed test leaves nothing running and its stale cgroups are remov
   SpawnOptions spawn;
   spawn.stdout_to = Redirect::append_to(tmp / "cli.log");
   spawn.stderr_to = Redirect::append_to(tmp / "cli.log");
-  auto cli = Subprocess::spawn({NIXTRAY_HARNESS_CLI, "run", "--dir", (tmp / "h").string(), "--", "/bin/sh", "-c",
-                                "echo $NIXTRAY_HARNESS_LAUNCHER_PID $NIXTRAY_HARNESS_PID > \"$0\"; exec sleep 600",
-                                (tmp / "pids").string()},
-                               spawn);
+  auto cli = Subprocess::spawn(
+      {NIXTRAY_HARNESS_CLI, "run", "--dir", (tmp / "h").string(), "--", "/bin/sh", "-c",
+       "echo $NIXTRAY_HARNESS_LAUNCHER_PID $NIXTRAY_HARNESS_PID > \"$0\"; exec sleep 600", (tmp / "pids").string()},
+      spawn);
   REQUIRE(wait_until([&] { return !read_file(tmp / "pids").empty(); }, scaled(30s)));
   pid_t launcher = 0, pid1 = 0;
   std::istringstream(read_file(tmp / "pids")) >> launcher >> pid1;
@@ -463,5 +471,10 @@ TEST_CASE("a crashed test leaves nothing running and its stale cgroups are remov
   // PDEATHSIG kills the launcher, --kill-child kills PID 1, and with it the whole PID namespace.
   CHECK(wait_until([&] { return !process_exists(pid1) && !process_exists(launcher); }, scaled(5s)));
   const auto stale = fs::path("/sys/fs/cgroup/systemd") / (PerRunCgroups::kPrefix + std::to_string(launcher));
-  CHECK(wait_until([&] { PerRunCgroups::remove_stale(); return !fs::exists(stale); }, scaled(5s)));
+  CHECK(wait_until(
+      [&] {
+        PerRunCgroups::remove_stale();
+        return !fs::exists(stale);
+      },
+      scaled(5s)));
 }

@@ -29,10 +29,10 @@
 // `exit N [message]` (the command ran, or was refused, without a stream). A relayed stream has no
 // exit status of its own: 0 when the relay ends it, 1 when the distro was terminated meanwhile
 // (WSL kills a distro's processes when it stops).
+#include <shellapi.h>
+#include <windows.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
-#include <windows.h>
-#include <shellapi.h>
 
 #include <algorithm>
 #include <atomic>
@@ -48,7 +48,8 @@ constexpr int wsl_error = -1;  // wsl.exe's exit code for its own failures (0xFF
 
 std::string utf8(const std::wstring& text) {
   if (text.empty()) return {};
-  const int size = WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
+  const int size =
+      WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), nullptr, 0, nullptr, nullptr);
   std::string out(static_cast<std::size_t>(size), '\0');
   WideCharToMultiByte(CP_UTF8, 0, text.data(), static_cast<int>(text.size()), out.data(), size, nullptr, nullptr);
   return out;
@@ -88,7 +89,8 @@ void say(const std::string& line) {
     return;
   }
   const auto utf16 = wide(text);  // wchar_t is UTF-16LE on Windows
-  write_all(GetStdHandle(STD_OUTPUT_HANDLE), reinterpret_cast<const char*>(utf16.data()), utf16.size() * sizeof(wchar_t));
+  write_all(GetStdHandle(STD_OUTPUT_HANDLE), reinterpret_cast<const char*>(utf16.data()),
+            utf16.size() * sizeof(wchar_t));
 }
 
 // Diagnostics of the stand-in itself (not wsl.exe's): plain text on stderr.
@@ -117,8 +119,9 @@ std::wstring state_path() { return wide(environment("NIXTRAY_WSL_STANDIN_STATE")
 
 std::vector<Distro> load_state() {
   std::vector<Distro> distros;
-  const HANDLE file = CreateFileW(state_path().c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                                  nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
+  const HANDLE file =
+      CreateFileW(state_path().c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                  OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) return distros;  // no file: no distro installed
   std::string text;
   char buffer[4096];
@@ -144,7 +147,8 @@ bool save_state(const std::vector<Distro>& distros) {
   for (const auto& distro : distros) text += distro.name + (distro.running ? "\trunning\n" : "\tstopped\n");
   // Another stand-in may read at any moment: write a copy, then rename it over the file.
   const auto temporary = state_path() + L"." + std::to_wstring(GetCurrentProcessId()) + L".tmp";
-  const HANDLE file = CreateFileW(temporary.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+  const HANDLE file =
+      CreateFileW(temporary.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (file == INVALID_HANDLE_VALUE) return false;
   const bool written = write_all(file, text.data(), text.size());
   CloseHandle(file);
@@ -311,7 +315,8 @@ int relay_stream(SOCKET s, const std::string& distro) {
   return terminated ? 1 : 0;
 }
 
-int run_inside(const std::string& name, const std::string& user, bool through_shell, const std::vector<std::string>& argv) {
+int run_inside(const std::string& name, const std::string& user, bool through_shell,
+               const std::vector<std::string>& argv) {
   auto distros = load_state();
   auto* distro = find(distros, name);
   if (!distro) return no_such_distro();
@@ -389,7 +394,8 @@ int stand_in(const std::vector<std::string>& args) {
     } else if (arg == "--shutdown") {
       return shutdown_all();
     } else if (arg == "--import" && i + 3 < args.size()) {
-      const bool version_ok = i + 4 == args.size() || (i + 6 == args.size() && args[i + 4] == "--version" && args[i + 5] == "2");
+      const bool version_ok =
+          i + 4 == args.size() || (i + 6 == args.size() && args[i + 4] == "--version" && args[i + 5] == "2");
       if (!version_ok) return invalid_option(args[i + 4]);
       return import_distro(args[i + 1], args[i + 2], args[i + 3]);
     } else if ((arg == "-d" || arg == "--distribution") && has_value) {

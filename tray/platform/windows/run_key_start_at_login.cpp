@@ -86,8 +86,6 @@ tray::StartAtLoginResult RunKeyStartAtLogin::set_enabled(bool enabled) {
   return {};
 }
 
-std::string RunKeyStartAtLogin::describe() const {
-  return "HKCU\\" + options_.key + " (" + options_.value_name + ")";
-}
+std::string RunKeyStartAtLogin::describe() const { return "HKCU\\" + options_.key + " (" + options_.value_name + ")"; }
 
 }  // namespace nixtray::platform

@@ -45,7 +45,7 @@ class UsageError : public std::runtime_error {
 };
 
 struct ParsedCommandLine {
-  std::string command;  // empty when none was given
+  std::string command;                                      // empty when none was given
   std::map<std::string, std::vector<std::string>> options;  // flags map to {"true"}
   std::vector<std::string> args;
   bool help = false;

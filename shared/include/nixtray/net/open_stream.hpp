@@ -11,7 +11,6 @@
 namespace nixtray::net {
 
 // Throws std::system_error with a message naming the endpoint (refused, no such socket, timeout).
-asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoint,
-                                                         std::chrono::milliseconds timeout);
+asio::awaitable<std::unique_ptr<ByteStream>> open_stream(const Endpoint& endpoint, std::chrono::milliseconds timeout);
 
 }  // namespace nixtray::net

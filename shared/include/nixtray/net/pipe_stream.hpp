@@ -33,8 +33,7 @@ class PipeStream final : public ByteStream {
 
 // Starts argv (no shell; PATH is searched) with its stdin/stdout connected to a PipeStream;
 // its stderr is inherited. Throws std::system_error naming the program when it cannot start.
-std::unique_ptr<PipeStream> spawn_command_stream(asio::any_io_executor executor,
-                                                 const std::vector<std::string>& argv);
+std::unique_ptr<PipeStream> spawn_command_stream(asio::any_io_executor executor, const std::vector<std::string>& argv);
 
 }  // namespace nixtray::net
 

@@ -15,11 +15,11 @@ enum class ErrorCode : int {
   method_not_found = -32601,  // unknown method, or one this agent does not implement yet
   invalid_params = -32602,    // missing, mistyped or out-of-range params
   internal_error = -32603,
-  unauthorized = -32001,      // peer may not call this method, or wrong token
-  busy = -32002,              // a mutating job already runs (data.job names it)
-  not_found = -32003,         // no such job, generation, unit
-  message_too_large = -32004, // the line exceeded the size limit; the connection closes
-  refused = -32005,           // understood but refused now (cancel during activation, disk full)
+  unauthorized = -32001,       // peer may not call this method, or wrong token
+  busy = -32002,               // a mutating job already runs (data.job names it)
+  not_found = -32003,          // no such job, generation, unit
+  message_too_large = -32004,  // the line exceeded the size limit; the connection closes
+  refused = -32005,            // understood but refused now (cancel during activation, disk full)
 };
 
 std::string_view default_message(ErrorCode code);
@@ -42,8 +42,7 @@ void from_json(const json& j, RpcError& e);
 // Thrown by method handlers; the server turns it into an error response.
 class RpcException : public std::runtime_error {
  public:
-  explicit RpcException(RpcError error)
-      : std::runtime_error(error.message), error_(std::move(error)) {}
+  explicit RpcException(RpcError error) : std::runtime_error(error.message), error_(std::move(error)) {}
   RpcException(ErrorCode code, std::string message, json data = nullptr)
       : RpcException(RpcError(code, std::move(message), std::move(data))) {}
   [[nodiscard]] const RpcError& error() const { return error_; }

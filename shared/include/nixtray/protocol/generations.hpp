@@ -13,12 +13,12 @@ namespace nixtray::protocol {
 
 struct Generation {
   int number = 0;
-  std::string path;  // store path the system-N-link points to
-  std::int64_t created = 0;  // unix seconds (the link's mtime, as nix-env reports it)
+  std::string path;                                   // store path the system-N-link points to
+  std::int64_t created = 0;                           // unix seconds (the link's mtime, as nix-env reports it)
   std::optional<std::string> nixos_version;           // <gen>/nixos-version
   std::optional<std::string> configuration_revision;  // <gen>/configuration-revision
   std::optional<std::int64_t> closure_size;           // bytes, when known cheaply
-  bool is_default = false;  // wire: "default"
+  bool is_default = false;                            // wire: "default"
   bool current = false;
   bool booted = false;
   bool known_good = false;
@@ -52,12 +52,12 @@ void from_json(const json& j, GenerationsDiffParams& p);
 
 enum class PackageChangeKind { unknown, added, removed, changed, resized };
 NLOHMANN_JSON_SERIALIZE_ENUM(PackageChangeKind, {
-  {PackageChangeKind::unknown, "unknown"},
-  {PackageChangeKind::added, "added"},
-  {PackageChangeKind::removed, "removed"},
-  {PackageChangeKind::changed, "changed"},
-  {PackageChangeKind::resized, "resized"},
-})
+                                                    {PackageChangeKind::unknown, "unknown"},
+                                                    {PackageChangeKind::added, "added"},
+                                                    {PackageChangeKind::removed, "removed"},
+                                                    {PackageChangeKind::changed, "changed"},
+                                                    {PackageChangeKind::resized, "resized"},
+                                                })
 
 // One package name whose versions or size differ between the closures, as
 // `nix store diff-closures` groups them.

@@ -13,49 +13,49 @@ namespace nixtray::protocol {
 
 enum class JobKind { unknown, rebuild, rollback, gc };
 NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {
-  {JobKind::unknown, "unknown"},
-  {JobKind::rebuild, "rebuild"},
-  {JobKind::rollback, "rollback"},
-  {JobKind::gc, "gc"},
-})
+                                          {JobKind::unknown, "unknown"},
+                                          {JobKind::rebuild, "rebuild"},
+                                          {JobKind::rollback, "rollback"},
+                                          {JobKind::gc, "gc"},
+                                      })
 
 // nixos-rebuild's modes. Rollback accepts switch and boot only.
 enum class RebuildMode { unknown, switch_, boot, test, build, dry_build };
 NLOHMANN_JSON_SERIALIZE_ENUM(RebuildMode, {
-  {RebuildMode::unknown, "unknown"},
-  {RebuildMode::switch_, "switch"},
-  {RebuildMode::boot, "boot"},
-  {RebuildMode::test, "test"},
-  {RebuildMode::build, "build"},
-  {RebuildMode::dry_build, "dry-build"},
-})
+                                              {RebuildMode::unknown, "unknown"},
+                                              {RebuildMode::switch_, "switch"},
+                                              {RebuildMode::boot, "boot"},
+                                              {RebuildMode::test, "test"},
+                                              {RebuildMode::build, "build"},
+                                              {RebuildMode::dry_build, "dry-build"},
+                                          })
 
 // interrupted: the job's unit vanished without a recorded result (e.g. the distro stopped).
 enum class JobState { unknown, running, succeeded, failed, cancelled, interrupted };
 NLOHMANN_JSON_SERIALIZE_ENUM(JobState, {
-  {JobState::unknown, "unknown"},
-  {JobState::running, "running"},
-  {JobState::succeeded, "succeeded"},
-  {JobState::failed, "failed"},
-  {JobState::cancelled, "cancelled"},
-  {JobState::interrupted, "interrupted"},
-})
+                                           {JobState::unknown, "unknown"},
+                                           {JobState::running, "running"},
+                                           {JobState::succeeded, "succeeded"},
+                                           {JobState::failed, "failed"},
+                                           {JobState::cancelled, "cancelled"},
+                                           {JobState::interrupted, "interrupted"},
+                                       })
 
 [[nodiscard]] inline bool is_finished(JobState s) { return s != JobState::running && s != JobState::unknown; }
 
 // One struct for every kind; which fields apply depends on `kind` (validated by validate()).
 struct JobStartParams {
   JobKind kind = JobKind::unknown;
-  std::optional<RebuildMode> mode;       // rebuild (default switch), rollback (default switch)
-  std::optional<std::string> flake;      // rebuild: flake reference
-  std::optional<bool> upgrade;           // rebuild: --upgrade
-  std::optional<std::string> system;     // rebuild: activate this already built system (no build step)
-  std::optional<int> to;                 // rollback: target generation (default: the previous one)
-  std::optional<int> keep;               // gc: keep the newest K generations
-  std::optional<int> older_than_days;    // gc: delete generations older than D days
+  std::optional<RebuildMode> mode;     // rebuild (default switch), rollback (default switch)
+  std::optional<std::string> flake;    // rebuild: flake reference
+  std::optional<bool> upgrade;         // rebuild: --upgrade
+  std::optional<std::string> system;   // rebuild: activate this already built system (no build step)
+  std::optional<int> to;               // rollback: target generation (default: the previous one)
+  std::optional<int> keep;             // gc: keep the newest K generations
+  std::optional<int> older_than_days;  // gc: delete generations older than D days
 };
 void to_json(json& j, const JobStartParams& p);
-void from_json(const json& j, JobStartParams& p);  // also validates; throws RpcException(invalid_params)
+void from_json(const json& j, JobStartParams& p);              // also validates; throws RpcException(invalid_params)
 void read_job_start_fields(const json& j, JobStartParams& p);  // no validation (recorded jobs)
 
 struct JobStartResult {
@@ -64,19 +64,30 @@ struct JobStartResult {
 void to_json(json& j, const JobStartResult& r);
 void from_json(const json& j, JobStartResult& r);
 
-enum class JobPhase { unknown, preparing, building, checking, registering, activating, restoring, deleting, collecting, done };
+enum class JobPhase {
+  unknown,
+  preparing,
+  building,
+  checking,
+  registering,
+  activating,
+  restoring,
+  deleting,
+  collecting,
+  done
+};
 NLOHMANN_JSON_SERIALIZE_ENUM(JobPhase, {
-  {JobPhase::unknown, "unknown"},
-  {JobPhase::preparing, "preparing"},
-  {JobPhase::building, "building"},
-  {JobPhase::checking, "checking"},
-  {JobPhase::registering, "registering"},
-  {JobPhase::activating, "activating"},
-  {JobPhase::restoring, "restoring"},
-  {JobPhase::deleting, "deleting"},
-  {JobPhase::collecting, "collecting"},
-  {JobPhase::done, "done"},
-})
+                                           {JobPhase::unknown, "unknown"},
+                                           {JobPhase::preparing, "preparing"},
+                                           {JobPhase::building, "building"},
+                                           {JobPhase::checking, "checking"},
+                                           {JobPhase::registering, "registering"},
+                                           {JobPhase::activating, "activating"},
+                                           {JobPhase::restoring, "restoring"},
+                                           {JobPhase::deleting, "deleting"},
+                                           {JobPhase::collecting, "collecting"},
+                                           {JobPhase::done, "done"},
+                                       })
 
 struct JobProgress {
   JobPhase phase = JobPhase::unknown;
@@ -84,7 +95,7 @@ struct JobProgress {
   int builds_expected = 0;
   int builds_running = 0;
   int builds_failed = 0;
-  int downloads_done = 0;    // substituted or copied store paths
+  int downloads_done = 0;  // substituted or copied store paths
   int downloads_expected = 0;
   std::optional<std::string> current;  // what is happening now, e.g. the derivation being built
 };
@@ -94,25 +105,25 @@ bool operator==(const JobProgress& a, const JobProgress& b);
 
 enum class FailureKind { unknown, evaluation, build, check, activation, disk_space, cancelled, internal };
 NLOHMANN_JSON_SERIALIZE_ENUM(FailureKind, {
-  {FailureKind::unknown, "unknown"},
-  {FailureKind::evaluation, "evaluation"},
-  {FailureKind::build, "build"},
-  {FailureKind::check, "check"},
-  {FailureKind::activation, "activation"},
-  {FailureKind::disk_space, "disk-space"},
-  {FailureKind::cancelled, "cancelled"},
-  {FailureKind::internal, "internal"},
-})
+                                              {FailureKind::unknown, "unknown"},
+                                              {FailureKind::evaluation, "evaluation"},
+                                              {FailureKind::build, "build"},
+                                              {FailureKind::check, "check"},
+                                              {FailureKind::activation, "activation"},
+                                              {FailureKind::disk_space, "disk-space"},
+                                              {FailureKind::cancelled, "cancelled"},
+                                              {FailureKind::internal, "internal"},
+                                          })
 
 // Why a job failed, in parts a user interface can show.
 struct JobFailure {
   FailureKind kind = FailureKind::unknown;
-  std::string message;                   // the nix error: message, or what failed
-  std::optional<std::string> location;   // file:line:column of an evaluation error
-  std::optional<std::string> derivation; // the derivation whose build failed
-  std::optional<std::string> phase;      // its build phase (buildPhase, ...)
-  std::vector<std::string> units;        // units that failed to start during activation
-  std::vector<std::string> log_tail;     // the last relevant log lines
+  std::string message;                    // the nix error: message, or what failed
+  std::optional<std::string> location;    // file:line:column of an evaluation error
+  std::optional<std::string> derivation;  // the derivation whose build failed
+  std::optional<std::string> phase;       // its build phase (buildPhase, ...)
+  std::vector<std::string> units;         // units that failed to start during activation
+  std::vector<std::string> log_tail;      // the last relevant log lines
 };
 void to_json(json& j, const JobFailure& f);
 void from_json(const json& j, JobFailure& f);
@@ -137,9 +148,9 @@ struct Job {
   std::optional<JobFailure> failure;   // the same, in parts
   JobProgress progress;
   JobStarter started_by;
-  std::optional<int> generation_before;  // default generation when the job started
-  std::optional<int> generation_after;   // ... and when it finished
-  std::optional<std::string> result_path; // rebuild: the system store path it built (once known)
+  std::optional<int> generation_before;    // default generation when the job started
+  std::optional<int> generation_after;     // ... and when it finished
+  std::optional<std::string> result_path;  // rebuild: the system store path it built (once known)
   std::int64_t log_lines = 0;
 };
 void to_json(json& j, const Job& job);

@@ -10,9 +10,9 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
-#include <type_traits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace nixtray::protocol {
 
@@ -41,7 +41,8 @@ void read_value(const json& value, const char* key, T& out) {
     } else {
       const auto number = value.get<std::int64_t>();
       if (number < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
-          (number > 0 && static_cast<std::uint64_t>(number) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))) {
+          (number > 0 &&
+           static_cast<std::uint64_t>(number) > static_cast<std::uint64_t>(std::numeric_limits<T>::max()))) {
         throw_field_error(key, "is out of range");
       }
       out = static_cast<T>(number);

@@ -30,8 +30,8 @@ class LineFramer {
  private:
   std::size_t max_line_bytes_;
   std::string buffer_;
-  std::size_t scan_from_ = 0;      // start of the first unconsumed line
-  std::size_t searched_up_to_ = 0; // bytes after scan_from_ already known to hold no '\n'
+  std::size_t scan_from_ = 0;       // start of the first unconsumed line
+  std::size_t searched_up_to_ = 0;  // bytes after scan_from_ already known to hold no '\n'
   bool overflowed_ = false;
 };
 

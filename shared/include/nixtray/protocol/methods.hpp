@@ -15,11 +15,21 @@
 namespace nixtray::protocol {
 
 inline constexpr std::array<std::string_view, 15> all_methods = {
-    HelloMethod::name,        StatusMethod::name,          UnitsListMethod::name,
-    UnitsLogMethod::name,     GenerationsListMethod::name, GenerationsDiffMethod::name,
-    GenerationsMarkGoodMethod::name, VerifyPreflightMethod::name, JobsStartMethod::name,
-    JobsListMethod::name,     JobsGetMethod::name,         JobsLogMethod::name,
-    JobsCancelMethod::name,   SubscribeMethod::name,       UnsubscribeMethod::name,
+    HelloMethod::name,
+    StatusMethod::name,
+    UnitsListMethod::name,
+    UnitsLogMethod::name,
+    GenerationsListMethod::name,
+    GenerationsDiffMethod::name,
+    GenerationsMarkGoodMethod::name,
+    VerifyPreflightMethod::name,
+    JobsStartMethod::name,
+    JobsListMethod::name,
+    JobsGetMethod::name,
+    JobsLogMethod::name,
+    JobsCancelMethod::name,
+    SubscribeMethod::name,
+    UnsubscribeMethod::name,
 };
 
 }  // namespace nixtray::protocol

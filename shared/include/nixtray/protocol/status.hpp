@@ -14,15 +14,15 @@ namespace nixtray::protocol {
 // systemd's SystemState, plus `offline` (systemd unreachable) and `unknown` (not known yet).
 enum class SystemState { unknown, initializing, starting, running, degraded, maintenance, stopping, offline };
 NLOHMANN_JSON_SERIALIZE_ENUM(SystemState, {
-  {SystemState::unknown, "unknown"},
-  {SystemState::initializing, "initializing"},
-  {SystemState::starting, "starting"},
-  {SystemState::running, "running"},
-  {SystemState::degraded, "degraded"},
-  {SystemState::maintenance, "maintenance"},
-  {SystemState::stopping, "stopping"},
-  {SystemState::offline, "offline"},
-})
+                                              {SystemState::unknown, "unknown"},
+                                              {SystemState::initializing, "initializing"},
+                                              {SystemState::starting, "starting"},
+                                              {SystemState::running, "running"},
+                                              {SystemState::degraded, "degraded"},
+                                              {SystemState::maintenance, "maintenance"},
+                                              {SystemState::stopping, "stopping"},
+                                              {SystemState::offline, "offline"},
+                                          })
 
 // Which generation is which: `default` boots next (profiles/system), `current` is active
 // (/run/current-system), `booted` was activated at distro start (/run/booted-system).
@@ -38,10 +38,10 @@ void from_json(const json& j, GenerationTriple& g);
 // What the activation of the booted generation reported (kernel log on NixOS-WSL).
 enum class ActivationState { unknown, ok, errors };
 NLOHMANN_JSON_SERIALIZE_ENUM(ActivationState, {
-  {ActivationState::unknown, "unknown"},
-  {ActivationState::ok, "ok"},
-  {ActivationState::errors, "errors"},
-})
+                                                  {ActivationState::unknown, "unknown"},
+                                                  {ActivationState::ok, "ok"},
+                                                  {ActivationState::errors, "errors"},
+                                              })
 
 struct ActivationReport {
   ActivationState state = ActivationState::unknown;
@@ -55,8 +55,8 @@ struct Status {
   std::vector<Unit> failed_units;
   int systemd_jobs = 0;  // queued systemd jobs; > 0 while starting or stopping units
   GenerationTriple generations;
-  bool restart_pending = false;  // current != booted
-  bool boot_pending = false;     // default != current
+  bool restart_pending = false;              // current != booted
+  bool boot_pending = false;                 // default != current
   std::optional<std::string> nixos_version;  // label of the current generation
   ActivationReport activation;
   std::optional<std::string> running_job;  // id of the mutating job in progress

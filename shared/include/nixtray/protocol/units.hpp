@@ -12,23 +12,23 @@ namespace nixtray::protocol {
 
 enum class UnitActiveState { unknown, active, reloading, inactive, failed, activating, deactivating, maintenance };
 NLOHMANN_JSON_SERIALIZE_ENUM(UnitActiveState, {
-  {UnitActiveState::unknown, "unknown"},
-  {UnitActiveState::active, "active"},
-  {UnitActiveState::reloading, "reloading"},
-  {UnitActiveState::inactive, "inactive"},
-  {UnitActiveState::failed, "failed"},
-  {UnitActiveState::activating, "activating"},
-  {UnitActiveState::deactivating, "deactivating"},
-  {UnitActiveState::maintenance, "maintenance"},
-})
+                                                  {UnitActiveState::unknown, "unknown"},
+                                                  {UnitActiveState::active, "active"},
+                                                  {UnitActiveState::reloading, "reloading"},
+                                                  {UnitActiveState::inactive, "inactive"},
+                                                  {UnitActiveState::failed, "failed"},
+                                                  {UnitActiveState::activating, "activating"},
+                                                  {UnitActiveState::deactivating, "deactivating"},
+                                                  {UnitActiveState::maintenance, "maintenance"},
+                                              })
 
 struct Unit {
   std::string name;  // "nginx.service"
   std::string description;
   std::string load_state;  // systemd's words: loaded, not-found, masked, ...
   UnitActiveState active_state = UnitActiveState::unknown;
-  std::string sub_state;  // running, dead, failed, exited, ...
-  std::string result;     // success, exit-code, signal, timeout, ... ("" when not a service)
+  std::string sub_state;              // running, dead, failed, exited, ...
+  std::string result;                 // success, exit-code, signal, timeout, ... ("" when not a service)
   std::optional<std::int64_t> since;  // unix seconds of the last active-state change
 };
 void to_json(json& j, const Unit& u);

@@ -17,11 +17,11 @@ void from_json(const json& j, PreflightParams& p);
 
 enum class CheckStatus { unknown, ok, warn, fail };
 NLOHMANN_JSON_SERIALIZE_ENUM(CheckStatus, {
-  {CheckStatus::unknown, "unknown"},
-  {CheckStatus::ok, "ok"},
-  {CheckStatus::warn, "warn"},
-  {CheckStatus::fail, "fail"},
-})
+                                              {CheckStatus::unknown, "unknown"},
+                                              {CheckStatus::ok, "ok"},
+                                              {CheckStatus::warn, "warn"},
+                                              {CheckStatus::fail, "fail"},
+                                          })
 
 struct PreflightCheck {
   std::string name;  // "init", "store-paths", "wsl-conf", ...
@@ -34,11 +34,11 @@ void from_json(const json& j, PreflightCheck& c);
 // pass: every check ok; warn: restart allowed, with warnings; refuse: do not restart.
 enum class PreflightVerdict { unknown, pass, warn, refuse };
 NLOHMANN_JSON_SERIALIZE_ENUM(PreflightVerdict, {
-  {PreflightVerdict::unknown, "unknown"},
-  {PreflightVerdict::pass, "pass"},
-  {PreflightVerdict::warn, "warn"},
-  {PreflightVerdict::refuse, "refuse"},
-})
+                                                   {PreflightVerdict::unknown, "unknown"},
+                                                   {PreflightVerdict::pass, "pass"},
+                                                   {PreflightVerdict::warn, "warn"},
+                                                   {PreflightVerdict::refuse, "refuse"},
+                                               })
 
 struct PreflightResult {
   int number = 0;

@@ -68,7 +68,8 @@ class NixStore {
                                              std::chrono::seconds spacing = std::chrono::hours(1));
 
   // Runs a Nix tool (absolute path or a name found in /usr/bin, /bin) with this store's environment.
-  ProcessResult nix(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
+  ProcessResult nix(const std::vector<std::string>& argv,
+                    std::chrono::milliseconds timeout = std::chrono::minutes(5)) const;
   // nix --extra-experimental-features nix-command store diff-closures a b (stdout).
   std::string diff_closures(const std::filesystem::path& a, const std::filesystem::path& b) const;
 

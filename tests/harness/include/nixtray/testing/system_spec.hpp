@@ -36,17 +36,17 @@ struct SystemSpec {
 
   // bin/switch-to-configuration switch|boot|test|dry-activate.
   bool has_switch_to_configuration = true;
-  int switch_exit_status = 0;   // e.g. 4: "some units failed", as NixOS does
-  std::string switch_message;   // printed to stderr by switch-to-configuration when not empty
-  int switch_delay_seconds = 0; // switch-to-configuration takes this long (a slow activation)
-  int build_delay_seconds = 0;  // building the generation takes this long, printing a line a second
+  int switch_exit_status = 0;    // e.g. 4: "some units failed", as NixOS does
+  std::string switch_message;    // printed to stderr by switch-to-configuration when not empty
+  int switch_delay_seconds = 0;  // switch-to-configuration takes this long (a slow activation)
+  int build_delay_seconds = 0;   // building the generation takes this long, printing a line a second
 
   bool has_shell = true;  // sw/bin/sh -> /bin/sh
   enum class Systemd { Link, Missing, Broken };
   Systemd systemd = Systemd::Link;  // systemd/lib/systemd/systemd -> /lib/systemd/systemd, absent, or dangling
 
-  std::optional<std::string> wsl_conf;                  // etc/wsl.conf
-  std::map<std::string, std::string> extra_bin_files;   // sw/bin/<name> (mode 555) -> content
+  std::optional<std::string> wsl_conf;                 // etc/wsl.conf
+  std::map<std::string, std::string> extra_bin_files;  // sw/bin/<name> (mode 555) -> content
   // Units this generation "contains": etc/systemd/system/<name>, plus nixtray-generation.target wanting them
   // all. The generation's init installs them into the namespace's unit directory before systemd starts.
   std::map<std::string, std::string> units;

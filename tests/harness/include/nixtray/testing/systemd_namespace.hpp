@@ -44,7 +44,7 @@ struct SystemdNamespaceOptions {
 
 struct PowerOffReport {
   std::chrono::milliseconds duration{0};
-  std::string method;       // "already-stopped", "poweroff.target", "SIGRTMIN+14", "SIGKILL"
+  std::string method;  // "already-stopped", "poweroff.target", "SIGRTMIN+14", "SIGKILL"
   bool cgroups_removed = false;
 };
 

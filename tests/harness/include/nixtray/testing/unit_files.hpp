@@ -20,7 +20,7 @@ struct ServiceSpec {
   std::vector<std::string> exec_start;      // argv[0] must be absolute
   std::vector<std::string> exec_start_pre;  // optional
   Environment environment;
-  std::string type = "simple";              // simple | exec | notify | oneshot ...
+  std::string type = "simple";  // simple | exec | notify | oneshot ...
   std::string restart = "no";
   std::optional<std::filesystem::path> working_directory;
   std::optional<std::filesystem::path> log_file;  // StandardOutput/StandardError=append:<file>
@@ -45,7 +45,7 @@ class UnitFiles {
     std::vector<std::string> wanted_units;  // pulled in by the default target at boot
     bool journald = false;
     bool test_units = true;
-    std::filesystem::path flag_dir;         // host directory of the fail-on-demand flag files
+    std::filesystem::path flag_dir;  // host directory of the fail-on-demand flag files
     std::chrono::seconds slow_start_delay = std::chrono::seconds(3);
   };
   // name -> text of every unit the namespace starts with.
