@@ -68,6 +68,8 @@ void AgentDaemon::start() {
   if (ec) {
     throw std::runtime_error("cannot create the state directory " + config_.state_dir.string() + ": " + ec.message());
   }
+  // Before anything reads or writes the directory, and before the socket is taken over.
+  state_lock_.emplace(config_.state_dir);
   generations_.refresh();
   if (generations_.problem()) {
     log_warning(*generations_.problem());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/agent_config.hpp"
+#include "daemon/state_dir_lock.hpp"
 #include "jobs/job_service.hpp"
 #include "nix/closure_queries.hpp"
 #include "nixtray/net/asio.hpp"
@@ -17,6 +18,7 @@
 #include "verify/preflight.hpp"
 
 #include <memory>
+#include <optional>
 
 namespace nixtray::agent {
 
@@ -61,6 +63,7 @@ class AgentDaemon {
 
   net::asio::io_context& io_;
   AgentConfig config_;
+  std::optional<StateDirLock> state_lock_;  // held from start() on
   std::int64_t started_at_;
   KnownGoodStore known_good_;
   GenerationStore generations_;

@@ -53,6 +53,7 @@ void record_job_exit_code(const JobFiles& files, int exit_code) {
     try {
       overwrite_in_place(files.exit_code_reserve(), line);
       std::filesystem::rename(files.exit_code_reserve(), files.exit_code());
+      sync_directory(files.dir);
     } catch (const std::exception& reserve_failed) {
       throw std::runtime_error(std::string(atomic_failed.what()) +
                                "; and in the reserved room: " + reserve_failed.what());

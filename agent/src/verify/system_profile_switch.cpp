@@ -1,6 +1,7 @@
 #include "verify/system_profile_switch.hpp"
 
 #include "state/profile_scan.hpp"
+#include "support/atomic_file.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -91,9 +92,10 @@ ProfileSwitch switch_system_profile(const fs::path& profile_dir, int number, std
     throw ProfileSwitchError("cannot repoint " + (profile_dir / name).string() + ": " + reason);
   }
   // The rename must reach the disk before someone pulls the plug (wsl.exe --terminate).
-  if (const int dir = ::open(profile_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-    ::fsync(dir);
-    ::close(dir);
+  try {
+    sync_directory(profile_dir);
+  } catch (const std::runtime_error&) {
+    // The profile points at the generation already; only its durability is not confirmed.
   }
   return result;
 }
