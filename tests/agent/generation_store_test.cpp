@@ -110,13 +110,57 @@ TEST_CASE("marking a generation known-good overrides the first-boot default and 
     auto store = f.store();
     store.refresh();
     CHECK(store.triple().known_good == 1);
-    f.known_good.mark(2);
+    f.known_good.mark(2, store.find(2)->path);
     store.refresh();
     CHECK(store.triple().known_good == 2);
   }
   KnownGoodStore reloaded(f.root.path() / "state");
-  CHECK(reloaded.known_good() == 2);
+  CHECK(reloaded.recorded()->number == 2);
+  CHECK(reloaded.recorded()->store_path == fs::canonical(f.profile.system_path(2)));
   // A corrupt record is ignored, never fatal.
   std::ofstream(f.root.path() / "state" / "known-good.json") << "{not json";
-  CHECK(reloaded.known_good() == 1);
+  CHECK(reloaded.recorded()->number == 1);
+}
+
+TEST_CASE("a known-good number that now names another system is no known-good generation") {
+  Fixture f;
+  f.profile.add(1, "a");
+  f.profile.add(2, "b");
+  f.profile.set_booted(1);
+  auto store = f.store();
+  store.refresh();
+  f.known_good.mark(2, store.find(2)->path);
+  store.refresh();
+  REQUIRE(store.triple().known_good == 2);
+  // Generation 2 deleted, and the next system built takes the number again (as nix-env numbers a
+  // new generation: one more than the highest left). The link is written the way Nix writes it.
+  fs::remove(f.profile.profile_dir / "system-2-link");
+  const auto other = f.root.path() / "store" / "another-system";
+  fs::create_directories(other);
+  fs::create_symlink(other, f.profile.profile_dir / "system-2-link");
+  store.refresh();
+  CHECK_FALSE(store.triple().known_good);
+  CHECK_FALSE(store.find(2)->known_good);
+  CHECK_FALSE(store.find(1)->known_good);  // not the first-boot one either: the mark stands, unmatched
+}
+
+TEST_CASE("a number-only known-good record of an older agent is pinned to the store path it names now") {
+  Fixture f;
+  f.profile.add(1, "a");
+  f.profile.add(2, "b");
+  fs::create_directories(f.root.path() / "state");
+  std::ofstream(f.root.path() / "state" / "known-good.json") << R"({"number":2,"recorded":1700000000})"
+                                                             << "\n";
+  auto store = f.store();
+  store.refresh();
+  CHECK(store.triple().known_good == 2);
+  const auto pinned = f.known_good.recorded();
+  REQUIRE(pinned);
+  CHECK(pinned->number == 2);
+  CHECK(pinned->store_path == fs::canonical(f.profile.system_path(2)));
+  // From then on it is checked like any other record.
+  fs::remove(f.profile.profile_dir / "system-2-link");
+  fs::create_symlink(f.profile.system_path(1), f.profile.profile_dir / "system-2-link");
+  store.refresh();
+  CHECK_FALSE(store.triple().known_good);
 }

@@ -108,9 +108,9 @@ int rescue_rollback(const RescuePaths& paths, int number) {
 
 int rescue_mark_good(const RescuePaths& paths, int number) {
   KnownGoodStore known_good(paths.state_dir);
-  (void)usable_generation(read_generations(paths, known_good), number);
+  const auto generation = usable_generation(read_generations(paths, known_good), number);
   try {
-    known_good.mark(number);
+    known_good.mark(number, generation.path);
   } catch (const std::runtime_error& e) {
     throw CommandFailure(exit_failed, e.what());
   }

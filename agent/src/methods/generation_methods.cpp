@@ -99,7 +99,7 @@ void register_generation_methods(MethodRegistry& registry, AgentDaemon& daemon) 
                                                                      " cannot be known-good: " + *generation->problem);
     }
     try {
-      daemon.known_good().mark(params.number);
+      daemon.known_good().mark(params.number, generation->path);
     } catch (const std::runtime_error& e) {
       throw protocol::RpcException(protocol::ErrorCode::internal_error, e.what());
     }

@@ -66,13 +66,38 @@ void GenerationStore::show_details(protocol::Generation& generation, const Store
   }
 }
 
+std::optional<int> GenerationStore::known_good_number() {
+  const auto mark = known_good_.recorded();
+  const auto* generation = mark ? find(mark->number) : nullptr;
+  if (!generation) {
+    return std::nullopt;  // deleted: there is nothing to fall back to
+  }
+  if (mark->store_path) {
+    // The number was reused by a newer system: nobody vouched for that one.
+    return fs::path(generation->path) == *mark->store_path ? std::optional<int>(mark->number) : std::nullopt;
+  }
+  // A number-only record of an older agent: it meant the generation that has this number now (a
+  // number is reused only after its generation was deleted, which the agent, running all along,
+  // would have seen). Pin it, so that a later reuse of the number is recognised.
+  if (!generation->problem) {
+    try {
+      known_good_.pin(*mark, generation->path);
+    } catch (const std::exception&) {
+      // Not pinned this time (read-only or full state directory): asked again at the next refresh.
+    }
+  }
+  return mark->number;
+}
+
 void GenerationStore::mark_generations(const std::optional<int>& default_number) {
   protocol::GenerationTriple triple;
   triple.default_generation = default_number;
   triple.current = generation_at(paths_.current_system);
   triple.booted = generation_at(paths_.booted_system);
-  known_good_.remember_first_boot(triple.booted);
-  triple.known_good = known_good_.known_good();
+  if (triple.booted) {
+    known_good_.remember_first_boot(*triple.booted, find(*triple.booted)->path);
+  }
+  triple.known_good = known_good_number();
   for (auto& generation : list_.generations) {
     generation.is_default = triple.default_generation == generation.number;
     generation.current = triple.current == generation.number;

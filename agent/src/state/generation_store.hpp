@@ -52,6 +52,8 @@ class GenerationStore {
   const StorePathDetails& details_of(const std::filesystem::path& store_path);
   static void show_details(protocol::Generation& generation, const StorePathDetails& details);
   std::optional<int> generation_at(const std::filesystem::path& link) const;
+  // The recorded known-good generation, if it still names the store path it was recorded with.
+  std::optional<int> known_good_number();
   // Sets the triple and each generation's default/current/booted/known-good flags.
   void mark_generations(const std::optional<int>& default_number);
 
