@@ -1,14 +1,14 @@
 #include "jobs/job_tracker.hpp"
 
+#include "jobs/process_info.hpp"
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 namespace nixtray::agent {
 
@@ -38,11 +38,13 @@ std::optional<int> read_number(const std::filesystem::path& file) {
 std::optional<pid_t> running_runner_pid(const JobFiles& files) {
   const auto pid = read_number(files.pid());
   if (!pid || *pid <= 0) return std::nullopt;
-  std::ifstream cmdline("/proc/" + std::to_string(*pid) + "/cmdline", std::ios::binary);
-  std::stringstream text;
-  text << cmdline.rdbuf();
-  const auto args = text.str();
-  if (args.find("job-run") == std::string::npos || args.find(files.dir.string()) == std::string::npos) {
+  // `... job-run <dir>`, word for word: a runner of /jobs/12 is not one of /jobs/1. And a root
+  // process, as the runners are: a pid reused by another user's process never counts.
+  const std::filesystem::path process = "/proc/" + std::to_string(*pid);
+  const auto argv = read_process_argv(process);
+  const auto word = std::find(argv.begin(), argv.end(), "job-run");
+  if (word == argv.end() || std::next(word) == argv.end() || *std::next(word) != files.dir.string() ||
+      !runs_as_root(process)) {
     return std::nullopt;
   }
   return static_cast<pid_t>(*pid);
