@@ -5,7 +5,8 @@
 //   <state>/jobs/<id>/pid         the runner's pid (so a restarted agent can watch it again)
 //   <state>/jobs/<id>/exit-code   written by the runner when it ends
 //   <state>/jobs/<id>/exit-code.reserved   room for it, taken when the runner starts (job_exit_code.hpp)
-//   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result)
+//   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result,
+//                                 removed when the job ends: build_result_roots.hpp)
 #pragma once
 
 #include "nixtray/protocol/jobs.hpp"

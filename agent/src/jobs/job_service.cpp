@@ -2,6 +2,7 @@
 
 #include "jobs/external_rebuild_detector.hpp"
 #include "jobs/job_log_line.hpp"
+#include "nix/nix_store_location.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
@@ -57,6 +58,7 @@ JobService::JobService(asio::io_context& io, const AgentConfig& config, Generati
       generations_(generations),
       publish_(std::move(publish)),
       store_(config.state_dir),
+      roots_(NixStoreLocation::from_environment().state_dir),
       save_retry_(io) {
   std::error_code ec;
   self_executable_ = fs::read_symlink("/proc/self/exe", ec).string();
@@ -136,6 +138,42 @@ void JobService::start() {
     log.read_appended([&](std::string_view raw) { return analyzer.feed(raw); }, 0);
     finalize(record, std::nullopt, analyzer, log.line_count());
     log_warning("job " + id + " was interrupted: its unit is gone and it recorded no result");
+  }
+  tidy_roots();
+}
+
+void JobService::tidy_roots() {
+  const protocol::Job* newest_build = nullptr;
+  std::vector<const JobRecord*> ordered;
+  for (const auto& [id, record] : records_) ordered.push_back(&record);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const JobRecord* a, const JobRecord* b) { return numeric(a->job.id) < numeric(b->job.id); });
+  std::set<fs::path> generations;
+  for (const auto& link : scan_profile(config_.profile_dir).links) generations.insert(link.target);
+  for (const auto* record : ordered) {
+    const auto& job = record->job;
+    const bool built = job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
+                       job.args.mode == protocol::RebuildMode::build && job.result_path;
+    if (built) newest_build = &job;
+  }
+  const bool keep_newest = newest_build && !generations.contains(*newest_build->result_path);
+  for (const auto& [id, path] : roots_.all()) {
+    if (!keep_newest || id != newest_build->id || path != fs::path(*newest_build->result_path)) roots_.release(id);
+  }
+  if (keep_newest && !roots_.held(newest_build->id)) {
+    // Kept until now by ./result (an older agent): carried over before ./result goes.
+    std::error_code ec;
+    const auto kept = fs::canonical(store_.files(newest_build->id).work() / "result", ec);
+    if (!ec && kept == fs::path(*newest_build->result_path)) {
+      try {
+        roots_.keep(newest_build->id, kept);
+      } catch (const std::exception& e) {
+        log_warning(e.what());
+      }
+    }
+  }
+  for (const auto* record : ordered) {
+    if (protocol::is_finished(record->job.state)) roots_.release_work_roots(store_.files(record->job.id));
   }
 }
 
@@ -378,6 +416,8 @@ void JobService::finalize(JobRecord& record, std::optional<int> exit_code, const
   } else {
     job.state = record.cancel_requested ? protocol::JobState::cancelled : protocol::JobState::interrupted;
   }
+  // Before anyone hears that the job ended: from then on no root of it lies in the state directory.
+  roots_.settle(job, store_.files(job.id));
   save(record);
 }
 

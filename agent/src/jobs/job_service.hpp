@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/agent_config.hpp"
+#include "jobs/build_result_roots.hpp"
 #include "jobs/job_record_store.hpp"
 #include "jobs/job_tracker.hpp"
 #include "jobs/transient_unit_launcher.hpp"
@@ -55,6 +56,9 @@ class JobService {
   void finish_running();
   void finalize(JobRecord& record, std::optional<int> exit_code, const JobLogAnalyzer& analyzer,
                 std::int64_t log_lines);
+  // At start: no finished job keeps a root in the state directory (older agents left ./result),
+  // and only the newest build job's result keeps its own root, while it is no generation.
+  void tidy_roots();
   // Writes the record; when that fails it stays in memory and is written again later, until it
   // works (a full disk may be freed at any time), so a job's outcome reaches the disk after all.
   void save(const JobRecord& record);
@@ -68,6 +72,7 @@ class JobService {
   GenerationStore& generations_;
   Publisher publish_;
   JobRecordStore store_;
+  BuildResultRoots roots_;
   TransientUnitLauncher launcher_;
   std::string self_executable_;
   std::map<std::string, JobRecord> records_;
