@@ -77,7 +77,20 @@ in
       example = "nixtray";
       description = ''
         Members of this group may open the agent's socket and run mutating actions (rebuild,
-        rollback, mark-good). `null`: only root.
+        rollback, garbage collection, mark-good, cancel). `null`: only root.
+
+        The group is trusted to change the system, as `wheel` is with sudo: a member can build
+        and switch to the configured flake or to a flake reference of their choosing (evaluated,
+        built and activated as root, so a member can make the system anything a NixOS
+        configuration can make it), roll back to any generation, delete old generations and mark
+        one known-good. Give it only to people you would let run `sudo nixos-rebuild switch`.
+
+        What a member cannot do through the agent: activate a store path the agent did not build
+        (only a `build` job's result that the agent still keeps, or an existing generation of the
+        system profile; a tree added with `nix-store --add` is refused), so every system activated
+        went through the rebuild command; delete the default, current, booted or known-good
+        generation; cancel a job once it has begun to repoint the profile or to activate; start a
+        job while another one runs. Users outside the group get read-only access.
       '';
     };
 

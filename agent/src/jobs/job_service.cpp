@@ -266,8 +266,29 @@ std::vector<std::string> JobService::job_environment() const {
   return environment;
 }
 
-protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& params, const PeerIdentity& peer) {
+ActivatableSystems JobService::activatable_systems() const {
+  ActivatableSystems allowed;
+  for (const auto& [id, record] : records_) {
+    const auto& job = record.job;
+    if (job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
+        job.args.mode == protocol::RebuildMode::build && job.result_path &&
+        roots_.held(id) == fs::path(*job.result_path)) {
+      allowed.build_results.insert(*job.result_path);
+    }
+  }
+  for (const auto& link : scan_profile(config_.profile_dir).links) {
+    if (!link.problem) allowed.generations.insert(link.target);
+  }
+  return allowed;
+}
+
+protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& requested, const PeerIdentity& peer) {
+  auto params = requested;
   check_can_start(params);
+  if (params.system) {
+    // What gets activated and recorded is the canonical path that was checked.
+    params.system = activatable_system(*params.system, NixStoreLocation::from_environment(), activatable_systems());
+  }
   std::string id;
   try {
     id = store_.allocate_id();

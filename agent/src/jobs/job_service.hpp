@@ -3,6 +3,7 @@
 #pragma once
 
 #include "config/agent_config.hpp"
+#include "jobs/activatable_system.hpp"
 #include "jobs/build_result_roots.hpp"
 #include "jobs/job_record_store.hpp"
 #include "jobs/job_tracker.hpp"
@@ -50,6 +51,8 @@ class JobService {
   struct RunningJob;
 
   JobSpec make_spec(const std::string& id, const protocol::JobStartParams& params) const;
+  // The systems a rebuild job may activate: held build results and the profile's generations.
+  [[nodiscard]] ActivatableSystems activatable_systems() const;
   void check_can_start(const protocol::JobStartParams& params) const;
   void follow(const std::string& id);
   void publish_progress(bool force);
