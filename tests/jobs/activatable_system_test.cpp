@@ -32,6 +32,7 @@ fs::path add_lookalike_system(JobsFixture& f) {
 void check_refused(JobsFixture& f, const std::string& system, const std::string& why) {
   const auto reply = f.agent->call("jobs.start", {{"kind", "rebuild"}, {"mode", "switch"}, {"system", system}});
   INFO(system << "\n" << reply.dump());
+  REQUIRE(reply.contains("error"));
   CHECK(reply["error"]["code"] == -32005);
   CHECK(reply["error"]["message"].get<std::string>().find(why) != std::string::npos);
 }

@@ -41,6 +41,8 @@ TEST_CASE("a process named nixos-rebuild that runs as nobody does not make gc bu
   f.agent->ns().start_service("root-rebuild.service", as_root);
   REQUIRE(running_as("root"));
   const auto busy = f.agent->call("jobs.start", {{"kind", "gc"}, {"keep", 1}});
+  INFO(busy.dump());
+  REQUIRE(busy.contains("error"));
   CHECK(busy["error"]["code"] == -32002);
   CHECK(busy["error"]["data"]["external"].get<std::string>().find("nixos-rebuild") != std::string::npos);
   f.agent->ns().systemctl({"stop", "root-rebuild.service"});
