@@ -27,7 +27,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)nixtray::agent::visible_lines(line);  // the path of a restarted agent re-reading the log
   }
   (void)analyzer.progress();
-  (void)analyzer.activation_started();
   (void)analyzer.result_note();
   (void)analyzer.system_path();
   (void)JobLogAnalyzer::summary_of(analyzer.failure(std::nullopt));

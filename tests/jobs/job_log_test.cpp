@@ -187,7 +187,7 @@ TEST_CASE("a build error names the derivation, its phase and its last lines") {
 TEST_CASE("an activation failure names the units switch-to-configuration reported") {
   JobLogAnalyzer analyzer;
   analyzer.feed(phase_marker(protocol::JobPhase::activating));
-  CHECK(analyzer.activation_started());
+  CHECK(analyzer.progress().phase == protocol::JobPhase::activating);
   analyzer.feed("warning: the following units failed: nginx.service, postgresql.service");
   protocol::JobFailure declared;
   declared.kind = protocol::FailureKind::activation;

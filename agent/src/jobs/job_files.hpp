@@ -5,6 +5,7 @@
 //   <state>/jobs/<id>/pid         the runner's pid (so a restarted agent can watch it again)
 //   <state>/jobs/<id>/exit-code   written by the runner when it ends
 //   <state>/jobs/<id>/exit-code.reserved   room for it, taken when the runner starts (job_exit_code.hpp)
+//   <state>/jobs/<id>/activation-gate      who passed the point of no return first (activation_gate.hpp)
 //   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result,
 //                                 removed when the job ends: build_result_roots.hpp)
 #pragma once
@@ -29,6 +30,7 @@ struct JobFiles {
   [[nodiscard]] std::filesystem::path exit_code() const { return dir / "exit-code"; }
   [[nodiscard]] std::filesystem::path exit_code_reserve() const { return dir / "exit-code.reserved"; }
   [[nodiscard]] std::filesystem::path work() const { return dir / "work"; }
+  [[nodiscard]] std::filesystem::path activation_gate() const { return dir / "activation-gate"; }
 };
 
 inline JobFiles job_files(const std::filesystem::path& state_dir, const std::string& id) {

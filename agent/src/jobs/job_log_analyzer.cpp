@@ -99,7 +99,6 @@ void JobLogAnalyzer::feed_marker(const std::string& json_text) {
   try {
     if (marker.contains("phase")) {
       progress_.phase = marker["phase"].get<protocol::JobPhase>();
-      if (progress_.phase == protocol::JobPhase::activating) activation_started_ = true;
       if (progress_.phase != protocol::JobPhase::building) progress_.current.reset();
     }
     if (marker.contains("failure")) declared_failure_ = marker["failure"].get<protocol::JobFailure>();

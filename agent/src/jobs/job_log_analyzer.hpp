@@ -23,7 +23,6 @@ class JobLogAnalyzer {
   std::vector<std::string> feed(std::string_view raw_line);
 
   [[nodiscard]] const protocol::JobProgress& progress() const { return progress_; }
-  [[nodiscard]] bool activation_started() const { return activation_started_; }
   // Set by a `@nixtray {"result":"..."}` marker, e.g. what a gc freed.
   [[nodiscard]] const std::optional<std::string>& result_note() const { return result_note_; }
   // The system store path a rebuild built or was given.
@@ -52,7 +51,6 @@ class JobLogAnalyzer {
     progress.phase = protocol::JobPhase::preparing;  // nothing printed yet
     return progress;
   }
-  bool activation_started_ = false;
   std::optional<std::string> result_note_;
   std::optional<std::string> system_path_;
   std::optional<protocol::JobFailure> declared_failure_;   // from the job runner

@@ -1,5 +1,6 @@
 #include "jobs/job_runner.hpp"
 
+#include "jobs/activation_gate.hpp"
 #include "jobs/job_exit_code.hpp"
 #include "jobs/job_files.hpp"
 #include "jobs/job_markers.hpp"
@@ -160,6 +161,21 @@ std::vector<std::string> missing_system_parts(const fs::path& system) {
   return missing;
 }
 
+// Claims the point of no return (activation_gate.hpp) right before the profile is repointed or
+// the system activated. Returns the exit code to stop with, without changing anything, when a
+// cancel came first or the claim cannot be recorded (a cancel could then not be refused later).
+std::optional<int> stop_at_activation_gate(const JobFiles& files) {
+  try {
+    if (claim_activation_gate(files, GateClaim::activate) == GateClaim::activate) return std::nullopt;
+    say("cancelled: stopping before the system profile or the running system is changed");
+    return job_cancelled;
+  } catch (const std::exception& e) {
+    return fail(protocol::FailureKind::internal,
+                std::string("cannot record that activation begins, so nothing is activated: ") + e.what(),
+                job_command_failed);
+  }
+}
+
 int activate(const fs::path& system, const std::string& mode, const fs::path& work) {
   say(phase_marker(JobPhase::activating));
   const auto result = run_command({(system / "bin" / "switch-to-configuration").string(), mode}, work);
@@ -192,6 +208,7 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
     say(phase_marker(JobPhase::done));
     return job_succeeded;
   }
+  if (const auto stop = stop_at_activation_gate(files)) return *stop;
   if (mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot) {
     say(phase_marker(JobPhase::registering));
     if (run_command({"nix-env", "-p", spec.profile.string(), "--set", system.string()}, files.work()).exit_code != 0) {
@@ -258,6 +275,7 @@ int run_rollback(const JobSpec& spec, const JobFiles& files) {
     return fail(protocol::FailureKind::internal, "no generation to roll back to", job_bad_spec);
   }
   const auto target = std::to_string(*spec.rollback_target);
+  if (const auto stop = stop_at_activation_gate(files)) return *stop;
   say(phase_marker(JobPhase::registering));
   if (run_command({"nix-env", "-p", spec.profile.string(), "--switch-generation", target}, files.work()).exit_code !=
       0) {

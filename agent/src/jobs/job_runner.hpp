@@ -15,6 +15,7 @@ enum JobExitCode : int {
   job_check_failed = 3,       // the built system lacks what activation needs
   job_activation_failed = 4,  // switch-to-configuration failed
   job_bad_spec = 5,           // the spec could not be read or makes no sense
+  job_cancelled = 6,          // a cancel came first at the activation gate: nothing was changed
 };
 
 int run_job(const std::filesystem::path& job_dir);

@@ -1,7 +1,9 @@
 #include "jobs/job_service.hpp"
 
+#include "jobs/activation_gate.hpp"
 #include "jobs/external_rebuild_detector.hpp"
 #include "jobs/job_log_line.hpp"
+#include "jobs/job_runner.hpp"
 #include "nix/nix_store_location.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "state/profile_scan.hpp"
@@ -427,7 +429,10 @@ void JobService::finalize(JobRecord& record, std::optional<int> exit_code, const
   job.progress = analyzer.progress();
   job.result_path = analyzer.system_path();
   job.generation_after = scan_profile(config_.profile_dir).default_number;
-  if (exit_code == 0) {
+  if (exit_code == job_cancelled) {
+    job.state = protocol::JobState::cancelled;  // it stopped at the activation gate by itself
+    job.exit_code.reset();
+  } else if (exit_code == 0) {
     job.state = protocol::JobState::succeeded;
     job.progress.phase = protocol::JobPhase::done;
   } else if (exit_code) {
@@ -447,10 +452,17 @@ protocol::Job JobService::cancel(const std::string& id) {
   if (record.job.state != protocol::JobState::running || !running_ || running_->id != id) {
     return record.job;  // finished already: nothing to cancel
   }
-  if (running_->tracker->analyzer().activation_started()) {
+  // The job's own state decides, not its log (which the agent may not have read that far).
+  GateClaim gate;
+  try {
+    gate = claim_activation_gate(store_.files(id), GateClaim::cancel);
+  } catch (const std::exception& e) {
+    throw RpcException(ErrorCode::internal_error, std::string("cannot cancel job ") + id + ": " + e.what());
+  }
+  if (gate == GateClaim::activate) {
     throw RpcException(ErrorCode::refused, "job " + id +
-                                               " is activating the new configuration; stopping it now could leave the "
-                                               "system half-switched, so it runs to the end");
+                                               " has begun to repoint the system profile or to activate; stopping it "
+                                               "now could leave the system half-switched, so it runs to the end");
   }
   record.cancel_requested = true;
   save(record);
