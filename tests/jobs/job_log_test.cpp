@@ -242,3 +242,60 @@ TEST_CASE("job history: ids are never reused, a damaged record is moved aside, o
   CHECK(std::filesystem::exists(dir / "jobs" / "1" / "log"));
   CHECK_FALSE(std::filesystem::exists(dir / "jobs" / "2" / "log"));
 }
+
+TEST_CASE("a line longer than 16 MiB is cut with a marker as soon as it is that long, and its rest skipped") {
+  TempDir dir("nxl");
+  const auto file = dir.path() / "log";
+  append(file, "before\n");
+  // 40 MiB of one line, still being written (no newline yet), as a build dumping a blob does.
+  const std::string mebibyte(1024 * 1024, 'x');
+  for (int i = 0; i < 40; ++i) append(file, mebibyte);
+  JobLog log(file);
+  const auto first = log.read_appended(visible_lines);
+  REQUIRE(first.lines.size() == 2);  // handed over cut, without waiting for its end
+  CHECK(first.lines[0] == "before");
+  CHECK(first.lines[1].size() == max_raw_line_bytes + cut_line_marker.size());
+  CHECK(first.lines[1].ends_with(cut_line_marker));
+  CHECK(first.lines[1].starts_with("xxxx"));
+  CHECK(log.caught_up());
+
+  append(file, "the rest of the long line\nafter\n");
+  const auto second = log.read_appended(visible_lines);
+  CHECK(second.lines == std::vector<std::string>{"after"});  // the rest is not a line of its own
+  CHECK(log.line_count() == 3);
+  // Served by range as it was numbered (slices follow `next`: one never reads through the
+  // skipped rest of a cut line); a line of exactly the limit is whole.
+  std::vector<std::string> all;
+  for (std::int64_t next = 0; next < log.line_count();) {
+    const auto slice = log.read(next, 10);
+    REQUIRE_FALSE(slice.lines.empty());
+    all.insert(all.end(), slice.lines.begin(), slice.lines.end());
+    next = slice.next;
+  }
+  CHECK(all == std::vector<std::string>{"before", first.lines[1], "after"});
+  append(file, std::string(max_raw_line_bytes, 'y') + "\n");
+  const auto exact = log.read_appended(visible_lines);
+  REQUIRE(exact.lines.size() == 1);
+  CHECK(exact.lines[0].size() == max_raw_line_bytes);
+  // A restarted agent numbers it all the same way.
+  JobLog again(file);
+  again.read_appended(visible_lines);
+  CHECK(again.line_count() == 4);
+  CHECK(again.read(2, 1).lines == std::vector<std::string>{"after"});
+}
+
+TEST_CASE("a slice of long lines stops after a few MiB of text, at least one line") {
+  TempDir dir("nxl");
+  const auto file = dir.path() / "log";
+  const std::string long_line(1024 * 1024, 'z');
+  for (int i = 0; i < 10; ++i) append(file, long_line + "\n");
+  JobLog log(file);
+  log.read_appended(visible_lines, 0);
+  REQUIRE(log.line_count() == 10);
+  const auto slice = log.read(0, 10);
+  CHECK(slice.lines.size() == max_slice_bytes / long_line.size());
+  CHECK(slice.next == slice.from + static_cast<std::int64_t>(slice.lines.size()));
+  const auto rest = log.read(slice.next, 10);
+  CHECK(rest.from == slice.next);
+  CHECK(rest.lines.size() == slice.lines.size());
+}

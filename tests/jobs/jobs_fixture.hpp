@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -57,5 +59,8 @@ struct JobsFixture {
 
 // Whether any of the lines contains `text`.
 bool contains(const std::vector<std::string>& lines, const std::string& text);
+
+// A line of /proc/PID/status in KiB ("VmRSS", "VmHWM").
+long status_kib(pid_t pid, const std::string& field);
 
 }  // namespace nixtray::testing

@@ -57,17 +57,6 @@ std::size_t open_descriptors(pid_t pid) {
   return count;
 }
 
-// A line of /proc/PID/status in KiB ("VmRSS", "VmHWM").
-long status_kib(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.starts_with(field + ":")) return std::stol(line.substr(field.size() + 1));
-  }
-  FAIL("no " << field << " in /proc/" << pid << "/status");
-  return 0;
-}
-
 // A profile with generation 1, which is also current and booted.
 PlainProfile one_generation_profile(const fs::path& root) {
   auto profile = make_plain_profile(root);

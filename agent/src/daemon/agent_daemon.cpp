@@ -19,6 +19,8 @@ std::string agent_version() { return nixtray::version; }
 
 namespace {
 
+constexpr int recent_log_lines = 1000;  // sent to a new subscriber of a job's log topic
+
 SystemPaths system_paths_of(const AgentConfig& config) {
   SystemPaths paths;
   paths.profile_dir = config.profile_dir;
@@ -92,16 +94,29 @@ void AgentDaemon::start() {
                             },
                             [this](const std::shared_ptr<Session>& session, const std::string& topic) {
                               if (const auto id = protocol::job_id_of_log_topic(topic)) {
-                                // The latest lines at once; earlier ones through jobs.log (the event's `from` says
-                                // where).
-                                session->send_line(
-                                    AgentServer::event_line(topic, protocol::json(jobs_->recent_log(*id, 1000))));
+                                // The latest lines; earlier ones through jobs.log (the event's `from` says where).
+                                if (const auto tail = jobs_->running_log_tail(*id, recent_log_lines)) {
+                                  session->send_line(AgentServer::event_line(topic, protocol::json(*tail)));
+                                } else {
+                                  net::asio::co_spawn(io_, send_log_tail(session, topic, *id), net::asio::detached);
+                                }
                               }
                             }});
   server_->start();
   watch_system_links();
   request_closure_sizes();
   systemd_->start();
+}
+
+net::asio::awaitable<void> AgentDaemon::send_log_tail(std::shared_ptr<Session> session, std::string topic,
+                                                      std::string id) {
+  try {
+    auto reading = jobs_->log_tail(id, recent_log_lines);
+    const auto tail = co_await std::move(reading);
+    session->send_line(AgentServer::event_line(topic, protocol::json(tail)));
+  } catch (const std::exception& e) {
+    log_warning("cannot send the log of job " + id + ": " + e.what());
+  }
 }
 
 void AgentDaemon::stop() {

@@ -57,6 +57,9 @@ class AgentDaemon {
   // list again when they arrive.
   void request_closure_sizes();
   void publish(std::string_view topic, const protocol::json& data);
+  // A finished job's latest log lines to a client that subscribed to its log topic; read after
+  // the subscription (numbering the log may take several turns of the event loop).
+  net::asio::awaitable<void> send_log_tail(std::shared_ptr<Session> session, std::string topic, std::string id);
   // Reads what the booted generation's activation reported (status.activation): once per boot,
   // since activation ends before the agent starts.
   void read_activation_report();

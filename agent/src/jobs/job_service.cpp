@@ -29,8 +29,7 @@ using protocol::RpcException;
 namespace {
 
 constexpr auto progress_interval = std::chrono::milliseconds(100);  // at most ~10 jobs events a second
-constexpr std::size_t cached_finished_logs = 4;
-constexpr auto save_retry_interval = std::chrono::seconds(2);  // cheap: a failed write of a few KiB
+constexpr auto save_retry_interval = std::chrono::seconds(2);       // cheap: a failed write of a few KiB
 
 std::int64_t now() { return std::time(nullptr); }
 
@@ -61,6 +60,7 @@ JobService::JobService(asio::io_context& io, const AgentConfig& config, Generati
       publish_(std::move(publish)),
       store_(config.state_dir),
       roots_(NixStoreLocation::from_environment().state_dir),
+      finished_logs_(io.get_executor()),
       save_retry_(io) {
   std::error_code ec;
   self_executable_ = fs::read_symlink("/proc/self/exe", ec).string();
@@ -407,15 +407,14 @@ void JobService::finish_running() {
   protocol::LogChunk last;
   last.from = last.next = record.job.log_lines;
   last.complete = true;
-  if (finished_logs_.size() >= cached_finished_logs) finished_logs_.erase(finished_logs_.begin());
-  finished_logs_[id] = std::make_unique<JobLog>(running_->tracker->take_log());
+  finished_logs_.adopt(id, running_->tracker->take_log());
   running_.reset();
   publish_(protocol::log_topic(id), protocol::json(last));
   publish_("jobs", protocol::json(record.job));
   log_info("job " + id + " " + protocol::json(record.job.state).get<std::string>() +
            (record.job.summary ? ": " + *record.job.summary : std::string()));
   for (const auto& pruned : store_.prune_logs(config_.log_budget, {})) {
-    finished_logs_.erase(pruned);
+    finished_logs_.forget(pruned);
   }
   if (on_running_changed_) on_running_changed_();
 }
@@ -489,27 +488,29 @@ protocol::JobsList JobService::list(int limit) const {
 
 protocol::Job JobService::get(const std::string& id) const { return record_of(id).job; }
 
-protocol::LogChunk JobService::log(const std::string& id, std::int64_t from, int limit) {
+asio::awaitable<protocol::LogChunk> JobService::log(std::string id, std::int64_t from, int limit) {
   const auto& record = record_of(id);
   if (running_ && running_->id == id) {
-    return running_->tracker->log().read(from, limit);
+    co_return running_->tracker->log().read(from, limit);  // numbered as the tracker reads it
   }
-  auto cached = finished_logs_.find(id);
-  if (cached == finished_logs_.end()) {
-    if (finished_logs_.size() >= cached_finished_logs) finished_logs_.erase(finished_logs_.begin());
-    auto log = std::make_unique<JobLog>(store_.files(id).log());
-    log->read_appended(visible_lines, 0);
-    cached = finished_logs_.emplace(id, std::move(log)).first;
-  }
-  auto chunk = cached->second->read(from, limit);
-  chunk.complete = protocol::is_finished(record.job.state) && chunk.next >= cached->second->line_count();
-  return chunk;
+  const bool finished = protocol::is_finished(record.job.state);
+  auto reading = finished_logs_.read(id, store_.files(id).log(), from, limit);
+  auto chunk = co_await std::move(reading);
+  chunk.complete = chunk.complete && finished;
+  co_return chunk;
 }
 
-protocol::LogChunk JobService::recent_log(const std::string& id, int limit) {
-  const auto total =
-      running_ && running_->id == id ? running_->tracker->log().line_count() : record_of(id).job.log_lines;
-  return log(id, std::max<std::int64_t>(0, total - limit), limit);
+std::optional<protocol::LogChunk> JobService::running_log_tail(const std::string& id, int limit) const {
+  if (!running_ || running_->id != id) return std::nullopt;
+  const auto& log = running_->tracker->log();
+  return log.read(std::max<std::int64_t>(0, log.line_count() - limit), limit);
+}
+
+asio::awaitable<protocol::LogChunk> JobService::log_tail(std::string id, int limit) {
+  if (auto running = running_log_tail(id, limit)) co_return *running;
+  (void)record_of(id);  // not_found for an unknown job
+  auto reading = finished_logs_.tail(id, store_.files(id).log(), limit);
+  co_return co_await std::move(reading);
 }
 
 std::optional<std::string> JobService::running_job() const {

@@ -5,6 +5,7 @@
 #include "config/agent_config.hpp"
 #include "jobs/activatable_system.hpp"
 #include "jobs/build_result_roots.hpp"
+#include "jobs/finished_job_logs.hpp"
 #include "jobs/job_record_store.hpp"
 #include "jobs/job_tracker.hpp"
 #include "jobs/transient_unit_launcher.hpp"
@@ -39,9 +40,12 @@ class JobService {
   protocol::Job cancel(const std::string& id);
   [[nodiscard]] protocol::JobsList list(int limit) const;
   [[nodiscard]] protocol::Job get(const std::string& id) const;
-  [[nodiscard]] protocol::LogChunk log(const std::string& id, std::int64_t from, int limit);
-  // The latest lines of a job, for a client that just subscribed to its log topic.
-  [[nodiscard]] protocol::LogChunk recent_log(const std::string& id, int limit);
+  // A slice of a job's log; a finished log not numbered yet is numbered in steps (finished_job_logs.hpp).
+  net::asio::awaitable<protocol::LogChunk> log(std::string id, std::int64_t from, int limit);
+  // The latest lines of a job, for a client that just subscribed to its log topic: at once for a
+  // running job (so that they come before its next lines), through log_tail() for a finished one.
+  [[nodiscard]] std::optional<protocol::LogChunk> running_log_tail(const std::string& id, int limit) const;
+  net::asio::awaitable<protocol::LogChunk> log_tail(std::string id, int limit);
 
   [[nodiscard]] std::optional<std::string> running_job() const;
   // Called when a job starts or ends (the status changes: running_job).
@@ -80,7 +84,7 @@ class JobService {
   std::string self_executable_;
   std::map<std::string, JobRecord> records_;
   std::unique_ptr<RunningJob> running_;
-  std::map<std::string, std::unique_ptr<JobLog>> finished_logs_;  // a few, for jobs.log of old jobs
+  FinishedJobLogs finished_logs_;
   std::function<void()> on_running_changed_;
   std::set<std::string> unsaved_;  // records newer in memory than on disk
   net::asio::steady_timer save_retry_;

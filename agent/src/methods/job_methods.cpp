@@ -19,7 +19,8 @@ void register_job_methods(MethodRegistry& registry, JobService& jobs) {
       });
   registry.add<protocol::JobsLogMethod>(
       [&jobs](CallContext, protocol::JobsLogParams params) -> net::asio::awaitable<protocol::LogChunk> {
-        co_return jobs.log(params.id, params.from, params.limit);
+        auto reading = jobs.log(params.id, params.from, params.limit);
+        co_return co_await std::move(reading);
       });
   registry.add<protocol::JobsCancelMethod>(
       [&jobs](CallContext, protocol::JobIdParams params) -> net::asio::awaitable<protocol::Job> {
