@@ -2,6 +2,7 @@
 
 #include "jobs/activation_gate.hpp"
 #include "jobs/external_rebuild_detector.hpp"
+#include "jobs/job_admission.hpp"
 #include "jobs/job_log_line.hpp"
 #include "jobs/job_runner.hpp"
 #include "nix/nix_store_location.hpp"
@@ -10,14 +11,11 @@
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
 
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <ctime>
-
-extern char** environ;
 
 namespace nixtray::agent {
 
@@ -188,84 +186,11 @@ void JobService::check_can_start(const protocol::JobStartParams& params) const {
                        {{"job", nullptr}, {"external", *external}});
   }
   if (params.kind == protocol::JobKind::rebuild) {
-    const char* store = std::getenv("NIX_STORE_DIR");
-    struct statvfs disk {};
-    if (::statvfs(store ? store : "/nix/store", &disk) == 0) {
-      const auto free_bytes = static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
-      if (free_bytes < config_.min_free_space) {
-        throw RpcException(ErrorCode::refused,
-                           "only " + std::to_string(free_bytes / (1024 * 1024)) +
-                               " MiB free in the Nix store; a rebuild needs at least " +
-                               std::to_string(config_.min_free_space / (1024 * 1024)) +
-                               " MiB (free space with: nixtray-agent gc --keep 5)",
-                           {{"free_bytes", free_bytes}, {"required_bytes", config_.min_free_space}});
-      }
-    }
+    check_store_space(config_);
   }
   if (params.kind == protocol::JobKind::rollback) {
-    (void)make_spec("", params);  // resolves the target; throws not_found / refused
+    (void)make_job_spec("", params, config_, generations_.triple());  // resolves the target; throws
   }
-}
-
-JobSpec JobService::make_spec(const std::string& id, const protocol::JobStartParams& params) const {
-  JobSpec spec;
-  spec.id = id;
-  spec.args = params;
-  spec.profile = config_.profile_dir / "system";
-  spec.rebuild_command = config_.rebuild_command;
-  spec.flake = params.flake ? params.flake : config_.flake;
-  spec.created = now();
-  // The profile as it is now, not as last cached: a generation may have been added a moment ago.
-  const auto profile = scan_profile(config_.profile_dir);
-  const auto triple = generations_.triple();
-  for (const auto& number : {profile.default_number, triple.current, triple.booted, triple.known_good}) {
-    if (number) spec.protected_generations.push_back(*number);
-  }
-  if (params.kind == protocol::JobKind::rollback) {
-    const auto usable = [&](int number) {
-      return std::any_of(profile.links.begin(), profile.links.end(),
-                         [&](const ProfileLink& link) { return link.number == number && !link.problem; });
-    };
-    if (params.to) {
-      const auto link = std::find_if(profile.links.begin(), profile.links.end(),
-                                     [&](const ProfileLink& l) { return l.number == *params.to; });
-      if (link == profile.links.end()) {
-        throw RpcException(ErrorCode::not_found, "there is no generation " + std::to_string(*params.to));
-      }
-      if (link->problem) {
-        throw RpcException(ErrorCode::refused,
-                           "cannot roll back to generation " + std::to_string(*params.to) + ": " + *link->problem);
-      }
-      spec.rollback_target = *params.to;
-    } else {
-      const int from = profile.default_number.value_or(0);
-      for (auto it = profile.links.rbegin(); it != profile.links.rend(); ++it) {  // newest first
-        if (it->number < from && usable(it->number)) {
-          spec.rollback_target = it->number;
-          break;
-        }
-      }
-      if (!spec.rollback_target) {
-        throw RpcException(ErrorCode::not_found, "there is no usable generation before " + std::to_string(from));
-      }
-    }
-  }
-  return spec;
-}
-
-std::vector<std::string> JobService::job_environment() const {
-  std::vector<std::string> environment;
-  bool has_path = false;
-  for (char** entry = environ; *entry; ++entry) {
-    const std::string_view variable(*entry);
-    const auto name = variable.substr(0, variable.find('='));
-    const bool passed = name == "PATH" || name == "HOME" || name == "LANG" || name == "LC_ALL" ||
-                        name == "LOCALE_ARCHIVE" || name == "TZDIR" || name == "TMPDIR" || name.starts_with("NIX");
-    if (passed) environment.emplace_back(variable);
-    has_path = has_path || name == "PATH";
-  }
-  if (!has_path) environment.emplace_back("PATH=/run/current-system/sw/bin:/usr/bin:/bin");
-  return environment;
 }
 
 ActivatableSystems JobService::activatable_systems() const {
@@ -285,6 +210,7 @@ ActivatableSystems JobService::activatable_systems() const {
 }
 
 protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& requested, const PeerIdentity& peer) {
+  check_param_sizes(requested);
   auto params = requested;
   check_can_start(params);
   if (params.system) {
@@ -298,7 +224,7 @@ protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& r
     throw RpcException(ErrorCode::internal_error, std::string("cannot record a new job: ") + e.what());
   }
   const auto files = store_.files(id);
-  const auto spec = make_spec(id, params);
+  const auto spec = make_job_spec(id, params, config_, generations_.triple());
   JobRecord record;
   record.job.id = id;
   record.job.kind = params.kind;

@@ -54,7 +54,6 @@ class JobService {
  private:
   struct RunningJob;
 
-  JobSpec make_spec(const std::string& id, const protocol::JobStartParams& params) const;
   // The systems a rebuild job may activate: held build results and the profile's generations.
   [[nodiscard]] ActivatableSystems activatable_systems() const;
   void check_can_start(const protocol::JobStartParams& params) const;
@@ -72,7 +71,6 @@ class JobService {
   void retry_saves_later();
   JobRecord& record_of(const std::string& id);
   const JobRecord& record_of(const std::string& id) const;
-  std::vector<std::string> job_environment() const;
 
   net::asio::io_context& io_;
   const AgentConfig& config_;
