@@ -66,11 +66,15 @@ std::string quoted(const std::vector<std::string>& argv) {
 
 struct CommandResult {
   int exit_code = 0;
-  std::string output;  // everything the command printed, when captured
+  std::string output;  // the end of what the command printed, when captured
 };
 
+// What a captured command's output keeps: its end, where the tools used put their summary
+// (nix-store --gc lists every path it deletes, then the totals).
+constexpr std::size_t captured_tail_bytes = 64 * 1024;
+
 // Runs argv (PATH searched, no shell) in cwd with stdout+stderr copied to our stdout (the job log).
-// When `capture` is set the output is also kept, for commands whose result we must read.
+// When `capture` is set the end of the output is also kept, for commands whose result we must read.
 CommandResult run_command(const std::vector<std::string>& argv, const fs::path& cwd, bool capture = false) {
   say("$ " + quoted(argv));
   int pipe_fds[2] = {-1, -1};
@@ -100,6 +104,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         result.output.append(buffer, static_cast<std::size_t>(n));
+        if (result.output.size() > 2 * captured_tail_bytes) {
+          result.output.erase(0, result.output.size() - captured_tail_bytes);
+        }
         std::size_t written = 0;
         while (written < static_cast<std::size_t>(n)) {
           const auto w = ::write(STDOUT_FILENO, buffer + written, static_cast<std::size_t>(n) - written);
