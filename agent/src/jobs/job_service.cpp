@@ -39,6 +39,12 @@ std::int64_t numeric(const std::string& id) {
 
 std::string kind_name(protocol::JobKind kind) { return protocol::json(kind).get<std::string>(); }
 
+// A build job that left a system to activate later.
+bool built_a_system(const protocol::Job& job) {
+  return job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
+         job.args.mode == protocol::RebuildMode::build && job.result_path;
+}
+
 }  // namespace
 
 struct JobService::RunningJob {
@@ -151,10 +157,7 @@ void JobService::tidy_roots() {
   std::set<fs::path> generations;
   for (const auto& link : scan_profile(config_.profile_dir).links) generations.insert(link.target);
   for (const auto* record : ordered) {
-    const auto& job = record->job;
-    const bool built = job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
-                       job.args.mode == protocol::RebuildMode::build && job.result_path;
-    if (built) newest_build = &job;
+    if (built_a_system(record->job)) newest_build = &record->job;
   }
   const bool keep_newest = newest_build && !generations.contains(*newest_build->result_path);
   for (const auto& [id, path] : roots_.all()) {
@@ -196,11 +199,8 @@ void JobService::check_can_start(const protocol::JobStartParams& params) const {
 ActivatableSystems JobService::activatable_systems() const {
   ActivatableSystems allowed;
   for (const auto& [id, record] : records_) {
-    const auto& job = record.job;
-    if (job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
-        job.args.mode == protocol::RebuildMode::build && job.result_path &&
-        roots_.held(id) == fs::path(*job.result_path)) {
-      allowed.build_results.insert(*job.result_path);
+    if (built_a_system(record.job) && roots_.held(id) == fs::path(*record.job.result_path)) {
+      allowed.build_results.insert(*record.job.result_path);
     }
   }
   for (const auto& link : scan_profile(config_.profile_dir).links) {

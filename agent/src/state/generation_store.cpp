@@ -76,9 +76,9 @@ std::optional<int> GenerationStore::known_good_number() {
     // The number was reused by a newer system: nobody vouched for that one.
     return fs::path(generation->path) == *mark->store_path ? std::optional<int>(mark->number) : std::nullopt;
   }
-  // A number-only record of an older agent: it meant the generation that has this number now (a
-  // number is reused only after its generation was deleted, which the agent, running all along,
-  // would have seen). Pin it, so that a later reuse of the number is recognised.
+  // A number-only record of an older agent: taken to mean the generation that has the number now,
+  // as that agent meant it (unless the number was reused before this agent first read the record,
+  // which nothing can tell any more). Pinned, so that every later reuse is recognised.
   if (!generation->problem) {
     try {
       known_good_.pin(*mark, generation->path);
