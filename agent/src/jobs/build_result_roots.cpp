@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -75,19 +76,22 @@ std::map<std::string, fs::path> BuildResultRoots::all() const {
   return roots;
 }
 
-void BuildResultRoots::release_work_roots(const JobFiles& files) const {
+void BuildResultRoots::release_work_roots(const std::vector<JobFiles>& jobs) const {
   std::error_code ec;
-  const auto result = files.work() / "result";
-  if (fs::is_symlink(fs::symlink_status(result, ec))) {
-    fs::remove(result, ec);
-    if (ec) log_warning("cannot remove " + result.string() + ": " + ec.message());
+  for (const auto& files : jobs) {
+    const auto result = files.work() / "result";
+    if (fs::is_symlink(fs::symlink_status(result, ec))) {
+      fs::remove(result, ec);
+      if (ec) log_warning("cannot remove " + result.string() + ": " + ec.message());
+    }
   }
   // Nix removes a dangling auto root at the next collection; removing it now leaves nothing in
   // gcroots that names the state directory.
   for (const auto& entry : fs::directory_iterator(nix_state_dir_ / "gcroots" / "auto", ec)) {
     std::error_code link_error;
     const auto target = fs::read_symlink(entry.path(), link_error);
-    if (!link_error && target.is_absolute() && lies_in(target, files.dir)) {
+    if (link_error || !target.is_absolute()) continue;
+    if (std::any_of(jobs.begin(), jobs.end(), [&](const JobFiles& files) { return lies_in(target, files.dir); })) {
       fs::remove(entry.path(), link_error);
     }
   }
@@ -108,7 +112,7 @@ void BuildResultRoots::settle(const protocol::Job& job, const JobFiles& files) {
       if (path == fs::path(*job.result_path)) release(id);  // a generation of the profile now
     }
   }
-  release_work_roots(files);
+  release_work_roots({files});
 }
 
 }  // namespace nixtray::agent

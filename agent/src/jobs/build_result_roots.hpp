@@ -22,6 +22,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace nixtray::agent {
 
@@ -40,9 +41,10 @@ class BuildResultRoots {
   // Every build job's root: job id -> store path.
   [[nodiscard]] std::map<std::string, std::filesystem::path> all() const;
 
-  // Removes the roots a job's runner left behind: ./result in its working directory and Nix's
-  // indirect roots (gcroots/auto/*) that point anywhere into the job's directory.
-  void release_work_roots(const JobFiles& files) const;
+  // Removes the roots the jobs' runners left behind: ./result in their working directories and
+  // Nix's indirect roots (gcroots/auto/*) that point anywhere into their directories (one look
+  // at gcroots/auto for all of them).
+  void release_work_roots(const std::vector<JobFiles>& jobs) const;
 
   // What a job that just ended leaves behind: a succeeded build job's result rooted (and the
   // previous one dropped), a system that became a generation (switch, boot) no longer rooted as a

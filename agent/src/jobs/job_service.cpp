@@ -175,9 +175,11 @@ void JobService::tidy_roots() {
       }
     }
   }
+  std::vector<JobFiles> finished;
   for (const auto* record : ordered) {
-    if (protocol::is_finished(record->job.state)) roots_.release_work_roots(store_.files(record->job.id));
+    if (protocol::is_finished(record->job.state)) finished.push_back(store_.files(record->job.id));
   }
+  roots_.release_work_roots(finished);
 }
 
 void JobService::check_can_start(const protocol::JobStartParams& params) const {
