@@ -6,9 +6,9 @@
 #include "run_on_io.hpp"
 #include "scratch_dir.hpp"
 
-#include "core/command_distro_control.hpp"
-#include "core/local_distro_control.hpp"
-#include "core/process_runner.hpp"
+#include "core/distro/command_distro_control.hpp"
+#include "core/distro/local_distro_control.hpp"
+#include "core/distro/process_runner.hpp"
 
 #include <fstream>
 #include <optional>

@@ -1,8 +1,8 @@
 #include "core/tray_session.hpp"
 
-#include "core/process_runner.hpp"
-#include "core/rescue_command.hpp"
-#include "core/tray_state_reducer.hpp"
+#include "core/distro/process_runner.hpp"
+#include "core/state/tray_state_reducer.hpp"
+#include "core/verify/rescue_command.hpp"
 
 namespace nixtray::tray {
 

@@ -7,14 +7,14 @@
 // GUI marshals them with CallAfter and keeps its own copy of the state to build menus from).
 #pragma once
 
-#include "core/agent_actions.hpp"
 #include "core/agent_link.hpp"
-#include "core/distro_control.hpp"
-#include "core/menu_model.hpp"
-#include "core/notification_rules.hpp"
-#include "core/rebuild_flow.hpp"
-#include "core/settings_file.hpp"
-#include "core/tray_state.hpp"
+#include "core/distro/distro_control.hpp"
+#include "core/link/agent_actions.hpp"
+#include "core/settings/settings_file.hpp"
+#include "core/state/menu_model.hpp"
+#include "core/state/notification_rules.hpp"
+#include "core/state/rebuild_flow.hpp"
+#include "core/state/tray_state.hpp"
 
 #include <functional>
 #include <memory>

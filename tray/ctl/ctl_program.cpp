@@ -1,9 +1,9 @@
 #include "ctl/ctl_program.hpp"
 
-#include "core/command_distro_control.hpp"
-#include "core/local_distro_control.hpp"
-#include "core/verify_report.hpp"
-#include "core/wsl_distro_control.hpp"
+#include "core/distro/command_distro_control.hpp"
+#include "core/distro/local_distro_control.hpp"
+#include "core/distro/wsl_distro_control.hpp"
+#include "core/verify/verify_report.hpp"
 #include "nixtray/version.hpp"
 
 #include <algorithm>

@@ -6,8 +6,8 @@
 
 #include "core/agent_connection.hpp"
 #include "core/agent_link.hpp"
-#include "core/distro_control.hpp"
-#include "core/settings_file.hpp"
+#include "core/distro/distro_control.hpp"
+#include "core/settings/settings_file.hpp"
 #include "nixtray/cli/command_line.hpp"
 
 #include <filesystem>

@@ -1,7 +1,7 @@
 // `nixtrayctl start | stop | rollback N`: the distro's lifecycle through the distro control, and a
 // rollback through the agent, or from outside when the agent does not answer.
-#include "core/process_runner.hpp"
-#include "core/rescue_command.hpp"
+#include "core/distro/process_runner.hpp"
+#include "core/verify/rescue_command.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>

@@ -1,8 +1,8 @@
 // `nixtrayctl install-nixos IMAGE`: the tray's "Install NixOS…" for scripts and first-run docs,
-// with the same installer (core/nixos_installer.hpp): check, wsl.exe --import, a legacy image's
+// with the same installer (core/onboarding/nixos_installer.hpp): check, wsl.exe --import, a legacy image's
 // first activation, start. Each step is printed as it starts and ends.
-#include "core/nixos_installer.hpp"
-#include "core/path_text.hpp"
+#include "core/onboarding/nixos_installer.hpp"
+#include "core/system/path_text.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>

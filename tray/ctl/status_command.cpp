@@ -1,9 +1,9 @@
 // `nixtrayctl status`: connects once through AgentLink, folds what arrives with the tray's own
 // reducer and prints the state the tray would show.
-#include "core/state_text.hpp"
-#include "core/tray_state.hpp"
-#include "core/tray_state_reducer.hpp"
-#include "core/verify_report.hpp"
+#include "core/state/state_text.hpp"
+#include "core/state/tray_state.hpp"
+#include "core/state/tray_state_reducer.hpp"
+#include "core/verify/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>

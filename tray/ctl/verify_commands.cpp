@@ -1,10 +1,10 @@
 // `nixtrayctl verify-boot` and `nixtrayctl rebuild`: tray/core's BootVerifier from the command line.
 // What the host must remember (the check in progress, the known-good generation) goes to the
 // settings file as the tray keeps it, so a nixtrayctl killed half-way is reported by the next one.
-#include "core/boot_verifier.hpp"
-#include "core/notification_rules.hpp"
-#include "core/session_verify.hpp"
-#include "core/tray_state_reducer.hpp"
+#include "core/state/notification_rules.hpp"
+#include "core/state/tray_state_reducer.hpp"
+#include "core/verify/boot_verifier.hpp"
+#include "core/verify/session_verify.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>

@@ -2,8 +2,8 @@
 
 #include "ui_thread.hpp"
 
-#include "core/agent_install_rebuild.hpp"
-#include "core/session_verify.hpp"
+#include "core/onboarding/agent_install_rebuild.hpp"
+#include "core/verify/session_verify.hpp"
 
 namespace nixtray::gui {
 

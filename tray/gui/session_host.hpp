@@ -7,11 +7,11 @@
 #include "inbox.hpp"
 #include "io_thread.hpp"
 
-#include "core/agent_actions.hpp"
-#include "core/boot_verifier.hpp"
-#include "core/nixos_installer.hpp"
+#include "core/distro/wsl_distro_control.hpp"
+#include "core/link/agent_actions.hpp"
+#include "core/onboarding/nixos_installer.hpp"
 #include "core/tray_session.hpp"
-#include "core/wsl_distro_control.hpp"
+#include "core/verify/boot_verifier.hpp"
 
 #include <functional>
 #include <memory>
@@ -76,11 +76,11 @@ class SessionHost {
   // Onboarding, with wsl.exe only (GUI thread): the session's wsl.exe options, when its distro
   // control is WSL's; nothing otherwise (then the status window offers no Install or Rebuild).
   [[nodiscard]] const std::optional<tray::WslDistroControlOptions>& wsl_options() const { return wsl_options_; }
-  // Install NixOS (core/nixos_installer.hpp). Both callbacks may be called on any thread: wrap
+  // Install NixOS (core/onboarding/nixos_installer.hpp). Both callbacks may be called on any thread: wrap
   // them with on_window().
   void install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
                      std::function<void(tray::NixosInstallReport)> done);
-  // Add the agent: nixos-rebuild switch inside the distro (core/agent_install_rebuild.hpp).
+  // Add the agent: nixos-rebuild switch inside the distro (core/onboarding/agent_install_rebuild.hpp).
   void rebuild_to_add_agent(std::function<void(tray::ControlResult)> done);
   // Look at the distro and the agent again now, instead of at the next retry.
   void reconnect();

@@ -12,7 +12,7 @@
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
-#include "core/session_verify.hpp"
+#include "core/verify/session_verify.hpp"
 
 #include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"

@@ -7,7 +7,7 @@
 #include "session_host.hpp"
 #include "status_context.hpp"
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <wx/app.h>
 #include <wx/evtloop.h>

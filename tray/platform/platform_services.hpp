@@ -3,7 +3,7 @@
 // includes only this header.
 #pragma once
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <memory>
 #include <string>

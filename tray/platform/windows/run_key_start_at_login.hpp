@@ -5,7 +5,7 @@
 // administrator rights.
 #pragma once
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <string>
 #include <vector>
