@@ -14,7 +14,6 @@
 
 #include "core/verify/session_verify.hpp"
 
-#include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"
 #include "platform_services.hpp"
 
@@ -57,15 +56,6 @@ wxString no_tray_notice() {
       "KStatusNotifierItem Support\" extension. Closing this window quits nixtray.");
 }
 
-bool same_connection(const tray::TraySettings& a, const tray::TraySettings& b) {
-  const auto& ca = a.distro_control;
-  const auto& cb = b.distro_control;
-  return a.distro == b.distro && a.agent == b.agent && a.token_file == b.token_file &&
-         a.connect_starts_distro == b.connect_starts_distro && ca.kind == cb.kind && ca.start == cb.start &&
-         ca.stop == cb.stop && ca.is_running == cb.is_running && ca.exec_as_root == cb.exec_as_root &&
-         ca.terminal == cb.terminal;
-}
-
 }  // namespace
 
 TrayApp::TrayApp() : quit_timer_(this), tray_timer_(this), demo_timer_(this) {}
@@ -86,10 +76,10 @@ bool TrayApp::OnInit() {
     }
   } catch (const cli::UsageError& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    early_exit_ = ctl::exit_usage;
+    early_exit_ = gui_exit_usage;
   } catch (const std::exception& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    early_exit_ = ctl::exit_failed;
+    early_exit_ = gui_exit_failed;
   }
   return true;  // OnRun returns the early exit code: OnInit's false would always mean -1
 }
@@ -131,7 +121,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   if (!art_->problem().empty()) {
     std::cerr << "nixtray: warning: " << art_->problem() << "\n";
   }
-  for (const auto& warning : options_.warnings) {
+  for (const auto& warning : options_.session.warnings) {
     std::cerr << "nixtray: warning: " << warning << "\n";
   }
   start_at_login_ = platform::make_start_at_login(executable.string(), options_.start_arguments);
@@ -448,38 +438,13 @@ std::string TrayApp::save_settings(const tray::TraySettings& settings) {
     const auto result = start_at_login_->set_enabled(settings.start_at_login);
     if (!result.ok) return result.message;
   }
-  const bool reconnect = snapshot_ && !same_connection(snapshot_->settings, settings) && options_.overrides.empty();
-  host_->update_settings(settings);
-  if (reconnect) {
-    // A new session for the new connection. The control comes from the same parser as the
-    // command line's, fed with the saved commands.
-    cli::ParsedCommandLine parsed;
-    parsed.options["config"] = {options_.session.settings_file.path().string()};
-    parsed.options["distro-control"] = {tray::effective_distro_control_kind(settings)};
-    if (tray::effective_distro_control_kind(settings) == "command") {
-      parsed.options["start"] = {settings.distro_control.start};
-      parsed.options["stop"] = {settings.distro_control.stop};
-      parsed.options["is-running"] = {settings.distro_control.is_running};
-      parsed.options["exec-as-root"] = {settings.distro_control.exec_as_root};
-    }
-    SessionSetup setup;
-    try {
-      auto ctl_setup = ctl::make_setup(parsed);
-      setup.control = std::move(ctl_setup.control);
-    } catch (const cli::UsageError& e) {
-      return e.what();
-    }
-    setup.settings_file = options_.session.settings_file;
-    setup.settings = settings;
-    setup.settings.distros = snapshot_->settings.distros;
-    setup.link = options_.session.link;
-    setup.link.endpoint = tray::effective_endpoint(settings);
-    setup.link.token_file = tray::effective_token_file(settings);
-    setup.link.fetch_missing_token = tray::effective_fetch_missing_token(settings);
-    setup.link.connect_starts_distro = tray::effective_connect_starts_distro(settings);
-    options_.session = setup;
-    log_->write("reconnect", {{"agent", net::to_string(setup.link.endpoint)}});
-    host_->start(std::move(setup));
+  // The session saves it, and makes the next session's set-up when the connection changed.
+  auto applied = host_->apply_settings(settings);
+  if (!applied.problem.empty()) return applied.problem;
+  if (applied.next) {
+    options_.session = *applied.next;
+    log_->write("reconnect", {{"agent", net::to_string(applied.next->link.endpoint)}});
+    host_->start(std::move(*applied.next));
   }
   return {};
 }

@@ -49,6 +49,11 @@ WslDistroControlOptions wsl_control_options(const TraySettings& settings, const 
   return options;
 }
 
+std::optional<WslDistroControlOptions> wsl_options_of(const DistroControl* control) {
+  if (const auto* wsl = dynamic_cast<const WslDistroControl*>(control)) return wsl->options();
+  return std::nullopt;
+}
+
 std::vector<std::string> wsl_terminal_command(const std::string& wsl, const std::string& distro,
                                               const std::string& windows_terminal) {
   if (!windows_terminal.empty()) {

@@ -16,6 +16,7 @@
 #include "core/settings/tray_settings.hpp"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,5 +79,9 @@ class WslDistroControl final : public DistroControl {
 
   WslDistroControlOptions options_;
 };
+
+// The options of `control` when it is a WslDistroControl (installing NixOS and adding the agent
+// need wsl.exe itself); nothing otherwise.
+std::optional<WslDistroControlOptions> wsl_options_of(const DistroControl* control);
 
 }  // namespace nixtray::tray

@@ -1,22 +1,22 @@
 #include "core/verify/session_verify.hpp"
 
+#include "core/state/tray_state_reducer.hpp"
+
 namespace nixtray::tray {
 
-BootVerifierOptions boot_verifier_options(const TraySettings& settings, const AgentLinkOptions& link) {
+BootVerifierOptions boot_verifier_options(const TraySettings& settings, AgentConnectionOptions agent,
+                                          std::string profile_dir) {
   BootVerifierOptions options;
-  options.agent.endpoint = link.endpoint;
-  options.agent.token_file = link.token_file;
-  options.agent.client = link.client;
-  options.agent.call_timeout = link.call_timeout;
+  options.agent = std::move(agent);
   options.auto_rollback = settings.verify.auto_rollback;
   options.boot_timeout = std::chrono::seconds(std::max(1, settings.verify.boot_timeout_seconds));
-  if (settings.verify.profile_dir) options.distro_profile_dir = *settings.verify.profile_dir;
+  options.distro_profile_dir = std::move(profile_dir);
   return options;
 }
 
 VerifyRequest verify_request_for(const TraySession& session, std::optional<RebuildRequest> rebuild_first) {
   VerifyRequest request;
-  if (const auto* record = session.settings().find_record()) request.host_known_good = record->known_good;
+  if (const auto* record = session.record()) request.host_known_good = record->known_good;
   request.interrupted = session.interrupted_verify();
   request.rebuild_first = std::move(rebuild_first);
   return request;
@@ -41,6 +41,17 @@ std::optional<Notification> interrupted_verify_notification(const TraySettings& 
   notification.body = describe_interrupted_verify(*record->verify_in_progress);
   notification.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   return notification;
+}
+
+std::optional<Notification> verify_notification(const VerifyReport& report, NotificationToggles toggles,
+                                                const std::string& distro) {
+  NotificationRules rules(toggles, std::nullopt, distro);
+  const TrayEvent event = verify_finished_event(report);
+  const TrayState before;
+  const auto after = TrayStateReducer::reduce(before, event);
+  auto decision = rules.observe(before, after, event);
+  if (decision.notifications.empty()) return std::nullopt;
+  return std::move(decision.notifications.front());
 }
 
 VerifyProgress verify_progress_of(const VerifyStep& step) {
@@ -78,6 +89,9 @@ BootVerifierCallbacks session_verify_callbacks(std::weak_ptr<TraySession> sessio
   };
   callbacks.on_record = [session](const std::optional<VerifyRecord>& record) {
     if (auto s = session.lock()) s->record_verify(record);
+  };
+  callbacks.on_known_good = [session](int generation) {
+    if (auto s = session.lock()) s->record_known_good(generation);
   };
   callbacks.on_finished = [session, done = std::move(done)](const VerifyReport& report) {
     if (auto s = session.lock()) s->end_verify(verify_finished_event(report));
