@@ -1,5 +1,5 @@
 // The command-based distro control runs real programs (coreutils) from argv, without a shell.
-// POSIX only: the Windows build runs commands through tray/platform/windows.
+// POSIX only: the Windows build runs commands through tray/platform/win.
 #include "catch.hpp"
 
 #if !defined(_WIN32)

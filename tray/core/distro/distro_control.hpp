@@ -1,8 +1,8 @@
 // Starting, stopping and reaching into the distro from the host. The tray and verify-boot use it
 // when the agent cannot help (the distro is down, or must be restarted). Implementations:
 // LocalDistroControl (the agent runs on this machine: no lifecycle), CommandDistroControl
-// (configured commands; the tests drive the harness with it), and the WSL one (Windows,
-// tray/platform/windows). All operations run on the caller's io_context.
+// (configured commands; the tests drive the harness with it), and WslDistroControl (wsl.exe, the
+// Windows default). All operations run on the caller's io_context.
 #pragma once
 
 #include "nixtray/net/asio.hpp"

@@ -2,9 +2,7 @@
 
 #include "core/distro/process_runner.hpp"
 
-#if !defined(_WIN32)
-#include <unistd.h>
-#endif
+#include "core/system/this_host.hpp"
 
 namespace nixtray::tray {
 
@@ -24,11 +22,7 @@ asio::awaitable<RunningProbe> LocalDistroControl::is_running() {
 
 asio::awaitable<ControlResult> LocalDistroControl::run_as_root(std::vector<std::string> argv) {
   std::vector<std::string> command;
-#if !defined(_WIN32)
-  if (::geteuid() != 0) {
-    command = options_.root_prefix;
-  }
-#endif
+  if (root_prefix_needed()) command = options_.root_prefix;
   command.insert(command.end(), argv.begin(), argv.end());
   ProcessOptions process_options;
   process_options.timeout = options_.timeout;

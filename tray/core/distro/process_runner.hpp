@@ -1,7 +1,8 @@
 // Runs a program from an argv (never through a shell) on the caller's io_context: output
 // captured, a deadline, and only the child we started is ever signalled (by its PID).
-// POSIX: posix_spawn and pipes; Windows: CreateProcess with overlapped pipes (net/windows_child.hpp),
-// no console window.
+// run_process, launch_detached and quote_command_line are the platform's (tray/platform/posix:
+// posix_spawn and pipes; tray/platform/win: CreateProcess with overlapped pipes, no console
+// window, net/windows_child.hpp).
 #pragma once
 
 #include "nixtray/net/asio.hpp"

@@ -2,6 +2,7 @@
 
 #include "core/distro/process_runner.hpp"
 #include "core/distro/wsl_list_parser.hpp"
+#include "core/system/environment.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,14 +18,9 @@ namespace {
 // output through untouched: decode whichever it is before showing it to a person.
 std::string readable(const std::string& bytes) { return decode_wsl_output(bytes); }
 
-std::string environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
 // Windows Terminal registers wt.exe as an app execution alias in the user's WindowsApps folder.
 std::string windows_terminal_path() {
-  const auto local = environment("LOCALAPPDATA");
+  const auto local = environment_variable("LOCALAPPDATA");
   if (local.empty()) return {};
   const auto wt = std::filesystem::path(local) / "Microsoft" / "WindowsApps" / "wt.exe";
   std::error_code ec;
@@ -41,7 +37,7 @@ WslDistroControlOptions wsl_control_options(const TraySettings& settings, const 
     options.wsl = wsl_override;
   } else if (!settings.distro_control.wsl.empty()) {
     options.wsl = settings.distro_control.wsl;
-  } else if (const auto from_environment = environment("NIXTRAY_WSL_EXE"); !from_environment.empty()) {
+  } else if (const auto from_environment = environment_variable("NIXTRAY_WSL_EXE"); !from_environment.empty()) {
     options.wsl = from_environment;
   }
   options.through_login_shell = through_login_shell || settings.distro_control.through_login_shell;

@@ -1,10 +1,10 @@
 #include "core/onboarding/nixos_import.hpp"
 
 #include "core/distro/wsl_list_parser.hpp"
+#include "core/system/user_folders.hpp"
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <system_error>
 
 namespace nixtray::tray {
@@ -21,19 +21,6 @@ std::string lowercase(std::string text) {
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
-std::string environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-fs::path home_folder() {
-#if defined(_WIN32)
-  return environment("USERPROFILE");
-#else
-  return environment("HOME");
-#endif
 }
 
 }  // namespace
@@ -86,23 +73,7 @@ std::vector<std::string> wsl_import_command(const std::string& wsl, const NixosI
   return {wsl, "--import", request.name, path_text(request.folder), path_text(request.image), "--version", "2"};
 }
 
-fs::path default_distro_folder(const std::string& name) {
-#if defined(_WIN32)
-  fs::path data = environment("LOCALAPPDATA");
-  if (data.empty()) data = home_folder() / "AppData" / "Local";
-#else
-  fs::path data = environment("XDG_DATA_HOME");
-  if (data.empty()) data = home_folder() / ".local" / "share";
-#endif
-  return data / "nixtray" / "distros" / name;
-}
-
-fs::path downloads_folder() {
-#if !defined(_WIN32)
-  if (const auto xdg = environment("XDG_DOWNLOAD_DIR"); !xdg.empty()) return xdg;
-#endif
-  return home_folder() / "Downloads";
-}
+fs::path default_distro_folder(const std::string& name) { return user_data_folder() / "nixtray" / "distros" / name; }
 
 std::optional<fs::path> find_downloaded_nixos_image(const fs::path& folder) {
   std::error_code ec;

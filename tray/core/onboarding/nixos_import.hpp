@@ -12,6 +12,7 @@
 #pragma once
 
 #include "core/system/path_text.hpp"
+#include "core/system/user_folders.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -50,12 +51,8 @@ std::vector<std::string> wsl_import_command(const std::string& wsl, const NixosI
 // ~/.local/share elsewhere).
 std::filesystem::path default_distro_folder(const std::string& name);
 
-// The newest NixOS-WSL image in `folder` (a person's Downloads): nixos.wsl, nixos-wsl.tar.gz,
+// The newest NixOS-WSL image in `folder` (a person's Downloads: downloads_folder()): nixos.wsl, nixos-wsl.tar.gz,
 // nixos-wsl-installer.tar.gz, also with a browser's " (1)" suffix. Nothing when there is none.
 std::optional<std::filesystem::path> find_downloaded_nixos_image(const std::filesystem::path& folder);
-
-// The person's Downloads folder: %USERPROFILE%\Downloads on Windows, $XDG_DOWNLOAD_DIR or
-// ~/Downloads elsewhere.
-std::filesystem::path downloads_folder();
 
 }  // namespace nixtray::tray

@@ -1,18 +1,14 @@
 #include "core/settings/settings_file.hpp"
 
+#include "core/system/synced_file.hpp"
+#include "core/system/user_folders.hpp"
+
 #include <chrono>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-
-#if !defined(_WIN32)
-#include <fcntl.h>
-#include <unistd.h>
-#endif
 
 namespace nixtray::tray {
 
@@ -22,11 +18,6 @@ using protocol::json;
 namespace {
 
 constexpr std::uintmax_t max_settings_bytes = 4 * 1024 * 1024;
-
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? std::string(value) : std::string();
-}
 
 // Moves a corrupt file aside with a unique name, so the user can look at it.
 std::string move_aside(const fs::path& file) {
@@ -46,56 +37,9 @@ std::string move_aside(const fs::path& file) {
   return "; moved it to " + target.string();
 }
 
-void write_all_synced(const fs::path& file, const std::string& content) {
-#if !defined(_WIN32)
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot create " + file.string());
-  }
-  const char* data = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    const auto n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw std::system_error(err, std::generic_category(), "cannot write " + file.string());
-    }
-    data += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw std::system_error(err, std::generic_category(), "cannot write " + file.string());
-  }
-  ::close(fd);
-#else
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.flush();
-  if (!out) {
-    throw std::runtime_error("cannot write " + file.string());
-  }
-#endif
-}
-
 }  // namespace
 
-fs::path SettingsFile::default_path() {
-#if defined(_WIN32)
-  const auto appdata = env("APPDATA");
-  const fs::path base = appdata.empty() ? fs::path(env("USERPROFILE")) / "AppData" / "Roaming" : fs::path(appdata);
-  return base / "nixtray" / "settings.json";
-#else
-  auto base = env("XDG_CONFIG_HOME");
-  if (base.empty() || !fs::path(base).is_absolute()) {
-    base = (fs::path(env("HOME")) / ".config").string();
-  }
-  return fs::path(base) / "nixtray" / "settings.json";
-#endif
-}
+fs::path SettingsFile::default_path() { return user_config_folder() / "nixtray" / "settings.json"; }
 
 LoadedSettings SettingsFile::load() const {
   LoadedSettings loaded;
@@ -139,7 +83,7 @@ void SettingsFile::save(const TraySettings& settings) const {
     if (path_.has_parent_path()) {
       fs::create_directories(path_.parent_path());
     }
-    write_all_synced(temporary, settings_to_json(settings).dump(2) + "\n");
+    write_synced_file(temporary, settings_to_json(settings).dump(2) + "\n");
     fs::rename(temporary, path_);
   } catch (const std::exception& e) {
     std::error_code ignored;

@@ -1,5 +1,5 @@
 // Whether the tray starts when the user logs in, as the platform records it: an XDG autostart
-// entry on Linux desktops (tray/platform/linux), the HKCU Run key on Windows (tray/platform/windows).
+// entry on Linux desktops (tray/platform/linux), the HKCU Run key on Windows (tray/platform/win).
 // The platform's record is the truth; the settings' start_at_login follows it, so a user who
 // removes the entry by hand sees the menu's check mark go.
 #pragma once

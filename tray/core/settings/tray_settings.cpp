@@ -1,5 +1,6 @@
 #include "core/settings/tray_settings.hpp"
 
+#include "core/system/this_host.hpp"
 #include "core/token_file.hpp"
 
 namespace nixtray::tray {
@@ -190,12 +191,8 @@ json settings_to_json(const TraySettings& s) {
 }
 
 std::string default_agent_address(const std::string& distro) {
-#if defined(_WIN32)
-  return "exec:wsl.exe -d \"" + distro + "\" --exec /run/current-system/sw/bin/nixtray-agent bridge";
-#else
-  (void)distro;
+  if (is_wsl_host()) return "exec:wsl.exe -d \"" + distro + "\" --exec /run/current-system/sw/bin/nixtray-agent bridge";
   return "unix:/run/nixtray/agent.sock";
-#endif
 }
 
 net::Endpoint effective_endpoint(const TraySettings& settings) {
@@ -206,26 +203,20 @@ bool effective_connect_starts_distro(const TraySettings& settings) {
   if (settings.connect_starts_distro) {
     return *settings.connect_starts_distro;
   }
-#if defined(_WIN32)
+  // The wsl.exe bridge starts the distro it connects to.
+  if (!is_wsl_host()) return false;
   try {
     return effective_endpoint(settings).kind == net::Endpoint::Kind::command;
   } catch (const std::invalid_argument&) {
     return false;
   }
-#else
-  return false;
-#endif
 }
 
 std::string effective_distro_control_kind(const TraySettings& settings) {
   if (!settings.distro_control.kind.empty()) {
     return settings.distro_control.kind;
   }
-#if defined(_WIN32)
-  return "wsl";
-#else
-  return "local";
-#endif
+  return is_wsl_host() ? "wsl" : "local";
 }
 
 std::optional<std::filesystem::path> effective_token_file(const TraySettings& settings) {

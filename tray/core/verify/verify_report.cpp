@@ -1,5 +1,7 @@
 #include "core/verify/verify_report.hpp"
 
+#include "core/system/local_time.hpp"
+
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -16,14 +18,8 @@ std::string generation_text(const std::optional<int>& number) {
   return number ? "generation " + std::to_string(*number) : std::string("the generation");
 }
 
-std::string local_time(std::int64_t unix_seconds) {
-  const std::time_t time = unix_seconds;
-  std::tm local{};
-#if defined(_WIN32)
-  localtime_s(&local, &time);
-#else
-  localtime_r(&time, &local);
-#endif
+std::string local_time_text(std::int64_t unix_seconds) {
+  const auto local = local_time(static_cast<std::time_t>(unix_seconds));
   std::ostringstream out;
   out << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
   return out.str();
@@ -212,7 +208,7 @@ VerifyFinished verify_finished_event(const VerifyReport& report) {
 
 std::string describe_interrupted_verify(const VerifyRecord& record) {
   return "A boot check of generation " + std::to_string(record.expected_generation) + " started " +
-         local_time(record.started) + " did not finish (it was at: " + record.step +
+         local_time_text(record.started) + " did not finish (it was at: " + record.step +
          "): the tray stopped during it. The distro may be running that generation unchecked" +
          (record.known_good_before ? "; the last known-good generation is " + std::to_string(*record.known_good_before)
                                    : std::string()) +

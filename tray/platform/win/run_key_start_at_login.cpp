@@ -1,4 +1,4 @@
-#include "windows/run_key_start_at_login.hpp"
+#include "win/run_key_start_at_login.hpp"
 
 #include "nixtray/net/windows_child.hpp"
 #include "nixtray/net/windows_command_line.hpp"

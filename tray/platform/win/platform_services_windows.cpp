@@ -1,6 +1,6 @@
 #include "platform_services.hpp"
 
-#include "windows/run_key_start_at_login.hpp"
+#include "win/run_key_start_at_login.hpp"
 
 namespace nixtray::platform {
 
