@@ -2,8 +2,10 @@
 
 #include "nixtray/net/windows_child.hpp"
 
-#include <shellapi.h>
+// <windows.h> first: <shellapi.h> needs its declarations.
 #include <windows.h>
+
+#include <shellapi.h>
 
 namespace nixtray::tray {
 
