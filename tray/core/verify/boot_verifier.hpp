@@ -22,6 +22,9 @@
 // While it runs it alone controls the distro's lifecycle: the tray pauses its AgentLink (see
 // session_verify_callbacks in core/verify/session_verify.hpp). It uses its own agent connections.
 //
+// The run, pre-flight and the record are in boot_verifier.cpp, one restart and its checks in
+// boot_check.cpp, keeping or rolling back in boot_recovery.cpp.
+//
 // Threading: create, run and destroy on the io_context's thread; callbacks run there.
 #pragma once
 
@@ -96,7 +99,17 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   BootVerifier(net::asio::any_io_executor executor, BootVerifierOptions options, std::shared_ptr<DistroControl> control,
                BootVerifierCallbacks callbacks);
 
-  struct BootCheck;
+  // One restart into a generation and what its checks found (boot_check.cpp).
+  struct BootCheck {
+    bool passed = false;  // booted the expected generation, no activation errors, systemd settled
+    std::string failed_step;
+    std::string problem;  // completes "generation N ...": "did not start: ..."
+    std::optional<int> booted;
+    protocol::ActivationReport activation;
+    std::vector<std::string> failed_units;
+    std::shared_ptr<AgentConnection> agent;  // open when the agent answered
+  };
+
   // Coroutines take strings and requests by value: a reference parameter lives in the frame as a
   // reference, and a caller's temporary is gone after the first suspension.
   net::asio::awaitable<void> run_steps(VerifyRequest request);
