@@ -56,7 +56,7 @@ struct SessionUse {
 };
 
 struct SessionSetup {
-  SettingsFile settings_file{""};
+  SettingsFile settings_file{std::filesystem::path()};  // chosen by make_session_setup
   TraySettings settings;              // as saved: what the session keeps and writes back, never an override
   std::string distro;                 // the distro the session is for: --distro, else the settings'
   std::vector<std::string> warnings;  // from reading the settings file

@@ -43,8 +43,6 @@ int run_check(const cli::ParsedCommandLine& args, CommandContext& context,
   if (const auto interrupted = context.session.interrupted_verify()) {
     std::cerr << "nixtrayctl: " << tray::describe_interrupted_verify(*interrupted) << " Checking again.\n";
   }
-  // What the host must remember (the check in progress, the known-good generation) the session
-  // writes to the settings file as the tray does.
   const auto report = context.run(context.session.check_boot(std::move(request)));
   if (as_json) {
     auto j = tray::to_json(report);
