@@ -3,7 +3,7 @@
 // input itself when it is one) and parse it as UTF-8 and as UTF-16LE: with a BOM both must give
 // the same distros; without a BOM too whenever the UTF-16LE holds a NUL byte, which is the
 // documented detection rule (wsl_list_parser.hpp).
-#include "core/wsl_list_parser.hpp"
+#include "core/distro/wsl_list_parser.hpp"
 #include "fuzz_oracle.hpp"
 
 #include <algorithm>

@@ -2,9 +2,9 @@
 #include "catch.hpp"
 #include "link_fixtures.hpp"
 
-#include "core/agent_actions.hpp"
-#include "core/command_distro_control.hpp"
-#include "core/state_text.hpp"
+#include "core/distro/command_distro_control.hpp"
+#include "core/link/agent_actions.hpp"
+#include "core/state/state_text.hpp"
 
 #include "nixtray/protocol/envelope.hpp"
 #include "nixtray/protocol/wire_text.hpp"

@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "core/backoff.hpp"
+#include "core/link/backoff.hpp"
 
 using namespace nixtray::tray;
 using namespace std::chrono_literals;

@@ -1,14 +1,14 @@
 // The command-based distro control runs real programs (coreutils) from argv, without a shell.
-// POSIX only: the Windows build runs commands through tray/platform/windows.
+// POSIX only: the Windows build runs commands through tray/platform/win.
 #include "catch.hpp"
 
 #if !defined(_WIN32)
 #include "run_on_io.hpp"
 #include "scratch_dir.hpp"
 
-#include "core/command_distro_control.hpp"
-#include "core/local_distro_control.hpp"
-#include "core/process_runner.hpp"
+#include "core/distro/command_distro_control.hpp"
+#include "core/distro/local_distro_control.hpp"
+#include "core/distro/process_runner.hpp"
 
 #include <fstream>
 #include <optional>

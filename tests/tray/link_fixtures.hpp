@@ -5,7 +5,7 @@
 #include "test_agent.hpp"
 
 #include "core/agent_link.hpp"
-#include "core/tray_state_reducer.hpp"
+#include "core/state/tray_state_reducer.hpp"
 
 #include "nixtray/testing/temp_dir.hpp"
 #include "nixtray/testing/timeouts.hpp"

@@ -1,7 +1,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/menu_model.hpp"
+#include "core/state/menu_model.hpp"
 
 #include <functional>
 #include <set>

@@ -5,10 +5,10 @@
 #include "catch.hpp"
 #include "scratch_dir.hpp"
 
-#include "core/agent_install_rebuild.hpp"
-#include "core/nixos_installer.hpp"
-#include "core/process_runner.hpp"
-#include "core/wsl_list_parser.hpp"
+#include "core/distro/process_runner.hpp"
+#include "core/distro/wsl_list_parser.hpp"
+#include "core/onboarding/agent_install_rebuild.hpp"
+#include "core/onboarding/nixos_installer.hpp"
 
 #include <fstream>
 #include <thread>

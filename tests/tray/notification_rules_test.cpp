@@ -1,7 +1,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/notification_rules.hpp"
+#include "core/state/notification_rules.hpp"
 
 using namespace nixtray;
 using namespace nixtray::tray;

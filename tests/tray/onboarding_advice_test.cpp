@@ -3,7 +3,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/onboarding_advice.hpp"
+#include "core/onboarding/onboarding_advice.hpp"
 
 using namespace nixtray::tray;
 using namespace nixtray::tray::fixtures;

@@ -1,7 +1,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/rebuild_flow.hpp"
+#include "core/state/rebuild_flow.hpp"
 
 using namespace nixtray;
 using namespace nixtray::tray;

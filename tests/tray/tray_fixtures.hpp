@@ -2,9 +2,9 @@
 // (tests/data/protocol) and small builders, and a way to fold events into a state.
 #pragma once
 
-#include "core/tray_event.hpp"
-#include "core/tray_state.hpp"
-#include "core/tray_state_reducer.hpp"
+#include "core/state/tray_event.hpp"
+#include "core/state/tray_state.hpp"
+#include "core/state/tray_state_reducer.hpp"
 
 #include "nixtray/protocol/methods.hpp"
 

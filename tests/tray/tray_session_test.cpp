@@ -4,7 +4,7 @@
 #include "jobs_fixture.hpp"
 #include "link_fixtures.hpp"
 
-#include "core/command_distro_control.hpp"
+#include "core/distro/command_distro_control.hpp"
 #include "core/tray_session.hpp"
 
 #include <fstream>

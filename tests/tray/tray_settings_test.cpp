@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "core/settings_file.hpp"
+#include "core/settings/settings_file.hpp"
 #include "scratch_dir.hpp"
 
 #include <cstdlib>

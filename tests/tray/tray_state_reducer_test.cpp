@@ -1,7 +1,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/state_text.hpp"
+#include "core/state/state_text.hpp"
 
 using namespace nixtray;
 using namespace nixtray::tray;

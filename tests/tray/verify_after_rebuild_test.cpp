@@ -1,7 +1,7 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
-#include "core/session_verify.hpp"
+#include "core/verify/session_verify.hpp"
 
 using namespace nixtray;
 using namespace nixtray::tray;

@@ -6,8 +6,8 @@
 #if defined(_WIN32)
 #include "run_on_io.hpp"
 
-#include "core/process_runner.hpp"
-#include "windows/run_key_start_at_login.hpp"
+#include "core/distro/process_runner.hpp"
+#include "win/run_key_start_at_login.hpp"
 
 #include "nixtray/net/pipe_stream.hpp"
 #include "nixtray/net/windows_child.hpp"

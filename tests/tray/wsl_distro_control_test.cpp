@@ -4,7 +4,7 @@
 // Windows stand-in too.
 #include "catch.hpp"
 
-#include "core/wsl_distro_control.hpp"
+#include "core/distro/wsl_distro_control.hpp"
 
 #include <optional>
 

@@ -1,6 +1,6 @@
 #include "catch.hpp"
 
-#include "core/wsl_list_parser.hpp"
+#include "core/distro/wsl_list_parser.hpp"
 
 #include <fstream>
 #include <sstream>

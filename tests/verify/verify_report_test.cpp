@@ -2,10 +2,10 @@
 // and the tray event, from which NotificationRules makes the notification that says what broke.
 #include "catch.hpp"
 
-#include "core/notification_rules.hpp"
-#include "core/session_verify.hpp"
-#include "core/tray_state_reducer.hpp"
-#include "core/verify_report.hpp"
+#include "core/state/notification_rules.hpp"
+#include "core/state/tray_state_reducer.hpp"
+#include "core/verify/session_verify.hpp"
+#include "core/verify/verify_report.hpp"
 
 using namespace nixtray::tray;
 

@@ -6,8 +6,8 @@
 // Threading: as AgentLink (one io_context thread).
 #pragma once
 
-#include "core/action_result.hpp"
 #include "core/connection_failure.hpp"
+#include "core/link/action_result.hpp"
 
 #include "nixtray/net/endpoint.hpp"
 #include "nixtray/net/rpc_client.hpp"

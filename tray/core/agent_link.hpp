@@ -10,10 +10,10 @@
 // The event sink and every result run on that thread too; a GUI marshals them (CallAfter).
 #pragma once
 
-#include "core/action_result.hpp"
-#include "core/backoff.hpp"
-#include "core/distro_control.hpp"
-#include "core/tray_event.hpp"
+#include "core/distro/distro_control.hpp"
+#include "core/link/action_result.hpp"
+#include "core/link/backoff.hpp"
+#include "core/state/tray_event.hpp"
 
 #include "nixtray/net/endpoint.hpp"
 #include "nixtray/net/rpc_client.hpp"

@@ -2,7 +2,7 @@
 // can act on. Pure.
 #pragma once
 
-#include "core/tray_event.hpp"
+#include "core/state/tray_event.hpp"
 
 #include "nixtray/net/endpoint.hpp"
 #include "nixtray/protocol/error_code.hpp"

@@ -1,7 +1,7 @@
 // The TCP token: 64 lowercase hex characters in a file (nixtray-agent token prints it).
 #pragma once
 
-#include "core/distro_control.hpp"
+#include "core/distro/distro_control.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -1,9 +1,6 @@
 #include "ctl/ctl_program.hpp"
 
-#include "core/command_distro_control.hpp"
-#include "core/local_distro_control.hpp"
-#include "core/verify_report.hpp"
-#include "core/wsl_distro_control.hpp"
+#include "core/verify/verify_report.hpp"
 #include "nixtray/version.hpp"
 
 #include <algorithm>
@@ -16,31 +13,11 @@ cli::Program nixtrayctl_program() {
   cli::Program program;
   program.name = "nixtrayctl";
   program.summary = "The nixtray tray's logic from the command line: the state of a NixOS distro and its agent.";
-  program.global_options = {
-      {"agent", "ADDRESS",
-       "the agent: unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...] [default: from the settings]"},
-      {"token-file", "PATH", "the agent's token, for tcp: [default: from the settings]"},
-      {"config", "FILE", "the settings file [default: " + tray::SettingsFile::default_path().string() + "]"},
-      {"distro-control", "KIND",
-       "how to start and stop the distro: wsl, command or local [default: from the settings; "
-       "wsl on Windows, local elsewhere]"},
-      {"distro", "NAME", "the WSL distro [default: from the settings, else NixOS]"},
-      {"wsl", "PATH",
-       "with --distro-control wsl: the wsl.exe to run [default: the settings', else $NIXTRAY_WSL_EXE, "
-       "else wsl.exe]"},
-      {"through-login-shell", "",
-       "with --distro-control wsl: run commands through the distro's login shell "
-       "(2020-era NixOS-WSL images with syschdemd)"},
-      {"start", "CMD", "with --distro-control command: the command that starts the distro"},
-      {"stop", "CMD", "with --distro-control command: the command that shuts it down"},
-      {"is-running", "CMD", "with --distro-control command: exits 0 when the distro runs"},
-      {"exec-as-root", "CMD", "with --distro-control command: a prefix that runs an argv inside the distro as root"},
-      {"timeout", "SECONDS", "how long to wait for the agent [default: 30; verify-boot: the settings' boot timeout]"},
-      {"profile-dir", "DIR",
-       "the system profile's directory inside the distro, for a rescue from outside "
-       "[default: from the settings, else /nix/var/nix/profiles]"},
-      {"version", "", "print the version"},
-  };
+  // The session's options (core/session_setup.hpp), as nixtray takes them, and nixtrayctl's own.
+  program.global_options = tray::session_options();
+  program.global_options.push_back(
+      {"timeout", "SECONDS", "how long to wait for the agent [default: 30; verify-boot: the settings' boot timeout]"});
+  program.global_options.push_back({"version", "", "print the version"});
   const cli::Option json_option{"json", "", "print JSON instead of text"};
   const cli::Option no_rollback{"no-rollback", "", "do not roll back a generation that fails to boot"};
   program.commands = {
@@ -123,103 +100,18 @@ cli::Program nixtrayctl_program() {
 
 namespace {
 
-const std::vector<std::string> command_control_options = {"start", "stop", "is-running", "exec-as-root"};
-
-std::shared_ptr<tray::DistroControl> make_control(const cli::ParsedCommandLine& args,
-                                                  const tray::TraySettings& settings) {
-  const auto kind = args.value_or("distro-control", tray::effective_distro_control_kind(settings));
-  const bool from_command_line = args.has("distro-control");
-  if (kind != "command") {
-    for (const auto& option : command_control_options) {
-      if (args.has(option)) {
-        throw cli::UsageError("--" + option + " needs --distro-control command");
-      }
-    }
-  }
-  if (kind != "wsl") {
-    for (const auto* option : {"wsl", "through-login-shell"}) {
-      if (args.has(option)) {
-        throw cli::UsageError("--" + std::string(option) + " needs --distro-control wsl");
-      }
-    }
-  }
-  if (kind == "command") {
-    const auto& saved = settings.distro_control;
-    const auto pick = [&](const std::string& option, const std::string& fallback) {
-      return from_command_line ? args.value_or(option, "") : args.value_or(option, fallback);
-    };
-    try {
-      auto commands = tray::parse_distro_commands(pick("start", saved.start), pick("stop", saved.stop),
-                                                  pick("is-running", saved.is_running),
-                                                  pick("exec-as-root", saved.exec_as_root), saved.terminal);
-      return std::make_shared<tray::CommandDistroControl>(std::move(commands));
-    } catch (const std::invalid_argument& e) {
-      throw cli::UsageError(e.what());
-    }
-  }
-  if (kind == "local") {
-    return std::make_shared<tray::LocalDistroControl>();
-  }
-  if (kind == "wsl") {
-    return std::make_shared<tray::WslDistroControl>(
-        tray::wsl_control_options(settings, args.value_or("wsl", ""), args.has("through-login-shell")));
-  }
-  throw cli::UsageError("--distro-control must be wsl, command or local, not \"" + kind + "\"");
+tray::SessionUse ctl_use(std::chrono::milliseconds timeout) {
+  return tray::SessionUse{std::string("nixtrayctl/") + nixtray::version, false, timeout, timeout};
 }
 
 }  // namespace
 
-CtlSetup make_setup(const cli::ParsedCommandLine& args) {
-  CtlSetup setup;
-  if (const auto config = args.value("config")) {
-    setup.settings_file = tray::SettingsFile(*config);
+std::string distro_profile_dir(const CommandContext& context) {
+  const auto& dir = context.session.profile_dir();
+  if (dir.empty() || dir.front() != '/') {
+    throw cli::UsageError("--profile-dir must be an absolute path inside the distro, not \"" + dir + "\"");
   }
-  auto loaded = setup.settings_file.load();
-  setup.settings = std::move(loaded.settings);
-  setup.warnings = std::move(loaded.warnings);
-  if (const auto distro = args.value("distro")) {
-    setup.settings.distro = *distro;
-  }
-  if (const auto agent = args.value("agent")) {
-    setup.settings.agent = *agent;
-  }
-  if (const auto token = args.value("token-file")) {
-    setup.settings.token_file = *token;
-  }
-  try {
-    setup.link.endpoint = tray::effective_endpoint(setup.settings);
-  } catch (const std::invalid_argument& e) {
-    throw cli::UsageError(e.what());
-  }
-  setup.link.token_file = tray::effective_token_file(setup.settings);
-  setup.link.fetch_missing_token = tray::effective_fetch_missing_token(setup.settings);
-  setup.link.connect_starts_distro = tray::effective_connect_starts_distro(setup.settings);
-  setup.link.client = std::string("nixtrayctl/") + nixtray::version;
-  setup.link.reconnect = false;
-  if (const auto seconds = args.integer("timeout", 1, 24 * 3600)) {
-    setup.timeout = std::chrono::seconds(*seconds);
-  }
-  setup.link.connect_timeout = setup.timeout;
-  setup.link.call_timeout = setup.timeout;
-  setup.control = make_control(args, setup.settings);
-  return setup;
-}
-
-tray::AgentConnectionOptions connection_options(const CtlSetup& setup) {
-  tray::AgentConnectionOptions options;
-  options.endpoint = setup.link.endpoint;
-  options.token_file = setup.link.token_file;
-  options.client = setup.link.client;
-  options.connect_timeout = std::min(setup.timeout, std::chrono::milliseconds(10'000));
-  options.call_timeout = std::max(setup.timeout, std::chrono::milliseconds(30'000));
-  return options;
-}
-
-void update_distro_record(CtlSetup& setup, const std::function<void(tray::DistroRecord&)>& change) {
-  auto loaded = setup.settings_file.load();
-  change(loaded.settings.distros[setup.settings.distro]);
-  setup.settings_file.save(loaded.settings);
-  change(setup.settings.record());
+  return dir;
 }
 
 int run_nixtrayctl(const std::vector<std::string>& args) {
@@ -235,16 +127,20 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
       std::cout << (command ? cli::command_help(program, *command) : cli::program_help(program));
       return parsed.help ? exit_ok : exit_usage;
     }
-    auto setup = make_setup(parsed);
+    std::chrono::milliseconds timeout{30'000};
+    if (const auto seconds = parsed.integer("timeout", 1, 24 * 3600)) timeout = std::chrono::seconds(*seconds);
+    auto setup = tray::make_session_setup(tray::session_flags(parsed), ctl_use(timeout));
     for (const auto& warning : setup.warnings) {
       std::cerr << "nixtrayctl: warning: " << warning << "\n";
     }
+    net::asio::io_context io;
+    const auto session = tray::TraySession::create(io.get_executor(), std::move(setup), {});
     // A boot check a previous run did not finish: say so at once (verify-boot reports it itself).
-    if (const auto* record = setup.settings.find_record();
-        record && record->verify_in_progress && parsed.command != "verify-boot" && parsed.command != "rebuild") {
-      std::cerr << "nixtrayctl: warning: " << tray::describe_interrupted_verify(*record->verify_in_progress) << "\n";
+    if (const auto interrupted = session->interrupted_verify();
+        interrupted && parsed.command != "verify-boot" && parsed.command != "rebuild") {
+      std::cerr << "nixtrayctl: warning: " << tray::describe_interrupted_verify(*interrupted) << "\n";
     }
-    using Runner = int (*)(const cli::ParsedCommandLine&, CtlSetup&);
+    using Runner = int (*)(const cli::ParsedCommandLine&, CommandContext&);
     static const std::map<std::string, Runner> runners = {
         {"status", run_status},
         {"start", run_start},
@@ -258,7 +154,8 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     if (runner == runners.end()) {
       throw cli::UsageError("unknown command " + parsed.command);
     }
-    return runner->second(parsed, setup);
+    CommandContext context{io, *session, timeout};
+    return runner->second(parsed, context);
   } catch (const cli::UsageError& e) {
     std::cerr << "nixtrayctl: " << e.what() << "\n";
     return exit_usage;

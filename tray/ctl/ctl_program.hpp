@@ -1,18 +1,17 @@
 // nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract:
-// --agent, --token-file, --config, and --distro-control command --start CMD --stop CMD
-// --is-running CMD --exec-as-root CMD; commands status, start, stop, verify-boot, rollback N,
-// rebuild, with verify-boot's exit codes (ctl/verify_commands.cpp).
+// the session's (--agent, --token-file, --config, --distro-control command --start CMD --stop CMD
+// --is-running CMD --exec-as-root CMD, ...: core/session_setup.hpp) and --timeout; commands
+// status, start, stop, verify-boot, rollback N, rebuild, install-nixos, with verify-boot's exit
+// codes (ctl/verify_commands.cpp). Each run parses its command line, makes one TraySession from
+// it, runs the command on it and prints the result.
 #pragma once
 
-#include "core/agent_connection.hpp"
-#include "core/agent_link.hpp"
-#include "core/distro_control.hpp"
-#include "core/settings_file.hpp"
+#include "core/tray_session.hpp"
+
 #include "nixtray/cli/command_line.hpp"
 
-#include <filesystem>
-#include <functional>
-#include <memory>
+#include <chrono>
+#include <exception>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -37,56 +36,42 @@ class CommandFailure : public std::runtime_error {
   int exit_code_;
 };
 
-// What every command needs: the settings, with the command line's overrides applied, the link
-// options, and the distro control.
-struct CtlSetup {
-  tray::SettingsFile settings_file{tray::SettingsFile::default_path()};
-  tray::TraySettings settings;
-  std::vector<std::string> warnings;
-  tray::AgentLinkOptions link;
-  std::shared_ptr<tray::DistroControl> control;
-  std::chrono::milliseconds timeout{30'000};
+// What every command gets: the session on its io_context, and how long to wait (--timeout).
+struct CommandContext {
+  net::asio::io_context& io;
+  tray::TraySession& session;
+  std::chrono::milliseconds timeout;
+
+  // Runs a coroutine on the session's io_context until it is done; rethrows what it threw.
+  template <class T>
+  T run(net::asio::awaitable<T> work) {
+    std::optional<T> result;
+    std::exception_ptr error;
+    net::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
+      if (e)
+        error = e;
+      else
+        result.emplace(std::move(value));
+    });
+    io.restart();
+    io.run();
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+  }
 };
 
-// The agent connection that one-shot commands and verify-boot open (the link's transport).
-tray::AgentConnectionOptions connection_options(const CtlSetup& setup);
-
-// The system profile's directory inside the distro (--profile-dir, the settings, the default),
-// for rescues from outside; absolute or a UsageError.
-std::filesystem::path distro_profile_dir(const cli::ParsedCommandLine& args, const CtlSetup& setup);
-
-// Runs a command's coroutine on a fresh io_context until it is done; rethrows what it threw.
-template <class T>
-T run_to_end(net::asio::awaitable<T> work) {
-  net::asio::io_context io;
-  std::optional<T> result;
-  std::exception_ptr error;
-  net::asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
-    if (e)
-      error = e;
-    else
-      result.emplace(std::move(value));
-  });
-  io.run();
-  if (error) std::rethrow_exception(error);
-  return std::move(*result);
-}
+// The session's profile directory, which a rescue from outside needs absolute (a UsageError).
+std::string distro_profile_dir(const CommandContext& context);
 
 cli::Program nixtrayctl_program();
-// Throws cli::UsageError for bad options.
-CtlSetup make_setup(const cli::ParsedCommandLine& args);
 
-int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_start(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_stop(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_rollback(const cli::ParsedCommandLine& args, CtlSetup& setup);
-int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup);
-
-// What the host remembers about the configured distro, changed in the settings file itself (not
-// in setup.settings, which holds this command line's overrides that must not be saved).
-void update_distro_record(CtlSetup& setup, const std::function<void(tray::DistroRecord&)>& change);
+int run_status(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_start(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_stop(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_verify_boot(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_install_nixos(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context);
 
 int run_nixtrayctl(const std::vector<std::string>& args);
 

@@ -1,7 +1,7 @@
 // `nixtrayctl start | stop | rollback N`: the distro's lifecycle through the distro control, and a
 // rollback through the agent, or from outside when the agent does not answer.
-#include "core/process_runner.hpp"
-#include "core/rescue_command.hpp"
+#include "core/distro/process_runner.hpp"
+#include "core/verify/rescue_command.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -13,10 +13,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-void require_lifecycle(const CtlSetup& setup, const std::string& what) {
-  if (!setup.control->has_lifecycle()) {
-    throw CommandFailure(exit_failed, "the distro control (" + setup.control->describe() + ") cannot " + what +
-                                          ": use --distro-control command --start CMD --stop CMD");
+void require_lifecycle(CommandContext& context, const std::string& what) {
+  if (!context.session.control().has_lifecycle()) {
+    throw CommandFailure(exit_failed, "the distro control (" + context.session.control().describe() + ") cannot " +
+                                          what + ": use --distro-control command --start CMD --stop CMD");
   }
 }
 
@@ -24,17 +24,17 @@ std::string describe_agent(const tray::AgentConnection& agent) {
   return "agent " + agent.hello().agent + (agent.hello().authorized ? "" : " (read-only)");
 }
 
-asio::awaitable<int> start_and_wait(CtlSetup& setup) {
-  auto starting = setup.control->start();
+asio::awaitable<int> start_and_wait(CommandContext& context) {
+  auto starting = context.session.control().start();
   const auto started = co_await std::move(starting);
   if (!started.ok) {
     std::cerr << "nixtrayctl start: the distro did not start: " << started.message << "\n";
     co_return exit_failed;
   }
-  const auto deadline = Clock::now() + setup.timeout;
+  const auto deadline = Clock::now() + context.timeout;
   std::string last;
   for (;;) {
-    auto opening = tray::AgentConnection::open(connection_options(setup));
+    auto opening = tray::AgentConnection::open(context.session.connection_options());
     auto opened = co_await std::move(opening);
     if (auto* agent = std::get_if<std::shared_ptr<tray::AgentConnection>>(&opened)) {
       std::cout << "The distro runs; its " << describe_agent(**agent) << " answers.\n";
@@ -49,19 +49,19 @@ asio::awaitable<int> start_and_wait(CtlSetup& setup) {
   co_return exit_unreachable;
 }
 
-asio::awaitable<int> stop_and_wait(CtlSetup& setup, bool whole_vm) {
-  if (whole_vm && !setup.control->can_shut_down_all()) {
+asio::awaitable<int> stop_and_wait(CommandContext& context, bool whole_vm) {
+  if (whole_vm && !context.session.control().can_shut_down_all()) {
     throw cli::UsageError("stop --all needs --distro-control wsl");
   }
-  auto stopping = whole_vm ? setup.control->shutdown_all() : setup.control->terminate();
+  auto stopping = whole_vm ? context.session.control().shutdown_all() : context.session.control().terminate();
   const auto stopped = co_await std::move(stopping);
   if (!stopped.ok) {
     std::cerr << "nixtrayctl stop: " << stopped.message << "\n";
     co_return exit_failed;
   }
-  const auto deadline = Clock::now() + setup.timeout;
+  const auto deadline = Clock::now() + context.timeout;
   for (;;) {
-    auto probing = setup.control->is_running();
+    auto probing = context.session.control().is_running();
     const auto probe = co_await std::move(probing);
     if (probe.state != tray::RunningState::running) {
       std::cout << "The distro was shut down.\n";
@@ -75,9 +75,9 @@ asio::awaitable<int> stop_and_wait(CtlSetup& setup, bool whole_vm) {
   co_return exit_failed;
 }
 
-asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::RebuildMode mode,
-                               std::filesystem::path profile_dir) {
-  auto opening = tray::AgentConnection::open(connection_options(setup));
+asio::awaitable<int> roll_back(CommandContext& context, int generation, protocol::RebuildMode mode,
+                               std::string profile_dir) {
+  auto opening = tray::AgentConnection::open(context.session.connection_options());
   auto opened = co_await std::move(opening);
   if (auto* agent = std::get_if<std::shared_ptr<tray::AgentConnection>>(&opened)) {
     protocol::JobStartParams params;
@@ -101,10 +101,10 @@ asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::Rebuil
   }
   const auto why = std::get<tray::ConnectionFailure>(opened).message;
   // No agent: repoint the profile from outside, with absolute paths (the next start boots it).
-  const auto argv = tray::rescue_rollback_argv(profile_dir.generic_string(), generation);
+  const auto argv = tray::rescue_rollback_argv(profile_dir, generation);
   std::cerr << "nixtrayctl rollback: the agent does not answer (" << why
             << "); rolling back from outside: " << tray::quote_command_line(argv) << "\n";
-  auto rescuing = setup.control->run_as_root(argv);
+  auto rescuing = context.session.control().run_as_root(argv);
   const auto rescued = co_await std::move(rescuing);
   std::cout << rescued.output;
   if (!rescued.ok) {
@@ -116,29 +116,20 @@ asio::awaitable<int> roll_back(CtlSetup& setup, int generation, protocol::Rebuil
 
 }  // namespace
 
-std::filesystem::path distro_profile_dir(const cli::ParsedCommandLine& args, const CtlSetup& setup) {
-  const auto dir =
-      args.value("profile-dir").value_or(setup.settings.verify.profile_dir.value_or(tray::default_distro_profile_dir));
-  if (dir.empty() || dir.front() != '/') {
-    throw cli::UsageError("--profile-dir must be an absolute path inside the distro, not \"" + dir + "\"");
-  }
-  return dir;
+int run_start(const cli::ParsedCommandLine&, CommandContext& context) {
+  require_lifecycle(context, "start the distro");
+  return context.run(start_and_wait(context));
 }
 
-int run_start(const cli::ParsedCommandLine&, CtlSetup& setup) {
-  require_lifecycle(setup, "start the distro");
-  return run_to_end(start_and_wait(setup));
+int run_stop(const cli::ParsedCommandLine& args, CommandContext& context) {
+  require_lifecycle(context, "shut the distro down");
+  return context.run(stop_and_wait(context, args.has("all")));
 }
 
-int run_stop(const cli::ParsedCommandLine& args, CtlSetup& setup) {
-  require_lifecycle(setup, "shut the distro down");
-  return run_to_end(stop_and_wait(setup, args.has("all")));
-}
-
-int run_rollback(const cli::ParsedCommandLine& args, CtlSetup& setup) {
+int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context) {
   const auto generation = static_cast<int>(cli::integer_argument(args, 0, "the generation number", 1, 1'000'000'000));
   const auto mode = args.has("boot") ? protocol::RebuildMode::boot : protocol::RebuildMode::switch_;
-  return run_to_end(roll_back(setup, generation, mode, distro_profile_dir(args, setup)));
+  return context.run(roll_back(context, generation, mode, distro_profile_dir(context)));
 }
 
 }  // namespace nixtray::ctl

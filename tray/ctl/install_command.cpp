@@ -1,8 +1,8 @@
 // `nixtrayctl install-nixos IMAGE`: the tray's "Install NixOS…" for scripts and first-run docs,
-// with the same installer (core/nixos_installer.hpp): check, wsl.exe --import, a legacy image's
+// with the same installer (TraySession::install_nixos): check, wsl.exe --import, a legacy image's
 // first activation, start. Each step is printed as it starts and ends.
-#include "core/nixos_installer.hpp"
-#include "core/path_text.hpp"
+#include "core/onboarding/nixos_installer.hpp"
+#include "core/system/path_text.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -29,15 +29,14 @@ void print_step(const tray::InstallStep& step) {
 
 }  // namespace
 
-int run_install_nixos(const cli::ParsedCommandLine& args, CtlSetup& setup) {
-  const auto* wsl = dynamic_cast<const tray::WslDistroControl*>(setup.control.get());
-  if (!wsl) throw cli::UsageError("install-nixos needs --distro-control wsl");
+int run_install_nixos(const cli::ParsedCommandLine& args, CommandContext& context) {
+  if (!context.session.wsl_options()) throw cli::UsageError("install-nixos needs --distro-control wsl");
   tray::NixosImportRequest request;
   request.image = tray::path_from_text(args.args.at(0));  // arguments are UTF-8 (the Windows main converts them)
-  request.name = setup.settings.distro;
+  request.name = context.session.distro();
   request.folder = args.has("folder") ? tray::path_from_text(args.value_or("folder", ""))
                                       : tray::default_distro_folder(request.name);
-  const auto report = run_to_end(tray::install_nixos(wsl->options(), request, print_step));
+  const auto report = context.run(context.session.install_nixos(request, print_step));
   if (!report.ok) {
     std::cerr << "nixtrayctl install-nixos: " << report.failure() << "\n";
     return exit_failed;

@@ -1,16 +1,14 @@
-// `nixtrayctl status`: connects once through AgentLink, folds what arrives with the tray's own
-// reducer and prints the state the tray would show.
-#include "core/state_text.hpp"
-#include "core/tray_state.hpp"
-#include "core/tray_state_reducer.hpp"
-#include "core/verify_report.hpp"
+// `nixtrayctl status`: one look at the agent (TraySession::probe: the tray's own link and reducer)
+// and the state the tray would show, printed.
+#include "core/state/state_text.hpp"
+#include "core/state/tray_state.hpp"
+#include "core/verify/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
 
 namespace nixtray::ctl {
 
-namespace asio = net::asio;
 using protocol::json;
 
 namespace {
@@ -51,7 +49,7 @@ void print_text(const tray::TrayState& state, const tray::TrayPresentation& view
   }
 }
 
-json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, const tray::TraySettings& settings) {
+json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, const tray::DistroRecord* record) {
   json j;
   j["condition"] = std::string(tray::to_string(state.condition));
   j["icon"] = std::string(tray::to_string(view.icon));
@@ -78,7 +76,6 @@ json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, c
     j["running_job"] = nullptr;
   }
   // What the host remembers: a boot check that did not finish is reported at the next start.
-  const auto* record = settings.find_record();
   j["host_known_good"] = record && record->known_good ? json(*record->known_good) : json(nullptr);
   if (record && record->verify_in_progress) {
     const auto& v = *record->verify_in_progress;
@@ -95,30 +92,12 @@ json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, c
 
 }  // namespace
 
-int run_status(const cli::ParsedCommandLine& args, CtlSetup& setup) {
-  asio::io_context io;
-  tray::TrayState state;
-  std::shared_ptr<tray::AgentLink> link;
-  link = tray::AgentLink::create(
-      io.get_executor(), setup.link,
-      [&](tray::TrayEvent event) {
-        state = tray::TrayStateReducer::reduce(std::move(state), event);
-        if (std::holds_alternative<tray::LinkSynced>(event)) {
-          link->stop();
-        }
-      },
-      setup.control);
-  asio::steady_timer deadline(io, setup.timeout + std::chrono::seconds(5));
-  deadline.async_wait([&](const net::error_code& ec) {
-    if (!ec) link->stop();
-  });
-  link->on_finished([&] { deadline.cancel(); });
-  link->start();
-  // Until the link has synced (then stopped) or failed its one attempt.
-  io.run();
-  const auto view = tray::present(state, setup.settings.distro);
+int run_status(const cli::ParsedCommandLine& args, CommandContext& context) {
+  // Until the link has synced or failed its one attempt.
+  const auto state = context.run(context.session.probe(context.timeout + std::chrono::seconds(5)));
+  const auto view = tray::present(state, context.session.distro());
   if (args.has("json")) {
-    std::cout << to_json(state, view, setup.settings).dump(2) << "\n";
+    std::cout << to_json(state, view, context.session.record()).dump(2) << "\n";
   } else {
     print_text(state, view);
   }

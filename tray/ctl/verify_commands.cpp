@@ -1,10 +1,7 @@
-// `nixtrayctl verify-boot` and `nixtrayctl rebuild`: tray/core's BootVerifier from the command line.
+// `nixtrayctl verify-boot` and `nixtrayctl rebuild`: the session's boot check from the command line.
 // What the host must remember (the check in progress, the known-good generation) goes to the
 // settings file as the tray keeps it, so a nixtrayctl killed half-way is reported by the next one.
-#include "core/boot_verifier.hpp"
-#include "core/notification_rules.hpp"
-#include "core/session_verify.hpp"
-#include "core/tray_state_reducer.hpp"
+#include "core/verify/session_verify.hpp"
 #include "ctl/ctl_program.hpp"
 
 #include <iostream>
@@ -16,36 +13,24 @@ using protocol::json;
 
 namespace {
 
-tray::BootVerifierOptions verifier_options(const cli::ParsedCommandLine& args, const CtlSetup& setup) {
-  tray::BootVerifierOptions options;
-  options.agent = connection_options(setup);
-  // --timeout: how long to wait for the agent, which for a boot check is the boot.
-  options.boot_timeout =
-      args.has("timeout")
-          ? setup.timeout
-          : std::chrono::milliseconds(std::chrono::seconds(std::max(1, setup.settings.verify.boot_timeout_seconds)));
-  options.agent.connect_timeout = std::min(options.agent.connect_timeout, options.boot_timeout);
-  options.auto_rollback = setup.settings.verify.auto_rollback && !args.has("no-rollback");
-  options.distro_profile_dir = distro_profile_dir(args, setup);
-  return options;
+json to_json(const std::optional<tray::Notification>& notification) {
+  if (!notification) return nullptr;
+  return json{{"kind", std::string(tray::to_string(notification->kind))},
+              {"title", notification->title},
+              {"body", notification->body}};
 }
 
-// The notification the tray would show for this result (NotificationRules decides), if any.
-json notification_of(const tray::VerifyReport& report, const tray::TraySettings& settings) {
-  tray::NotificationRules rules(settings.notifications, std::nullopt, settings.distro);
-  const tray::TrayEvent event = tray::verify_finished_event(report);
-  const tray::TrayState before;
-  const auto after = tray::TrayStateReducer::reduce(before, event);
-  const auto decision = rules.observe(before, after, event);
-  if (decision.notifications.empty()) return nullptr;
-  const auto& n = decision.notifications.front();
-  return json{{"kind", std::string(tray::to_string(n.kind))}, {"title", n.title}, {"body", n.body}};
-}
-
-int run_check(const cli::ParsedCommandLine& args, CtlSetup& setup, std::optional<tray::RebuildRequest> rebuild) {
+int run_check(const cli::ParsedCommandLine& args, CommandContext& context,
+              std::optional<tray::RebuildRequest> rebuild) {
   const bool as_json = args.has("json");
-  tray::BootVerifierCallbacks callbacks;
-  callbacks.on_step = [](const tray::VerifyStep& step) {
+  // A rescue from outside needs the profile's absolute path: refuse before anything restarts.
+  (void)distro_profile_dir(context);
+  tray::BootCheckRequest request;
+  request.rebuild_first = std::move(rebuild);
+  // --timeout: how long to wait for the agent, which for a boot check is the boot.
+  if (args.has("timeout")) request.boot_timeout = context.timeout;
+  request.no_rollback = args.has("no-rollback");
+  request.on_step = [](const tray::VerifyStep& step) {
     // Progress for people on stderr; stdout holds the result (text or JSON).
     if (step.status == tray::StepStatus::running) {
       std::cerr << "nixtrayctl: " << (step.phase == "recover" ? "recover/" : "") << step.name << ": " << step.message
@@ -55,49 +40,23 @@ int run_check(const cli::ParsedCommandLine& args, CtlSetup& setup, std::optional
                 << tray::to_string(step.status) << ": " << step.message << "\n";
     }
   };
-  callbacks.on_record = [&setup](const std::optional<tray::VerifyRecord>& record) {
-    update_distro_record(setup, [&](tray::DistroRecord& r) { r.verify_in_progress = record; });
-  };
-  callbacks.on_known_good = [&setup](int generation) {
-    update_distro_record(setup, [&](tray::DistroRecord& r) { r.known_good = generation; });
-  };
-
-  tray::VerifyRequest request;
-  if (const auto* record = setup.settings.find_record()) {
-    request.host_known_good = record->known_good;
-    request.interrupted = record->verify_in_progress;
+  if (const auto interrupted = context.session.interrupted_verify()) {
+    std::cerr << "nixtrayctl: " << tray::describe_interrupted_verify(*interrupted) << " Checking again.\n";
   }
-  if (request.interrupted) {
-    std::cerr << "nixtrayctl: " << tray::describe_interrupted_verify(*request.interrupted) << " Checking again.\n";
-  }
-  request.rebuild_first = std::move(rebuild);
-
-  net::asio::io_context io;
-  auto verifier =
-      tray::BootVerifier::create(io.get_executor(), verifier_options(args, setup), setup.control, std::move(callbacks));
-  std::optional<tray::VerifyReport> report;
-  std::exception_ptr error;
-  asio::co_spawn(io, verifier->run(std::move(request)), [&](std::exception_ptr e, tray::VerifyReport result) {
-    if (e)
-      error = e;
-    else
-      report = std::move(result);
-  });
-  io.run();
-  if (error) std::rethrow_exception(error);
-
+  const auto report = context.run(context.session.check_boot(std::move(request)));
   if (as_json) {
-    auto j = tray::to_json(*report);
-    j["notification"] = notification_of(*report, setup.settings);
+    auto j = tray::to_json(report);
+    const auto& settings = context.session.settings();
+    j["notification"] = to_json(tray::verify_notification(report, settings.notifications, context.session.distro()));
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << tray::format_verify_report(*report);
+    std::cout << tray::format_verify_report(report);
   }
-  return tray::verify_exit_code(*report);
+  return tray::verify_exit_code(report);
 }
 
-asio::awaitable<int> rebuild_only(CtlSetup& setup, protocol::JobStartParams params, bool as_json) {
-  auto opening = tray::AgentConnection::open(connection_options(setup));
+asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartParams params, bool as_json) {
+  auto opening = tray::AgentConnection::open(context.session.connection_options());
   auto opened = co_await std::move(opening);
   if (const auto* failure = std::get_if<tray::ConnectionFailure>(&opened)) {
     std::cerr << "nixtrayctl rebuild: " << failure->message << "\n";
@@ -128,11 +87,11 @@ asio::awaitable<int> rebuild_only(CtlSetup& setup, protocol::JobStartParams para
 
 }  // namespace
 
-int run_verify_boot(const cli::ParsedCommandLine& args, CtlSetup& setup) {
-  return run_check(args, setup, std::nullopt);
+int run_verify_boot(const cli::ParsedCommandLine& args, CommandContext& context) {
+  return run_check(args, context, std::nullopt);
 }
 
-int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup) {
+int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context) {
   protocol::RebuildMode mode = protocol::RebuildMode::boot;
   if (const auto text = args.value("mode")) {
     try {
@@ -144,19 +103,19 @@ int run_rebuild(const cli::ParsedCommandLine& args, CtlSetup& setup) {
       throw cli::UsageError("--mode must be switch, boot, test, build or dry-build, not \"" + *text + "\"");
     }
   }
-  const auto flake = args.value("flake") ? args.value("flake") : setup.settings.flake;
+  const auto flake = args.value("flake") ? args.value("flake") : context.session.settings().flake;
   if (mode == protocol::RebuildMode::boot && !args.has("no-verify")) {
-    auto request = tray::rebuild_before_verify(setup.settings);
+    auto request = tray::rebuild_before_verify(context.session.settings());
     request.flake = flake;
     request.upgrade = args.has("upgrade");
-    return run_check(args, setup, request);
+    return run_check(args, context, request);
   }
   protocol::JobStartParams params;
   params.kind = protocol::JobKind::rebuild;
   params.mode = mode;
   params.flake = flake;
   if (args.has("upgrade")) params.upgrade = true;
-  return run_to_end(rebuild_only(setup, params, args.has("json")));
+  return context.run(rebuild_only(context, params, args.has("json")));
 }
 
 }  // namespace nixtray::ctl

@@ -5,8 +5,8 @@
 #include "widget_position.hpp"
 #include "wx_text.hpp"
 
-#include "core/agent_install_rebuild.hpp"
-#include "core/process_runner.hpp"
+#include "core/distro/process_runner.hpp"
+#include "core/onboarding/agent_install_rebuild.hpp"
 
 #include <wx/button.h>
 #include <wx/sizer.h>

@@ -2,7 +2,7 @@
 
 #include "wx_text.hpp"
 
-#include "core/state_text.hpp"
+#include "core/state/state_text.hpp"
 
 #include <wx/datetime.h>
 #include <wx/filename.h>

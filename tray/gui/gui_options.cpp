@@ -1,6 +1,5 @@
 #include "gui_options.hpp"
 
-#include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"
 
 namespace nixtray::gui {
@@ -30,10 +29,8 @@ cli::Program nixtray_program() {
   cli::Program program;
   program.name = "nixtray";
   program.summary = "NixOS in the system tray: state, rebuilds, rollbacks and notifications.";
-  // The connection options are nixtrayctl's (same meaning, same parser).
-  for (const auto& option : ctl::nixtrayctl_program().global_options) {
-    if (option.name != "timeout" && option.name != "version") program.global_options.push_back(option);
-  }
+  // The session's options, as nixtrayctl takes them.
+  program.global_options = tray::session_options();
   program.global_options.push_back({"quit-after", "SECONDS", "exit cleanly after this long (smoke tests)"});
   program.global_options.push_back(
       {"autostart", "", "started at login: also start the distro when the settings ask (start_distro_at_login)"});
@@ -85,18 +82,11 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
     options.ui_log = std::filesystem::path(*file);
   }
 
-  auto setup = ctl::make_setup(parsed);  // the link, the control, the settings file
-  options.session.settings_file = setup.settings_file;
-  // The session keeps the settings as saved: an --agent given today must not end up in the file.
-  auto loaded = setup.settings_file.load();
-  options.session.settings = std::move(loaded.settings);
-  options.warnings = std::move(loaded.warnings);
-  options.session.link = std::move(setup.link);
-  options.session.link.reconnect = true;
-  options.session.link.client = std::string("nixtray/") + nixtray::version;
-  options.session.link.connect_timeout = std::chrono::seconds(10);
-  options.session.link.call_timeout = std::chrono::seconds(30);
-  options.session.control = std::move(setup.control);
+  // The link, the control and the settings as saved: an --agent given today must not end up in
+  // the file.
+  options.session = tray::make_session_setup(tray::session_flags(parsed),
+                                             tray::SessionUse{std::string("nixtray/") + nixtray::version, true,
+                                                              std::chrono::seconds(10), std::chrono::seconds(30)});
 
   options.start_arguments.push_back("--autostart");
   for (const char* name :

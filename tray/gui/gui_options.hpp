@@ -3,10 +3,10 @@
 //   --token-file PATH, --config FILE,
 //   --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD | local
 //   --quit-after SECONDS, --open-status-window [TAB], --ui-log FILE
-// The connection options are nixtrayctl's, parsed by the same code (ctl::make_setup).
+// The connection options are the session's (core/session_setup.hpp), as nixtrayctl takes them.
 #pragma once
 
-#include "session_host.hpp"
+#include "core/session_setup.hpp"
 
 #include "nixtray/cli/command_line.hpp"
 
@@ -17,6 +17,9 @@
 
 namespace nixtray::gui {
 
+// Exit codes before the GUI runs, as nixtrayctl's.
+enum GuiExit : int { gui_exit_failed = 1, gui_exit_usage = 64 };
+
 enum class StatusTab { overview, generations, jobs, settings };
 std::string_view to_string(StatusTab tab);
 std::optional<StatusTab> parse_status_tab(std::string_view name);
@@ -24,8 +27,7 @@ std::optional<StatusTab> parse_status_tab(std::string_view name);
 struct GuiOptions {
   bool help = false;
   bool version = false;
-  SessionSetup session;
-  std::vector<std::string> warnings;         // from reading the settings
+  tray::SessionSetup session;
   std::vector<std::string> overrides;        // "--agent unix:/x": shown on the Settings page
   std::vector<std::string> start_arguments;  // what a login start needs to reproduce this session
   bool autostart = false;                    // started at login (the Run key or the XDG entry passes --autostart)

@@ -5,8 +5,8 @@
 #include "widget_position.hpp"
 #include "wx_text.hpp"
 
-#include "core/nixos_import.hpp"
-#include "core/wsl_list_parser.hpp"
+#include "core/distro/wsl_list_parser.hpp"
+#include "core/onboarding/nixos_import.hpp"
 
 #include <wx/button.h>
 #include <wx/dirdlg.h>

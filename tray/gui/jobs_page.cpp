@@ -6,7 +6,7 @@
 #include "ui_thread.hpp"
 #include "wx_text.hpp"
 
-#include "core/state_text.hpp"
+#include "core/state/state_text.hpp"
 
 #include <wx/button.h>
 #include <wx/gauge.h>

@@ -3,7 +3,6 @@
 #include "gui_options.hpp"
 #include "tray_app.hpp"
 
-#include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"
 
 #include <iostream>
@@ -23,10 +22,10 @@ int main(int argc, char** argv) {
     }
   } catch (const nixtray::cli::UsageError& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    return nixtray::ctl::exit_usage;
+    return nixtray::gui::gui_exit_usage;
   } catch (const std::exception& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    return nixtray::ctl::exit_failed;
+    return nixtray::gui::gui_exit_failed;
   }
   return wxEntry(argc, argv);
 }

@@ -4,7 +4,7 @@
 // the notification itself does the same.
 #pragma once
 
-#include "core/notification_rules.hpp"
+#include "core/state/notification_rules.hpp"
 
 #include <wx/event.h>
 

@@ -7,8 +7,8 @@
 #include "ui_thread.hpp"
 #include "wx_text.hpp"
 
-#include "core/onboarding_advice.hpp"
-#include "core/state_text.hpp"
+#include "core/onboarding/onboarding_advice.hpp"
+#include "core/state/state_text.hpp"
 #include "ui_log.hpp"
 #include "widget_position.hpp"
 

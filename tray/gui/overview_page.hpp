@@ -4,7 +4,7 @@
 
 #include "status_context.hpp"
 
-#include "core/onboarding_advice.hpp"
+#include "core/onboarding/onboarding_advice.hpp"
 
 #include <optional>
 

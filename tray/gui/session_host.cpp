@@ -2,9 +2,6 @@
 
 #include "ui_thread.hpp"
 
-#include "core/agent_install_rebuild.hpp"
-#include "core/session_verify.hpp"
-
 namespace nixtray::gui {
 
 struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
@@ -47,19 +44,15 @@ SessionHost::SessionHost(IoThread& io, SessionObserver& observer) : io_(io), sha
 
 SessionHost::~SessionHost() { shared_->observer = nullptr; }
 
-void SessionHost::start(SessionSetup setup) {
-  wsl_options_.reset();
-  if (const auto* wsl = dynamic_cast<const tray::WslDistroControl*>(setup.control.get())) {
-    wsl_options_ = wsl->options();
-  }
+void SessionHost::start(tray::SessionSetup setup) {
+  wsl_options_ = tray::wsl_options_of(setup.control.get());
   auto shared = shared_;
-  auto payload = std::make_shared<SessionSetup>(std::move(setup));
+  auto payload = std::make_shared<tray::SessionSetup>(std::move(setup));
   io_.post([this, shared, payload] {
     if (session_) {
       session_->stop();
       session_.reset();
     }
-    control_ = payload->control;
     auto weak = std::make_shared<std::weak_ptr<tray::TraySession>>();
     tray::TraySessionCallbacks callbacks;
     callbacks.on_state = [shared, weak](const tray::TrayState& state) {
@@ -70,19 +63,10 @@ void SessionHost::start(SessionSetup setup) {
     callbacks.on_notification = [shared](const tray::Notification& notification) {
       shared->wake(shared->notifications.push(notification));
     };
-    callbacks.on_rebuild_flow = [this, shared, weak](const tray::RebuildFlow& flow) {
-      shared->wake(shared->flows.push(flow));
-      const auto session = weak->lock();
-      if (session && flow.job_id() != verified_rebuild_job_ &&
-          tray::verify_after_rebuild(flow, session->settings(), control_ && control_->has_lifecycle())) {
-        verified_rebuild_job_ = flow.job_id();
-        verify_boot(false);
-      }
-    };
+    callbacks.on_rebuild_flow = [shared](const tray::RebuildFlow& flow) { shared->wake(shared->flows.push(flow)); };
     callbacks.on_job_log = [shared](const tray::JobLogReceived& log) { shared->wake(shared->logs.push(log)); };
     callbacks.on_error = [shared](const std::string& message) { shared->wake(shared->errors.push(message)); };
-    session_ = tray::TraySession::create(io_.executor(), payload->settings_file, payload->settings, payload->link,
-                                         payload->control, std::move(callbacks));
+    session_ = tray::TraySession::create(io_.executor(), std::move(*payload), std::move(callbacks));
     *weak = session_;
     // The first picture: connecting, with the settings and menu context the session starts from.
     shared->wake(
@@ -118,40 +102,27 @@ void SessionHost::set_start_at_login(bool enabled) {
   with_session([enabled](tray::TraySession& session) { session.set_start_at_login(enabled); });
 }
 
-void SessionHost::update_settings(const tray::TraySettings& settings) {
-  with_session([settings](tray::TraySession& session) { session.update_settings(settings); });
+tray::AppliedSettings SessionHost::apply_settings(const tray::TraySettings& settings) {
+  tray::AppliedSettings applied;
+  io_.run_and_wait([this, &settings, &applied] {
+    if (session_) applied = session_->apply_settings(settings);
+  });
+  return applied;
 }
 
 void SessionHost::verify_boot(bool rebuild_first) {
-  auto shared = shared_;
-  io_.post([this, shared, rebuild_first] {
-    if (!session_) return;
-    if (verifier_ && verifier_->running()) {
-      shared->wake(shared->errors.push("a boot check is already running"));
-      return;
-    }
-    verifier_ = tray::BootVerifier::create(
-        io_.executor(), tray::boot_verifier_options(session_->settings(), session_->link().options()), control_,
-        tray::session_verify_callbacks(session_));
-    verifier_->start(tray::verify_request_for(
-        *session_, rebuild_first ? std::optional(tray::rebuild_before_verify(session_->settings())) : std::nullopt));
-  });
+  with_session([rebuild_first](tray::TraySession& session) { session.verify_boot(rebuild_first); });
 }
 
 void SessionHost::install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
                                 std::function<void(tray::NixosInstallReport)> done) {
-  if (!wsl_options_) {
-    tray::NixosInstallReport refused;
-    refused.steps.push_back({tray::InstallStepName::check, tray::InstallStepState::failed,
-                             "NixOS can only be installed where the distro is controlled with wsl.exe"});
-    done(std::move(refused));
-    return;
-  }
-  io_.post([this, options = *wsl_options_, request = std::move(request), on_step = std::move(on_step),
-            done = std::move(done)]() mutable {
-    net::asio::co_spawn(io_.executor(),
-                        tray::install_nixos(std::move(options), std::move(request),
-                                            [on_step](const tray::InstallStep& step) { on_step(step); }),
+  io_.post([this, request = std::move(request), on_step = std::move(on_step), done = std::move(done)]() mutable {
+    if (!session_) return;
+    // The coroutine keeps the session alive until it is done.
+    auto install = [session = session_, request = std::move(request), on_step = std::move(on_step)]() mutable {
+      return session->install_nixos(std::move(request), [on_step](const tray::InstallStep& step) { on_step(step); });
+    };
+    net::asio::co_spawn(io_.executor(), std::move(install),
                         [done](std::exception_ptr error, tray::NixosInstallReport report) {
                           if (error) {
                             report = {};
@@ -164,14 +135,10 @@ void SessionHost::install_nixos(tray::NixosImportRequest request, std::function<
 }
 
 void SessionHost::rebuild_to_add_agent(std::function<void(tray::ControlResult)> done) {
-  if (!wsl_options_) {
-    done(tray::ControlResult::failure("the rebuild can only run where the distro is controlled with wsl.exe"));
-    return;
-  }
-  io_.post([this, options = *wsl_options_, done = std::move(done)]() mutable {
-    const auto settings = session_ ? session_->settings() : tray::TraySettings{};
+  io_.post([this, done = std::move(done)]() mutable {
+    if (!session_) return;
     net::asio::co_spawn(
-        io_.executor(), tray::run_agent_install_rebuild(std::move(options), settings),
+        io_.executor(), [session = session_] { return session->add_agent(); },
         [done](std::exception_ptr error, tray::ControlResult result) {
           done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly") : std::move(result));
         });

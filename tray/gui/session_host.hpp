@@ -1,30 +1,19 @@
-// The GUI's handle on core's TraySession, which lives on the io thread. The GUI calls these
-// methods on its own thread; each posts to the io thread. What the session reports comes back
-// through SessionObserver on the GUI thread, batched: the newest state once per wake-up, and
-// notifications, flow steps and log chunks in order.
+// The GUI's handle on core's TraySession (the running tray), which lives on the io thread. The
+// GUI calls these methods on its own thread; each posts to the io thread. What the session
+// reports comes back through SessionObserver on the GUI thread, batched: the newest state once
+// per wake-up, and notifications, flow steps and log chunks in order.
 #pragma once
 
 #include "inbox.hpp"
 #include "io_thread.hpp"
 
-#include "core/agent_actions.hpp"
-#include "core/boot_verifier.hpp"
-#include "core/nixos_installer.hpp"
 #include "core/tray_session.hpp"
-#include "core/wsl_distro_control.hpp"
 
 #include <functional>
 #include <memory>
 #include <string>
 
 namespace nixtray::gui {
-
-struct SessionSetup {
-  tray::SettingsFile settings_file{tray::SettingsFile::default_path()};
-  tray::TraySettings settings;  // as saved: command-line overrides are in `link`, never saved
-  tray::AgentLinkOptions link;
-  std::shared_ptr<tray::DistroControl> control;
-};
 
 // What the GUI draws from: copies, owned by the GUI thread.
 struct SessionSnapshot {
@@ -52,17 +41,18 @@ class SessionHost {
 
   // Creates and starts a session; a running one is stopped first (the settings' connection
   // changed). The observer sees a fresh "connecting" state.
-  void start(SessionSetup setup);
+  void start(tray::SessionSetup setup);
   // Stops the session and waits until it has (before the io thread ends).
   void stop();
 
   void perform(const tray::MenuCommand& command);
   void answer_rebuild_review(bool activate);
   void set_start_at_login(bool enabled);
-  void update_settings(const tray::TraySettings& settings);
-  // Verify boot: core's BootVerifier on the io thread, wired to the session (it pauses the link,
-  // shows the steps in the state, notifies what broke). Refused while a check runs. With a
-  // rebuild first: rebuild for the next boot (the settings' flake), then the same check.
+  // The Settings window's Save, on the io thread while the GUI waits for its answer: why the edit
+  // cannot be used, and the next session's set-up when it changed the connection.
+  tray::AppliedSettings apply_settings(const tray::TraySettings& settings);
+  // Verify boot (TraySession::verify_boot). With a rebuild first: rebuild for the next boot (the
+  // settings' flake), then the same check.
   void verify_boot(bool rebuild_first = false);
   void follow_job_log(const std::string& job_id);
   void unfollow_job_log(const std::string& job_id);
@@ -76,11 +66,11 @@ class SessionHost {
   // Onboarding, with wsl.exe only (GUI thread): the session's wsl.exe options, when its distro
   // control is WSL's; nothing otherwise (then the status window offers no Install or Rebuild).
   [[nodiscard]] const std::optional<tray::WslDistroControlOptions>& wsl_options() const { return wsl_options_; }
-  // Install NixOS (core/nixos_installer.hpp). Both callbacks may be called on any thread: wrap
+  // Install NixOS (TraySession::install_nixos). Both callbacks may be called on any thread: wrap
   // them with on_window().
   void install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
                      std::function<void(tray::NixosInstallReport)> done);
-  // Add the agent: nixos-rebuild switch inside the distro (core/agent_install_rebuild.hpp).
+  // Add the agent: nixos-rebuild switch inside the distro (TraySession::add_agent).
   void rebuild_to_add_agent(std::function<void(tray::ControlResult)> done);
   // Look at the distro and the agent again now, instead of at the next retry.
   void reconnect();
@@ -97,10 +87,7 @@ class SessionHost {
 
   IoThread& io_;
   std::shared_ptr<Shared> shared_;
-  std::shared_ptr<tray::TraySession> session_;    // io thread only
-  std::shared_ptr<tray::DistroControl> control_;  // io thread only: the session's, for the verifier
-  std::shared_ptr<tray::BootVerifier> verifier_;  // io thread only: the last check started
-  std::string verified_rebuild_job_;              // io thread only: "Verify boot after each rebuild" ran for it
+  std::shared_ptr<tray::TraySession> session_;                // io thread only
   std::optional<tray::WslDistroControlOptions> wsl_options_;  // GUI thread only
 };
 

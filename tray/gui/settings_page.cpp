@@ -3,7 +3,7 @@
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
-#include "core/tray_settings.hpp"
+#include "core/settings/tray_settings.hpp"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>

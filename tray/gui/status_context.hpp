@@ -5,7 +5,7 @@
 #include "gui_options.hpp"
 #include "session_host.hpp"
 
-#include "core/menu_model.hpp"
+#include "core/state/menu_model.hpp"
 
 #include <functional>
 #include <optional>

@@ -9,7 +9,7 @@
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
-#include "core/state_text.hpp"
+#include "core/state/state_text.hpp"
 
 #include <wx/notebook.h>
 #include <wx/sizer.h>

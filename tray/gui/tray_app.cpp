@@ -1,20 +1,21 @@
 #include "tray_app.hpp"
 
-#include "display_format.hpp"
+#include "demo_log_feed.hpp"
 #include "jobs_page.hpp"
 #include "notification_presenter.hpp"
+#include "rebuild_review.hpp"
 #include "resource_paths.hpp"
 #include "single_instance.hpp"
 #include "status_window.hpp"
 #include "translations.hpp"
+#include "tray_host_monitor.hpp"
 #include "tray_icon.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
-#include "core/session_verify.hpp"
+#include "core/verify/session_verify.hpp"
 
-#include "ctl/ctl_program.hpp"
 #include "nixtray/version.hpp"
 #include "platform_services.hpp"
 
@@ -25,7 +26,6 @@
 
 #include <shobjidl.h>
 #endif
-#include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
 
 #include <chrono>
@@ -57,18 +57,9 @@ wxString no_tray_notice() {
       "KStatusNotifierItem Support\" extension. Closing this window quits nixtray.");
 }
 
-bool same_connection(const tray::TraySettings& a, const tray::TraySettings& b) {
-  const auto& ca = a.distro_control;
-  const auto& cb = b.distro_control;
-  return a.distro == b.distro && a.agent == b.agent && a.token_file == b.token_file &&
-         a.connect_starts_distro == b.connect_starts_distro && ca.kind == cb.kind && ca.start == cb.start &&
-         ca.stop == cb.stop && ca.is_running == cb.is_running && ca.exec_as_root == cb.exec_as_root &&
-         ca.terminal == cb.terminal;
-}
-
 }  // namespace
 
-TrayApp::TrayApp() : quit_timer_(this), tray_timer_(this), demo_timer_(this) {}
+TrayApp::TrayApp() : quit_timer_(this) {}
 
 TrayApp::~TrayApp() = default;
 
@@ -86,10 +77,10 @@ bool TrayApp::OnInit() {
     }
   } catch (const cli::UsageError& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    early_exit_ = ctl::exit_usage;
+    early_exit_ = gui_exit_usage;
   } catch (const std::exception& e) {
     std::cerr << "nixtray: " << e.what() << "\n";
-    early_exit_ = ctl::exit_failed;
+    early_exit_ = gui_exit_failed;
   }
   return true;  // OnRun returns the early exit code: OnInit's false would always mean -1
 }
@@ -131,7 +122,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   if (!art_->problem().empty()) {
     std::cerr << "nixtray: warning: " << art_->problem() << "\n";
   }
-  for (const auto& warning : options_.warnings) {
+  for (const auto& warning : options_.session.warnings) {
     std::cerr << "nixtray: warning: " << warning << "\n";
   }
   start_at_login_ = platform::make_start_at_login(executable.string(), options_.start_arguments);
@@ -202,10 +193,6 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   Bind(wxEVT_TIMER, [this](wxTimerEvent& event) {
     if (event.GetTimer().GetId() == quit_timer_.GetId()) {
       quit("quit-after");
-    } else if (event.GetTimer().GetId() == tray_timer_.GetId()) {
-      check_tray_host();
-    } else if (event.GetTimer().GetId() == demo_timer_.GetId()) {
-      demo_heartbeat();
     } else {
       event.Skip();
     }
@@ -213,7 +200,8 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   if (options_.quit_after_seconds) {
     quit_timer_.StartOnce(*options_.quit_after_seconds * 1000);
   }
-  watch_tray_host();
+  tray_host_ = std::make_unique<TrayHostMonitor>(*log_, [this] { check_tray_host(); });
+  tray_host_->start();
   if (options_.demo_log_lines) {
     start_demo_log(*options_.demo_log_lines);
   }
@@ -221,9 +209,8 @@ bool TrayApp::start(const std::vector<std::string>& args) {
 }
 
 int TrayApp::OnExit() {
-#if wxUSE_EVENTLOOP_SOURCE
-  tray_host_source_.reset();
-#endif
+  tray_host_.reset();
+  demo_.reset();
   if (host_) host_->stop();
   if (io_) io_->stop();
   notifier_.reset();
@@ -310,39 +297,9 @@ void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
   }
 }
 
-namespace {
-
-// What the rebuild will change, in a few lines under the review's question: the counts, the
-// closure sizes and the first package changes; the Generations tab has the whole diff later.
-wxString review_diff_lines(const protocol::GenerationsDiff& diff) {
-  constexpr std::size_t changes_shown = 8;
-  const auto summary = tray::summarize(diff, changes_shown);
-  if (diff.changes.empty()) {
-    return wxString::Format(_("No package changes compared with generation %d."), diff.from);
-  }
-  wxString text = wxString::Format(_("Compared with generation %d: %d changed, %d added, %d removed, %d resized."),
-                                   diff.from, summary.changed, summary.added, summary.removed, summary.resized);
-  text += "\n" + wxString::Format(_("Closure size: %s → %s (%s)"), format_size(summary.from_closure_size),
-                                  format_size(summary.to_closure_size),
-                                  format_size_delta(summary.to_closure_size - summary.from_closure_size));
-  for (const auto& change : summary.shown) text += "\n  " + format_package_change(change);
-  if (summary.not_shown > 0) {
-    text += "\n  " + wxString::Format(_("… and %lu more"), static_cast<unsigned long>(summary.not_shown));
-  }
-  return text;
-}
-
-}  // namespace
-
 void TrayApp::ask_rebuild_review(const tray::RebuildFlow& flow) {
   if (quitting_) return;
-  wxString text = core_text(flow.question());
-  if (flow.diff()) text += "\n\n" + review_diff_lines(*flow.diff());
-  if (!flow.diff_note().empty()) text += "\n\n" + core_text(flow.diff_note());
-  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, text, _("Rebuild"),
-                         wxYES_NO | wxICON_QUESTION);
-  dialog.SetYesNoLabels(_("Activate"), _("Don't activate"));
-  const bool activate = dialog.ShowModal() == wxID_YES;
+  const bool activate = gui::ask_rebuild_review(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, flow);
   log_->write("review", {{"activate", activate}});
   host_->answer_rebuild_review(activate);
 }
@@ -355,64 +312,6 @@ void TrayApp::action_failed(const std::string& message) {
   log_->write("error", {{"message", message}});
   if (window_) window_->show_error(core_text(message));
   std::cerr << "nixtray: " << message << "\n";
-}
-
-void TrayApp::menu_chosen(const tray::MenuItem& item) {
-  const auto& command = item.command;
-  log_->write("menu-chosen", {{"id", item.id}, {"action", std::string(tray::to_string(command.action))}});
-  switch (command.action) {
-    case tray::MenuAction::none:
-      break;
-    case tray::MenuAction::show_status_window:
-      show_window(StatusTab::overview, "menu");
-      break;
-    case tray::MenuAction::show_unit:
-      show_window(StatusTab::overview, "menu").show_unit(command.unit);
-      break;
-    case tray::MenuAction::show_job_log:
-      show_window(StatusTab::jobs, "menu").show_job(command.job_id);
-      break;
-    case tray::MenuAction::open_settings:
-      show_window(StatusTab::settings, "menu");
-      break;
-    case tray::MenuAction::quit:
-      quit("menu");
-      break;
-    case tray::MenuAction::toggle_start_at_login:
-      set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
-      break;
-    case tray::MenuAction::verify_boot:
-    case tray::MenuAction::rebuild_and_verify: {
-      if (item.confirm && !confirm(*item.confirm)) {
-        log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
-        break;
-      }
-      log_->write("command", {{"action", std::string(tray::to_string(command.action))}});
-      host_->verify_boot(command.action == tray::MenuAction::rebuild_and_verify);
-      break;
-    }
-    default:
-      request(command, item.confirm);
-      break;
-  }
-}
-
-void TrayApp::request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
-  if (confirmation && !confirm(*confirmation)) {
-    log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
-    return;
-  }
-  log_->write("command", {{"action", std::string(tray::to_string(command.action))},
-                          {"generation", command.generation ? protocol::json(*command.generation) : protocol::json()},
-                          {"job", command.job_id}});
-  host_->perform(command);
-}
-
-bool TrayApp::confirm(const tray::Confirmation& confirmation) {
-  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, core_text(confirmation.question),
-                         core_text(confirmation.title), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
-  dialog.SetYesNoLabels(core_text(confirmation.accept), _("Cancel"));
-  return dialog.ShowModal() == wxID_YES;
 }
 
 StatusWindow& TrayApp::show_window(StatusTab tab, const std::string& reason) {
@@ -448,97 +347,15 @@ std::string TrayApp::save_settings(const tray::TraySettings& settings) {
     const auto result = start_at_login_->set_enabled(settings.start_at_login);
     if (!result.ok) return result.message;
   }
-  const bool reconnect = snapshot_ && !same_connection(snapshot_->settings, settings) && options_.overrides.empty();
-  host_->update_settings(settings);
-  if (reconnect) {
-    // A new session for the new connection. The control comes from the same parser as the
-    // command line's, fed with the saved commands.
-    cli::ParsedCommandLine parsed;
-    parsed.options["config"] = {options_.session.settings_file.path().string()};
-    parsed.options["distro-control"] = {tray::effective_distro_control_kind(settings)};
-    if (tray::effective_distro_control_kind(settings) == "command") {
-      parsed.options["start"] = {settings.distro_control.start};
-      parsed.options["stop"] = {settings.distro_control.stop};
-      parsed.options["is-running"] = {settings.distro_control.is_running};
-      parsed.options["exec-as-root"] = {settings.distro_control.exec_as_root};
-    }
-    SessionSetup setup;
-    try {
-      auto ctl_setup = ctl::make_setup(parsed);
-      setup.control = std::move(ctl_setup.control);
-    } catch (const cli::UsageError& e) {
-      return e.what();
-    }
-    setup.settings_file = options_.session.settings_file;
-    setup.settings = settings;
-    setup.settings.distros = snapshot_->settings.distros;
-    setup.link = options_.session.link;
-    setup.link.endpoint = tray::effective_endpoint(settings);
-    setup.link.token_file = tray::effective_token_file(settings);
-    setup.link.fetch_missing_token = tray::effective_fetch_missing_token(settings);
-    setup.link.connect_starts_distro = tray::effective_connect_starts_distro(settings);
-    options_.session = setup;
-    log_->write("reconnect", {{"agent", net::to_string(setup.link.endpoint)}});
-    host_->start(std::move(setup));
+  // The session saves it, and makes the next session's set-up when the connection changed.
+  auto applied = host_->apply_settings(settings);
+  if (!applied.problem.empty()) return applied.problem;
+  if (applied.next) {
+    options_.session = *applied.next;
+    log_->write("reconnect", {{"agent", net::to_string(applied.next->link.endpoint)}});
+    host_->start(std::move(*applied.next));
   }
   return {};
-}
-
-void TrayApp::set_start_at_login(bool enabled) {
-  const auto result = start_at_login_->set_enabled(enabled);
-  if (!result.ok) {
-    action_failed(result.message);
-    return;
-  }
-  log_->write("start-at-login", {{"enabled", enabled}, {"entry", start_at_login_->describe()}});
-  host_->set_start_at_login(enabled);
-}
-
-#if wxUSE_EVENTLOOP_SOURCE
-namespace {
-
-// Hands the watch's input to the app, on the GUI thread (wx's event loop polls the descriptor).
-class TrayHostInput final : public wxEventLoopSourceHandler {
- public:
-  TrayHostInput(platform::TrayHostWatch& watch, std::function<void()> changed)
-      : watch_(watch), changed_(std::move(changed)) {}
-  void OnReadWaiting() override {
-    if (watch_.owner_changed()) changed_();
-  }
-  void OnWriteWaiting() override {}
-  void OnExceptionWaiting() override {}
-
- private:
-  platform::TrayHostWatch& watch_;
-  std::function<void()> changed_;
-};
-
-}  // namespace
-#endif
-
-// An X tray host can come and go (a panel restarts) and wx has no event for it: the platform layer
-// watches for it. Windows always has its taskbar, and wxMSW puts the icon back when Explorer
-// restarts, so there is nothing to watch there.
-void TrayApp::watch_tray_host() {
-#if !defined(__WXMSW__)
-  tray_host_watch_ = platform::watch_tray_host();
-#if wxUSE_EVENTLOOP_SOURCE
-  if (tray_host_watch_) {
-    tray_host_input_ = std::make_unique<TrayHostInput>(*tray_host_watch_, [this] { check_tray_host(); });
-    tray_host_source_.reset(
-        wxEventLoopBase::AddSourceForFD(tray_host_watch_->fd(), tray_host_input_.get(), wxEVENT_SOURCE_INPUT));
-  }
-  if (tray_host_source_) {
-    log_->write("tray-host-watch", {{"how", tray_host_watch_->describe()}});
-    // The host may have come or gone between IsAvailable() and the watch's start.
-    check_tray_host();
-    return;
-  }
-#endif
-  tray_host_watch_.reset();
-  log_->write("tray-host-watch", {{"how", "every 3 s"}});
-  tray_timer_.Start(3000);
-#endif
 }
 
 void TrayApp::check_tray_host() {
@@ -559,46 +376,9 @@ void TrayApp::check_tray_host() {
 void TrayApp::start_demo_log(long long lines) {
   auto& window = show_window(StatusTab::jobs, "demo log");
   window.show_job("demo");
-  // Lines are generated on the io thread and handed over in small chunks, as agent events are;
-  // a 20 ms heartbeat on the GUI thread measures how long its loop was kept busy.
-  demo_ = std::make_shared<DemoLog>();
-  demo_->total = lines;
-  demo_->start = std::chrono::steady_clock::now();
-  demo_->last_beat = demo_->start;
-  io_->post([demo = demo_, host = host_.get(), io = io_.get()] { send_demo_chunk(demo, *host, *io); });
-  demo_timer_.Start(20);
-}
-
-void TrayApp::send_demo_chunk(std::shared_ptr<DemoLog> demo, SessionHost& host, IoThread& io) {
-  constexpr long long chunk_lines = 200;
-  protocol::LogChunk chunk;
-  chunk.from = demo->sent;
-  for (long long i = 0; i < chunk_lines && demo->sent < demo->total; ++i, ++demo->sent) {
-    const auto n = demo->sent;
-    chunk.lines.push_back("[" + std::to_string(n) + "] building '/nix/store/" + std::to_string(n * 7919 % 100000) +
-                          "-demo-package-" + std::to_string(n % 997) + ".drv': compiling src/module" +
-                          std::to_string(n % 113) + ".c");
-  }
-  chunk.next = demo->sent;
-  chunk.complete = demo->sent == demo->total;
-  host.deliver_job_log(tray::JobLogReceived{"demo", std::move(chunk)});
-  if (demo->sent < demo->total) {
-    io.post([demo, &host, &io] { send_demo_chunk(demo, host, io); });
-  }
-}
-
-void TrayApp::demo_heartbeat() {
-  const auto now = std::chrono::steady_clock::now();
-  demo_->worst_gap = std::max<long long>(
-      demo_->worst_gap, std::chrono::duration_cast<std::chrono::milliseconds>(now - demo_->last_beat).count());
-  demo_->last_beat = now;
-  if (window_ && window_->jobs().log_lines() >= static_cast<std::size_t>(demo_->total)) {
-    demo_timer_.Stop();
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - demo_->start).count();
-    log_->write(
-        "demo-log",
-        {{"lines", demo_->total}, {"ms", elapsed}, {"max_heartbeat_gap_ms", demo_->worst_gap}, {"heartbeat_ms", 20}});
-  }
+  demo_ =
+      std::make_unique<DemoLogFeed>(*host_, *io_, *log_, [this] { return window_ ? window_->jobs().log_lines() : 0; });
+  demo_->start(lines);
 }
 
 void TrayApp::quit(const std::string& reason) {
@@ -606,8 +386,8 @@ void TrayApp::quit(const std::string& reason) {
   quitting_ = true;
   log_->write("quit", {{"reason", reason}});
   quit_timer_.Stop();
-  tray_timer_.Stop();
-  demo_timer_.Stop();
+  if (tray_host_) tray_host_->stop();
+  if (demo_) demo_->stop();
   // A confirmation left open must not keep the app alive.
   for (auto* window : wxTopLevelWindows) {
     if (auto* dialog = dynamic_cast<wxDialog*>(window); dialog && dialog->IsModal()) dialog->EndModal(wxID_CANCEL);

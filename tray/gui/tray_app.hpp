@@ -7,11 +7,9 @@
 #include "session_host.hpp"
 #include "status_context.hpp"
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <wx/app.h>
-#include <wx/evtloop.h>
-#include <wx/evtloopsrc.h>
 #include <wx/timer.h>
 #include <wx/weakref.h>
 
@@ -20,15 +18,13 @@
 #include <optional>
 #include <string>
 
-namespace nixtray::platform {
-class TrayHostWatch;
-}
-
 namespace nixtray::gui {
 
+class DemoLogFeed;
 class NotificationPresenter;
 class SingleInstance;
 class StatusWindow;
+class TrayHostMonitor;
 class TrayIcon;
 class TrayIconArt;
 class UiLog;
@@ -59,19 +55,9 @@ class TrayApp : public wxApp, public SessionObserver {
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
   std::string save_settings(const tray::TraySettings& settings);
   void set_start_at_login(bool enabled);
-  void watch_tray_host();
   void check_tray_host();
   void log_state(const SessionSnapshot& snapshot);
-  struct DemoLog {
-    long long total = 0;
-    long long sent = 0;  // io thread
-    std::chrono::steady_clock::time_point start;
-    std::chrono::steady_clock::time_point last_beat;
-    long long worst_gap = 0;
-  };
   void start_demo_log(long long lines);
-  static void send_demo_chunk(std::shared_ptr<DemoLog> demo, SessionHost& host, IoThread& io);
-  void demo_heartbeat();
   void quit(const std::string& reason);
 
   std::optional<int> early_exit_;
@@ -94,14 +80,8 @@ class TrayApp : public wxApp, public SessionObserver {
   bool quitting_ = false;
   std::string reviewed_job_;
   wxTimer quit_timer_;
-  wxTimer tray_timer_;  // where the tray host cannot be watched
-  std::unique_ptr<platform::TrayHostWatch> tray_host_watch_;
-#if wxUSE_EVENTLOOP_SOURCE
-  std::unique_ptr<wxEventLoopSourceHandler> tray_host_input_;
-  std::unique_ptr<wxEventLoopSource> tray_host_source_;
-#endif
-  wxTimer demo_timer_;
-  std::shared_ptr<DemoLog> demo_;
+  std::unique_ptr<TrayHostMonitor> tray_host_;
+  std::unique_ptr<DemoLogFeed> demo_;
 };
 
 }  // namespace nixtray::gui

@@ -7,7 +7,7 @@
 
 #include "session_host.hpp"
 
-#include "core/menu_model.hpp"
+#include "core/state/menu_model.hpp"
 
 #include <wx/taskbar.h>
 

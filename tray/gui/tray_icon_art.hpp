@@ -2,7 +2,7 @@
 // build time, and the progress ring drawn over the "busy" icon at run time.
 #pragma once
 
-#include "core/tray_state.hpp"
+#include "core/state/tray_state.hpp"
 
 #include <wx/bitmap.h>
 #include <wx/bmpbndl.h>

@@ -4,7 +4,7 @@
 // "nixtray" catalog, so a sentence the catalog does not know stays English rather than wrong.
 #pragma once
 
-#include "core/path_text.hpp"
+#include "core/system/path_text.hpp"
 
 #include <wx/string.h>
 #include <wx/translation.h>
@@ -21,7 +21,7 @@ inline std::string from_wx(const wxString& text) {
   return std::string(buffer.data(), buffer.length());
 }
 
-// File names, through UTF-8 (core/path_text.hpp).
+// File names, through UTF-8 (core/system/path_text.hpp).
 inline std::filesystem::path to_path(const wxString& text) { return tray::path_from_text(from_wx(text)); }
 inline wxString path_to_wx(const std::filesystem::path& path) { return to_wx(tray::path_text(path)); }
 

@@ -1,9 +1,9 @@
 // What the tray needs from the operating system beyond wx, one implementation per platform
-// (linux/: XDG autostart, the X tray host's comings and goings; windows/: the Run key). The GUI
+// (linux/: XDG autostart, the X tray host's comings and goings; win/: the Run key). The GUI
 // includes only this header.
 #pragma once
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <memory>
 #include <string>

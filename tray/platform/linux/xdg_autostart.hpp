@@ -4,7 +4,7 @@
 // X-GNOME-Autostart-enabled=false). Written atomically; switching off removes the file.
 #pragma once
 
-#include "core/start_at_login.hpp"
+#include "core/settings/start_at_login.hpp"
 
 #include <filesystem>
 #include <string>

@@ -1,0 +1,106 @@
+// The tray's settings, shared by the tray app and nixtrayctl: which distro and agent, the flake,
+// notification toggles, and what the host must remember about each distro (the known-good
+// generation, a verify-boot in progress, the last job seen), because a broken distro cannot be
+// asked. Stored as JSON by SettingsFile.
+#pragma once
+
+#include "nixtray/net/endpoint.hpp"
+#include "nixtray/protocol/json.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nixtray::tray {
+
+struct NotificationToggles {
+  bool job_failed = true;      // a rebuild or rollback failed (or was interrupted)
+  bool verify_failed = true;   // verify-boot failed, or rolled back
+  bool unit_failed = true;     // a systemd unit failed
+  bool distro_stopped = true;  // the distro stopped without the user asking
+};
+
+// How the distro is started and stopped. "local": no lifecycle (the agent runs on this machine);
+// "command": the commands below; "wsl": wsl.exe (Windows).
+struct DistroControlSettings {
+  std::string kind;  // empty: the platform's default
+  std::string start;
+  std::string stop;
+  std::string is_running;
+  std::string exec_as_root;  // a prefix; the argv to run inside the distro is appended
+  std::string terminal;      // opens a terminal in the distro
+  // "wsl": the wsl.exe to run (empty: NIXTRAY_WSL_EXE from the environment, else wsl.exe), and
+  // whether commands go through the distro's login shell (the 2020-era images: wsl_distro_control.hpp).
+  std::string wsl;
+  bool through_login_shell = false;
+};
+
+// A verify-boot that was under way: a tray that died half-way reports or resumes it.
+struct VerifyRecord {
+  int expected_generation = 0;
+  std::optional<int> known_good_before;
+  std::int64_t started = 0;  // unix time
+  std::string step;
+};
+
+// Verify-boot (core/verify/boot_verifier.hpp): roll back a generation that does not boot, how long to
+// wait for it, and where its profile is inside the distro (for the rescue from outside).
+struct VerifySettings {
+  bool auto_rollback = true;
+  int boot_timeout_seconds = 180;          // longer than WSL's [boot] initTimeout
+  std::optional<std::string> profile_dir;  // unset: /nix/var/nix/profiles
+};
+
+struct DistroRecord {
+  std::optional<int> known_good;
+  std::optional<VerifyRecord> verify_in_progress;
+  std::optional<std::string> last_job_seen;  // the newest finished job already reported
+};
+
+struct TraySettings {
+  std::string distro = "NixOS";
+  std::string agent;  // unix:PATH, tcp:HOST:PORT or exec:COMMAND; empty: the platform's default
+  std::optional<std::string> token_file;
+  // Whether opening the connection starts the distro (the wsl.exe bridge does). Unset: true for
+  // an exec: transport on Windows.
+  std::optional<bool> connect_starts_distro;
+  std::optional<std::string> flake;
+  bool review_rebuild = true;  // build first, show what changes, ask before activating
+  bool auto_verify_after_rebuild = false;
+  NotificationToggles notifications;
+  bool start_at_login = false;
+  // When the tray starts at login (--autostart), it also starts the distro (Windows: WSL starts a
+  // distro only for its first command).
+  bool start_distro_at_login = false;
+  DistroControlSettings distro_control;
+  VerifySettings verify;
+  std::map<std::string, DistroRecord> distros;
+  // Members this version does not know (written by a newer one): kept and written back.
+  protocol::json unknown_members = protocol::json::object();
+
+  [[nodiscard]] DistroRecord& record() { return distros[distro]; }
+  [[nodiscard]] const DistroRecord* find_record() const;
+};
+
+// Reads settings from JSON. Members with the wrong type are skipped with a warning each.
+TraySettings settings_from_json(const protocol::json& j, std::vector<std::string>& warnings);
+protocol::json settings_to_json(const TraySettings& settings);
+
+// The address used when `agent` is empty: the bridge through wsl.exe on Windows, the local
+// socket elsewhere.
+std::string default_agent_address(const std::string& distro);
+net::Endpoint effective_endpoint(const TraySettings& settings);  // throws std::invalid_argument
+bool effective_connect_starts_distro(const TraySettings& settings);
+std::string effective_distro_control_kind(const TraySettings& settings);
+// The token file for a TCP agent: the settings', else default_token_file(distro) (token_file.hpp);
+// none for other transports.
+std::optional<std::filesystem::path> effective_token_file(const TraySettings& settings);
+// Whether a missing token is fetched through the distro control: with wsl.exe, which can run the
+// agent as root inside the distro.
+bool effective_fetch_missing_token(const TraySettings& settings);
+
+}  // namespace nixtray::tray

@@ -1,0 +1,401 @@
+#include "core/state/menu_model.hpp"
+
+#include "core/state/state_text.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+namespace nixtray::tray {
+
+std::string_view to_string(MenuAction action) {
+  switch (action) {
+    case MenuAction::none:
+      return "none";
+    case MenuAction::show_status_window:
+      return "show-status-window";
+    case MenuAction::show_unit:
+      return "show-unit";
+    case MenuAction::start_distro:
+      return "start-distro";
+    case MenuAction::stop_distro:
+      return "stop-distro";
+    case MenuAction::shutdown_all_distros:
+      return "shutdown-all-distros";
+    case MenuAction::rebuild:
+      return "rebuild";
+    case MenuAction::verify_boot:
+      return "verify-boot";
+    case MenuAction::rebuild_and_verify:
+      return "rebuild-and-verify";
+    case MenuAction::rollback:
+      return "rollback";
+    case MenuAction::rescue_rollback:
+      return "rescue-rollback";
+    case MenuAction::cancel_job:
+      return "cancel-job";
+    case MenuAction::show_job_log:
+      return "show-job-log";
+    case MenuAction::dismiss_failure:
+      return "dismiss-failure";
+    case MenuAction::reconnect:
+      return "reconnect";
+    case MenuAction::open_terminal:
+      return "open-terminal";
+    case MenuAction::open_settings:
+      return "open-settings";
+    case MenuAction::toggle_start_at_login:
+      return "toggle-start-at-login";
+    case MenuAction::quit:
+      return "quit";
+  }
+  return "none";
+}
+
+namespace {
+
+MenuItem action(std::string id, std::string label, MenuAction what) {
+  MenuItem item;
+  item.id = std::move(id);
+  item.label = std::move(label);
+  item.command.action = what;
+  return item;
+}
+
+MenuItem header(std::string id, std::string label) {
+  MenuItem item;
+  item.kind = MenuItem::Kind::header;
+  item.id = std::move(id);
+  item.label = std::move(label);
+  item.enabled = false;
+  return item;
+}
+
+MenuItem separator() {
+  MenuItem item;
+  item.kind = MenuItem::Kind::separator;
+  item.enabled = false;
+  return item;
+}
+
+void disable(MenuItem& item, std::string reason) {
+  if (item.enabled) {
+    item.enabled = false;
+    item.disabled_reason = std::move(reason);
+  }
+}
+
+// "2024-05-20" from unix time (UTC): a date is enough to tell generations apart in a menu.
+std::string date_of(std::int64_t unix_time) {
+  std::int64_t days = unix_time / 86400;
+  if (unix_time % 86400 < 0) --days;
+  // Howard Hinnant's civil_from_days.
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%04lld-%02u-%02u", static_cast<long long>(y), m, d);
+  return buffer;
+}
+
+// Why an action that needs the agent cannot run now; empty when it can.
+std::string agent_action_blocker(const TrayState& state, std::string_view method, bool mutating) {
+  if (state.verifying) return "verify-boot is running";
+  if (!is_connected(state)) {
+    return state.condition == TrayCondition::stopped ? "the distro is not running" : "not connected to the agent";
+  }
+  if (!method_supported(state, method)) {
+    return "not supported by this agent (it does not implement " + std::string(method) + "; update nixtray-agent)";
+  }
+  if (mutating && state.hello && !state.hello->authorized) {
+    return "read-only connection: only root or members of the agent's group may change the system";
+  }
+  return {};
+}
+
+std::string job_blocker(const TrayState& state) {
+  if (const auto job = running_job(state)) {
+    return std::string(job_kind_noun(job->kind)) + " job " + job->job_id + " is running";
+  }
+  return {};
+}
+
+MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
+  MenuItem menu;
+  menu.kind = MenuItem::Kind::submenu;
+  menu.id = "rebuild";
+  menu.label = "Rebuild";
+  menu.children.push_back(
+      header("rebuild/flake", "Flake: " + (context.flake ? *context.flake : std::string("the agent's default"))));
+  if (context.review_rebuild) {
+    menu.children.push_back(header("rebuild/review", "Builds first, shows what changes, then asks"));
+  }
+  struct Mode {
+    protocol::RebuildMode mode;
+    const char* id;
+    const char* label;
+  };
+  const Mode modes[] = {{protocol::RebuildMode::switch_, "rebuild/switch", "Switch (activate now)"},
+                        {protocol::RebuildMode::boot, "rebuild/boot", "Boot (use at the next start)"},
+                        {protocol::RebuildMode::test, "rebuild/test", "Test (activate until the next start)"}};
+  auto blocker = agent_action_blocker(state, "jobs.start", true);
+  if (blocker.empty()) blocker = job_blocker(state);
+  if (context.has_lifecycle) {
+    // deploy-rs's "magic rollback" for WSL: boot into the new generation and keep it only if it comes up.
+    auto verified = action("rebuild/verify", "Rebuild, restart and verify\xE2\x80\xA6", MenuAction::rebuild_and_verify);
+    verified.command.mode = protocol::RebuildMode::boot;
+    verified.confirm = Confirmation{"Rebuild and verify",
+                                    "Rebuild " + context.distro_name +
+                                        " for the next boot, restart into it and check that it comes up; if it does "
+                                        "not, roll back to the last good generation. Every open session in the "
+                                        "distro ends. Continue?",
+                                    "Rebuild and verify"};
+    if (!blocker.empty()) disable(verified, blocker);
+    menu.children.push_back(std::move(verified));
+  }
+  for (const auto& mode : modes) {
+    auto item = action(mode.id, mode.label, MenuAction::rebuild);
+    item.command.mode = mode.mode;
+    if (context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
+      // The setting makes the distro restart afterwards: that ends sessions, so it is asked first.
+      item.label += ", then verify boot";
+      item.confirm = Confirmation{"Rebuild and verify",
+                                  "Rebuild " + context.distro_name + ", then restart it and check that it comes up " +
+                                      "(the setting \"Verify boot after each rebuild\"); if it does not, roll back " +
+                                      "to the last good generation. Every open session in the distro ends. Continue?",
+                                  "Rebuild"};
+    }
+    if (!blocker.empty()) disable(item, blocker);
+    menu.children.push_back(std::move(item));
+  }
+  if (!blocker.empty()) disable(menu, blocker);
+  return menu;
+}
+
+MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
+  MenuItem menu;
+  menu.kind = MenuItem::Kind::submenu;
+  menu.id = "rollback";
+  menu.label = "Roll back";
+  auto blocker = agent_action_blocker(state, "jobs.start", true);
+  if (blocker.empty()) blocker = job_blocker(state);
+  const auto known_good = known_good_generation(state) ? known_good_generation(state) : context.host_known_good;
+  std::size_t shown = 0;
+  for (const auto& generation : state.generations) {
+    if (shown == context.max_rollback_entries) break;
+    ++shown;
+    std::string label = "Generation " + std::to_string(generation.number);
+    if (generation.nixos_version) label += " \xE2\x80\x94 " + short_nixos_version(*generation.nixos_version);
+    label += " (" + date_of(generation.created) + ")";
+    const bool good = generation.known_good || (known_good && *known_good == generation.number);
+    if (good) label += " \xE2\x9C\x93 known good";
+    auto item = action("rollback/" + std::to_string(generation.number), label, MenuAction::rollback);
+    item.command.generation = generation.number;
+    item.command.mode = protocol::RebuildMode::switch_;
+    item.confirm = Confirmation{"Roll back",
+                                "Make generation " + std::to_string(generation.number) + " the system of " +
+                                    context.distro_name + " and activate it now?",
+                                "Roll back"};
+    if (generation.is_default) {
+      disable(item, "generation " + std::to_string(generation.number) + " is the system already");
+    } else if (generation.problem) {
+      disable(item, *generation.problem);
+    }
+    if (!blocker.empty()) disable(item, blocker);
+    menu.children.push_back(std::move(item));
+  }
+  // The known-good generation the host remembers can be restored when the agent does not answer at
+  // all, from outside: the case the rollback exists for. (Not while verify-boot controls the distro.)
+  std::optional<MenuItem> rescue;
+  if (!is_connected(state) && context.has_lifecycle && context.host_known_good && !state.verifying) {
+    const auto good = std::to_string(*context.host_known_good);
+    rescue = action("rollback/rescue", "Generation " + good + " \xE2\x9C\x93 known good, from outside",
+                    MenuAction::rescue_rollback);
+    rescue->command.generation = *context.host_known_good;
+    rescue->confirm = Confirmation{"Roll back from outside",
+                                   "The agent of " + context.distro_name + " does not answer. Make generation " + good +
+                                       ", the last known-good one, its system from outside (as root, with that "
+                                       "generation's own nixtray-agent) and restart " +
+                                       context.distro_name + "? Every open session in it ends.",
+                                   "Roll back"};
+  }
+  if (menu.children.empty() && !rescue) {
+    menu.children.push_back(header("rollback/none", is_connected(state) ? "No generations" : "Not connected"));
+    disable(menu, blocker.empty() ? "there are no generations to roll back to" : blocker);
+  } else if (rescue) {
+    if (!menu.children.empty()) menu.children.push_back(separator());
+    menu.children.push_back(std::move(*rescue));
+  } else if (!blocker.empty()) {
+    disable(menu, blocker);
+  }
+  return menu;
+}
+
+void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
+  const auto view = present(state, context.distro_name);
+  switch (state.condition) {
+    case TrayCondition::rebuilding:
+      if (const auto job = running_job(state)) {
+        items.push_back(header("status-line", std::string(job_kind_gerund(job->kind)) + ": " + job->text +
+                                                  (job->percent ? " (" + std::to_string(*job->percent) + "%)" : "")));
+        auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
+        log.command.job_id = job->job_id;
+        items.push_back(std::move(log));
+        auto cancel = action("job/cancel", "Cancel " + std::string(job_kind_noun(job->kind)), MenuAction::cancel_job);
+        cancel.command.job_id = job->job_id;
+        const auto blocker = agent_action_blocker(state, "jobs.cancel", true);
+        if (!blocker.empty()) {
+          disable(cancel, blocker);
+        } else if (job->phase == protocol::JobPhase::activating || job->phase == protocol::JobPhase::restoring) {
+          disable(cancel, "the job is activating the new generation; stopping now could leave it half-switched");
+        }
+        items.push_back(std::move(cancel));
+      }
+      break;
+    case TrayCondition::rebuild_failed:
+      if (const auto failure = job_failure(state)) {
+        items.push_back(header("status-line", shorten(failure->summary, 200)));
+        auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
+        log.command.job_id = failure->job_id;
+        items.push_back(std::move(log));
+        items.push_back(action("job/dismiss", "Dismiss", MenuAction::dismiss_failure));
+      }
+      break;
+    case TrayCondition::verify_failed:
+      items.push_back(header("status-line", shorten(view.detail, 200)));
+      items.push_back(action("job/dismiss", "Dismiss", MenuAction::dismiss_failure));
+      break;
+    case TrayCondition::verifying:
+    case TrayCondition::connecting:
+      items.push_back(header("status-line", shorten(view.detail, 200)));
+      break;
+    case TrayCondition::unreachable:
+      items.push_back(header("status-line", shorten(view.detail, 200)));
+      items.push_back(action("reconnect", "Reconnect now", MenuAction::reconnect));
+      break;
+    default:
+      if (state.distro_action_failure) {
+        items.push_back(header("status-line", shorten(view.detail, 200)));
+      }
+      break;
+  }
+}
+
+void add_failed_units(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
+  if (!state.status || state.status->failed_units.empty()) {
+    return;
+  }
+  const auto& units = state.status->failed_units;
+  const auto shown = std::min(units.size(), context.max_failed_units);
+  for (std::size_t i = 0; i < shown; ++i) {
+    auto item = action("unit/" + units[i].name, "\xE2\x9C\x97 " + units[i].name + " failed", MenuAction::show_unit);
+    item.command.unit = units[i].name;
+    items.push_back(std::move(item));
+  }
+  if (units.size() > shown) {
+    items.push_back(action("units/more", std::to_string(units.size() - shown) + " more failed units\xE2\x80\xA6",
+                           MenuAction::show_status_window));
+  }
+}
+
+}  // namespace
+
+MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
+  MenuModel menu;
+  auto& items = menu.items;
+  items.push_back(header("header", present(state, context.distro_name).tooltip));
+  add_status_lines(items, state, context);
+  add_failed_units(items, state, context);
+  items.push_back(separator());
+
+  if (context.has_lifecycle) {
+    const bool down =
+        state.condition == TrayCondition::stopped ||
+        (!is_connected(state) && (state.power == DistroPower::stopped || state.power == DistroPower::missing));
+    if (down || (state.condition == TrayCondition::starting && state.user_starting)) {
+      auto start = action("distro/start", "Start distro", MenuAction::start_distro);
+      if (state.user_starting) disable(start, "the distro is starting");
+      if (state.power == DistroPower::missing) disable(start, "there is no distro named " + context.distro_name);
+      if (state.verifying) disable(start, "verify-boot controls the distro now");
+      items.push_back(std::move(start));
+    } else {
+      auto stop = action("distro/stop", "Shut down distro", MenuAction::stop_distro);
+      stop.confirm =
+          Confirmation{"Shut down " + context.distro_name,
+                       "Shut down " + context.distro_name + "? This ends every open session in it.", "Shut down"};
+      if (state.user_stopped) disable(stop, "the distro is shutting down");
+      if (state.verifying) disable(stop, "verify-boot controls the distro now");
+      if (const auto job = running_job(state)) {
+        disable(stop, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
+                          " is running; shutting down would interrupt it");
+      }
+      items.push_back(std::move(stop));
+    }
+    if (context.can_shut_down_all) {
+      auto all =
+          action("distro/shutdown-all", "Shut down WSL (every distro)\xE2\x80\xA6", MenuAction::shutdown_all_distros);
+      all.confirm = Confirmation{"Shut down WSL",
+                                 "Shut down WSL? This stops every WSL distro, not only " + context.distro_name +
+                                     ", and ends every open session in them.",
+                                 "Shut down"};
+      if (state.verifying) disable(all, "verify-boot controls the distro now");
+      if (const auto job = running_job(state)) {
+        disable(all, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
+                         " is running; shutting down would interrupt it");
+      }
+      items.push_back(std::move(all));
+    }
+  }
+
+  items.push_back(rebuild_menu(state, context));
+
+  if (context.has_lifecycle) {
+    auto verify = action("verify-boot", "Verify boot\xE2\x80\xA6", MenuAction::verify_boot);
+    verify.confirm = Confirmation{"Verify boot",
+                                  "Verify boot restarts " + context.distro_name +
+                                      " into the generation it boots next and checks that it comes up. Every open "
+                                      "session in the distro ends. Continue?",
+                                  "Restart and verify"};
+    auto blocker = agent_action_blocker(state, "verify.preflight", false);
+    if (blocker.empty()) blocker = job_blocker(state);
+    if (!blocker.empty()) disable(verify, blocker);
+    items.push_back(std::move(verify));
+  }
+
+  items.push_back(rollback_menu(state, context));
+  items.push_back(separator());
+
+  auto terminal = action("terminal", "Open terminal", MenuAction::open_terminal);
+  if (context.has_lifecycle && state.condition == TrayCondition::stopped) {
+    disable(terminal, "the distro is not running (a terminal would start it: Start distro first)");
+  }
+  items.push_back(std::move(terminal));
+  items.push_back(action("status-window", "Status window", MenuAction::show_status_window));
+  items.push_back(action("settings", "Settings\xE2\x80\xA6", MenuAction::open_settings));
+  auto login = action("start-at-login", "Start at login", MenuAction::toggle_start_at_login);
+  login.checked = context.start_at_login;
+  items.push_back(std::move(login));
+  items.push_back(separator());
+  items.push_back(action("quit", "Quit", MenuAction::quit));
+  return menu;
+}
+
+namespace {
+const MenuItem* find_in(const std::vector<MenuItem>& items, std::string_view id) {
+  for (const auto& item : items) {
+    if (item.id == id) return &item;
+    if (const auto* found = find_in(item.children, id)) return found;
+  }
+  return nullptr;
+}
+}  // namespace
+
+const MenuItem* MenuModel::find(std::string_view id) const { return find_in(items, id); }
+
+}  // namespace nixtray::tray

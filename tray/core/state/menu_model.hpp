@@ -1,0 +1,89 @@
+// The tray menu as data, built from the state and the settings each time it opens (some
+// platforms never tell the app the menu is about to open, so it is never kept up to date).
+// Items have stable ids the GUI maps to its own; a disabled item says why (the GUI shows that
+// in the status line). Actions that end sessions or change the system carry a confirmation.
+#pragma once
+
+#include "core/state/tray_state.hpp"
+
+#include "nixtray/protocol/jobs.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nixtray::tray {
+
+enum class MenuAction {
+  none,  // headers and information lines
+  show_status_window,
+  show_unit,  // a failed unit: its journal in the status window
+  start_distro,
+  stop_distro,
+  shutdown_all_distros,  // WSL: wsl.exe --shutdown, every distro
+  rebuild,               // with mode: starts the rebuild flow (RebuildFlow)
+  verify_boot,
+  rebuild_and_verify,  // rebuild with mode boot, then verify-boot (keep or roll back)
+  rollback,            // with generation
+  rescue_rollback,     // with generation: from outside, when the agent does not answer; then restart
+  cancel_job,          // with job_id
+  show_job_log,        // with job_id
+  dismiss_failure,
+  reconnect,
+  open_terminal,
+  open_settings,
+  toggle_start_at_login,
+  quit,
+};
+std::string_view to_string(MenuAction action);
+
+struct MenuCommand {
+  MenuAction action = MenuAction::none;
+  std::optional<protocol::RebuildMode> mode;
+  std::optional<int> generation;
+  std::string unit;
+  std::string job_id;
+};
+
+struct Confirmation {
+  std::string title;
+  std::string question;
+  std::string accept;  // the button: "Restart and verify"
+};
+
+struct MenuItem {
+  enum class Kind { action, header, separator, submenu };
+  Kind kind = Kind::action;
+  std::string id;  // stable: "rebuild/switch", "rollback/41", "unit/nginx.service"
+  std::string label;
+  bool enabled = true;
+  std::string disabled_reason;
+  std::optional<bool> checked;  // a check item when set
+  std::optional<Confirmation> confirm;
+  MenuCommand command;
+  std::vector<MenuItem> children;  // submenu
+};
+
+struct MenuContext {
+  std::string distro_name = "NixOS";
+  bool has_lifecycle = false;      // false: Start, Shut down and Verify boot are hidden
+  bool can_shut_down_all = false;  // WSL: "Shut down WSL (every distro)…" too
+  std::optional<std::string> flake;
+  bool review_rebuild = true;
+  bool verify_after_rebuild = false;  // settings: Switch and Boot are followed by verify-boot (needs has_lifecycle)
+  bool start_at_login = false;
+  std::optional<int> host_known_good;  // remembered on the host (settings)
+  std::size_t max_failed_units = 5;
+  std::size_t max_rollback_entries = 8;
+};
+
+struct MenuModel {
+  std::vector<MenuItem> items;
+
+  static MenuModel build(const TrayState& state, const MenuContext& context);
+  // Searches submenus too; nullptr when absent.
+  [[nodiscard]] const MenuItem* find(std::string_view id) const;
+};
+
+}  // namespace nixtray::tray

@@ -1,0 +1,232 @@
+#include "core/state/notification_rules.hpp"
+
+#include "core/state/state_text.hpp"
+
+#include <algorithm>
+
+namespace nixtray::tray {
+
+std::string_view to_string(NotificationKind kind) {
+  switch (kind) {
+    case NotificationKind::job_failed:
+      return "job-failed";
+    case NotificationKind::verify_failed:
+      return "verify-failed";
+    case NotificationKind::unit_failed:
+      return "unit-failed";
+    case NotificationKind::distro_stopped:
+      return "distro-stopped";
+  }
+  return "unknown";
+}
+
+namespace {
+
+bool is_reported_failure(const protocol::Job& job) {
+  return job.state == protocol::JobState::failed || job.state == protocol::JobState::interrupted;
+}
+
+std::string capitalized(std::string_view text) {
+  std::string s(text);
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+}  // namespace
+
+NotificationRules::NotificationRules(NotificationToggles toggles, std::optional<std::string> last_job_seen,
+                                     std::string distro_name)
+    : toggles_(toggles), last_job_seen_(std::move(last_job_seen)), distro_name_(std::move(distro_name)) {}
+
+void NotificationRules::add(Notification notification, bool enabled, NotificationDecision& decision) {
+  // Remembered even when switched off: turning the toggle on later must not replay old events.
+  if (!shown_.insert(notification.key).second) {
+    return;
+  }
+  if (enabled) {
+    decision.notifications.push_back(std::move(notification));
+  }
+}
+
+void NotificationRules::advance_last_seen(const std::string& job_id, NotificationDecision& decision) {
+  if (!last_job_seen_ || is_newer_job_id(job_id, *last_job_seen_)) {
+    last_job_seen_ = job_id;
+    decision.last_job_seen = job_id;
+  }
+}
+
+void NotificationRules::consider_job(const protocol::Job& job, bool while_away, NotificationDecision& decision) {
+  if (!protocol::is_finished(job.state)) {
+    return;
+  }
+  const bool unseen = !last_job_seen_ || is_newer_job_id(job.id, *last_job_seen_);
+  if (unseen && is_reported_failure(job)) {
+    Notification n;
+    n.kind = NotificationKind::job_failed;
+    n.key = "job:" + job.id;
+    const std::string noun = capitalized(job_kind_noun(job.kind));
+    n.title = noun + (job.state == protocol::JobState::interrupted ? " interrupted" : " failed");
+    if (job.summary) {
+      n.body = *job.summary;
+    } else if (job.failure) {
+      n.body = job.failure->message;
+    } else {
+      n.body =
+          job.state == protocol::JobState::interrupted ? "The distro stopped while the job ran." : "See the job log.";
+    }
+    if (while_away) {
+      n.body += " (while nixtray was not connected)";
+    }
+    n.action = NotificationAction{NotificationAction::Kind::show_job_log, "Show log", job.id, {}};
+    add(std::move(n), toggles_.job_failed, decision);
+  }
+  advance_last_seen(job.id, decision);
+}
+
+void NotificationRules::consider_jobs_snapshot(const std::vector<protocol::Job>& jobs, NotificationDecision& decision) {
+  if (!last_job_seen_) {
+    // The first time this distro is watched: its history is the baseline, not news.
+    for (const auto& job : jobs) {
+      if (protocol::is_finished(job.state)) advance_last_seen(job.id, decision);
+    }
+    return;
+  }
+  // Only the newest failure that happened while away is worth a notification; older ones are
+  // in the job history.
+  const protocol::Job* newest_failure = nullptr;
+  for (const auto& job : jobs) {
+    if (protocol::is_finished(job.state) && is_reported_failure(job) && is_newer_job_id(job.id, *last_job_seen_) &&
+        (!newest_failure || is_newer_job_id(job.id, newest_failure->id))) {
+      newest_failure = &job;
+    }
+  }
+  if (newest_failure) {
+    consider_job(*newest_failure, true, decision);
+  }
+  for (const auto& job : jobs) {
+    if (protocol::is_finished(job.state)) advance_last_seen(job.id, decision);
+  }
+}
+
+void NotificationRules::consider_units(const TrayState& before, const TrayState& after,
+                                       NotificationDecision& decision) {
+  if (!after.status) {
+    return;
+  }
+  std::set<std::string> failed_now;
+  for (const auto& unit : after.status->failed_units) {
+    failed_now.insert(unit.name);
+  }
+  // A unit that recovered may be reported again when it fails again.
+  for (auto it = failed_units_known_.begin(); it != failed_units_known_.end();) {
+    if (!failed_now.count(*it)) {
+      shown_.erase("unit:" + *it);
+      it = failed_units_known_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!units_baseline_ || after.verifying) {
+    // Units that were failed before we connected are visible in the icon and menu; verify-boot
+    // reports failed units itself.
+    units_baseline_ = true;
+    failed_units_known_.insert(failed_now.begin(), failed_now.end());
+    for (const auto& name : failed_now) shown_.insert("unit:" + name);
+    return;
+  }
+  (void)before;
+  std::vector<const protocol::Unit*> fresh;
+  for (const auto& unit : after.status->failed_units) {
+    if (failed_units_known_.insert(unit.name).second) {
+      fresh.push_back(&unit);
+    }
+  }
+  if (fresh.empty()) {
+    return;
+  }
+  Notification n;
+  n.kind = NotificationKind::unit_failed;
+  if (fresh.size() == 1) {
+    const auto& unit = *fresh.front();
+    n.key = "unit:" + unit.name;
+    n.title = unit.name + " failed";
+    n.body = (unit.description.empty() ? unit.name : unit.description) + " failed in " + distro_name_ +
+             (unit.result.empty() || unit.result == "success" ? "" : " (" + unit.result + ")") + ".";
+    n.action = NotificationAction{NotificationAction::Kind::show_unit, "Show log", {}, unit.name};
+    add(std::move(n), toggles_.unit_failed, decision);
+    return;
+  }
+  std::string names;
+  for (const auto* unit : fresh) {
+    names += (names.empty() ? "" : ", ") + unit->name;
+    shown_.insert("unit:" + unit->name);
+  }
+  n.key = "units:" + names;
+  n.title = std::to_string(fresh.size()) + " units failed";
+  n.body = names + " failed in " + distro_name_ + ".";
+  n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
+  add(std::move(n), toggles_.unit_failed, decision);
+}
+
+void NotificationRules::consider_stop(const TrayState& before, const TrayState& after, NotificationDecision& decision) {
+  if (after.link == LinkPhase::connected) {
+    stop_reported_ = false;
+    return;
+  }
+  const bool now_stopped = after.condition == TrayCondition::stopped;
+  if (!now_stopped || before.condition == TrayCondition::stopped || stop_reported_) {
+    return;
+  }
+  if (after.user_stopped || after.paused || after.verifying || !after.ever_connected) {
+    return;  // expected down: the user or verify-boot stopped it, or it was never up
+  }
+  stop_reported_ = true;
+  Notification n;
+  n.kind = NotificationKind::distro_stopped;
+  n.key = "stopped:" + std::to_string(++stops_);
+  n.title = distro_name_ + " stopped";
+  n.body = "The distro stopped without being asked to." +
+           (after.power_detail.empty() ? std::string() : " " + after.power_detail);
+  n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
+  add(std::move(n), toggles_.distro_stopped, decision);
+}
+
+void NotificationRules::consider_verify(const VerifyFinished& finished, NotificationDecision& decision) {
+  if (finished.outcome != VerifyOutcome::failed && finished.outcome != VerifyOutcome::rolled_back &&
+      finished.outcome != VerifyOutcome::unknown) {
+    return;
+  }
+  Notification n;
+  n.kind = NotificationKind::verify_failed;
+  n.key = "verify:" + std::string(to_string(finished.outcome)) + ":" +
+          (finished.generation ? std::to_string(*finished.generation) : std::string("-")) + ":" + finished.message;
+  const std::string generation = finished.generation ? " generation " + std::to_string(*finished.generation) : "";
+  n.title = finished.outcome == VerifyOutcome::rolled_back ? "Boot check failed:" + generation + " rolled back"
+            : finished.outcome == VerifyOutcome::unknown
+                ? "Boot check inconclusive" + (generation.empty() ? "" : ":" + generation)
+                : "Boot check failed" + (generation.empty() ? "" : ":" + generation);
+  n.body = finished.message;
+  n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
+  add(std::move(n), toggles_.verify_failed, decision);
+}
+
+NotificationDecision NotificationRules::observe(const TrayState& before, const TrayState& after,
+                                                const TrayEvent& event) {
+  NotificationDecision decision;
+  if (std::holds_alternative<LinkConnected>(event)) {
+    units_baseline_ = false;
+    stop_reported_ = false;
+  } else if (const auto* jobs = std::get_if<JobsReceived>(&event)) {
+    consider_jobs_snapshot(jobs->jobs, decision);
+  } else if (const auto* update = std::get_if<JobUpdated>(&event)) {
+    consider_job(update->job, false, decision);
+  } else if (std::holds_alternative<StatusReceived>(event) || std::holds_alternative<UnitsChangedReceived>(event)) {
+    consider_units(before, after, decision);
+  } else if (const auto* verify = std::get_if<VerifyFinished>(&event)) {
+    consider_verify(*verify, decision);
+  }
+  consider_stop(before, after, decision);
+  return decision;
+}
+
+}  // namespace nixtray::tray

@@ -1,0 +1,32 @@
+// Wording shared by the tooltip, the menu, notifications and nixtrayctl, so each says a thing
+// the same way.
+#pragma once
+
+#include "core/state/tray_event.hpp"
+
+#include "nixtray/protocol/jobs.hpp"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nixtray::tray {
+
+// "24.05.20240601.abcdef0 (Uakari)" -> "24.05".
+std::string short_nixos_version(std::string_view version);
+// "rebuild", "rollback", "garbage collection"
+std::string_view job_kind_noun(protocol::JobKind kind);
+// "Rebuilding", "Rolling back", "Collecting garbage"
+std::string_view job_kind_gerund(protocol::JobKind kind);
+std::string_view job_phase_text(protocol::JobPhase phase);
+std::string_view rebuild_mode_text(protocol::RebuildMode mode);
+// "building 12/40, 130/212 downloads", and a percentage when the counters allow one.
+std::string progress_text(const protocol::JobProgress& progress);
+std::optional<int> progress_percent(const protocol::JobProgress& progress);
+// What to tell a user for each reason the agent cannot be reached (the link's message adds detail).
+std::string_view unreachable_headline(UnreachableReason reason);
+// Cuts at a character boundary and appends "…" when longer than `limit` bytes.
+std::string shorten(std::string_view text, std::size_t limit);
+
+}  // namespace nixtray::tray

@@ -1,0 +1,102 @@
+// The one state the tray shows, and how it is presented: condition, icon, tooltip. Built only by
+// TrayStateReducer; read by the menu model, the notification rules, the GUI and nixtrayctl.
+#pragma once
+
+#include "core/state/tray_event.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nixtray::tray {
+
+enum class TrayCondition {
+  connecting,  // no answer yet, no failure yet
+  stopped,     // the distro is not running
+  stopping,    // the user asked it to shut down
+  starting,    // the distro or systemd is coming up
+  running,
+  degraded,        // systemd runs with failed units (or cannot be asked)
+  rebuilding,      // a rebuild, rollback or gc job runs (with progress)
+  rebuild_failed,  // the newest job failed: summary + job id
+  verifying,       // verify-boot owns the distro right now
+  verify_failed,
+  unreachable,  // with a reason
+};
+std::string_view to_string(TrayCondition condition);
+
+// Icons are drawn per family, not per condition: fewer images, the same meaning.
+enum class IconId { stopped, transition, running, degraded, busy, failed, unreachable };
+std::string_view to_string(IconId icon);  // "running": resources/icons/<name>.svg
+
+enum class LinkPhase { idle, connecting, connected, down };
+
+struct TrayState {
+  // The agent connection.
+  LinkPhase link = LinkPhase::idle;
+  std::optional<protocol::HelloResult> hello;
+  std::string endpoint;
+  bool synced = false;  // the snapshots after connecting have arrived
+  std::optional<LinkUnreachable> last_failure;
+  bool ever_connected = false;
+  std::optional<std::string> paused;  // why the link waits (verify-boot)
+
+  // The distro.
+  DistroPower power = DistroPower::unknown;
+  std::string power_detail;
+  bool user_stopped = false;   // expected down: shut down by the user, no alarm
+  bool user_starting = false;  // the user pressed Start and the agent has not answered yet
+  std::optional<DistroActionFailed> distro_action_failure;
+
+  // What the agent reported last; kept while disconnected so the menu can still show it.
+  std::optional<protocol::Status> status;
+  std::vector<protocol::Generation> generations;  // newest first
+  std::vector<protocol::Job> jobs;                // newest first, at most max_jobs
+  static constexpr std::size_t max_jobs = 50;
+
+  // Verify-boot.
+  std::optional<VerifyProgress> verifying;
+  std::optional<VerifyFinished> last_verify;
+  bool verify_failure_dismissed = false;
+  std::optional<std::string> dismissed_job;  // a failed job the user has seen
+
+  // Derived by the reducer after every event.
+  TrayCondition condition = TrayCondition::connecting;
+};
+
+// A job as the tray shows it while it runs.
+struct JobProgressView {
+  std::string job_id;
+  protocol::JobKind kind = protocol::JobKind::unknown;
+  protocol::JobPhase phase = protocol::JobPhase::unknown;
+  std::optional<int> percent;  // nullopt when the job cannot tell
+  std::string text;            // "building 12/40"
+};
+
+struct JobFailureView {
+  std::string job_id;
+  protocol::JobKind kind = protocol::JobKind::unknown;
+  std::string summary;
+};
+
+[[nodiscard]] bool is_connected(const TrayState& state);
+[[nodiscard]] std::optional<JobProgressView> running_job(const TrayState& state);
+// The newest finished rebuild/rollback if it failed (or was interrupted) and was not dismissed.
+[[nodiscard]] std::optional<JobFailureView> job_failure(const TrayState& state);
+[[nodiscard]] std::optional<int> current_generation(const TrayState& state);
+[[nodiscard]] std::optional<int> known_good_generation(const TrayState& state);
+[[nodiscard]] bool method_supported(const TrayState& state, std::string_view method);
+[[nodiscard]] bool is_newer_job_id(std::string_view a, std::string_view b);  // decimal ids: a > b
+
+struct TrayPresentation {
+  TrayCondition condition = TrayCondition::connecting;
+  IconId icon = IconId::transition;
+  std::string tooltip;  // one line, at most tooltip_limit characters
+  std::string detail;   // a longer sentence for the status line
+  std::optional<int> progress_percent;
+  static constexpr std::size_t tooltip_limit = 127;  // Windows' NOTIFYICONDATA szTip
+};
+[[nodiscard]] TrayPresentation present(const TrayState& state, std::string_view distro_name);
+
+}  // namespace nixtray::tray

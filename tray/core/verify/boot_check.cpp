@@ -1,0 +1,235 @@
+// One restart into a generation and its checks: stop, start, the agent's hello within the boot
+// timeout, the booted generation, the activation report, systemd settling, failed units.
+#include "core/verify/boot_verifier.hpp"
+
+#include "core/verify/verifier_text.hpp"
+
+#include "nixtray/protocol/status.hpp"
+
+namespace nixtray::tray {
+
+namespace asio = net::asio;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string seconds_text(milliseconds duration) {
+  const auto tenths = duration.count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+}
+
+std::string state_name(protocol::SystemState state) { return protocol::json(state).get<std::string>(); }
+
+std::vector<std::string> unit_names(const std::vector<protocol::Unit>& units) {
+  std::vector<std::string> names;
+  for (const auto& unit : units) names.push_back(unit.name);
+  return names;
+}
+
+}  // namespace
+
+asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int expected, std::string phase) {
+  BootCheck check;
+  record_step("stop");
+  auto stopping = stop_distro(phase);
+  if (!co_await std::move(stopping)) {
+    check.failed_step = "stop";
+    check.problem = "could not be checked: the distro did not stop (" + report_.steps.back().message + ")";
+    co_return check;
+  }
+
+  record_step("start");
+  const auto start = begin("start", phase, "starting the distro");
+  auto starting = control_->start();
+  const auto started = co_await std::move(starting);
+  if (!started.ok) {
+    // A start command may fail for its own reasons while the distro runs: ask before judging.
+    auto probing = control_->is_running();
+    const auto probe = co_await std::move(probing);
+    if (probe.state == RunningState::stopped || probe.state == RunningState::missing) {
+      end(start, StepStatus::failed, "the distro did not start: " + started.message);
+      check.failed_step = "start";
+      check.problem = "did not start: " + started.message;
+      co_return check;
+    }
+    end(start, StepStatus::warn, "the start command failed (" + started.message + "), but the distro runs");
+  } else {
+    end(start, StepStatus::ok, "the distro was started");
+  }
+
+  record_step("agent");
+  bool distro_died = false;
+  auto waiting = wait_for_agent(phase, distro_died);
+  check.agent = co_await std::move(waiting);
+  if (!check.agent) {
+    check.failed_step = "agent";
+    check.problem = distro_died ? "did not come up: the distro stopped while it booted"
+                                : "did not come up: no agent answered within " + seconds_text(options_.boot_timeout) +
+                                      " of the start";
+    co_return check;
+  }
+
+  record_step("generation");
+  const auto generation = begin("generation", phase, "asking which generation booted");
+  auto asking = check.agent->call<protocol::StatusMethod>(protocol::NoParams{});
+  auto status = co_await std::move(asking);
+  if (!status) {
+    end(generation, StepStatus::failed, "the agent did not answer status: " + status.error().message);
+    check.failed_step = "generation";
+    check.problem = "could not be checked: the agent did not answer status (" + status.error().message + ")";
+    co_return check;
+  }
+  check.booted = status->generations.booted;
+  if (check.booted != expected) {
+    const std::string booted = check.booted ? generation_text(*check.booted) : std::string("an unknown generation");
+    end(generation, StepStatus::failed, booted + " booted, not " + generation_text(expected));
+    check.failed_step = "generation";
+    check.problem = "did not boot: " + booted + " booted instead";
+    co_return check;
+  }
+  end(generation, StepStatus::ok, generation_text(expected) + " booted");
+
+  record_step("activation");
+  const auto activation = begin("activation", phase, "reading the activation report");
+  check.activation = status->activation;
+  switch (check.activation.state) {
+    case protocol::ActivationState::errors:
+      end(activation, StepStatus::failed,
+          "the activation reported " + std::to_string(check.activation.lines.size()) + " error(s)",
+          check.activation.lines);
+      check.failed_step = "activation";
+      check.problem = "booted, but its activation reported errors: " + joined(check.activation.lines);
+      co_return check;
+    case protocol::ActivationState::ok:
+      end(activation, StepStatus::ok, "the activation reported no errors");
+      break;
+    case protocol::ActivationState::unknown:
+      end(activation, StepStatus::unknown,
+          "the activation report could not be read: unknown (not counted as passed, not as failed)");
+      break;
+  }
+
+  record_step("systemd");
+  auto settling = wait_for_systemd(*check.agent, phase);
+  const auto settled = co_await std::move(settling);
+  if (!settled) {
+    check.failed_step = "systemd";
+    check.problem = "booted, but systemd did not finish starting: " + report_.steps.back().message;
+    co_return check;
+  }
+
+  const auto units = begin("units", phase, "collecting failed units");
+  check.failed_units = unit_names(settled->failed_units);
+  if (check.failed_units.empty()) {
+    end(units, StepStatus::ok, "no unit failed");
+  } else {
+    end(units, StepStatus::warn,
+        std::to_string(check.failed_units.size()) + " unit(s) failed: " + joined(check.failed_units, ", "),
+        check.failed_units);
+  }
+  check.passed = true;
+  co_return check;
+}
+
+asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
+  const auto step = begin("stop", phase, "shutting the distro down");
+  auto terminating = control_->terminate();
+  const auto terminated = co_await std::move(terminating);
+  const auto deadline = Clock::now() + options_.stop_timeout;
+  for (;;) {
+    auto probing = control_->is_running();
+    const auto probe = co_await std::move(probing);
+    if (probe.state == RunningState::stopped || probe.state == RunningState::missing) {
+      end(step, StepStatus::ok, terminated.ok ? "the distro stopped" : "the distro was not running");
+      co_return true;
+    }
+    if (probe.state == RunningState::unknown && terminated.ok) {
+      end(step, StepStatus::ok,
+          "the distro was shut down (whether it still runs cannot be asked: " + probe.detail + ")");
+      co_return true;
+    }
+    if (!terminated.ok) {
+      end(step, StepStatus::failed, "cannot shut the distro down: " + terminated.message);
+      co_return false;
+    }
+    if (Clock::now() >= deadline) {
+      end(step, StepStatus::failed,
+          "the distro still runs " + seconds_text(options_.stop_timeout) + " after it was shut down");
+      co_return false;
+    }
+    auto nap = pause_for(options_.poll_interval);
+    co_await std::move(nap);
+  }
+}
+
+asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(std::string phase, bool& distro_died) {
+  const auto step = begin("agent", phase, "waiting for the agent to answer");
+  const auto started = Clock::now();
+  const auto deadline = started + options_.boot_timeout;
+  // A distro that ended during its boot is not coming back: look now and then (twice in a row,
+  // since a distro may look stopped for a moment while WSL starts it).
+  constexpr milliseconds power_check_interval{2'000};
+  auto next_power_check = started + power_check_interval;
+  int stopped_probes = 0;
+  std::string last_failure;
+  for (;;) {
+    auto opening = connect_once();
+    auto opened = co_await std::move(opening);
+    if (auto* connection = std::get_if<std::shared_ptr<AgentConnection>>(&opened)) {
+      end(step, StepStatus::ok,
+          "the agent answered " + seconds_text(std::chrono::duration_cast<milliseconds>(Clock::now() - started)) +
+              " after the start");
+      co_return std::move(*connection);
+    }
+    last_failure = std::get<ConnectionFailure>(opened).message;
+    if (Clock::now() >= next_power_check) {
+      next_power_check = Clock::now() + power_check_interval;
+      auto probing = control_->is_running();
+      const auto probe = co_await std::move(probing);
+      const bool down = probe.state == RunningState::stopped || probe.state == RunningState::missing;
+      stopped_probes = down ? stopped_probes + 1 : 0;
+      if (stopped_probes >= 2) {
+        distro_died = true;
+        end(step, StepStatus::failed, "the distro stopped while it booted (last: " + last_failure + ")");
+        co_return nullptr;
+      }
+    }
+    if (Clock::now() >= deadline) {
+      end(step, StepStatus::failed,
+          "no agent answered within " + seconds_text(options_.boot_timeout) + " (last: " + last_failure + ")");
+      co_return nullptr;
+    }
+    auto nap = pause_for(options_.poll_interval);
+    co_await std::move(nap);
+  }
+}
+
+asio::awaitable<std::optional<protocol::Status>> BootVerifier::wait_for_systemd(AgentConnection& agent,
+                                                                                std::string phase) {
+  const auto step = begin("systemd", phase, "waiting for systemd to finish starting");
+  const auto deadline = Clock::now() + options_.settle_timeout;
+  for (;;) {
+    auto asking = agent.call<protocol::StatusMethod>(protocol::NoParams{});
+    auto status = co_await std::move(asking);
+    if (!status) {
+      end(step, StepStatus::failed, "the agent stopped answering: " + status.error().message);
+      co_return std::nullopt;
+    }
+    const auto state = status->system_state;
+    if (state == protocol::SystemState::running || state == protocol::SystemState::degraded) {
+      end(step, StepStatus::ok, "systemd is " + state_name(state));
+      co_return std::move(status.value());
+    }
+    if (Clock::now() >= deadline) {
+      end(step, StepStatus::failed,
+          "systemd is still " + state_name(state) + " after " + seconds_text(options_.settle_timeout) + " (" +
+              std::to_string(status->systemd_jobs) + " jobs queued)");
+      co_return std::nullopt;
+    }
+    auto nap = pause_for(options_.poll_interval);
+    co_await std::move(nap);
+  }
+}
+
+}  // namespace nixtray::tray

@@ -1,0 +1,222 @@
+#include "core/verify/verify_report.hpp"
+
+#include "core/system/local_time.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace nixtray::tray {
+
+using protocol::json;
+
+namespace {
+
+json optional_number(const std::optional<int>& value) { return value ? json(*value) : json(nullptr); }
+
+std::string generation_text(const std::optional<int>& number) {
+  return number ? "generation " + std::to_string(*number) : std::string("the generation");
+}
+
+std::string local_time_text(std::int64_t unix_seconds) {
+  const auto local = local_time(static_cast<std::time_t>(unix_seconds));
+  std::ostringstream out;
+  out << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
+  return out.str();
+}
+
+}  // namespace
+
+std::string_view to_string(VerifyVerdict verdict) {
+  switch (verdict) {
+    case VerifyVerdict::passed:
+      return "passed";
+    case VerifyVerdict::passed_degraded:
+      return "passed-degraded";
+    case VerifyVerdict::unknown:
+      return "unknown";
+    case VerifyVerdict::failed:
+      return "failed";
+    case VerifyVerdict::refused:
+      return "refused";
+    case VerifyVerdict::rebuild_failed:
+      return "rebuild-failed";
+    case VerifyVerdict::not_run:
+      return "not-run";
+  }
+  return "not-run";
+}
+
+std::string_view to_string(RecoveryResult recovery) {
+  switch (recovery) {
+    case RecoveryResult::not_needed:
+      return "not-needed";
+    case RecoveryResult::recovered:
+      return "recovered";
+    case RecoveryResult::not_recovered:
+      return "not-recovered";
+    case RecoveryResult::disabled:
+      return "disabled";
+  }
+  return "not-needed";
+}
+
+std::string_view to_string(StepStatus status) {
+  switch (status) {
+    case StepStatus::running:
+      return "running";
+    case StepStatus::ok:
+      return "ok";
+    case StepStatus::warn:
+      return "warn";
+    case StepStatus::failed:
+      return "failed";
+    case StepStatus::unknown:
+      return "unknown";
+    case StepStatus::skipped:
+      return "skipped";
+  }
+  return "unknown";
+}
+
+int verify_exit_code(const VerifyReport& report) {
+  switch (report.verdict) {
+    case VerifyVerdict::passed:
+    case VerifyVerdict::passed_degraded:
+      return 0;
+    case VerifyVerdict::failed:
+      return report.recovery == RecoveryResult::recovered ? 1 : 2;
+    case VerifyVerdict::refused:
+      return 3;
+    case VerifyVerdict::rebuild_failed:
+      return 4;
+    case VerifyVerdict::unknown:
+      return 5;
+    case VerifyVerdict::not_run:
+      return 2;
+  }
+  return 2;
+}
+
+json to_json(const VerifyStep& step) {
+  return json{{"name", step.name},       {"phase", step.phase}, {"status", std::string(to_string(step.status))},
+              {"message", step.message}, {"lines", step.lines}, {"duration_ms", step.duration.count()}};
+}
+
+json to_json(const VerifyReport& report) {
+  json steps = json::array();
+  for (const auto& step : report.steps) steps.push_back(to_json(step));
+  json interrupted = nullptr;
+  if (report.interrupted) {
+    interrupted = {{"expected_generation", report.interrupted->expected_generation},
+                   {"known_good_before", optional_number(report.interrupted->known_good_before)},
+                   {"started", report.interrupted->started},
+                   {"step", report.interrupted->step}};
+  }
+  return json{{"verdict", std::string(to_string(report.verdict))},
+              {"recovery", std::string(to_string(report.recovery))},
+              {"exit_code", verify_exit_code(report)},
+              {"expected_generation", optional_number(report.expected_generation)},
+              {"booted_generation", optional_number(report.booted_generation)},
+              {"known_good_before", optional_number(report.known_good_before)},
+              {"rolled_back_to", optional_number(report.rolled_back_to)},
+              {"recovery_booted_generation", optional_number(report.recovery_booted_generation)},
+              {"failed_step", report.failed_step.empty() ? json(nullptr) : json(report.failed_step)},
+              {"message", report.message},
+              {"activation", json(report.activation)},
+              {"failed_units", report.failed_units},
+              {"preflight", report.preflight ? json(*report.preflight) : json(nullptr)},
+              {"interrupted", interrupted},
+              {"rebuild_job", report.rebuild_job ? json(*report.rebuild_job) : json(nullptr)},
+              {"steps", steps},
+              {"duration_ms", report.duration.count()}};
+}
+
+std::string format_verify_report(const VerifyReport& report) {
+  std::ostringstream out;
+  std::string headline;
+  switch (report.verdict) {
+    case VerifyVerdict::passed:
+      headline = "passed";
+      break;
+    case VerifyVerdict::passed_degraded:
+      headline = "passed, with failed units";
+      break;
+    case VerifyVerdict::unknown:
+      headline = "UNKNOWN: booted, but its activation could not be checked";
+      break;
+    case VerifyVerdict::failed:
+      headline = report.recovery == RecoveryResult::recovered  ? "FAILED, rolled back"
+                 : report.recovery == RecoveryResult::disabled ? "FAILED (automatic rollback is off)"
+                                                               : "FAILED, NOT recovered";
+      break;
+    case VerifyVerdict::refused:
+      headline = "refused by pre-flight";
+      break;
+    case VerifyVerdict::rebuild_failed:
+      headline = "the rebuild failed";
+      break;
+    case VerifyVerdict::not_run:
+      headline = "could not run";
+      break;
+  }
+  out << "verify-boot of " << generation_text(report.expected_generation) << ": " << headline << "\n";
+  out << report.message << "\n";
+  if (!report.activation.lines.empty()) {
+    out << "activation errors:\n";
+    for (const auto& line : report.activation.lines) out << "  " << line << "\n";
+  }
+  out << "steps:\n";
+  for (const auto& step : report.steps) {
+    std::ostringstream name;
+    name << (step.phase == "recover" ? "recover/" : "") << step.name;
+    out << "  " << std::left << std::setw(8) << to_string(step.status) << std::setw(20) << name.str() << step.message
+        << " (" << step.duration.count() << " ms)\n";
+  }
+  out << "took " << report.duration.count() << " ms\n";
+  return out.str();
+}
+
+VerifyFinished verify_finished_event(const VerifyReport& report) {
+  VerifyFinished finished;
+  finished.message = report.message;
+  finished.generation = report.expected_generation;
+  switch (report.verdict) {
+    case VerifyVerdict::passed:
+      finished.outcome = VerifyOutcome::passed;
+      break;
+    case VerifyVerdict::passed_degraded:
+      finished.outcome = VerifyOutcome::passed_degraded;
+      break;
+    case VerifyVerdict::unknown:
+      finished.outcome = VerifyOutcome::unknown;
+      break;
+    case VerifyVerdict::refused:
+      finished.outcome = VerifyOutcome::refused;
+      break;
+    case VerifyVerdict::failed:
+      finished.outcome =
+          report.recovery == RecoveryResult::recovered ? VerifyOutcome::rolled_back : VerifyOutcome::failed;
+      break;
+    case VerifyVerdict::rebuild_failed:
+    case VerifyVerdict::not_run:
+      finished.outcome = VerifyOutcome::failed;
+      break;
+  }
+  return finished;
+}
+
+std::string describe_interrupted_verify(const VerifyRecord& record) {
+  return "A boot check of generation " + std::to_string(record.expected_generation) + " started " +
+         local_time_text(record.started) + " did not finish (it was at: " + record.step +
+         "): the tray stopped during it. The distro may be running that generation unchecked" +
+         (record.known_good_before ? "; the last known-good generation is " + std::to_string(*record.known_good_before)
+                                   : std::string()) +
+         ". Check it again (nixtrayctl verify-boot)" +
+         (record.known_good_before
+              ? " or roll back (nixtrayctl rollback " + std::to_string(*record.known_good_before) + ")"
+              : std::string()) +
+         ".";
+}
+
+}  // namespace nixtray::tray

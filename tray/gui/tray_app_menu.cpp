@@ -1,0 +1,81 @@
+// What TrayApp does with the person's choices from the tray menu: items only the GUI handles
+// (windows, quit, start at login), a confirmation where the menu model asks for one, and the rest
+// as commands for the session.
+#include "status_window.hpp"
+#include "tray_app.hpp"
+#include "ui_log.hpp"
+#include "wx_text.hpp"
+
+#include <wx/msgdlg.h>
+
+namespace nixtray::gui {
+
+void TrayApp::menu_chosen(const tray::MenuItem& item) {
+  const auto& command = item.command;
+  log_->write("menu-chosen", {{"id", item.id}, {"action", std::string(tray::to_string(command.action))}});
+  switch (command.action) {
+    case tray::MenuAction::none:
+      break;
+    case tray::MenuAction::show_status_window:
+      show_window(StatusTab::overview, "menu");
+      break;
+    case tray::MenuAction::show_unit:
+      show_window(StatusTab::overview, "menu").show_unit(command.unit);
+      break;
+    case tray::MenuAction::show_job_log:
+      show_window(StatusTab::jobs, "menu").show_job(command.job_id);
+      break;
+    case tray::MenuAction::open_settings:
+      show_window(StatusTab::settings, "menu");
+      break;
+    case tray::MenuAction::quit:
+      quit("menu");
+      break;
+    case tray::MenuAction::toggle_start_at_login:
+      set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
+      break;
+    case tray::MenuAction::verify_boot:
+    case tray::MenuAction::rebuild_and_verify: {
+      if (item.confirm && !confirm(*item.confirm)) {
+        log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+        break;
+      }
+      log_->write("command", {{"action", std::string(tray::to_string(command.action))}});
+      host_->verify_boot(command.action == tray::MenuAction::rebuild_and_verify);
+      break;
+    }
+    default:
+      request(command, item.confirm);
+      break;
+  }
+}
+
+void TrayApp::request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
+  if (confirmation && !confirm(*confirmation)) {
+    log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+    return;
+  }
+  log_->write("command", {{"action", std::string(tray::to_string(command.action))},
+                          {"generation", command.generation ? protocol::json(*command.generation) : protocol::json()},
+                          {"job", command.job_id}});
+  host_->perform(command);
+}
+
+bool TrayApp::confirm(const tray::Confirmation& confirmation) {
+  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, core_text(confirmation.question),
+                         core_text(confirmation.title), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
+  dialog.SetYesNoLabels(core_text(confirmation.accept), _("Cancel"));
+  return dialog.ShowModal() == wxID_YES;
+}
+
+void TrayApp::set_start_at_login(bool enabled) {
+  const auto result = start_at_login_->set_enabled(enabled);
+  if (!result.ok) {
+    action_failed(result.message);
+    return;
+  }
+  log_->write("start-at-login", {{"enabled", enabled}, {"entry", start_at_login_->describe()}});
+  host_->set_start_at_login(enabled);
+}
+
+}  // namespace nixtray::gui

@@ -1,0 +1,11 @@
+#include "core/system/local_time.hpp"
+
+namespace nixtray::tray {
+
+std::tm local_time(std::time_t time) {
+  std::tm local{};
+  localtime_s(&local, &time);
+  return local;
+}
+
+}  // namespace nixtray::tray
