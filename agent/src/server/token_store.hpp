@@ -2,11 +2,8 @@
 // handshake proves it (nixtray/crypto/token_proof.hpp).
 #pragma once
 
-#include "nixtray/crypto/hex.hpp"
-
 #include <filesystem>
 #include <string>
-#include <string_view>
 
 namespace nixtray::agent {
 
@@ -20,11 +17,6 @@ class TokenStore {
   std::string load_or_create() const;
 
   [[nodiscard]] const std::filesystem::path& file() const { return file_; }
-
-  // Compares without an early exit, so timing does not reveal a matching prefix.
-  static bool matches(std::string_view expected, std::string_view given) {
-    return !expected.empty() && crypto::equal_in_constant_time(expected, given);
-  }
 
  private:
   std::filesystem::path file_;

@@ -1,4 +1,4 @@
-// Every method of protocol version 1, in one list (docs/protocol.md).
+// Every method of the protocol, in one list (docs/protocol.md).
 #pragma once
 
 #include "nixtray/protocol/generations.hpp"
@@ -14,22 +14,15 @@
 
 namespace nixtray::protocol {
 
-inline constexpr std::array<std::string_view, 15> all_methods = {
-    HelloMethod::name,
-    StatusMethod::name,
-    UnitsListMethod::name,
-    UnitsLogMethod::name,
-    GenerationsListMethod::name,
-    GenerationsDiffMethod::name,
-    GenerationsMarkGoodMethod::name,
-    VerifyPreflightMethod::name,
-    JobsStartMethod::name,
-    JobsListMethod::name,
-    JobsGetMethod::name,
-    JobsLogMethod::name,
-    JobsCancelMethod::name,
-    SubscribeMethod::name,
-    UnsubscribeMethod::name,
+inline constexpr std::array<std::string_view, 16> all_methods = {
+    HelloMethod::name,           AuthMethod::name,
+    StatusMethod::name,          UnitsListMethod::name,
+    UnitsLogMethod::name,        GenerationsListMethod::name,
+    GenerationsDiffMethod::name, GenerationsMarkGoodMethod::name,
+    VerifyPreflightMethod::name, JobsStartMethod::name,
+    JobsListMethod::name,        JobsGetMethod::name,
+    JobsLogMethod::name,         JobsCancelMethod::name,
+    SubscribeMethod::name,       UnsubscribeMethod::name,
 };
 
 }  // namespace nixtray::protocol
