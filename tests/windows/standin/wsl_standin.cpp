@@ -29,10 +29,14 @@
 // `exit N [message]` (the command ran, or was refused, without a stream). A relayed stream has no
 // exit status of its own: 0 when the relay ends it, 1 when the distro was terminated meanwhile
 // (WSL kills a distro's processes when it stops).
-#include <shellapi.h>
-#include <windows.h>
+// winsock2.h before windows.h, windows.h before shellapi.h: blocks of their own, so that sorting the
+// includes keeps that order.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+
+#include <windows.h>
+
+#include <shellapi.h>
 
 #include <algorithm>
 #include <atomic>
