@@ -173,3 +173,31 @@ TEST_CASE("a client that pipelines 100,000 requests without reading leaves the a
   // The agent stopped reading once its answers piled up: the client could not send them all.
   CHECK(sent < requests.size());
 }
+
+TEST_CASE("a subscriber that stops reading is dropped once 4 MiB of events wait for it, and the log says why") {
+  TempDir root("nxe");
+  AgentWithWitness f({.client_timeout = 600, .profile = make_two_generation_profile(root.path())});
+  auto subscriber = RawClient::unix_socket(f.agent.socket());
+  subscriber.hello();
+  subscriber.request(1, "subscribe", {{"topics", {"generations", "status"}}});
+  REQUIRE(subscriber.response(1)->contains("result"));
+  // From here on the subscriber reads nothing. Each mark-good changes the known-good generation,
+  // so the agent publishes `generations` and `status` to it.
+  auto driver = RawClient::unix_socket(f.agent.socket());
+  driver.hello();
+  const auto dropped = [&] {
+    pollfd p{subscriber.fd(), POLLRDHUP, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+  };
+  int calls = 0;
+  while (!dropped() && calls < 20000) {
+    ++calls;
+    driver.request(calls, "generations.mark_good", {{"number", 1 + calls % 2}});
+    REQUIRE(driver.response(calls));
+  }
+  INFO("mark-good calls: " << calls);
+  CHECK(dropped());
+  CHECK(wait_until([&] { return f.agent.log().find("does not read the events it subscribed to") != std::string::npos; },
+                   scaled(5s)));
+  f.check_still_serving();
+}

@@ -286,6 +286,10 @@ void AgentServer::publish(std::string_view topic, const protocol::json& data) {
     if (!line) {
       line = event_line(topic, data);
     }
+    if (session->queued_bytes() + line->size() > options_.event_backlog_limit) {
+      session->close(net::CloseReason::stalled_subscriber);  // logged by the session; forgotten later
+      continue;
+    }
     session->send_line(*line);
   }
 }

@@ -41,6 +41,9 @@ struct ServerOptions {
   // Log events are skipped (the client sees a gap through `from` and re-reads with jobs.log)
   // for a session whose outgoing queue is above this.
   std::size_t log_event_backlog_limit = 1024 * 1024;
+  // Any other event that would take a session's outgoing queue above this drops the session: a
+  // subscriber that stopped reading is let go, not kept growing up to limits.max_queued_bytes.
+  std::size_t event_backlog_limit = 4 * 1024 * 1024;
   // The source of the agent's handshake nonces (a test fixes it to replay a handshake).
   std::function<std::string()> new_nonce = crypto::new_nonce;
 

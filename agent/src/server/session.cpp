@@ -84,7 +84,7 @@ void Session::start() {
   }
 }
 
-void Session::close() { connection_->close(); }
+void Session::close(net::CloseReason reason) { connection_->close(reason); }
 
 void Session::close_when_answered() {
   if (input_ended_ && in_flight_ == 0) {

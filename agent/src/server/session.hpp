@@ -19,7 +19,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(std::shared_ptr<net::LineConnection> connection, PeerIdentity peer, AgentServer& server);
 
   void start();
-  void close();
+  void close(net::CloseReason reason = net::CloseReason::closed_locally);
 
   // Sends an already encoded event line. Returns false when it was not queued.
   bool send_line(std::string line);

@@ -19,6 +19,8 @@ std::string_view describe(CloseReason reason) {
       return "message too large";
     case CloseReason::queue_overflow:
       return "peer does not read what it is sent (outgoing queue full)";
+    case CloseReason::stalled_subscriber:
+      return "peer does not read the events it subscribed to (too many waiting)";
     case CloseReason::first_line_timeout:
       return "no request within the deadline";
     case CloseReason::handshake_timeout:

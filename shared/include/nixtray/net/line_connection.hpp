@@ -40,6 +40,7 @@ enum class CloseReason {
   write_error,
   line_too_large,
   queue_overflow,
+  stalled_subscriber,
   first_line_timeout,
   handshake_timeout,
   line_timeout,
