@@ -284,10 +284,11 @@ asio::awaitable<AgentLink::SessionEnd> AgentLink::run_session() {
   if (auto* failure = std::get_if<net::HandshakeFailure>(&outcome)) {
     client_.reset();
     const auto described = connection_failure(*failure);
-    if (described.reason == UnreachableReason::unauthorized ||
-        described.reason == UnreachableReason::identity_not_proven) {
-      rejected_token_ = token;  // the same token would fail the same way: wait for a new one
+    if (described.reason == UnreachableReason::unauthorized) {
+      rejected_token_ = token;  // the agent said no to this token: wait for a new one
     }
+    // identity_not_proven may pass (another program held the port for a while): it is retried,
+    // though only at the backoff's longest delay.
     co_return SessionEnd{described.reason, described.message};
   }
   auto client = std::move(std::get<net::AgentSession>(outcome).client);
