@@ -20,17 +20,18 @@ namespace nixtray::tray {
 // Why the agent cannot be reached. The UI explains each differently.
 enum class UnreachableReason {
   unknown,
-  no_distro,            // the configured distro does not exist
-  no_agent,             // the distro runs, but no agent answers in it (socket missing, bridge ended)
-  connection_refused,   // nothing listens at the address
-  permission_denied,    // the socket exists but this user may not open it
-  protocol_mismatch,    // an agent that speaks another protocol version
-  unauthorized,         // the agent did not accept this tray's proof of the token (TCP)
-  identity_not_proven,  // the TCP listener could not prove it knows the token: not the agent, or another token
-  token_missing,        // TCP needs a token and the token file cannot be read
-  timeout,              // no answer in time
-  transport_failed,     // the transport could not be opened (command not found, bad address, ...)
-  connection_lost,      // an established connection ended
+  no_distro,           // the configured distro does not exist
+  no_agent,            // the distro runs, but no agent answers in it (socket missing, bridge ended)
+  connection_refused,  // nothing listens at the address
+  permission_denied,   // the socket exists but this user may not open it
+  protocol_mismatch,   // an agent that speaks another protocol version
+  unauthorized,        // the agent did not accept this tray's proof of the token (TCP)
+  token_missing,       // TCP needs a token and the token file cannot be read
+  timeout,             // no answer in time
+  transport_failed,    // the transport could not be opened (command not found, bad address, ...)
+  connection_lost,     // an established connection ended
+  // TCP: the listener could not prove it knows the token: not the agent, or another token
+  identity_not_proven,
 };
 std::string_view to_string(UnreachableReason reason);
 
