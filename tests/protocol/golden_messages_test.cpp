@@ -37,14 +37,22 @@ std::pair<std::string, MethodCodecs> method() {
 
 const std::map<std::string, MethodCodecs>& methods() {
   static const std::map<std::string, MethodCodecs> table = {
-      method<HelloMethod>(),           method<AuthMethod>(),
-      method<StatusMethod>(),          method<UnitsListMethod>(),
-      method<UnitsLogMethod>(),        method<GenerationsListMethod>(),
-      method<GenerationsDiffMethod>(), method<GenerationsMarkGoodMethod>(),
-      method<VerifyPreflightMethod>(), method<JobsStartMethod>(),
-      method<JobsListMethod>(),        method<JobsGetMethod>(),
-      method<JobsLogMethod>(),         method<JobsCancelMethod>(),
-      method<SubscribeMethod>(),       method<UnsubscribeMethod>(),
+      method<HelloMethod>(),  // the handshake
+      method<AuthMethod>(),
+      method<StatusMethod>(),
+      method<UnitsListMethod>(),
+      method<UnitsLogMethod>(),
+      method<GenerationsListMethod>(),
+      method<GenerationsDiffMethod>(),
+      method<GenerationsMarkGoodMethod>(),
+      method<VerifyPreflightMethod>(),
+      method<JobsStartMethod>(),
+      method<JobsListMethod>(),
+      method<JobsGetMethod>(),
+      method<JobsLogMethod>(),
+      method<JobsCancelMethod>(),
+      method<SubscribeMethod>(),
+      method<UnsubscribeMethod>(),
   };
   return table;
 }

@@ -15,14 +15,22 @@
 namespace nixtray::protocol {
 
 inline constexpr std::array<std::string_view, 16> all_methods = {
-    HelloMethod::name,           AuthMethod::name,
-    StatusMethod::name,          UnitsListMethod::name,
-    UnitsLogMethod::name,        GenerationsListMethod::name,
-    GenerationsDiffMethod::name, GenerationsMarkGoodMethod::name,
-    VerifyPreflightMethod::name, JobsStartMethod::name,
-    JobsListMethod::name,        JobsGetMethod::name,
-    JobsLogMethod::name,         JobsCancelMethod::name,
-    SubscribeMethod::name,       UnsubscribeMethod::name,
+    HelloMethod::name,  // the handshake (§6.1, §6.16)
+    AuthMethod::name,
+    StatusMethod::name,
+    UnitsListMethod::name,
+    UnitsLogMethod::name,
+    GenerationsListMethod::name,
+    GenerationsDiffMethod::name,
+    GenerationsMarkGoodMethod::name,
+    VerifyPreflightMethod::name,
+    JobsStartMethod::name,
+    JobsListMethod::name,
+    JobsGetMethod::name,
+    JobsLogMethod::name,
+    JobsCancelMethod::name,
+    SubscribeMethod::name,
+    UnsubscribeMethod::name,
 };
 
 }  // namespace nixtray::protocol
