@@ -103,6 +103,8 @@ class AgentServer {
   net::asio::awaitable<void> accept_loop(Acceptor& acceptor);
   PeerIdentity identify(net::asio::local::stream_protocol::socket& socket) const;
   PeerIdentity identify(net::asio::ip::tcp::socket& socket) const;
+  // Whether a new connection over this transport is refused because its places are taken.
+  [[nodiscard]] bool full(Transport transport) const;
 
   net::asio::io_context& io_;
   ServerOptions options_;
@@ -110,9 +112,6 @@ class AgentServer {
   PeerAuthorizer authorizer_;
   std::vector<std::unique_ptr<net::asio::local::stream_protocol::acceptor>> unix_acceptors_;
   std::vector<std::unique_ptr<net::asio::ip::tcp::acceptor>> tcp_acceptors_;
-  // Whether a new connection over this transport is refused because its places are taken.
-  [[nodiscard]] bool full(Transport transport) const;
-
   std::set<std::shared_ptr<Session>> sessions_;
   int handshaking_tcp_ = 0;
   bool created_socket_file_ = false;

@@ -45,10 +45,8 @@ class MethodRegistry {
               }};
   }
 
-  [[nodiscard]] const Entry* find(std::string_view name) const;
-  [[nodiscard]] std::vector<std::string> names() const;
-
- private:
+  // Params of `method` decoded into their type; an RpcException (-32602) naming the method and the
+  // param otherwise.
   template <class Params>
   static Params decode_params(const protocol::json& params, std::string_view method) {
     try {
@@ -62,6 +60,10 @@ class MethodRegistry {
     }
   }
 
+  [[nodiscard]] const Entry* find(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+
+ private:
   std::map<std::string, Entry, std::less<>> entries_;
 };
 

@@ -18,19 +18,6 @@ namespace {
 
 constexpr int tcp_protocol_version = 2;  // the first with the challenge-response (§3.2)
 
-template <class Params>
-std::optional<Params> decode_params(const json& params, std::string_view method, RpcError& error) {
-  try {
-    return params.get<Params>();
-  } catch (const protocol::RpcException& e) {
-    error = RpcError(ErrorCode::invalid_params, "invalid params for " + std::string(method) + ": " + e.error().message);
-  } catch (const json::exception& e) {
-    error = RpcError(ErrorCode::invalid_params,
-                     "invalid params for " + std::string(method) + ": " + protocol::readable_json_error(e));
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 Session::Session(std::shared_ptr<net::LineConnection> connection, PeerIdentity peer, AgentServer& server)
@@ -159,32 +146,33 @@ void Session::handle_hello(protocol::Request request) {
     reply_error(request.id, RpcError(ErrorCode::invalid_request, "hello was already sent"));
     return;
   }
-  RpcError error;
-  const auto params = decode_params<protocol::HelloParams>(request.params, protocol::HelloMethod::name, error);
-  if (!params) {
-    reply_error_and_close(request.id, std::move(error));
+  protocol::HelloParams params;
+  try {
+    params = MethodRegistry::decode_params<protocol::HelloParams>(request.params, protocol::HelloMethod::name);
+  } catch (const protocol::RpcException& e) {
+    reply_error_and_close(request.id, e.error());
     return;
   }
   protocol::HelloResult result;
   // A client of an older version is answered in its version; a newer one learns ours.
-  result.protocol = std::min(params->protocol, protocol::protocol_version);
+  result.protocol = std::min(params.protocol, protocol::protocol_version);
   result.agent = server_.options().agent_version;
   result.methods = {std::string(protocol::HelloMethod::name), std::string(protocol::AuthMethod::name)};
   for (auto& name : server_.methods().names()) {
     result.methods.push_back(std::move(name));
   }
   if (peer_.transport == Transport::tcp) {
-    if (params->protocol < tcp_protocol_version) {
+    if (params.protocol < tcp_protocol_version) {
       reply_error_and_close(
           request.id,
           RpcError(ErrorCode::invalid_request,
-                   "protocol " + std::to_string(params->protocol) +
+                   "protocol " + std::to_string(params.protocol) +
                        " sends the token itself, which this agent no longer accepts over TCP: TCP needs protocol " +
                        std::to_string(tcp_protocol_version) + "'s challenge-response (update the client)",
                    json{{"protocol", protocol::protocol_version}}));
       return;
     }
-    if (!params->nonce || !crypto::is_nonce(*params->nonce)) {
+    if (!params.nonce || !crypto::is_nonce(*params.nonce)) {
       reply_error_and_close(request.id,
                             RpcError(ErrorCode::invalid_params,
                                      "invalid params for hello: nonce is required on TCP and must be 64 lowercase "
@@ -196,7 +184,7 @@ void Session::handle_hello(protocol::Request request) {
       reply_error_and_close(request.id, RpcError(ErrorCode::internal_error, "the agent has no token for TCP"));
       return;
     }
-    client_nonce_ = *params->nonce;
+    client_nonce_ = *params.nonce;
     agent_nonce_ = server_.options().new_nonce();
     result.nonce = agent_nonce_;
     result.proof = crypto::agent_proof(*token, client_nonce_, agent_nonce_);
@@ -223,14 +211,15 @@ void Session::handle_auth(protocol::Request request) {
                                                                "needs none")));
     return;
   }
-  RpcError error;
-  const auto params = decode_params<protocol::AuthParams>(request.params, protocol::AuthMethod::name, error);
-  if (!params) {
-    reply_error_and_close(request.id, std::move(error));
+  protocol::AuthParams params;
+  try {
+    params = MethodRegistry::decode_params<protocol::AuthParams>(request.params, protocol::AuthMethod::name);
+  } catch (const protocol::RpcException& e) {
+    reply_error_and_close(request.id, e.error());
     return;
   }
   const auto expected = crypto::client_proof(*server_.options().token, agent_nonce_, client_nonce_);
-  if (!crypto::proof_matches(expected, params->proof)) {
+  if (!crypto::proof_matches(expected, params.proof)) {
     log(LogLevel::warning, "refused " + peer_.describe() + ": its proof of the token does not match");
     reply_error_and_close(request.id, RpcError(ErrorCode::unauthorized,
                                                "the proof does not match the agent's token (read the token again with: "
