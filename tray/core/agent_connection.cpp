@@ -8,22 +8,33 @@ namespace nixtray::tray {
 
 namespace asio = net::asio;
 
-asio::awaitable<AgentConnection::Opened> AgentConnection::open(AgentConnectionOptions options) {
+std::variant<net::AgentHandshakeOptions, ConnectionFailure> tray_handshake(
+    const net::Endpoint& endpoint, const std::optional<std::filesystem::path>& token_file, std::string client,
+    std::chrono::milliseconds connect_timeout, std::chrono::milliseconds call_timeout) {
   net::AgentHandshakeOptions handshake;
-  handshake.endpoint = options.endpoint;
-  if (options.endpoint.kind == net::Endpoint::Kind::tcp && options.token_file) {
-    auto read = read_token_file(*options.token_file);
+  handshake.endpoint = endpoint;
+  if (endpoint.kind == net::Endpoint::Kind::tcp && token_file) {
+    auto read = read_token_file(*token_file);
     if (!read.token) {
-      co_return ConnectionFailure{UnreachableReason::token_missing, read.error};
+      return ConnectionFailure{UnreachableReason::token_missing, read.error};
     }
     handshake.token = std::move(read.token);
-    handshake.token_source = options.token_file->string();
+    handshake.token_source = token_file->string();
   }
-  handshake.client = options.client;
+  handshake.client = std::move(client);
   handshake.program = "tray";
-  handshake.timeout = options.connect_timeout;
-  handshake.rpc.call_timeout = options.call_timeout;
-  auto opening = net::open_agent_session(std::move(handshake));
+  handshake.timeout = connect_timeout;
+  handshake.rpc.call_timeout = call_timeout;
+  return handshake;
+}
+
+asio::awaitable<AgentConnection::Opened> AgentConnection::open(AgentConnectionOptions options) {
+  auto prepared = tray_handshake(options.endpoint, options.token_file, options.client, options.connect_timeout,
+                                 options.call_timeout);
+  if (auto* failure = std::get_if<ConnectionFailure>(&prepared)) {
+    co_return std::move(*failure);
+  }
+  auto opening = net::open_agent_session(std::move(std::get<net::AgentHandshakeOptions>(prepared)));
   auto outcome = co_await std::move(opening);
   if (auto* failure = std::get_if<net::HandshakeFailure>(&outcome)) {
     co_return connection_failure(*failure);

@@ -1,5 +1,6 @@
 #include "core/agent_link.hpp"
 
+#include "core/agent_connection.hpp"
 #include "core/connection_failure.hpp"
 #include "core/token_file.hpp"
 
@@ -235,28 +236,21 @@ asio::awaitable<void> AgentLink::run() {
 asio::awaitable<AgentLink::SessionEnd> AgentLink::run_session() {
   auto self = shared_from_this();
   const auto& endpoint = options_.endpoint;
-  net::AgentHandshakeOptions handshake;
-  handshake.endpoint = endpoint;
-  if (endpoint.kind == net::Endpoint::Kind::tcp && options_.token_file) {
-    std::error_code ec;
-    if (options_.fetch_missing_token && control_ && !std::filesystem::exists(*options_.token_file, ec)) {
-      auto fetch = fetch_token(*control_, *options_.token_file);
-      const auto problem = co_await std::move(fetch);
-      if (!problem.empty()) {
-        co_return SessionEnd{UnreachableReason::token_missing, problem};
-      }
+  std::error_code ec;
+  if (endpoint.kind == net::Endpoint::Kind::tcp && options_.token_file && options_.fetch_missing_token && control_ &&
+      !std::filesystem::exists(*options_.token_file, ec)) {
+    auto fetch = fetch_token(*control_, *options_.token_file);
+    const auto problem = co_await std::move(fetch);
+    if (!problem.empty()) {
+      co_return SessionEnd{UnreachableReason::token_missing, problem};
     }
-    auto read = read_token_file(*options_.token_file);
-    if (!read.token) {
-      co_return SessionEnd{UnreachableReason::token_missing, read.error};
-    }
-    handshake.token = std::move(read.token);
-    handshake.token_source = options_.token_file->string();
   }
-  handshake.client = options_.client;
-  handshake.program = "tray";
-  handshake.timeout = options_.connect_timeout;
-  handshake.rpc.call_timeout = options_.call_timeout;
+  auto prepared =
+      tray_handshake(endpoint, options_.token_file, options_.client, options_.connect_timeout, options_.call_timeout);
+  if (auto* failure = std::get_if<ConnectionFailure>(&prepared)) {
+    co_return SessionEnd{failure->reason, failure->message};
+  }
+  auto& handshake = std::get<net::AgentHandshakeOptions>(prepared);
   std::weak_ptr<AgentLink> weak = weak_from_this();
   session_closed_ = false;
   close_reason_.reset();

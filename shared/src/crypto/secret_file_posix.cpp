@@ -1,5 +1,7 @@
 #include "nixtray/crypto/secret_file.hpp"
 
+#include "secret_file_text.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,7 +15,7 @@ namespace nixtray::crypto {
 
 namespace {
 
-constexpr std::size_t max_secret_file_bytes = 4096;  // a token is 65 bytes
+using detail::max_secret_file_bytes;
 
 class FileDescriptor {
  public:
@@ -28,12 +30,6 @@ class FileDescriptor {
  private:
   int fd_;
 };
-
-std::string first_line(std::string text) {
-  if (const auto newline = text.find('\n'); newline != std::string::npos) text.resize(newline);
-  while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  return text;
-}
 
 bool write_all(int fd, std::string_view content) {
   while (!content.empty()) {
@@ -92,18 +88,11 @@ SecretFileRead read_secret_file(const std::filesystem::path& file) {
       return {std::nullopt, name + " is larger than a secret file can be"};
     }
   }
-  auto secret = first_line(std::move(text));
-  if (secret.empty()) {
-    return {std::nullopt, name + " is empty"};
-  }
-  return {std::move(secret), {}};
+  return detail::secret_of(std::move(text), name);
 }
 
 SecretFileWrite write_secret_file(const std::filesystem::path& file, std::string_view content, bool replace) {
-  std::error_code ec;
-  if (file.has_parent_path()) {
-    std::filesystem::create_directories(file.parent_path(), ec);
-  }
+  detail::make_parent_directories(file);
   const auto name = file.string();
   const auto temporary = name + ".new." + std::to_string(::getpid());
   ::unlink(temporary.c_str());  // a leftover of this pid's crash; O_EXCL below refuses anything else

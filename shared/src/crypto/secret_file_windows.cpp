@@ -1,5 +1,7 @@
 #include "nixtray/crypto/secret_file.hpp"
 
+#include "secret_file_text.hpp"
+
 #include <windows.h>
 // After windows.h:
 #include <aclapi.h>
@@ -12,8 +14,6 @@
 namespace nixtray::crypto {
 
 namespace {
-
-constexpr DWORD max_secret_file_bytes = 4096;  // a token is 65 bytes
 
 struct HandleCloser {
   void operator()(HANDLE handle) const {
@@ -60,12 +60,6 @@ bool is_well_known(PSID sid, WELL_KNOWN_SID_TYPE type) {
   return ::CreateWellKnownSid(type, nullptr, buffer, &size) && ::EqualSid(sid, buffer);
 }
 
-std::string first_line(std::string text) {
-  if (const auto newline = text.find('\n'); newline != std::string::npos) text.resize(newline);
-  while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  return text;
-}
-
 }  // namespace
 
 SecretFileRead read_secret_file(const std::filesystem::path& file) {
@@ -104,7 +98,7 @@ SecretFileRead read_secret_file(const std::filesystem::path& file) {
       return {std::nullopt, name + " belongs to another user: someone else may have written it"};
     }
   }
-  if (info.nFileSizeHigh != 0 || info.nFileSizeLow > max_secret_file_bytes) {
+  if (info.nFileSizeHigh != 0 || info.nFileSizeLow > detail::max_secret_file_bytes) {
     return {std::nullopt, name + " is larger than a secret file can be"};
   }
   std::string text(info.nFileSizeLow, '\0');
@@ -113,18 +107,11 @@ SecretFileRead read_secret_file(const std::filesystem::path& file) {
     return {std::nullopt, "cannot read " + name + ": " + last_error_text()};
   }
   text.resize(read);
-  auto secret = first_line(std::move(text));
-  if (secret.empty()) {
-    return {std::nullopt, name + " is empty"};
-  }
-  return {std::move(secret), {}};
+  return detail::secret_of(std::move(text), name);
 }
 
 SecretFileWrite write_secret_file(const std::filesystem::path& file, std::string_view content, bool replace) {
-  std::error_code ec;
-  if (file.has_parent_path()) {
-    std::filesystem::create_directories(file.parent_path(), ec);
-  }
+  detail::make_parent_directories(file);
   const auto name = file.string();
   // A protected DACL with one entry: this user, full control. Nothing is inherited from the
   // folder, and the file has it from its creation on.
