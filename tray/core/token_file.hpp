@@ -21,8 +21,8 @@ struct TokenRead {
 TokenRead read_token_file(const std::filesystem::path& file);
 
 // Where the token is kept when the settings do not say: in the user's own profile, one file per
-// distro (Windows: %LOCALAPPDATA%\nixtray\<distro>.token, which only the user, SYSTEM and
-// administrators can read; elsewhere $XDG_CONFIG_HOME/nixtray/<distro>.token, mode 0600).
+// distro (Windows: %LOCALAPPDATA%\nixtray\<distro>.token, written with a DACL for the user alone;
+// elsewhere $XDG_CONFIG_HOME/nixtray/<distro>.token, mode 0600).
 std::filesystem::path default_token_file(const std::string& distro);
 
 // The agent's path inside a NixOS distro, for commands run from outside (no PATH with --exec).
