@@ -325,8 +325,11 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
     }
     auto op = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);
     auto subscribed = co_await std::move(op);
-    if (!subscribed && !followed_logs_.empty() && subscribed.error().is(protocol::ErrorCode::not_found)) {
-      // A followed job vanished from the agent's history: subscribe without the logs.
+    if (!subscribed && !followed_logs_.empty() &&
+        (subscribed.error().is(protocol::ErrorCode::not_found) ||
+         subscribed.error().is(protocol::ErrorCode::unauthorized))) {
+      // A followed job vanished from the agent's history, or this connection is read-only and may
+      // not follow logs: subscribe without them.
       followed_logs_.clear();
       topics.topics.resize(4);
       auto retry = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);
