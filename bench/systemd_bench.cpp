@@ -20,6 +20,7 @@
 #include "systemd_fixture.hpp"
 #include "test_agent.hpp"
 
+#include "nixtray/crypto/token_proof.hpp"
 #include "nixtray/testing/subprocess.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 #include "nixtray/testing/unit_files.hpp"
@@ -52,6 +53,7 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
+namespace crypto = nixtray::crypto;
 
 namespace {
 
@@ -338,7 +340,7 @@ IdleResult bench_idle(SystemdAgent& agent, const Settings& settings, const fs::p
 struct TransportUnderTest {
   std::string name;
   std::function<LineChannel()> connect_agent;
-  std::optional<std::string> token;  // hello's token (TCP)
+  std::optional<std::string> token;  // TCP: the token the handshake proves (§3.2)
   std::function<std::unique_ptr<EchoServer>(std::string reply)> start_echo;
   std::function<LineChannel(const EchoServer&)> connect_echo;
 };
@@ -368,8 +370,13 @@ RoundTripResult bench_round_trips(const TransportUnderTest& transport, const Set
   {
     auto agent = transport.connect_agent();
     json hello = {{"protocol", 1}, {"client", "nixtray-bench-systemd/1"}};
-    if (transport.token) hello["token"] = *transport.token;
-    const auto greeted = agent.call(1, "hello", hello);
+    const auto client_nonce = crypto::new_nonce();
+    if (transport.token) hello = {{"protocol", 2}, {"client", "nixtray-bench-systemd/1"}, {"nonce", client_nonce}};
+    auto greeted = agent.call(1, "hello", hello);
+    if (greeted.contains("result") && transport.token) {
+      const auto agent_nonce = greeted["result"].value("nonce", std::string());
+      greeted = agent.call(2, "auth", {{"proof", crypto::client_proof(*transport.token, agent_nonce, client_nonce)}});
+    }
     if (!greeted.contains("result")) throw std::runtime_error(transport.name + ": hello refused: " + greeted.dump());
     agent.send(request);
     result.bytes = agent.read_line().size() + 1;

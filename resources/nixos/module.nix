@@ -95,7 +95,7 @@ in
     };
 
     tcp = {
-      enable = lib.mkEnableOption "a listener on loopback TCP, which Windows reaches as localhost (the other way in is the wsl.exe stdio bridge); clients must send the token from `nixtray-agent token`";
+      enable = lib.mkEnableOption "a listener on loopback TCP, which Windows reaches as localhost (the other way in is the wsl.exe stdio bridge); clients must prove they know the token from `nixtray-agent token`, which is never sent";
       port = lib.mkOption {
         type = lib.types.port;
         default = 7428;

@@ -11,6 +11,7 @@
   nlohmann_json,
   systemd,
   sqlite,
+  openssl,
   catch2,
   python3,
   wxGTK32,
@@ -71,6 +72,7 @@ stdenv.mkDerivation (finalAttrs: {
     nlohmann_json
     systemd # libsystemd: sd-bus, sd-daemon, sd-journal
     sqlite # reads Nix's own database
+    openssl # libcrypto: HMAC-SHA-256 of the TCP handshake
   ]
   ++ lib.optionals withTray [
     wxGTK32

@@ -1,4 +1,5 @@
-// Who may do what: peers of another uid, the token command, loopback-only TCP, the bridge.
+// Who may do what: peers of another uid (and what a read-only one may read), the token and its
+// file, loopback-only TCP and its port, the bridge, the command line's handshake.
 #include "catch.hpp"
 #include "raw_client.hpp"
 #include "test_agent.hpp"
@@ -13,8 +14,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 
 using namespace nixtray::testing;
 using nlohmann::json;
@@ -221,4 +225,204 @@ TEST_CASE("with --group the socket and its directory belong to the group, its me
     const auto status = json::parse(run_process(agent.cli({"status", "--json"})).out);
     CHECK(status["generations"]["known_good"] == 2);  // unchanged: the first boot seen
   }
+}
+
+namespace {
+
+// A client that is not this test process: says hello on the socket, then sends each request and
+// prints every answer, one JSON line each.
+std::vector<std::string> requests_client(const fs::path& socket, const std::vector<json>& requests) {
+  json lines = json::array();
+  for (const auto& request : requests) lines.push_back(request.dump());
+  return {"/usr/bin/python3", "-c",
+          "import json, socket, sys\n"
+          "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+          "s.connect(sys.argv[1])\n"
+          "f = s.makefile('rw')\n"
+          "f.write(json.dumps({'jsonrpc': '2.0', 'id': 0, 'method': 'hello',"
+          " 'params': {'protocol': 2, 'client': 'read-only-test/1'}}) + '\\n')\n"
+          "f.flush()\n"
+          "print(f.readline().strip())\n"
+          "for line in json.loads(sys.argv[2]):\n"
+          "    f.write(line + '\\n')\n"
+          "    f.flush()\n"
+          "    while True:\n"
+          "        answer = json.loads(f.readline())\n"
+          "        if 'id' in answer:\n"
+          "            break\n"
+          "    print(json.dumps(answer))\n",
+          socket.string(), lines.dump()};
+}
+
+json request(int id, const std::string& method, json params = json::object()) {
+  return {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+
+}  // namespace
+
+TEST_CASE("a read-only peer reads state but not logs") {
+  TempDir root("nxr");
+  auto profile = make_two_generation_profile(root.path());
+  TestAgent agent(agent_options_for(profile));
+  open_socket_to_everyone(agent);
+  const auto result = run_as_nobody(requests_client(
+      agent.socket(), {request(1, "status"), request(2, "units.list"), request(3, "generations.list"),
+                       request(4, "generations.diff", {{"from", 1}, {"to", 2}}), request(5, "jobs.list"),
+                       request(6, "jobs.get", {{"id", "1"}}), request(7, "units.log", {{"unit", "sshd.service"}}),
+                       request(8, "jobs.log", {{"id", "1"}}), request(9, "subscribe", {{"topics", {"log:1"}}}),
+                       request(10, "subscribe", {{"topics", {"status", "jobs"}}})}));
+  INFO(result.describe() << agent.log());
+  REQUIRE(result.ok());
+  std::map<int, json> answers;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto answer = json::parse(line);
+    answers[answer["id"].get<int>()] = answer;
+  }
+  CHECK(answers[0]["result"]["authorized"] == false);
+  for (const int id : {1, 2, 3, 5, 10}) {
+    INFO(answers[id].dump());
+    CHECK(answers[id].contains("result"));
+  }
+  // Readable, though these have no answer to give here (no Nix store, no job 1).
+  for (const int id : {4, 6}) {
+    INFO(answers[id].dump());
+    CHECK(answers[id].contains("error"));
+    CHECK(answers[id]["error"]["code"] != -32001);
+  }
+  for (const int id : {7, 8, 9}) {
+    INFO(answers[id].dump());
+    CHECK(answers[id]["error"]["code"] == -32001);
+    CHECK(answers[id]["error"]["message"].get<std::string>().find("may hold secrets") != std::string::npos);
+  }
+  // A peer of the agent's own uid (root here) still reads them.
+  auto root_client = RawClient::unix_socket(agent.socket());
+  root_client.hello();
+  root_client.request(1, "units.log", {{"unit", "sshd.service"}});
+  const auto own = root_client.response(1);
+  REQUIRE(own);
+  CHECK((!own->contains("error") || (*own)["error"]["code"] != -32001));
+}
+
+TEST_CASE("a token file that is a link, someone else's or open to others stops the agent") {
+  TempDir dir("nxk");
+  std::ofstream(dir / "agent.json") << "{}";
+  const auto token = dir / "token";
+  { std::ofstream(token) << std::string(64, 'a') << "\n"; }
+  ::chmod(token.c_str(), 0600);
+  const auto serve_with = [&](const fs::path& token_file) {
+    RunOptions options;
+    options.timeout = std::chrono::seconds(10);
+    return run_process({agent_binary().string(), "serve", "--config", (dir / "agent.json").string(), "--socket",
+                        (dir / "agent.sock").string(), "--state-dir", (dir / "state").string(), "--tcp",
+                        "127.0.0.1:" + std::to_string(free_tcp_port()), "--token-file", token_file.string()},
+                       options);
+  };
+  SECTION("a symbolic link to a good token file") {
+    fs::create_symlink(token, dir / "link");
+    const auto result = serve_with(dir / "link");
+    INFO(result.describe());
+    CHECK_FALSE(result.timed_out);
+    CHECK(result.exit_code() != 0);
+    CHECK(result.err.find("symbolic link") != std::string::npos);
+  }
+  SECTION("owned by another user") {
+    REQUIRE(::chown(token.c_str(), 65534, 65534) == 0);
+    const auto result = serve_with(token);
+    INFO(result.describe());
+    CHECK_FALSE(result.timed_out);
+    CHECK(result.exit_code() != 0);
+    CHECK(result.err.find("uid 65534") != std::string::npos);
+  }
+  SECTION("readable by others") {
+    ::chmod(token.c_str(), 0644);
+    const auto result = serve_with(token);
+    INFO(result.describe());
+    CHECK(result.exit_code() != 0);
+    CHECK(result.err.find("chmod 600") != std::string::npos);
+  }
+}
+
+TEST_CASE("a --tcp port of 0 or with garbage in it is refused at start-up with a clear message") {
+  TempDir dir("nxq");
+  std::ofstream(dir / "agent.json") << "{}";
+  for (const auto* address : {"127.0.0.1:0", "127.0.0.1:7428abc", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:+80",
+                              "127.0.0.1: 80", "127.0.0.1"}) {
+    INFO(address);
+    RunOptions options;
+    options.timeout = std::chrono::seconds(10);
+    const auto result =
+        run_process({agent_binary().string(), "serve", "--config", (dir / "agent.json").string(), "--socket",
+                     (dir / "agent.sock").string(), "--state-dir", (dir / "state").string(), "--tcp", address},
+                    options);
+    INFO(result.describe());
+    CHECK_FALSE(result.timed_out);
+    CHECK(result.exit_code() != 0);
+    CHECK(result.err.find(address) != std::string::npos);
+  }
+}
+
+TEST_CASE("the command line refuses an agent of another protocol version, with what to do") {
+  TempDir dir("nxv");
+  const auto socket = dir / "agent.sock";
+  // A test stand-in for an agent of protocol 3: answers hello in its version, and nothing else.
+  SpawnOptions spawn;
+  spawn.die_with_parent = true;
+  auto stand_in =
+      Subprocess::spawn({"/usr/bin/python3", "-c",
+                         "import json, os, socket, sys\n"
+                         "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+                         "s.bind(sys.argv[1]); s.listen(4)\n"
+                         "while True:\n"
+                         "    c, _ = s.accept()\n"
+                         "    f = c.makefile('rw')\n"
+                         "    request = json.loads(f.readline())\n"
+                         "    f.write(json.dumps({'jsonrpc': '2.0', 'id': request['id'], 'result': {'protocol': 3,"
+                         " 'agent': '9.0.0', 'authorized': True, 'methods': ['hello', 'status']}}) + '\\n')\n"
+                         "    f.flush()\n",
+                         socket.string()},
+                        std::move(spawn));
+  REQUIRE(wait_until([&] { return fs::exists(socket); }, scaled(std::chrono::seconds(10))));
+  RunOptions options;
+  options.timeout = std::chrono::seconds(20);
+  const auto result = run_process({agent_binary().string(), "--socket", socket.string(), "status"}, options);
+  INFO(result.describe());
+  CHECK(result.exit_code() == 2);
+  CHECK(result.err.find("speaks protocol 3") != std::string::npos);
+  CHECK(result.err.find("this command speaks protocol 2") != std::string::npos);
+  CHECK(result.err.find("update the command") != std::string::npos);
+}
+
+TEST_CASE("a peer's user and groups are looked up once per short while, not once per connection") {
+  TestAgent agent;
+  // strace, attached to the agent, counts the user database reads (glibc opens the file per lookup).
+  const auto trace = agent.dir() / "trace";
+  SpawnOptions spawn;
+  spawn.stdout_to = Redirect::append_to(agent.dir() / "strace.log");
+  spawn.stderr_to = Redirect::append_to(agent.dir() / "strace.log");
+  auto strace = Subprocess::spawn(
+      {"/usr/bin/strace", "-qq", "-e", "trace=open,openat", "-o", trace.string(), "-p", std::to_string(agent.pid())},
+      std::move(spawn));
+  REQUIRE(wait_until(
+      [&] {
+        std::ifstream status("/proc/" + std::to_string(agent.pid()) + "/status");
+        for (std::string line; std::getline(status, line);) {
+          if (line.starts_with("TracerPid:")) return std::stoi(line.substr(10)) != 0;
+        }
+        return false;
+      },
+      scaled(std::chrono::seconds(10))));
+  for (int i = 0; i < 20; ++i) {
+    auto client = RawClient::unix_socket(agent.socket());
+    CHECK(client.hello().contains("result"));
+  }
+  strace.send_signal(SIGINT);
+  strace.wait();
+  std::ifstream in(trace);
+  int reads = 0;
+  for (std::string line; std::getline(in, line);) {
+    reads += line.find("/etc/passwd") != std::string::npos ? 1 : 0;
+  }
+  INFO("user database reads during 20 connections: " << reads);
+  CHECK(reads <= 2);
 }

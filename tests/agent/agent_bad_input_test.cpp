@@ -1,42 +1,12 @@
 // Bad input against a running agent over real sockets. After each case a second client, connected
 // all along, must still get answers: one misbehaving client never stalls the others.
-#include "catch.hpp"
-#include "raw_client.hpp"
-#include "test_agent.hpp"
+#include "agent_with_witness.hpp"
 
 #include "nixtray/testing/timeouts.hpp"
 
 using namespace nixtray::testing;
 using nlohmann::json;
 using namespace std::chrono_literals;
-
-namespace {
-
-int error_code_of(const std::optional<json>& message) {
-  REQUIRE(message);
-  INFO(message->dump());
-  REQUIRE(message->contains("error"));
-  return (*message)["error"]["code"].get<int>();
-}
-
-struct AgentWithWitness {
-  TestAgent agent{TestAgentOptions{.extra_args = {"--hello-timeout", "2", "--client-timeout", "2"}, .tcp = true}};
-  RawClient witness = RawClient::unix_socket(agent.socket());
-  int next_id = 100;
-
-  AgentWithWitness() { witness.hello(); }
-
-  void check_still_serving() {
-    const int id = next_id++;
-    witness.request(id, "status");
-    const auto reply = witness.response(id);
-    REQUIRE(reply);
-    CHECK(reply->contains("result"));
-    CHECK(agent.running());
-  }
-};
-
-}  // namespace
 
 TEST_CASE("an oversize line gets -32004 and the connection is closed") {
   AgentWithWitness f;
@@ -175,25 +145,4 @@ TEST_CASE("a client trickling a message is dropped without stalling others") {
     closed = slow.closed_by_peer(300ms);
   }
   CHECK(closed);
-}
-
-TEST_CASE("TCP requires the token: missing or wrong token is refused and closed") {
-  AgentWithWitness f;
-  {
-    auto client = RawClient::tcp(f.agent.tcp_port());
-    CHECK(error_code_of(client.hello()) == -32001);
-    CHECK(client.closed_by_peer());
-  }
-  {
-    auto client = RawClient::tcp(f.agent.tcp_port());
-    CHECK(error_code_of(client.hello(std::string(64, '0'))) == -32001);
-    CHECK(client.closed_by_peer());
-  }
-  {
-    auto client = RawClient::tcp(f.agent.tcp_port());
-    const auto hello = client.hello(f.agent.token());
-    REQUIRE(hello.contains("result"));
-    CHECK(hello["result"]["authorized"] == true);
-  }
-  f.check_still_serving();
 }

@@ -1,5 +1,8 @@
 #include "raw_client.hpp"
 
+#include "nixtray/crypto/hex.hpp"
+#include "nixtray/crypto/primitives.hpp"
+#include "nixtray/crypto/token_proof.hpp"
 #include "nixtray/testing/stream_connect.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
@@ -110,13 +113,36 @@ bool RawClient::closed_by_peer(std::chrono::milliseconds timeout) {
   return eof_;
 }
 
-nlohmann::json RawClient::hello(const std::optional<std::string>& token) {
-  nlohmann::json params{{"protocol", 1}, {"client", "raw-test/1"}};
-  if (token) params["token"] = *token;
-  request(0, "hello", params);
+nlohmann::json RawClient::hello() {
+  request(0, "hello", {{"protocol", 2}, {"client", "raw-test/1"}});
   auto reply = response(0);
   if (!reply) throw std::runtime_error("no answer to hello");
   return *reply;
+}
+
+namespace {
+
+std::string hmac_hex(const std::string& token, const std::string& message) {
+  return crypto::to_hex(crypto::hmac_sha256(token, message));
+}
+
+}  // namespace
+
+nlohmann::json RawClient::authenticate(const std::string& token) {
+  const auto client_nonce = crypto::new_nonce();
+  request(0, "hello", {{"protocol", 2}, {"client", "raw-test/1"}, {"nonce", client_nonce}});
+  auto hello = response(0);
+  if (!hello) throw std::runtime_error("no answer to hello");
+  if (!hello->contains("result")) return *hello;
+  const auto& result = (*hello)["result"];
+  const auto agent_nonce = result.at("nonce").get<std::string>();
+  if (result.at("proof") != hmac_hex(token, "nixtray agent" + client_nonce + agent_nonce)) {
+    throw std::runtime_error("the agent's proof does not match the token: " + hello->dump());
+  }
+  request(1, "auth", {{"proof", hmac_hex(token, "nixtray client" + agent_nonce + client_nonce)}});
+  auto auth = response(1);
+  if (!auth) throw std::runtime_error("no answer to auth");
+  return *auth;
 }
 
 }  // namespace nixtray::testing

@@ -34,8 +34,13 @@ class RawClient {
   std::optional<std::string> read_line_if_ready();
   [[nodiscard]] int fd() const { return fd_; }
   [[nodiscard]] bool closed() const { return eof_ && buffer_.find('\n') == std::string::npos; }
-  // hello with protocol 1; returns the result (or the error response).
-  nlohmann::json hello(const std::optional<std::string>& token = std::nullopt);
+  // hello of this protocol version (2); returns the response (result or error).
+  nlohmann::json hello();
+  // The TCP handshake of docs/protocol.md §3.2, computed here from the document (HMAC-SHA-256
+  // over the labels and nonces): hello with a fresh nonce, the agent's proof checked, then auth.
+  // Returns the auth response (result or error), or the hello error response; throws when the
+  // agent's proof does not match.
+  nlohmann::json authenticate(const std::string& token);
 
  private:
   explicit RawClient(int fd) : fd_(fd) {}

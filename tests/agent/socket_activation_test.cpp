@@ -186,18 +186,19 @@ TEST_CASE("socket activation: the shipped units start the agent on the first con
   CHECK(setup.ns->active_state(service_unit) == "active");
 }
 
-TEST_CASE("socket activation over loopback TCP: a connection starts the agent, which requires the token") {
+TEST_CASE("socket activation over loopback TCP: a connection starts the agent, which requires the handshake") {
   const int port = free_tcp_port();
   ActivationSetup setup(port);
   CHECK(setup.ns->active_state(service_unit) == "inactive");
 
   {
-    // The first connection is a TCP one: it starts the service, and without the token it is refused.
+    // The first connection is a TCP one: it starts the service, and a hello without the nonce of
+    // the challenge-response is refused.
     auto client = RawClient::tcp(port);
     const auto hello = client.hello();
     INFO(hello.dump() << "\n" << setup.describe());
     REQUIRE(hello.contains("error"));
-    CHECK(hello["error"]["code"] == -32001);
+    CHECK(hello["error"]["code"] == -32602);
     CHECK(client.closed_by_peer());
   }
   CHECK(setup.ns->active_state(service_unit) == "active");
@@ -209,13 +210,13 @@ TEST_CASE("socket activation over loopback TCP: a connection starts the agent, w
   REQUIRE(token.size() == 64);
   {
     auto client = RawClient::tcp(port);
-    CHECK(client.hello(std::string(64, '0'))["error"]["code"] == -32001);
+    CHECK_THROWS(client.authenticate(std::string(64, '0')));  // the agent's proof is not of this token
   }
   auto client = RawClient::tcp(port);
-  const auto hello = client.hello(token);
-  INFO(hello.dump() << "\n" << setup.describe());
-  REQUIRE(hello.contains("result"));
-  CHECK(hello["result"]["authorized"] == true);
+  const auto auth = client.authenticate(token);
+  INFO(auth.dump() << "\n" << setup.describe());
+  REQUIRE(auth.contains("result"));
+  CHECK(auth["result"]["authorized"] == true);
   const auto status = status_of(client);
   REQUIRE(status.contains("result"));
   CHECK(status["result"]["generations"]["default"] == 1);

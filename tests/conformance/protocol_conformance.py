@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent conformance test of the nixtray wire protocol, version 1.
+"""Independent conformance test of the nixtray wire protocol, version 2.
 
 Written from docs/protocol.md (and the golden messages in tests/data/protocol/, which the document
 makes part of the contract) ONLY: no knowledge of the C++ sources went into it.  Where this script
@@ -13,6 +13,8 @@ Prints one line per check (PASS/FAIL name: detail) and a summary; exits 0 only i
 """
 
 import argparse
+import hashlib
+import hmac
 import json
 import math
 import os
@@ -49,8 +51,12 @@ DOC_PATH = os.path.join(REPO, "docs", "protocol.md")
 INT32 = (-2**31, 2**31 - 1)
 INT64 = (-2**63, 2**63 - 1)
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 LINE_LIMIT = 1_048_576            # §2 size limit, bytes, without the "\n"; a "\r" before it counts
+HANDSHAKE_LINE_LIMIT = 16_384     # §2, §4: the limit until the handshake is over
+MAX_IN_FLIGHT = 64                # §4: requests of one connection answered at a time
+AGENT_LABEL = b"nixtray agent"    # §3.2 the labels of the two proofs
+CLIENT_LABEL = b"nixtray client"
 NESTING_LIMIT = 64                # §2 nesting limit; the top-level object is level 1
 
 # §9 Enums.
@@ -76,7 +82,9 @@ ENUMS = {
 TYPES = {
     # §6.1
     "HelloResult": {"protocol": "int", "agent": "string", "authorized": "bool",
-                    "methods": "string[]"},
+                    "methods": "string[]", "nonce?": "string", "proof?": "string"},
+    # §6.16
+    "AuthResult": {"authorized": "bool"},
     # §8 Status
     "Status": {"system_state": "SystemState", "failed_units": "Unit[]", "systemd_jobs": "int",
                "generations": "GenerationTriple", "restart_pending": "bool", "boot_pending": "bool",
@@ -133,6 +141,8 @@ TYPES = {
     "ErrorObject": {"code": "int", "message": "string", "data?": "any"},
     "BusyData": {"job": "string?", "external?": "string"},
     "DiskSpaceData": {"free_bytes": "bytes", "required_bytes": "bytes"},
+    "TooManyRequestsData": {"limit": "int"},                                # (our name) §5 -32006
+    "ProtocolData": {"protocol": "int"},                                    # (our name) §5 -32600
 }
 
 
@@ -149,7 +159,8 @@ class P:
 METHODS = {
     "hello": (False, {"protocol": P("int", True, (1, 1_000_000)),
                       "client": P("string", True),
-                      "token": P("string")}, "HelloResult"),
+                      "nonce": P("string")}, "HelloResult"),
+    "auth": (False, {"proof": P("string", True)}, "AuthResult"),
     "status": (False, {}, "Status"),
     "units.list": (False, {"failed_only": P("bool")}, "UnitsListResult"),
     "units.log": (False, {"unit": P("string", True, nonempty=True),
@@ -184,6 +195,7 @@ METHODS = {
     "unsubscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
 }
 MUTATING = sorted(m for m, (mut, _, _) in METHODS.items() if mut)
+CONFIDENTIAL = ["jobs.log", "units.log"]         # §3.4: logs, for authorized peers only
 
 # §7 topics -> data type.  "log:" stands for "log:<job id>" (any non-empty text after "log:").
 TOPICS = {"status": "Status", "units": "UnitsChanged", "generations": "GenerationsList",
@@ -193,7 +205,7 @@ TOPICS = {"status": "Status", "units": "UnitsChanged", "generations": "Generatio
 ERROR_CODES = {"parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
                "invalid_params": -32602, "internal_error": -32603, "unauthorized": -32001,
                "busy": -32002, "not_found": -32003, "message_too_large": -32004,
-               "refused": -32005}
+               "refused": -32005, "too_many_requests": -32006}
 CLIENT_LOCAL_CODES = range(-32099, -32089)      # §5: never sent by an agent
 
 # §4 table: lines the agent treats as HTTP (case-sensitive prefixes), and "Host:" in any case.
@@ -294,18 +306,27 @@ def validate(value, spec, path, rep):
 
 # Rules the tables state in words.
 def sem_hello(v, path, rep):
-    if v["protocol"] != PROTOCOL_VERSION:
-        rep.add(path + ".protocol", f"the agent speaks protocol 1, got {v['protocol']}")
+    # §6.1: answered in the client's version when the agent speaks it (1 or 2), else 2.
+    if v["protocol"] not in (1, PROTOCOL_VERSION):
+        rep.add(path + ".protocol", f"the agent speaks protocols 1 and 2, got {v['protocol']}")
     m = v["methods"]
-    if not m or m[0] != "hello":
-        rep.add(path + ".methods", "must start with \"hello\"")
-    elif m[1:] != byte_sorted(m[1:]):
-        rep.add(path + ".methods", "methods after \"hello\" are not sorted by name")
+    if m[:2] != ["hello", "auth"]:
+        rep.add(path + ".methods", "must start with \"hello\", \"auth\"")
+    elif m[2:] != byte_sorted(m[2:]):
+        rep.add(path + ".methods", "methods after \"hello\" and \"auth\" are not sorted by name")
     if len(set(m)) != len(m):
         rep.add(path + ".methods", "duplicates")
     for name in m:
         if name not in METHODS:
-            rep.add(path + ".methods", f"{name!r} is not a protocol-1 method")
+            rep.add(path + ".methods", f"{name!r} is not a protocol-2 method")
+    # §3.2: nonce and proof come together (TCP), 64 lowercase hex each.
+    if ("nonce" in v) != ("proof" in v):
+        rep.add(path, "nonce and proof come together (§6.1)")
+    for k in ("nonce", "proof"):
+        if k in v and not re.fullmatch(r"[0-9a-f]{64}", v[k]):
+            rep.add(path + "." + k, "must be 64 lowercase hex characters")
+    if "nonce" in v and v["authorized"]:
+        rep.add(path + ".authorized", "false over TCP until auth (§6.1)")
 
 
 def sem_status(v, path, rep):
@@ -445,6 +466,14 @@ def sem_error_object(v, path, rep):
             sub = Report()
             validate(v["data"], "DiskSpaceData", path + ".data", sub)
             rep.problems += sub.problems
+    elif code == -32006:
+        sub = Report()
+        validate(v.get("data"), "TooManyRequestsData", path + ".data", sub)
+        rep.problems += sub.problems
+    elif code == -32600 and "data" in v:
+        sub = Report()      # only the refusal of a protocol-1 hello over TCP carries data (§5)
+        validate(v["data"], "ProtocolData", path + ".data", sub)
+        rep.problems += sub.problems
     elif "data" in v:
         rep.add(path + ".data", f"code {code} has no data (§5: data omitted when there is none)")
 
@@ -616,10 +645,10 @@ def validate_message(msg, kind, name, rep, strict=True):
         elif name in METHODS:
             validate_params(name, msg.get("params"), rep, strict)
         else:
-            rep.add("$.method", f"{name!r} is not a protocol-1 method")
+            rep.add("$.method", f"{name!r} is not a protocol-2 method")
     elif kind == "result":
         if name not in METHODS:
-            rep.add("$", f"{name!r} is not a protocol-1 method")
+            rep.add("$", f"{name!r} is not a protocol-2 method")
             return
         validate(msg.get("result"), METHODS[name][2], "$.result", rep)
     elif kind == "event":
@@ -968,11 +997,19 @@ class Conn:
         check_report(rep, f"{method} result")
         return r["result"]
 
-    def hello(self, token=None, client="conformance/1", **kw):
-        params = {"protocol": 1, "client": client}
-        if token is not None:
-            params["token"] = token
-        return self.result("hello", params, **kw)
+    def hello(self, client="conformance/1", **kw):
+        return self.result("hello", {"protocol": PROTOCOL_VERSION, "client": client}, **kw)
+
+    def authenticate(self, token, client="conformance/1"):
+        """§3.2, the TCP handshake: hello with a fresh nonce, the agent's proof checked, auth.
+        Returns (hello result, auth response)."""
+        nc = os.urandom(32).hex()
+        res = self.result("hello", {"protocol": PROTOCOL_VERSION, "client": client, "nonce": nc})
+        ensure(res["authorized"] is False, "authorized must be false over TCP before auth (§6.1)")
+        ensure("nonce" in res and "proof" in res, f"no nonce and proof over TCP: {res}")
+        ensure(res["proof"] == proof(token, AGENT_LABEL, nc, res["nonce"]),
+               "the agent's proof is not HMAC(token, \"nixtray agent\" || Nc || Na) (§3.2)")
+        return res, self.call("auth", {"proof": proof(token, CLIENT_LABEL, res["nonce"], nc)})
 
     def wait_event(self, pred, timeout, what):
         deadline = time.monotonic() + timeout
@@ -1015,6 +1052,11 @@ class Conn:
     def ping(self):
         """A round trip; proves the connection is still open and usable."""
         self.result("status")
+
+
+def proof(token, label, first, second):
+    """§3.2: hex(HMAC-SHA-256(token, label || first || second)), nonces as their hex text."""
+    return hmac.new(token.encode(), label + first.encode() + second.encode(), hashlib.sha256).hexdigest()
 
 
 def same_id(a, b):
@@ -1223,14 +1265,16 @@ def c_token_file():
 
 def c_hello_result():
     c = Conn.unix(FX.sock)
-    r = c.call("hello", {"protocol": 1, "client": "conformance/1"}, id_=1)
+    r = c.call("hello", {"protocol": PROTOCOL_VERSION, "client": "conformance/1"}, id_=1)
     ensure(set(r) == {"jsonrpc", "id", "result"}, f"envelope {sorted(r)}")
     ensure(same_id(r["id"], 1), "id not echoed")
     rep = Report()
     validate(r["result"], "HelloResult", "hello.result", rep)
     check_report(rep, "hello result")
     res = r["result"]
+    ensure(res["protocol"] == PROTOCOL_VERSION, f"protocol {res['protocol']}, asked for 2 (§6.1)")
     ensure(res["authorized"] is True, "root on the Unix socket must be authorized (§3.1)")
+    ensure("nonce" not in res and "proof" not in res, "nonce and proof are for TCP only (§6.1)")
     CTX.hello = res
     CTX.methods = res["methods"]
     c.close()
@@ -1243,7 +1287,7 @@ def c_hello_listed_methods_answer():
     """§6: hello's methods lists exactly the implemented ones (they do not answer -32601)."""
     c = FX.conn()
     bad = []
-    for m in CTX.methods[1:]:
+    for m in CTX.methods[2:]:
         r = c.call(m, {})
         if "error" in r and r["error"]["code"] == -32601:
             bad.append(m)
@@ -1253,27 +1297,31 @@ def c_hello_listed_methods_answer():
 
 
 def c_hello_protocol_any():
-    """§6.1: any protocol >= 1 (up to 1,000,000) is accepted; the agent answers with its own."""
+    """§6.1, §10: any protocol >= 1 (up to 1,000,000) is accepted on the Unix socket; the agent
+    answers in the client's version when it speaks it (1, 2), else with its own (2)."""
     out = []
-    for p in (2, 1_000_000):
+    for p, expected in ((1, 1), (2, 2), (3, 2), (1_000_000, 2)):
         c = Conn.unix(FX.sock)
         res = c.result("hello", {"protocol": p, "client": "conformance/1"})
-        ensure(res["protocol"] == 1, f"protocol {p} -> agent protocol {res['protocol']}")
+        ensure(res["protocol"] == expected, f"protocol {p} -> agent protocol {res['protocol']}")
         c.ping()
         c.close()
-        out.append(f"{p}->1")
+        out.append(f"{p}->{expected}")
     return ", ".join(out)
 
 
 def c_hello_unknown_params_and_token_on_unix():
-    """§2 unknown params members are ignored; §3.1 a token is ignored on the Unix socket."""
+    """§2 unknown params members are ignored; §3.1 a nonce (or a protocol-1 token) is ignored on
+    the Unix socket, and there is no auth."""
     c = Conn.unix(FX.sock)
-    res = c.result("hello", {"protocol": 1, "client": "conformance/1", "token": "wrong",
-                             "x-unknown": {"a": [1, 2]}})
-    ensure(res["authorized"] is True, "authorized must not depend on a token on the Unix socket")
+    res = c.result("hello", {"protocol": 2, "client": "conformance/1", "nonce": "ab" * 32,
+                             "token": "wrong", "x-unknown": {"a": [1, 2]}})
+    ensure(res["authorized"] is True, "authorized must not depend on a nonce on the Unix socket")
+    ensure("nonce" not in res and "proof" not in res, "nonce and proof are for TCP only (§6.1)")
+    expect_error(c.call("auth", {"proof": "00" * 32}), -32600, ..., "auth on the Unix socket: ")
     c.ping()
     c.close()
-    return "unknown member and wrong token ignored, authorized"
+    return "unknown member, nonce and token ignored, authorized; auth -32600, stays open"
 
 
 def c_hello_pipelined():
@@ -1378,10 +1426,29 @@ def c_first_depth_64_ok():
     return "64-level hello accepted"
 
 
+def padded_hello(total_len, id_=1):
+    """A hello line of exactly total_len bytes (without "\n"), padded with an unknown param."""
+    head = b'{"jsonrpc":"2.0","id":%d,"method":"hello","params":{"protocol":2,"client":"c/1",' \
+           b'"pad":"' % id_
+    tail = b'"}}'
+    return head + b"x" * (total_len - len(head) - len(tail)) + tail
+
+
 def c_first_oversize():
-    """§4.2: a line over 1 MiB as the first line -> -32004 id null, closed."""
-    return first_line_case(b'{"jsonrpc":"2.0","id":1,"method":"hello","params":{"pad":"' +
-                           b"x" * (LINE_LIMIT + 10) + b'"}}\n', -32004, None)
+    """§2, §4.2: during the handshake a line may hold 16 KiB; one byte more as the first line ->
+    -32004 id null, closed."""
+    return first_line_case(padded_hello(HANDSHAKE_LINE_LIMIT + 1) + b"\n", -32004, None)
+
+
+def c_first_at_handshake_limit():
+    """§2, §4.2: a hello of exactly 16,384 bytes is within the limit."""
+    c = Conn.unix(FX.sock)
+    c.send_raw(padded_hello(HANDSHAKE_LINE_LIMIT) + b"\n")
+    r = c.wait_response(1, T.resp)
+    ensure("result" in r, f"16 KiB hello refused: {json.dumps(r)[:200]}")
+    c.ping()
+    c.close()
+    return "a hello of 16,384 bytes accepted"
 
 
 def c_first_keepalive():
@@ -2121,10 +2188,16 @@ def c_read_only_peer():
     ensure(res["methods"] == CTX.methods, f"methods differ for a read-only peer: {res['methods']}")
     kg = c.result("status")["generations"]["known_good"]
     c.result("generations.list")
-    c.result("subscribe", {"topics": ["status"]})
+    c.result("units.list")
+    c.result("jobs.list")
+    c.result("subscribe", {"topics": ["status", "jobs"]})
+    # §3.4: logs are confidential; before the job is looked up (there is no job 1 here).
+    expect_error(c.call("subscribe", {"topics": ["units", "log:1"]}), -32001, ...,
+                 "read-only subscribe to log:1: ")
     out = []
-    for m in MUTATING:
-        for params in ({"number": 1, "id": "1", "kind": "gc", "keep": 1}, {"bogus": "x"}):
+    for m in MUTATING + CONFIDENTIAL:
+        for params in ({"number": 1, "id": "1", "kind": "gc", "keep": 1, "unit": "a.service"},
+                       {"bogus": "x"}):
             r = c.call(m, params)
             if m in CTX.methods:
                 expect_error(r, -32001, ..., f"read-only {m} {json.dumps(params)}: ")
@@ -2134,50 +2207,110 @@ def c_read_only_peer():
     c.ping()
     ensure(c.result("status")["generations"]["known_good"] == kg, "known_good changed")
     c.close()
-    return ("authorized false, reads work; " + ", ".join(out) +
+    return ("authorized false, reads work; " + ", ".join(out) + ", log:1 -32001"
             " (also with invalid params: checked before params)")
 
 
 # ---- §3.2 TCP -------------------------------------------------------------------------------------
 
-def tcp_hello_refused(params):
+def tcp_refused(lines, code, id_):
+    """Sends the lines over a new TCP connection; the last one gets `code` and the connection is
+    closed (§3.2, §4.2). Returns the error."""
     c = Conn.tcp(FX.port)
-    c.send({"jsonrpc": "2.0", "id": 1, "method": "hello", "params": params})
+    for line in lines[:-1]:
+        c.send(line)
+        c.read_msg(T.resp)
+    c.send(lines[-1])
     msgs = c.expect_close(T.close)
     c.close()
     ensure(len(msgs) == 1, f"expected one error then close: {[json.dumps(m) for m in msgs]}")
-    expect_error(msgs[0], -32001, 1)
-    return msgs[0]["error"]["message"]
+    return expect_error(msgs[0], code, id_)
 
 
-def c_tcp_tokens():
-    tok = FX.token()
+def request(id_, method, params):
+    return {"jsonrpc": "2.0", "id": id_, "method": method, "params": params}
+
+
+def c_tcp_hello_refused():
+    """§3.2: a hello over TCP without a valid nonce -> -32602; of protocol 1 (which would send
+    the token) -> -32600 with data {"protocol": 2}; closed."""
     out = []
-    for name, params in [("missing", {"protocol": 1, "client": "c/1"}),
-                         ("wrong", {"protocol": 1, "client": "c/1", "token": "0" * 64}),
-                         ("uppercase", {"protocol": 1, "client": "c/1", "token": tok.upper()}),
-                         ("prefix", {"protocol": 1, "client": "c/1", "token": tok[:63]}),
-                         ("empty", {"protocol": 1, "client": "c/1", "token": ""}),
-                         ("null", {"protocol": 1, "client": "c/1", "token": None})]:
-        if name == "uppercase" and tok.upper() == tok:
-            continue
-        tcp_hello_refused(params)
+    for name, params in [("no-nonce", {"protocol": 2, "client": "c/1"}),
+                         ("short", {"protocol": 2, "client": "c/1", "nonce": "ab" * 31}),
+                         ("uppercase", {"protocol": 2, "client": "c/1", "nonce": "AB" * 32}),
+                         ("not-hex", {"protocol": 2, "client": "c/1", "nonce": "zz" * 32}),
+                         ("number", {"protocol": 2, "client": "c/1", "nonce": 5})]:
+        tcp_refused([request(1, "hello", params)], -32602, 1)
         out.append(name)
-    return f"-32001 with id 1 and closed for token {', '.join(out)}"
+    e = tcp_refused([request(1, "hello", {"protocol": 1, "client": "c/1", "token": FX.token()})],
+                    -32600, 1)
+    ensure(e.get("data") == {"protocol": 2}, f"data {e.get('data')}, expected {{\"protocol\": 2}}")
+    return f"-32602 for nonce {', '.join(out)}; protocol 1 -32600 data {{protocol: 2}}"
 
 
-def c_tcp_right_token():
+def c_tcp_before_auth():
+    """§3.2: between hello and auth only auth is answered; a wrong proof -> -32001, closed."""
+    tok = FX.token()
+    nc = os.urandom(32).hex()
+    hello = request(1, "hello", {"protocol": 2, "client": "c/1", "nonce": nc})
+    out = []
+    tcp_refused([hello, request(2, "status", {})], -32001, 2)
+    out.append("status -32001")
+    tcp_refused([hello, request(2, "generations.mark_good", {"number": 1})], -32001, 2)
+    out.append("mark_good -32001")
+    tcp_refused([hello, request(2, "auth", {"proof": "00" * 32})], -32001, 2)
+    out.append("wrong proof -32001")
+    # Reflection (§3.2): the agent's own proof is no client proof.
     c = Conn.tcp(FX.port)
-    res = c.hello(token=FX.token())
-    ensure(res["authorized"] is True, "authorized must be true on TCP with the token")
+    c.send(hello)
+    res = c.read_msg(T.resp)["result"]
+    c.send(request(2, "auth", {"proof": res["proof"]}))
+    msgs = c.expect_close(T.close)
+    c.close()
+    expect_error(msgs[0], -32001, 2)
+    out.append("its own proof reflected -32001")
+    # A proof over the right labels but with another token.
+    c = Conn.tcp(FX.port)
+    c.send(hello)
+    res = c.read_msg(T.resp)["result"]
+    c.send(request(2, "auth", {"proof": proof("0" * 64, CLIENT_LABEL, res["nonce"], nc)}))
+    msgs = c.expect_close(T.close)
+    c.close()
+    expect_error(msgs[0], -32001, 2)
+    out.append("another token's proof -32001")
+    tcp_refused([hello, request(2, "auth", {})], -32602, 2)
+    out.append("no proof -32602")
+    tcp_refused([hello, request(2, "hello", {"protocol": 2, "client": "c/1", "nonce": nc})],
+                -32600, 2)
+    out.append("hello again -32600")
+    tcp_refused([request(1, "auth", {"proof": proof(tok, CLIENT_LABEL, nc, nc)})], -32600, 1)
+    out.append("auth first -32600")
+    return ", ".join(out) + "; each closed"
+
+
+def c_tcp_handshake():
+    """§3.2: the agent proves the token, the client proves it, then the connection is
+    authorized; the token never appears in what the agent sends."""
+    tok = FX.token()
+    c = Conn.tcp(FX.port)
+    res, auth = c.authenticate(tok)
+    ensure(tok not in json.dumps(res), "the agent sent the token")
     ensure(res["methods"] == CTX.methods, "methods differ on TCP")
+    ensure("result" in auth and auth["result"] == {"authorized": True}, f"auth -> {auth}")
     kg = c.result("status")["generations"]["known_good"]
     target = kg if kg is not None else 3
     r = c.result("generations.mark_good", {"number": target})
     ensure(r["known_good"] == target, f"mark_good on TCP -> {r}")
     c.result("generations.list")
+    expect_error(c.call("auth", {"proof": "00" * 32}), -32600, ..., "a second auth: ")
+    c.ping()
+    # Fresh nonces: another handshake gets another agent nonce.
+    c2 = Conn.tcp(FX.port)
+    res2, _ = c2.authenticate(tok)
+    ensure(res2["nonce"] != res["nonce"], "the agent's nonce repeated")
+    c2.close()
     c.close()
-    return f"authorized, reads and mark_good ({target}) work over TCP"
+    return f"proofs as §3.2 computes them, authorized, reads and mark_good ({target}) work over TCP"
 
 
 def c_tcp_first_line():
@@ -2191,6 +2324,33 @@ def c_tcp_first_line():
 
 
 # ---- §2 concurrency ---------------------------------------------------------------------------------
+
+def c_too_many_in_flight():
+    """§4.3: at most 64 requests of a connection are answered at a time; the excess gets -32006
+    with data {"limit": 64}; every request gets exactly one answer; the connection stays open.
+    verify.preflight reads the disk on a worker, so a burst of them is in flight together."""
+    c = FX.conn()
+    n = 200
+    c.send_raw(b"".join(compact(request(i, "verify.preflight", {"number": 3})) + b"\n"
+                        for i in range(n)))
+    answers = {}
+    deadline = time.monotonic() + T.resp * 4
+    while len(answers) < n:
+        m = c.read_msg(max(0.01, deadline - time.monotonic()))
+        ensure(m is not None, "connection closed")
+        if m.get("method") == "event":
+            continue
+        ensure(m["id"] not in answers, f"id {m['id']} answered twice")
+        answers[m["id"]] = m
+    refused = [m for m in answers.values() if "error" in m]
+    for m in refused:
+        expect_error(m, -32006, m["id"])
+        ensure(m["error"].get("data") == {"limit": MAX_IN_FLIGHT}, f"data {m['error'].get('data')}")
+    ensure(n - len(refused) >= MAX_IN_FLIGHT, f"only {n - len(refused)} answered")
+    c.ping()
+    c.close()
+    return f"{n - len(refused)} answered, {len(refused)} refused with -32006 (limit 64), each once"
+
 
 def c_in_flight():
     """§2: several requests without waiting; responses matched by id, in any order."""
@@ -2285,6 +2445,21 @@ def c_hello_deadline_idle():
     ensure(dt >= T.hello - 0.3, f"closed after {dt:.2f}s, before hello-timeout {T.hello}s")
     ensure(dt <= T.hello + T.margin, f"closed after {dt:.2f}s (hello-timeout {T.hello}s)")
     return f"closed after {dt:.2f}s (hello-timeout {T.hello}s), no message"
+
+
+def c_tcp_handshake_deadline():
+    """§4.2: over TCP the whole handshake must be done within hello-timeout: a client that says
+    hello and never sends auth is closed without a further message."""
+    c = Conn.tcp(FX.port)
+    t0 = time.monotonic()
+    c.send(request(1, "hello", {"protocol": 2, "client": "c/1", "nonce": os.urandom(32).hex()}))
+    ensure("result" in c.read_msg(T.resp), "hello over TCP not answered")
+    _, data = wait_eof(c, T.hello + T.margin + 5)
+    dt = time.monotonic() - t0
+    c.close()
+    ensure(not data, f"a message before closing: {data[:200]!r}")
+    ensure(dt <= T.hello + T.margin, f"closed after {dt:.2f}s (hello-timeout {T.hello}s)")
+    return f"closed {dt:.2f}s after connecting (hello-timeout {T.hello}s)"
 
 
 def c_hello_deadline_partial():
@@ -2506,8 +2681,8 @@ def agent_checks():
     if not hasattr(CTX, "methods"):
         return
     run_check("hello/listed-methods-implemented", c_hello_listed_methods_answer)
-    run_check("hello/protocol-above-1", c_hello_protocol_any)
-    run_check("hello/unknown-params-and-unix-token", c_hello_unknown_params_and_token_on_unix)
+    run_check("hello/protocol-versions", c_hello_protocol_any)
+    run_check("hello/unknown-params-nonce-and-token-on-unix", c_hello_unknown_params_and_token_on_unix)
     run_check("hello/pipelined", c_hello_pipelined)
     run_check("hello/twice", c_hello_twice)
     for name, params, field in [
@@ -2526,6 +2701,7 @@ def agent_checks():
     run_check("first/depth-65", c_first_depth_65)
     run_check("first/depth-64-ok", c_first_depth_64_ok)
     run_check("first/oversize", c_first_oversize)
+    run_check("first/at-handshake-limit", c_first_at_handshake_limit)
     run_check("first/keepalive-before-hello", c_first_keepalive)
     run_check("framing/split-writes", c_split_writes)
     run_check("framing/two-in-one-write", c_two_in_one_write)
@@ -2564,15 +2740,18 @@ def agent_checks():
     run_check("status/current-unknown", c_current_unknown)
     run_check("generations/problem", c_problem_generation)
     run_check("auth/read-only-peer", c_read_only_peer)
-    run_check("tcp/token-refused", c_tcp_tokens)
-    run_check("tcp/right-token", c_tcp_right_token)
+    run_check("tcp/hello-refused", c_tcp_hello_refused)
+    run_check("tcp/before-auth", c_tcp_before_auth)
+    run_check("tcp/handshake", c_tcp_handshake)
     run_check("tcp/first-line-not-hello", c_tcp_first_line)
     run_check("concurrency/in-flight", c_in_flight)
+    run_check("concurrency/too-many-in-flight", c_too_many_in_flight)
     run_check("concurrency/connections", c_many_connections)
 
     # Deadline checks wait for the agent's timers: run them side by side.
     timed = [("deadline/hello-idle", c_hello_deadline_idle),
              ("deadline/hello-partial-line", c_hello_deadline_partial),
+             ("deadline/tcp-handshake", c_tcp_handshake_deadline),
              ("deadline/hello-after-empty-line", c_hello_deadline_empty_line, b"\n"),
              ("deadline/hello-after-crlf-line", c_hello_deadline_empty_line, b"\r\n"),
              ("deadline/client-timeout-partial-line", c_client_timeout_partial_line),

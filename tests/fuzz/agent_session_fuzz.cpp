@@ -6,26 +6,34 @@
 // the real ones do from their worker threads. subscribe/unsubscribe are the real methods.
 //
 // Input: the first byte picks the client, the rest is what it sends.
-//   bit 0     a valid hello line goes first (so sequences after hello are reached at once)
+//   bit 0     a valid handshake goes first (hello; on TCP also auth with the right proof, the
+//             agent's nonce being fixed here), so sequences after it are reached at once
 //   bits 1-2  the peer: 0, 1 root on the Unix socket; 2 another uid (read-only); 3 TCP (token)
 //   bits 3-5  the size of each read: 1, 2, 7, 64, 512, 4096, or the whole rest at once
-// Lines longer than 4096 bytes are "too large" here (the agent's 1 MiB limit, made reachable).
+// Lines longer than 4096 bytes are "too large" here (the agent's 1 MiB limit, made reachable),
+// and during the handshake lines longer than 1024 (its 16 KiB limit).
 //
 // Oracles, from a model of docs/protocol.md's "Connection lifecycle" written here:
 // * every line sent back is one JSON-RPC 2.0 response (jsonrpc, an id that is an integer, a
 //   string or null, exactly one of result and error, an error with an integer code and a string
 //   message) or an `event` notification of a topic the client subscribed to;
-// * before hello, the first line decides: hello (with the right token on TCP) is answered and
-//   the session goes on; anything else gets one error (HTTP -32600, not JSON -32700, not a valid
-//   request -32600, hello with bad params -32602, a wrong token -32001) and the connection closes;
-// * after hello, every request gets exactly one response with its id (unknown methods -32601, a
-//   read-only peer calling a mutating method -32001), a line that is not JSON gets -32700 with
-//   id null, and only a line over the limit closes the connection (-32004, id null, last line);
-//   requests still in flight then may go unanswered, never answered twice;
+// * before hello, the first line decides: hello is answered and the session goes on; anything
+//   else gets one error (HTTP -32600, not JSON -32700, not a valid request -32600, hello with bad
+//   params -32602, on TCP a protocol-1 hello -32600 or a hello without a valid nonce -32602) and
+//   the connection closes;
+// * on TCP, the line after hello decides the same way: auth with the right proof is answered and
+//   the session goes on; a wrong proof or any other request gets -32001, bad auth params -32602,
+//   anything else as before hello, and the connection closes;
+// * after the handshake, every request gets exactly one response with its id (unknown methods
+//   -32601, a read-only peer calling a mutating or confidential method -32001, auth -32600), a
+//   line that is not JSON gets -32700 with id null, and only a line over the limit closes the
+//   connection (-32004, id null, last line); requests still in flight then may go unanswered,
+//   never answered twice;
 // * the client half-closes at the end of its input: every request already read is answered, then
 //   the agent closes, the session is gone from the server, and nothing is left to run.
 #include "fuzz_oracle.hpp"
 #include "methods/method_families.hpp"
+#include "nixtray/crypto/token_proof.hpp"
 #include "nixtray/net/asio.hpp"
 #include "nixtray/net/byte_stream.hpp"
 #include "nixtray/protocol/envelope.hpp"
@@ -57,7 +65,11 @@ namespace asio = nixtray::net::asio;
 namespace {
 
 constexpr std::size_t max_line_bytes = 4096;
+constexpr std::size_t handshake_max_line_bytes = 1024;
 constexpr std::string_view token = "fuzz-token-0123456789abcdef";
+// Fixed here so that a valid handshake can be part of the input.
+const std::string client_nonce(64, 'c');
+const std::string agent_nonce(64, 'a');
 
 // The client's side of the connection, in memory: reads hand out the input in fixed steps (each
 // one after a turn of the executor, so replies interleave with reading as on a socket), then end
@@ -129,16 +141,16 @@ using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, Gener
 
 template <MethodDescription... M>
 void add_stand_ins(MethodList<M...>, agent::MethodRegistry& registry, agent::AgentServer& server) {
-  // hello is the session's own, subscribe and unsubscribe are real: the rest of all_methods.
-  static_assert(sizeof...(M) + 3 == all_methods.size(), "a new method: add a stand-in");
+  // hello and auth are the session's own, subscribe and unsubscribe are real: the rest of all_methods.
+  static_assert(sizeof...(M) + 4 == all_methods.size(), "a new method: add a stand-in");
   (add_stand_in<M>(registry, server), ...);
 }
 
 template <MethodDescription... M>
-bool is_mutating_of(MethodList<M...>, std::string_view method) {
-  return ((method == M::name && M::mutating) || ...);
+bool needs_authorization_of(MethodList<M...>, std::string_view method) {
+  return ((method == M::name && needs_authorization<M>()) || ...);
 }
-bool is_mutating(std::string_view method) { return is_mutating_of(StandIns{}, method); }
+bool needs_authorization(std::string_view method) { return needs_authorization_of(StandIns{}, method); }
 
 bool is_known(std::string_view method) {
   return std::find(all_methods.begin(), all_methods.end(), method) != all_methods.end();
@@ -157,15 +169,19 @@ void expect(Expectations& model, const json& id, int code) { model.by_id[id.dump
 // The model: what docs/protocol.md says the agent answers to each line, in order.
 Expectations model_of(std::string_view stream, bool tcp, bool authorized) {
   Expectations model;
-  bool said_hello = false;
+  enum class Stage { hello, auth, ready } stage = Stage::hello;
+  std::string hello_nonce;  // TCP: the client nonce the agent's proof and the expected auth are over
+  auto close_with = [&model](const json& id, ErrorCode code) {
+    model.closing_error = static_cast<int>(code);
+    expect(model, id, *model.closing_error);
+  };
   std::size_t start = 0;
   while (start < stream.size()) {
     const auto newline = stream.find('\n', start);
     const auto length = (newline == std::string_view::npos ? stream.size() : newline) - start;
-    if (length > max_line_bytes) {
-      model.closing_error = static_cast<int>(ErrorCode::message_too_large);
-      model.may_lose_in_flight = said_hello;
-      expect(model, nullptr, *model.closing_error);
+    if (length > (stage == Stage::ready ? max_line_bytes : handshake_max_line_bytes)) {
+      model.may_lose_in_flight = stage == Stage::ready;
+      close_with(nullptr, ErrorCode::message_too_large);
       return model;
     }
     if (newline == std::string_view::npos) break;  // an unfinished last line is never read
@@ -174,67 +190,101 @@ Expectations model_of(std::string_view stream, bool tcp, bool authorized) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
 
-    if (!said_hello && looks_like_http(line)) {
-      model.closing_error = static_cast<int>(ErrorCode::invalid_request);
-      expect(model, nullptr, *model.closing_error);
+    if (stage == Stage::hello && looks_like_http(line)) {
+      close_with(nullptr, ErrorCode::invalid_request);
       return model;
     }
     auto parsed = parse_line(std::move(line));
     if (!parsed.value) {
-      expect(model, nullptr, static_cast<int>(ErrorCode::parse_error));
-      if (!said_hello) {
-        model.closing_error = static_cast<int>(ErrorCode::parse_error);
+      if (stage != Stage::ready) {
+        close_with(nullptr, ErrorCode::parse_error);
         return model;
       }
+      expect(model, nullptr, static_cast<int>(ErrorCode::parse_error));
       continue;
     }
     const auto classified = classify_message(*parsed.value);
     const auto* request = classified.message ? std::get_if<Request>(&*classified.message) : nullptr;
     if (!classified.message) {
-      expect(model, classified.id, static_cast<int>(ErrorCode::invalid_request));
-      if (!said_hello) {
-        model.closing_error = static_cast<int>(ErrorCode::invalid_request);
+      if (stage != Stage::ready) {
+        close_with(classified.id, ErrorCode::invalid_request);
         return model;
       }
+      expect(model, classified.id, static_cast<int>(ErrorCode::invalid_request));
       continue;
     }
-    if (!request) {  // a notification or a response from the client: ignored after hello
-      if (!said_hello) {
-        model.closing_error = static_cast<int>(ErrorCode::invalid_request);
-        expect(model, nullptr, *model.closing_error);
+    if (!request) {  // a notification or a response from the client: ignored after the handshake
+      if (stage != Stage::ready) {
+        close_with(nullptr, ErrorCode::invalid_request);
         return model;
       }
       continue;
     }
     if (request->method == HelloMethod::name) {
-      if (said_hello) {
+      if (stage == Stage::auth) {
+        close_with(request->id, ErrorCode::invalid_request);
+        return model;
+      }
+      if (stage == Stage::ready) {
         expect(model, request->id, static_cast<int>(ErrorCode::invalid_request));
         continue;
       }
-      HelloParams params;
-      bool valid = true;
+      std::optional<HelloParams> params;
       try {
         params = request->params.get<HelloParams>();
       } catch (const std::exception&) {
-        valid = false;
       }
-      if (!valid || (tcp && params.token != std::string(token))) {
-        model.closing_error = static_cast<int>(valid ? ErrorCode::unauthorized : ErrorCode::invalid_params);
-        expect(model, request->id, *model.closing_error);
+      if (!params) {
+        close_with(request->id, ErrorCode::invalid_params);
         return model;
       }
-      said_hello = true;
+      if (tcp && params->protocol < 2) {
+        close_with(request->id, ErrorCode::invalid_request);
+        return model;
+      }
+      if (tcp && !(params->nonce && crypto::is_nonce(*params->nonce))) {
+        close_with(request->id, ErrorCode::invalid_params);
+        return model;
+      }
+      stage = tcp ? Stage::auth : Stage::ready;
+      hello_nonce = params->nonce.value_or("");
       expect(model, request->id, 0);
       continue;
     }
-    if (!said_hello) {
-      model.closing_error = static_cast<int>(ErrorCode::invalid_request);
-      expect(model, request->id, *model.closing_error);
+    if (stage == Stage::hello) {
+      close_with(request->id, ErrorCode::invalid_request);
+      return model;
+    }
+    if (request->method == AuthMethod::name) {
+      if (stage == Stage::ready) {
+        expect(model, request->id, static_cast<int>(ErrorCode::invalid_request));
+        continue;
+      }
+      std::optional<AuthParams> params;
+      try {
+        params = request->params.get<AuthParams>();
+      } catch (const std::exception&) {
+      }
+      if (!params) {
+        close_with(request->id, ErrorCode::invalid_params);
+        return model;
+      }
+      // The agent's nonce is fixed here; the client's is the hello's.
+      if (params->proof != crypto::client_proof(token, agent_nonce, hello_nonce)) {
+        close_with(request->id, ErrorCode::unauthorized);
+        return model;
+      }
+      stage = Stage::ready;
+      expect(model, request->id, 0);
+      continue;
+    }
+    if (stage == Stage::auth) {
+      close_with(request->id, ErrorCode::unauthorized);
       return model;
     }
     if (!is_known(request->method)) {
       expect(model, request->id, static_cast<int>(ErrorCode::method_not_found));
-    } else if (is_mutating(request->method) && !authorized && !tcp) {
+    } else if (needs_authorization(request->method) && !authorized && !tcp) {
       expect(model, request->id, static_cast<int>(ErrorCode::unauthorized));
     } else {
       model.subscribed = model.subscribed || request->method == SubscribeMethod::name;
@@ -286,9 +336,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool authorized = peer_kind <= 1;
 
   std::string stream;
-  if (hello_first) {
-    stream = R"({"jsonrpc":"2.0","id":"hello","method":"hello","params":{"client":"fuzz","protocol":1)";
-    stream += tcp ? R"(,"token":")" + std::string(token) + "\"}}\n" : "}}\n";
+  if (hello_first && tcp) {
+    stream = R"({"jsonrpc":"2.0","id":"hello","method":"hello","params":{"client":"fuzz","protocol":2,"nonce":")" +
+             client_nonce + "\"}}\n" + R"({"jsonrpc":"2.0","id":"auth","method":"auth","params":{"proof":")" +
+             crypto::client_proof(token, agent_nonce, client_nonce) + "\"}}\n";
+  } else if (hello_first) {
+    // Protocol 1 on the Unix socket: older clients keep working there.
+    stream = R"({"jsonrpc":"2.0","id":"hello","method":"hello","params":{"client":"fuzz","protocol":1}})"
+             "\n";
   }
   stream.append(reinterpret_cast<const char*>(data + 1), size - 1);
   const auto model = model_of(stream, tcp, authorized);
@@ -300,6 +355,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.agent_version = "fuzz";
     options.limits.max_line_bytes = max_line_bytes;
     options.limits.read_chunk_bytes = max_line_bytes * 4;
+    options.handshake_max_line_bytes = handshake_max_line_bytes;
+    options.new_nonce = [] { return agent_nonce; };
     if (tcp) options.token = std::string(token);
     agent::MethodRegistry methods;
     agent::AgentServer server(io, options, methods);

@@ -140,7 +140,7 @@ def check_flake_and_package(c: Checks, repo: Path, flake: dict) -> None:
             c.that(f"{what}: description", bool(p["meta"].get("description")))
             c.equal(f"{what}: license (the repository's LICENSE)", p["meta"].get("license", {}).get("spdxId"), "MIT")
             c.that(f"{what}: build tools", {"cmake", "ninja", "pkg-config"} <= set(p["nativeBuildInputs"]))
-            c.that(f"{what}: libraries", {"boost", "nlohmann_json", "systemd", "sqlite"} <= set(p["buildInputs"]),
+            c.that(f"{what}: libraries", {"boost", "nlohmann_json", "systemd", "sqlite", "openssl"} <= set(p["buildInputs"]),
                    str(p["buildInputs"]))
             c.equal(f"{what}: wxGTK32 only with the tray", "wxGTK32" in p["buildInputs"], with_tray)
             c.that(f"{what}: NIXTRAY_BUILD_TRAY", f"-DNIXTRAY_BUILD_TRAY:BOOL={'TRUE' if with_tray else 'FALSE'}"

@@ -4,6 +4,7 @@
 // speed is the benchmarks' job (bench/).
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
+#include "process_memory.hpp"
 #include "raw_client.hpp"
 #include "test_agent.hpp"
 
@@ -67,11 +68,8 @@ PlainProfile one_generation_profile(const fs::path& root) {
   return profile;
 }
 
-// ASan keeps freed memory in a quarantine (256 MiB by default): limited, so RSS means something.
-std::string agent_asan_options() {
-  const char* asan = std::getenv("ASAN_OPTIONS");
-  return std::string(asan ? asan : "") + ":quarantine_size_mb=16";
-}
+// ASan's quarantine limited, so that RSS means something (process_memory.hpp).
+std::string agent_asan_options() { return asan_options_with_quarantine(16); }
 
 TestAgentOptions load_agent_options(const PlainProfile& profile) {
   auto options = agent_options_for(profile);
@@ -79,38 +77,6 @@ TestAgentOptions load_agent_options(const PlainProfile& profile) {
   options.env["ASAN_OPTIONS"] = agent_asan_options();
   return options;
 }
-
-// Samples a process's VmRSS every few milliseconds on its own thread until destroyed.
-class RssSampler {
- public:
-  explicit RssSampler(pid_t pid)
-      : thread_([this, pid] {
-          while (!stop_) {
-            std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-            std::string line;
-            while (std::getline(in, line)) {
-              if (line.starts_with("VmRSS:")) {
-                peak_ = std::max(peak_.load(), std::stol(line.substr(6)));
-                ++samples_;
-              }
-            }
-            std::this_thread::sleep_for(10ms);
-          }
-        }) {}
-  ~RssSampler() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  [[nodiscard]] long peak_kib() const { return peak_; }
-  [[nodiscard]] long samples() const { return samples_; }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::atomic<long> peak_{0};
-  std::atomic<long> samples_{0};
-  std::thread thread_;
-};
 
 // What one client following a job's log has seen: the events' chunks of lines, in order, and how
 // many lines the agent announced as skipped (an event's `from` beyond the last `next`).

@@ -6,6 +6,7 @@
 #include "core/link/agent_actions.hpp"
 #include "core/state/state_text.hpp"
 
+#include "nixtray/crypto/secret_file.hpp"
 #include "nixtray/protocol/envelope.hpp"
 #include "nixtray/protocol/wire_text.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 void check_initial_state(const LinkWatcher& watcher) {
   const auto& state = watcher.state;
   REQUIRE(state.hello);
-  CHECK(state.hello->protocol == 1);
+  CHECK(state.hello->protocol == protocol::protocol_version);
   CHECK_FALSE(state.hello->agent.empty());
   CHECK(state.hello->authorized);
   REQUIRE(state.status);
@@ -51,10 +52,10 @@ void point_symlink(const fs::path& link, const fs::path& target) {
   fs::rename(temporary, link);
 }
 
-// A test stand-in for an agent of protocol 2: answers hello with "protocol": 2, nothing else.
-class ProtocolTwoAgentStandIn {
+// A test stand-in for an agent of protocol 3: answers hello with "protocol": 3, nothing else.
+class ProtocolThreeAgentStandIn {
  public:
-  ProtocolTwoAgentStandIn(asio::io_context& io, const fs::path& socket)
+  ProtocolThreeAgentStandIn(asio::io_context& io, const fs::path& socket)
       : acceptor_(io, asio::local::stream_protocol::endpoint(socket.string())) {
     asio::co_spawn(io, serve(), asio::detached);
   }
@@ -73,7 +74,7 @@ class ProtocolTwoAgentStandIn {
       const protocol::json reply = {
           {"jsonrpc", "2.0"},
           {"id", request["id"]},
-          {"result", {{"protocol", 2}, {"agent", "9.0.0"}, {"authorized", true}, {"methods", {"hello"}}}}};
+          {"result", {{"protocol", 3}, {"agent", "9.0.0"}, {"authorized", true}, {"methods", {"hello"}}}}};
       const auto text = reply.dump() + "\n";
       co_await asio::async_write(socket, asio::buffer(text), net::use_nothrow);
     }
@@ -178,13 +179,13 @@ TEST_CASE("a killed agent: unreachable, then a reconnect with backoff to a new a
   CHECK(watcher.state.condition != TrayCondition::unreachable);
 }
 
-TEST_CASE("a wrong token: unauthorized, and no reconnect storm") {
+TEST_CASE("a wrong token: the agent's identity is not proven, and no reconnect storm") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options(true));
   const auto good_token = read_token(agent);
   testing::TempDir dir("nxt");
   const auto token_file = dir / "token";
-  std::ofstream(token_file) << std::string(64, '0') << "\n";
+  REQUIRE(crypto::write_secret_file(token_file, std::string(64, '0') + "\n", true).written);
 
   auto options = link_options(net::parse_endpoint("tcp:127.0.0.1:" + std::to_string(agent.tcp_port())));
   options.token_file = token_file;
@@ -194,18 +195,19 @@ TEST_CASE("a wrong token: unauthorized, and no reconnect storm") {
   watcher.start(options);
   REQUIRE(watcher.run_until([&] { return watcher.count<LinkUnreachable>() == 1; }));
   const auto refused = watcher.all<LinkUnreachable>().front();
-  CHECK(refused.reason == UnreachableReason::unauthorized);
+  CHECK(refused.reason == UnreachableReason::identity_not_proven);
   CHECK(refused.retry_in == std::chrono::milliseconds(30s));
   CHECK(refused.message.find(token_file.string()) != std::string::npos);
+  CHECK(refused.message.find("nixtray-agent token") != std::string::npos);
   CHECK(watcher.state.condition == TrayCondition::unreachable);
-  CHECK(present(watcher.state, "NixOS").tooltip.find("rejected the token") != std::string::npos);
+  CHECK(present(watcher.state, "NixOS").tooltip.find("identity could not be proven") != std::string::npos);
 
   watcher.run_for(testing::scaled(1500ms));
   CHECK(watcher.count<LinkConnecting>() == 1);
   CHECK(watcher.count<LinkUnreachable>() == 1);
 
   // The user fixes the token file and asks to reconnect.
-  std::ofstream(token_file, std::ios::trunc) << good_token << "\n";
+  REQUIRE(crypto::write_secret_file(token_file, good_token + "\n", true).written);
   watcher.link->reconnect_now();
   REQUIRE(watcher.run_until([&] { return watcher.state.synced; }));
   CHECK(watcher.state.hello->authorized);
@@ -226,7 +228,7 @@ TEST_CASE("a missing token file is a clear state of its own") {
 TEST_CASE("an agent of another protocol version is told apart and not hammered") {
   testing::TempDir dir("nxp");
   LinkWatcher watcher;
-  ProtocolTwoAgentStandIn stand_in(watcher.io, dir / "agent.sock");
+  ProtocolThreeAgentStandIn stand_in(watcher.io, dir / "agent.sock");
   auto options = link_options(unix_endpoint(dir / "agent.sock"));
   options.backoff.initial = 10ms;
   options.backoff.cap = 30s;
@@ -234,7 +236,7 @@ TEST_CASE("an agent of another protocol version is told apart and not hammered")
   REQUIRE(watcher.run_until([&] { return watcher.count<LinkUnreachable>() == 1; }));
   const auto mismatch = watcher.all<LinkUnreachable>().front();
   CHECK(mismatch.reason == UnreachableReason::protocol_mismatch);
-  CHECK(mismatch.message.find("speaks protocol 2") != std::string::npos);
+  CHECK(mismatch.message.find("speaks protocol 3") != std::string::npos);
   CHECK(mismatch.message.find("update the tray") != std::string::npos);
   CHECK(mismatch.retry_in == std::chrono::milliseconds(30s));
   CHECK(watcher.state.condition == TrayCondition::unreachable);

@@ -2,6 +2,7 @@
 #include "catch.hpp"
 #include "link_fixtures.hpp"
 
+#include "nixtray/crypto/secret_file.hpp"
 #include "nixtray/testing/process_runner.hpp"
 
 #include <fstream>
@@ -60,13 +61,14 @@ TEST_CASE("nixtrayctl status over unix, exec and tcp") {
     CHECK(parse_json(result)["hello"]["authorized"] == true);
   }
   SECTION("tcp with a wrong token") {
-    std::ofstream(home / "token") << std::string(64, 'f') << "\n";
+    REQUIRE(crypto::write_secret_file(home / "token", std::string(64, 'f') + "\n", true).written);
     const auto result = nixtrayctl(home, {"--agent", "tcp:127.0.0.1:" + std::to_string(agent.tcp_port()),
                                           "--token-file", (home / "token").string(), "status", "--json"});
     CHECK(result.exit_code() == 2);
     const auto j = parse_json(result);
     CHECK(j["condition"] == "unreachable");
-    CHECK(j["unreachable"]["reason"] == "unauthorized");
+    // The agent proves a token this one is not: it cannot be told from a listener that is no agent.
+    CHECK(j["unreachable"]["reason"] == "identity-not-proven");
   }
   SECTION("the agent address from the settings file") {
     std::ofstream(home / "settings.json") << json{{"agent", "unix:" + agent.socket().string()}}.dump();

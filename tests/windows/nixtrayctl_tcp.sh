@@ -1,8 +1,9 @@
 #!/bin/bash
-# nixtrayctl.exe under Wine against a live Linux agent over loopback TCP with its token:
+# nixtrayctl.exe under Wine against a live Linux agent over loopback TCP, proving its token with
+# the challenge-response (BCrypt's HMAC-SHA-256 against the agent's OpenSSL one):
 #  - `status` exits 0 and shows what the agent reports (generations, systemd, the pending restart);
 #  - a wrong token: exit 2 ("the agent could not be reached", nixtrayctl --help) and a message
-#    that names the token and its file.
+#    that says the agent's identity could not be proven and names the token file.
 . "$(dirname "$0")/wine_lib.sh"
 use_fixture_prefix
 ctl=$(windows_program tray/nixtrayctl.exe)
@@ -30,5 +31,5 @@ EOF
 log "status with a wrong token"
 printf '%064d\n' 0 >"$work/wrong-token"
 expect_exit 2 "$work/wrong.out" wine_run 60 "$ctl" "${connect[@]}" --token-file "$(win_path "$work/wrong-token")" status
-expect_text "$work/wrong.out" "rejected the token" "$(win_path "$work/wrong-token")"
+expect_text "$work/wrong.out" "identity could not be proven" "$(win_path "$work/wrong-token")"
 log "PASS"

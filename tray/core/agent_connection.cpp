@@ -2,60 +2,46 @@
 
 #include "core/token_file.hpp"
 
-#include "nixtray/net/open_stream.hpp"
+#include "nixtray/net/agent_handshake.hpp"
 
 namespace nixtray::tray {
 
 namespace asio = net::asio;
 
-asio::awaitable<AgentConnection::Opened> AgentConnection::open(AgentConnectionOptions options) {
-  const auto& endpoint = options.endpoint;
-  std::optional<std::string> token;
-  std::string token_file;
-  if (endpoint.kind == net::Endpoint::Kind::tcp) {
-    if (!options.token_file) {
-      co_return ConnectionFailure{
-          UnreachableReason::token_missing,
-          "a TCP connection needs the agent's token: give --token-file PATH (or set token_file)"};
-    }
-    token_file = options.token_file->string();
-    auto read = read_token_file(*options.token_file);
+std::variant<net::AgentHandshakeOptions, ConnectionFailure> tray_handshake(
+    const net::Endpoint& endpoint, const std::optional<std::filesystem::path>& token_file, std::string client,
+    std::chrono::milliseconds connect_timeout, std::chrono::milliseconds call_timeout) {
+  net::AgentHandshakeOptions handshake;
+  handshake.endpoint = endpoint;
+  if (endpoint.kind == net::Endpoint::Kind::tcp && token_file) {
+    auto read = read_token_file(*token_file);
     if (!read.token) {
-      co_return ConnectionFailure{UnreachableReason::token_missing, read.error};
+      return ConnectionFailure{UnreachableReason::token_missing, read.error};
     }
-    token = read.token;
+    handshake.token = std::move(read.token);
+    handshake.token_source = token_file->string();
   }
+  handshake.client = std::move(client);
+  handshake.program = "tray";
+  handshake.timeout = connect_timeout;
+  handshake.rpc.call_timeout = call_timeout;
+  return handshake;
+}
 
-  std::unique_ptr<net::ByteStream> stream;
-  try {
-    auto opening = net::open_stream(endpoint, options.connect_timeout);
-    stream = co_await std::move(opening);
-  } catch (const std::system_error& e) {
-    co_return classify_open_failure(endpoint, e.code(), e.what());
-  } catch (const std::exception& e) {
-    co_return ConnectionFailure{UnreachableReason::transport_failed,
-                                "cannot connect to " + net::to_string(endpoint) + ": " + e.what()};
+asio::awaitable<AgentConnection::Opened> AgentConnection::open(AgentConnectionOptions options) {
+  auto prepared = tray_handshake(options.endpoint, options.token_file, options.client, options.connect_timeout,
+                                 options.call_timeout);
+  if (auto* failure = std::get_if<ConnectionFailure>(&prepared)) {
+    co_return std::move(*failure);
   }
-
-  net::RpcClientOptions rpc_options;
-  rpc_options.call_timeout = options.call_timeout;
-  auto client = std::make_shared<net::RpcClient>(std::move(stream), rpc_options);
-  client->start();
-  protocol::HelloParams hello_params;
-  hello_params.protocol = protocol::protocol_version;
-  hello_params.client = options.client;
-  hello_params.token = token;
-  auto saying_hello = client->call<protocol::HelloMethod>(hello_params, options.connect_timeout);
-  auto hello = co_await std::move(saying_hello);
-  if (!hello) {
-    client->close();
-    co_return classify_hello_failure(endpoint, hello.error(), token_file);
+  auto opening = net::open_agent_session(std::move(std::get<net::AgentHandshakeOptions>(prepared)));
+  auto outcome = co_await std::move(opening);
+  if (auto* failure = std::get_if<net::HandshakeFailure>(&outcome)) {
+    co_return connection_failure(*failure);
   }
-  if (hello->protocol != protocol::protocol_version) {
-    client->close();
-    co_return protocol_mismatch(hello->protocol, hello->agent);
-  }
-  co_return std::make_shared<AgentConnection>(std::move(client), std::move(hello.value()), options.call_timeout);
+  auto& session = std::get<net::AgentSession>(outcome);
+  co_return std::make_shared<AgentConnection>(std::move(session.client), std::move(session.hello),
+                                              options.call_timeout);
 }
 
 asio::awaitable<void> pause_for(std::chrono::milliseconds delay) {

@@ -9,6 +9,7 @@
 #include "core/connection_failure.hpp"
 #include "core/link/action_result.hpp"
 
+#include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/net/endpoint.hpp"
 #include "nixtray/net/rpc_client.hpp"
 #include "nixtray/protocol/hello.hpp"
@@ -32,6 +33,13 @@ struct AgentConnectionOptions {
   std::chrono::milliseconds connect_timeout{10'000};  // opening the transport and hello
   std::chrono::milliseconds call_timeout{30'000};
 };
+
+// The handshake of one of this tray's connections (nixtray/net/agent_handshake.hpp): over TCP the
+// token read from `token_file` (a failure when it cannot be read), the tray's name and timeouts.
+// AgentLink and AgentConnection both open their sessions with it.
+std::variant<net::AgentHandshakeOptions, ConnectionFailure> tray_handshake(
+    const net::Endpoint& endpoint, const std::optional<std::filesystem::path>& token_file, std::string client,
+    std::chrono::milliseconds connect_timeout, std::chrono::milliseconds call_timeout);
 
 class AgentConnection {
  public:

@@ -1,9 +1,10 @@
 #include "core/agent_link.hpp"
 
+#include "core/agent_connection.hpp"
 #include "core/connection_failure.hpp"
 #include "core/token_file.hpp"
 
-#include "nixtray/net/open_stream.hpp"
+#include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/jobs.hpp"
 #include "nixtray/protocol/status.hpp"
@@ -211,7 +212,8 @@ asio::awaitable<void> AgentLink::run() {
       break;
     }
     std::chrono::milliseconds delay{};
-    if (end.reason == UnreachableReason::unauthorized || end.reason == UnreachableReason::protocol_mismatch) {
+    if (end.reason == UnreachableReason::unauthorized || end.reason == UnreachableReason::identity_not_proven ||
+        end.reason == UnreachableReason::protocol_mismatch) {
       // Retrying soon cannot help: a person has to change the token or the agent.
       delay = options_.backoff.cap;
     } else {
@@ -234,86 +236,64 @@ asio::awaitable<void> AgentLink::run() {
 asio::awaitable<AgentLink::SessionEnd> AgentLink::run_session() {
   auto self = shared_from_this();
   const auto& endpoint = options_.endpoint;
-  std::optional<std::string> token;
-  std::string token_file;
-  if (endpoint.kind == net::Endpoint::Kind::tcp) {
-    if (!options_.token_file) {
-      co_return SessionEnd{UnreachableReason::token_missing,
-                           "a TCP connection needs the agent's token: give --token-file PATH (or set token_file)"};
+  std::error_code ec;
+  if (endpoint.kind == net::Endpoint::Kind::tcp && options_.token_file && options_.fetch_missing_token && control_ &&
+      !std::filesystem::exists(*options_.token_file, ec)) {
+    auto fetch = fetch_token(*control_, *options_.token_file);
+    const auto problem = co_await std::move(fetch);
+    if (!problem.empty()) {
+      co_return SessionEnd{UnreachableReason::token_missing, problem};
     }
-    token_file = options_.token_file->string();
-    std::error_code ec;
-    if (options_.fetch_missing_token && control_ && !std::filesystem::exists(*options_.token_file, ec)) {
-      auto fetch = fetch_token(*control_, *options_.token_file);
-      const auto problem = co_await std::move(fetch);
-      if (!problem.empty()) {
-        co_return SessionEnd{UnreachableReason::token_missing, problem};
-      }
-    }
-    auto read = read_token_file(*options_.token_file);
-    if (!read.token) {
-      co_return SessionEnd{UnreachableReason::token_missing, read.error};
-    }
-    token = read.token;
   }
-
-  std::unique_ptr<net::ByteStream> stream;
-  try {
-    auto open = net::open_stream(endpoint, options_.connect_timeout);
-    stream = co_await std::move(open);
-  } catch (const std::system_error& e) {
-    const auto failure = classify_open_failure(endpoint, e.code(), e.what());
-    co_return SessionEnd{failure.reason, failure.message};
-  } catch (const std::exception& e) {
-    co_return SessionEnd{UnreachableReason::transport_failed,
-                         "cannot connect to " + net::to_string(endpoint) + ": " + e.what()};
+  auto prepared =
+      tray_handshake(endpoint, options_.token_file, options_.client, options_.connect_timeout, options_.call_timeout);
+  if (auto* failure = std::get_if<ConnectionFailure>(&prepared)) {
+    co_return SessionEnd{failure->reason, failure->message};
   }
-  if (stopped_) {
-    co_return SessionEnd{};
-  }
-
-  net::RpcClientOptions rpc_options;
-  rpc_options.call_timeout = options_.call_timeout;
-  auto client = std::make_shared<net::RpcClient>(std::move(stream), rpc_options);
+  auto& handshake = std::get<net::AgentHandshakeOptions>(prepared);
   std::weak_ptr<AgentLink> weak = weak_from_this();
   session_closed_ = false;
   close_reason_.reset();
-  client->on_event([weak](protocol::Event event) {
-    if (auto link = weak.lock()) link->handle_event(std::move(event));
-  });
-  client->on_close([weak](net::CloseReason reason) {
-    if (auto link = weak.lock()) {
-      link->session_closed_ = true;
-      link->close_reason_ = reason;
-      link->closed_timer_.cancel();
-    }
-  });
-  client->start();
-  client_ = client;
-
-  protocol::HelloParams hello_params;
-  hello_params.protocol = protocol::protocol_version;
-  hello_params.client = options_.client;
-  hello_params.token = token;
-  auto hello_op = client->call<protocol::HelloMethod>(hello_params, options_.connect_timeout);
-  auto hello = co_await std::move(hello_op);
-  if (!hello || hello->protocol != protocol::protocol_version) {
+  handshake.before_start = [weak](const std::shared_ptr<net::RpcClient>& client) {
+    client->on_event([weak](protocol::Event event) {
+      if (auto link = weak.lock()) link->handle_event(std::move(event));
+    });
+    client->on_close([weak](net::CloseReason reason) {
+      if (auto link = weak.lock()) {
+        link->session_closed_ = true;
+        link->close_reason_ = reason;
+        link->closed_timer_.cancel();
+      }
+    });
+    if (auto link = weak.lock()) link->client_ = client;  // stop() closes it, also mid-handshake
+  };
+  const auto token = handshake.token;
+  auto opening = net::open_agent_session(std::move(handshake));
+  auto outcome = co_await std::move(opening);
+  if (stopped_) {
+    if (auto* session = std::get_if<net::AgentSession>(&outcome)) session->client->close();
     client_.reset();
-    client->close();
-    const auto failure = hello ? protocol_mismatch(hello->protocol, hello->agent)
-                               : classify_hello_failure(endpoint, hello.error(), token_file);
-    if (failure.reason == UnreachableReason::unauthorized) {
-      rejected_token_ = token;
-    }
-    co_return SessionEnd{failure.reason, failure.message};
+    co_return SessionEnd{};
   }
+  if (auto* failure = std::get_if<net::HandshakeFailure>(&outcome)) {
+    client_.reset();
+    const auto described = connection_failure(*failure);
+    if (described.reason == UnreachableReason::unauthorized) {
+      rejected_token_ = token;  // the agent said no to this token: wait for a new one
+    }
+    // identity_not_proven may pass (another program held the port for a while): it is retried,
+    // though only at the backoff's longest delay.
+    co_return SessionEnd{described.reason, described.message};
+  }
+  auto client = std::move(std::get<net::AgentSession>(outcome).client);
+  const auto hello = std::move(std::get<net::AgentSession>(outcome).hello);
 
-  hello_ = hello.value();
+  hello_ = hello;
   connected_ = true;
   expected_down_ = false;
   start_permission_ = false;
   backoff_.succeeded();
-  emit(LinkConnected{hello.value(), net::to_string(endpoint)});
+  emit(LinkConnected{hello, net::to_string(endpoint)});
 
   auto fetch = fetch_snapshots(client);
   co_await std::move(fetch);
@@ -345,8 +325,11 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
     }
     auto op = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);
     auto subscribed = co_await std::move(op);
-    if (!subscribed && !followed_logs_.empty() && subscribed.error().is(protocol::ErrorCode::not_found)) {
-      // A followed job vanished from the agent's history: subscribe without the logs.
+    if (!subscribed && !followed_logs_.empty() &&
+        (subscribed.error().is(protocol::ErrorCode::not_found) ||
+         subscribed.error().is(protocol::ErrorCode::unauthorized))) {
+      // A followed job vanished from the agent's history, or this connection is read-only and may
+      // not follow logs: subscribe without them.
       followed_logs_.clear();
       topics.topics.resize(4);
       auto retry = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);

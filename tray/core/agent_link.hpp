@@ -101,11 +101,12 @@ class AgentLink : public std::enable_shared_from_this<AgentLink> {
     if (!supports(M::name)) {
       co_return classify_rpc_error(protocol::RpcError(protocol::ErrorCode::method_not_found, ""), M::name);
     }
-    if (M::mutating && hello_ && !hello_->authorized) {
+    if (protocol::needs_authorization<M>() && hello_ && !hello_->authorized) {
       co_return ActionError{ActionErrorKind::unauthorized,
                             std::string(M::name) +
-                                " changes the system, and this connection is read-only: only root or members of the "
-                                "agent's group may do that",
+                                (M::mutating ? " changes the system" : " reads logs, which may hold secrets") +
+                                ", and this connection is read-only: only root or members of the agent's group may "
+                                "do that",
                             static_cast<int>(protocol::ErrorCode::unauthorized), nullptr};
     }
     auto op = client->call<M>(params, timeout.count() > 0 ? timeout : options_.call_timeout);

@@ -1,29 +1,21 @@
 #include "core/token_file.hpp"
 
+#include "nixtray/crypto/hex.hpp"
+#include "nixtray/crypto/secret_file.hpp"
+
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
-#include <system_error>
 
 namespace nixtray::tray {
 
 TokenRead read_token_file(const std::filesystem::path& file) {
-  TokenRead read;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    read.error = "cannot read the token file " + file.string() +
-                 " (get the token with: nixtray-agent token, as root inside the distro)";
-    return read;
+  auto read = crypto::read_secret_file(file);
+  if (!read.secret) {
+    return {std::nullopt,
+            read.problem + (read.missing ? " (get the token with: nixtray-agent token, as root inside the "
+                                           "distro)"
+                                         : std::string())};
   }
-  std::string text;
-  std::getline(in, text);
-  while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t')) text.pop_back();
-  if (text.empty()) {
-    read.error = "the token file " + file.string() + " is empty";
-    return read;
-  }
-  read.token = std::move(text);
-  return read;
+  return {std::move(read.secret), {}};
 }
 
 namespace {
@@ -31,14 +23,6 @@ namespace {
 std::string environment(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
-}
-
-bool is_token(const std::string& text) {
-  if (text.size() != 64) return false;
-  for (const char c : text) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -64,27 +48,13 @@ net::asio::awaitable<std::string> fetch_token(DistroControl& control, std::files
   }
   std::string token = result.output;
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (!is_token(token)) {
+  if (!crypto::is_lowercase_hex(token, 32)) {
     co_return "nixtray-agent token printed something that is not a token (64 hex characters)";
   }
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << token << "\n";
-    if (!out.flush()) {
-      co_return "cannot write " + temporary.string();
-    }
-  }
-  // The token lets its holder act on the distro as an authorized user: the user's eyes only.
-  std::filesystem::permissions(temporary, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
-                               std::filesystem::perm_options::replace, ec);
-  std::filesystem::rename(temporary, file, ec);
-  if (ec) {
-    std::filesystem::remove(temporary, ec);
-    co_return "cannot write " + file.string() + ": " + ec.message();
+  // Created with its final permissions (the user's alone) and moved into place whole.
+  const auto written = crypto::write_secret_file(file, token + "\n", true);
+  if (!written.written) {
+    co_return written.problem;
   }
   co_return std::string();
 }

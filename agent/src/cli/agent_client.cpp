@@ -1,7 +1,7 @@
 #include "cli/agent_client.hpp"
 
 #include "cli/exit_codes.hpp"
-#include "nixtray/net/open_stream.hpp"
+#include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/version.hpp"
 
 #include <unistd.h>
@@ -52,29 +52,36 @@ T run_until_done(asio::io_context& io, asio::awaitable<T> work) {
 }  // namespace
 
 AgentClient::AgentClient(const std::filesystem::path& socket, std::chrono::milliseconds timeout) : timeout_(timeout) {
-  net::Endpoint endpoint;
-  endpoint.kind = net::Endpoint::Kind::unix_socket;
-  endpoint.path = socket.string();
-  try {
-    auto stream = run_until_done(io_, net::open_stream(endpoint, timeout));
-    net::RpcClientOptions options;
-    options.call_timeout = timeout;
-    client_ = std::make_shared<net::RpcClient>(std::move(stream), options);
-  } catch (const std::system_error& e) {
+  net::AgentHandshakeOptions options;
+  options.endpoint.kind = net::Endpoint::Kind::unix_socket;
+  options.endpoint.path = socket.string();
+  options.client = std::string("nixtray-agent-cli/") + nixtray::version;
+  options.program = "command";
+  options.timeout = timeout;
+  options.rpc.call_timeout = timeout;
+  options.before_start = [this](const std::shared_ptr<net::RpcClient>& client) {
+    client->on_event([this](protocol::Event event) { events_.push_back(std::move(event)); });
+  };
+  // The same handshake as the tray's, version check included: an agent of another protocol
+  // version (a daemon older or newer than this binary) is refused, not half understood.
+  auto outcome = run_until_done(io_, net::open_agent_session(std::move(options)));
+  if (auto* failure = std::get_if<net::HandshakeFailure>(&outcome)) {
     std::string hint;
-    if (e.code() == std::errc::no_such_file_or_directory || e.code() == std::errc::connection_refused) {
+    using enum net::HandshakeProblem;
+    if (failure->problem == no_agent || failure->problem == connection_refused) {
       hint = "\nIs the agent running? Start it with: systemctl start nixtray-agent.socket (or pass --socket PATH)";
-    } else if (e.code() == std::errc::permission_denied) {
-      hint = "\nOnly root and members of the agent's group may open its socket.";
+    } else if (failure->problem == protocol_mismatch) {
+      hint = "\nA daemon that still runs an older or newer nixtray-agent: systemctl restart nixtray-agent";
     }
-    throw CommandFailure(exit_unreachable,
-                         "cannot reach the agent at " + socket.string() + ": " + e.code().message() + hint);
+    throw CommandFailure(
+        failure->problem == unauthorized ? exit_unauthorized : exit_unreachable,
+        (failure->problem == protocol_mismatch ? "the agent at " + socket.string() + " cannot be used: "
+                                               : "cannot reach the agent at " + socket.string() + ": ") +
+            failure->message + hint);
   }
-  client_->on_event([this](protocol::Event event) { events_.push_back(std::move(event)); });
-  client_->start();
-  protocol::HelloParams params;
-  params.client = std::string("nixtray-agent-cli/") + nixtray::version;
-  hello_ = call<protocol::HelloMethod>(params);
+  auto& session = std::get<net::AgentSession>(outcome);
+  client_ = std::move(session.client);
+  hello_ = std::move(session.hello);
 }
 
 AgentClient::~AgentClient() {

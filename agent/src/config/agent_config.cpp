@@ -1,6 +1,7 @@
 #include "config/agent_config.hpp"
 
 #include "config/embedded_settings.hpp"
+#include "config/tcp_address.hpp"
 #include "nix/nix_store_location.hpp"
 
 #include <charconv>
@@ -147,6 +148,9 @@ AgentConfig load_agent_config(const cli::ParsedCommandLine& flags) {
   config.socket = values.at("socket").get<std::string>();
   config.group = optional_string(values, "group");
   config.tcp = optional_string(values, "tcp");
+  if (config.tcp) {
+    (void)parse_tcp_address(*config.tcp);  // refuses a bad port now, before anything starts
+  }
   config.state_dir = values.at("state-dir").get<std::string>();
   config.token_file = optional_string(values, "token-file").value_or((config.state_dir / "token").string());
   config.profile_dir = values.at("profile-dir").get<std::string>();

@@ -19,6 +19,13 @@ void register_subscription_methods(MethodRegistry& registry, AgentServer& server
   registry.add<protocol::SubscribeMethod>(
       [&server](CallContext context, protocol::TopicsParams params) -> net::asio::awaitable<protocol::TopicsResult> {
         for (const auto& topic : params.topics) {
+          // A job's log may hold secrets: like jobs.log, for authorized peers only (§3).
+          if (!context.peer.authorized && protocol::job_id_of_log_topic(topic)) {
+            throw protocol::RpcException(protocol::ErrorCode::unauthorized,
+                                         topic +
+                                             " carries a job's log, which may hold secrets: only root or members "
+                                             "of the agent's group may follow it");
+          }
           server.check_topic(topic);  // all or nothing: a refused topic subscribes none
         }
         for (auto& topic : params.topics) {

@@ -1,5 +1,6 @@
 #include "server/agent_server.hpp"
 
+#include "config/tcp_address.hpp"
 #include "nixtray/protocol/envelope.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "server/session.hpp"
@@ -32,14 +33,7 @@ bool someone_listens_on(const std::filesystem::path& path) {
 }
 
 asio::ip::tcp::endpoint parse_loopback_endpoint(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos) {
-    throw std::runtime_error("--tcp must be ADDRESS:PORT, e.g. 127.0.0.1:7428 (got \"" + text + "\")");
-  }
-  std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
+  const auto [host, port] = parse_tcp_address(text);
   net::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) {
@@ -50,16 +44,7 @@ asio::ip::tcp::endpoint parse_loopback_endpoint(const std::string& text) {
                              ": only loopback addresses (127.0.0.1, ::1) are allowed. WSL2 forwards localhost to "
                              "Windows; anything else would expose a root agent to the network");
   }
-  int port = 0;
-  try {
-    port = std::stoi(text.substr(colon + 1));
-  } catch (const std::exception&) {
-    port = -1;
-  }
-  if (port < 0 || port > 65535) {
-    throw std::runtime_error("--tcp: bad port in \"" + text + "\"");
-  }
-  return {address, static_cast<unsigned short>(port)};
+  return {address, port};
 }
 
 }  // namespace
@@ -230,9 +215,14 @@ asio::awaitable<void> AgentServer::accept_loop(Acceptor& acceptor) {
       co_await pause.async_wait(net::use_nothrow);
       continue;
     }
-    if (static_cast<int>(sessions_.size()) >= options_.max_clients) {
+    constexpr bool over_tcp = std::is_same_v<typename Acceptor::protocol_type, asio::ip::tcp>;
+    if (full(over_tcp ? Transport::tcp : Transport::unix_socket)) {
       if (!warned_full) {
-        log_warning("refusing connections: " + std::to_string(options_.max_clients) + " clients already connected");
+        log_warning(
+            over_tcp
+                ? "refusing TCP connections: " + std::to_string(options_.max_handshaking_tcp) +
+                      " are in their handshake, or " + std::to_string(options_.max_clients) + " clients are connected"
+                : "refusing connections: " + std::to_string(options_.max_clients) + " clients already connected");
         warned_full = true;
       }
       continue;  // the socket closes as it goes out of scope
@@ -245,14 +235,38 @@ asio::awaitable<void> AgentServer::accept_loop(Acceptor& acceptor) {
   }
 }
 
+bool AgentServer::full(Transport transport) const {
+  const int past_handshake = static_cast<int>(sessions_.size()) - handshaking_tcp_;
+  if (past_handshake >= options_.max_clients) {
+    return true;
+  }
+  return transport == Transport::tcp && handshaking_tcp_ >= options_.max_handshaking_tcp;
+}
+
 void AgentServer::admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity peer) {
-  auto connection = std::make_shared<net::LineConnection>(std::move(stream), options_.limits);
+  // Until its handshake is over a connection may send only short lines (Session raises it).
+  auto limits = options_.limits;
+  limits.max_line_bytes = std::min(limits.max_line_bytes, options_.handshake_max_line_bytes);
+  auto connection = std::make_shared<net::LineConnection>(std::move(stream), limits);
+  if (peer.transport == Transport::tcp) {
+    ++handshaking_tcp_;
+  }
   auto session = std::make_shared<Session>(std::move(connection), std::move(peer), *this);
   sessions_.insert(session);
   session->start();
 }
 
-void AgentServer::forget(const std::shared_ptr<Session>& session) { sessions_.erase(session); }
+void AgentServer::handshake_finished(const Session& session) {
+  if (session.peer().transport == Transport::tcp) {
+    --handshaking_tcp_;
+  }
+}
+
+void AgentServer::forget(const std::shared_ptr<Session>& session) {
+  if (sessions_.erase(session) > 0 && session->in_handshake() && session->peer().transport == Transport::tcp) {
+    --handshaking_tcp_;
+  }
+}
 
 std::string AgentServer::event_line(std::string_view topic, const protocol::json& data) {
   return protocol::encode_compact(protocol::encode(protocol::Notification{
@@ -271,6 +285,10 @@ void AgentServer::publish(std::string_view topic, const protocol::json& data) {
     }
     if (!line) {
       line = event_line(topic, data);
+    }
+    if (session->queued_bytes() + line->size() > options_.event_backlog_limit) {
+      session->close(net::CloseReason::stalled_subscriber);  // logged by the session; forgotten later
+      continue;
     }
     session->send_line(*line);
   }

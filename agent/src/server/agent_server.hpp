@@ -2,12 +2,14 @@
 // sessions, and publishes events to the sessions subscribed to a topic.
 #pragma once
 
+#include "nixtray/crypto/token_proof.hpp"
 #include "nixtray/net/asio.hpp"
 #include "nixtray/net/line_connection.hpp"
 #include "server/method_registry.hpp"
 #include "server/peer.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -24,11 +26,33 @@ struct ServerOptions {
   std::optional<std::string> tcp;    // "127.0.0.1:PORT"
   std::optional<std::string> token;  // required when tcp is set
   std::string agent_version;
-  net::ConnectionLimits limits;
+  // limits.max_line_bytes applies once a connection's handshake is over; first_line_timeout is
+  // the hello deadline (on TCP, the deadline of the whole handshake).
+  net::ConnectionLimits limits = default_limits();
+  // Connections past their handshake (Unix socket, bridge, authenticated TCP).
   int max_clients = 4096;
+  // TCP connections still in their handshake, counted apart: unauthenticated peers can neither
+  // take the Unix socket's places nor hold more than this many buffers.
+  int max_handshaking_tcp = 16;
+  // A line before the handshake is over (hello and auth are a few hundred bytes).
+  std::size_t handshake_max_line_bytes = 16 * 1024;
+  // Requests of one connection being answered at once; more get -32006.
+  int max_in_flight = 64;
   // Log events are skipped (the client sees a gap through `from` and re-reads with jobs.log)
   // for a session whose outgoing queue is above this.
   std::size_t log_event_backlog_limit = 1024 * 1024;
+  // Any other event that would take a session's outgoing queue above this drops the session: a
+  // subscriber that stopped reading is let go, not kept growing up to limits.max_queued_bytes.
+  std::size_t event_backlog_limit = 4 * 1024 * 1024;
+  // The source of the agent's handshake nonces (a test fixes it to replay a handshake).
+  std::function<std::string()> new_nonce = crypto::new_nonce;
+
+  static net::ConnectionLimits default_limits() {
+    net::ConnectionLimits limits;
+    // A client that does not take its answers is not read further until it does (§4).
+    limits.pause_reading_above = 1024 * 1024;
+    return limits;
+  }
 };
 
 class AgentServer {
@@ -54,6 +78,8 @@ class AgentServer {
   [[nodiscard]] const ServerOptions& options() const { return options_; }
   [[nodiscard]] const PeerAuthorizer& authorizer() const { return authorizer_; }
   void forget(const std::shared_ptr<Session>& session);
+  // A session's handshake is over: it no longer counts as handshaking (TCP).
+  void handshake_finished(const Session& session);
   // Serves one connection as a session of this server. The listeners call it for each accepted
   // socket; the session fuzzer (tests/fuzz/agent_session_fuzz.cpp) hands it an in-memory stream.
   void admit(std::unique_ptr<net::ByteStream> stream, PeerIdentity peer);
@@ -77,6 +103,8 @@ class AgentServer {
   net::asio::awaitable<void> accept_loop(Acceptor& acceptor);
   PeerIdentity identify(net::asio::local::stream_protocol::socket& socket) const;
   PeerIdentity identify(net::asio::ip::tcp::socket& socket) const;
+  // Whether a new connection over this transport is refused because its places are taken.
+  [[nodiscard]] bool full(Transport transport) const;
 
   net::asio::io_context& io_;
   ServerOptions options_;
@@ -85,6 +113,7 @@ class AgentServer {
   std::vector<std::unique_ptr<net::asio::local::stream_protocol::acceptor>> unix_acceptors_;
   std::vector<std::unique_ptr<net::asio::ip::tcp::acceptor>> tcp_acceptors_;
   std::set<std::shared_ptr<Session>> sessions_;
+  int handshaking_tcp_ = 0;
   bool created_socket_file_ = false;
   TopicHooks topic_hooks_;
 };

@@ -1,5 +1,6 @@
-// The table of methods the agent answers: name -> handler, with the method's `mutating` flag
-// from its protocol description. Params are decoded here, once, into the typed struct.
+// The table of methods the agent answers: name -> handler, with the method's `mutating` and
+// `confidential` flags from its protocol description (both need an authorized peer). Params are
+// decoded here, once, into the typed struct.
 #pragma once
 
 #include "nixtray/net/asio.hpp"
@@ -27,6 +28,7 @@ class MethodRegistry {
   using RawHandler = std::function<net::asio::awaitable<protocol::json>(CallContext, protocol::json params)>;
   struct Entry {
     bool mutating = false;
+    bool confidential = false;
     RawHandler handler;
   };
 
@@ -34,7 +36,7 @@ class MethodRegistry {
   template <protocol::MethodDescription M, class Handler>
   void add(Handler handler) {
     entries_[std::string(M::name)] =
-        Entry{M::mutating,
+        Entry{M::mutating, protocol::is_confidential<M>(),
               [handler = std::move(handler)](CallContext context,
                                              protocol::json params) -> net::asio::awaitable<protocol::json> {
                 auto typed = decode_params<typename M::Params>(params, M::name);
@@ -43,10 +45,8 @@ class MethodRegistry {
               }};
   }
 
-  [[nodiscard]] const Entry* find(std::string_view name) const;
-  [[nodiscard]] std::vector<std::string> names() const;
-
- private:
+  // Params of `method` decoded into their type; an RpcException (-32602) naming the method and the
+  // param otherwise.
   template <class Params>
   static Params decode_params(const protocol::json& params, std::string_view method) {
     try {
@@ -60,6 +60,10 @@ class MethodRegistry {
     }
   }
 
+  [[nodiscard]] const Entry* find(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+
+ private:
   std::map<std::string, Entry, std::less<>> entries_;
 };
 

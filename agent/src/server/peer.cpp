@@ -50,7 +50,26 @@ PeerAuthorizer::PeerAuthorizer(std::optional<std::string> group) : group_name_(s
   group_id_ = found->gr_gid;
 }
 
-bool PeerAuthorizer::is_authorized(uid_t uid, gid_t gid) const {
+const PeerAuthorizer::Lookup& PeerAuthorizer::look_up(uid_t uid, gid_t gid) const {
+  const auto now = Clock::now();
+  const auto key = std::pair{uid, gid};
+  if (const auto it = lookups_.find(key); it != lookups_.end() && it->second.expires > now) {
+    return it->second;
+  }
+  if (lookups_.size() >= max_cached_peers) {
+    std::erase_if(lookups_, [now](const auto& entry) { return entry.second.expires <= now; });
+    if (lookups_.size() >= max_cached_peers) {
+      lookups_.clear();  // many peers at once: forget all rather than grow
+    }
+  }
+  Lookup lookup;
+  lookup.user_name = user_name_of(uid);
+  lookup.authorized = is_authorized(uid, gid, lookup.user_name);
+  lookup.expires = now + lookup_lifetime;
+  return lookups_[key] = std::move(lookup);
+}
+
+bool PeerAuthorizer::is_authorized(uid_t uid, gid_t gid, const std::optional<std::string>& name) const {
   if (uid == 0 || uid == ::geteuid()) {
     return true;
   }
@@ -61,7 +80,6 @@ bool PeerAuthorizer::is_authorized(uid_t uid, gid_t gid) const {
     return true;
   }
   // Supplementary groups come from the group database, as for a login of that user.
-  const auto name = user_name_of(uid);
   if (!name) {
     return false;
   }
@@ -91,8 +109,9 @@ PeerIdentity PeerAuthorizer::identify_unix_peer(int fd) const {
     peer.uid = credentials.uid;
     peer.gid = credentials.gid;
     peer.pid = credentials.pid;
-    peer.user_name = user_name_of(credentials.uid);
-    peer.authorized = is_authorized(credentials.uid, credentials.gid);
+    const auto& lookup = look_up(credentials.uid, credentials.gid);
+    peer.user_name = lookup.user_name;
+    peer.authorized = lookup.authorized;
   }
   return peer;  // unknown credentials: read-only
 }

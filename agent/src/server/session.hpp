@@ -1,4 +1,5 @@
-// One client connection: enforces hello first, dispatches requests, and holds subscriptions.
+// One client connection: the handshake first (hello; on TCP also auth, docs/protocol.md §3.2),
+// then requests dispatched with a cap on those in flight, and the connection's subscriptions.
 #pragma once
 
 #include "nixtray/net/line_connection.hpp"
@@ -18,7 +19,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(std::shared_ptr<net::LineConnection> connection, PeerIdentity peer, AgentServer& server);
 
   void start();
-  void close();
+  void close(net::CloseReason reason = net::CloseReason::closed_locally);
 
   // Sends an already encoded event line. Returns false when it was not queued.
   bool send_line(std::string line);
@@ -28,12 +29,20 @@ class Session : public std::enable_shared_from_this<Session> {
   std::set<std::string, std::less<>>& topics() { return topics_; }
 
   [[nodiscard]] const PeerIdentity& peer() const { return peer_; }
-  // hello fixes authorization for TCP peers (token).
-  void set_authorized(bool authorized) { peer_.authorized = authorized; }
+  // Still in its handshake: hello not answered yet, or (TCP) auth not passed yet.
+  [[nodiscard]] bool in_handshake() const { return stage_ != Stage::ready; }
 
  private:
+  enum class Stage { hello, auth, ready };
+
   void handle_line(std::string line);
   void handle_request(protocol::Request request);
+  void handle_hello(protocol::Request request);
+  void handle_auth(protocol::Request request);
+  void dispatch(protocol::Request request);
+  void become_ready();
+  // Before the handshake is over every error ends the connection (§4); afterwards it stays.
+  void reply_error(const protocol::json& id, protocol::RpcError error);
   void reply_error_and_close(const protocol::json& id, protocol::RpcError error);
   void reply(const protocol::Response& response);
   void close_when_answered();
@@ -41,7 +50,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<net::LineConnection> connection_;
   PeerIdentity peer_;
   AgentServer& server_;
-  bool said_hello_ = false;
+  net::asio::steady_timer handshake_deadline_;
+  Stage stage_ = Stage::hello;
+  std::string client_nonce_;  // TCP, between hello and auth
+  std::string agent_nonce_;
   bool input_ended_ = false;  // the client half-closed: answer what is in flight, then close
   int in_flight_ = 0;
   std::set<std::string, std::less<>> topics_;

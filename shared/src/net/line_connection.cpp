@@ -18,9 +18,13 @@ std::string_view describe(CloseReason reason) {
     case CloseReason::line_too_large:
       return "message too large";
     case CloseReason::queue_overflow:
-      return "peer does not read fast enough (outgoing queue full)";
+      return "peer does not read what it is sent (outgoing queue full)";
+    case CloseReason::stalled_subscriber:
+      return "peer does not read the events it subscribed to (too many waiting)";
     case CloseReason::first_line_timeout:
       return "no request within the deadline";
+    case CloseReason::handshake_timeout:
+      return "handshake not finished within the deadline";
     case CloseReason::line_timeout:
       return "message not completed within the deadline";
     case CloseReason::write_timeout:
@@ -37,6 +41,7 @@ LineConnection::LineConnection(std::unique_ptr<ByteStream> stream, ConnectionLim
       limits_(limits),
       framer_(limits.max_line_bytes),
       writer_wakeup_(executor_),
+      reader_wakeup_(executor_),
       watchdog_timer_(executor_) {}
 
 LineConnection::~LineConnection() { stream_->close(); }
@@ -57,6 +62,11 @@ void LineConnection::start(LineHandler on_line, CloseHandler on_close, OversizeH
   asio::co_spawn(executor_, read_loop(), on_exception);
   asio::co_spawn(executor_, write_loop(), on_exception);
   asio::co_spawn(executor_, watchdog(), on_exception);
+}
+
+void LineConnection::set_max_line_bytes(std::size_t max_line_bytes) {
+  limits_.max_line_bytes = max_line_bytes;
+  framer_.set_max_line_bytes(max_line_bytes);
 }
 
 bool LineConnection::send(std::string message) {
@@ -81,6 +91,7 @@ void LineConnection::close_after_flush() {
   closing_ = true;
   disarm_read_deadline();
   writer_wakeup_.cancel();
+  reader_wakeup_.cancel();
 }
 
 void LineConnection::close(CloseReason reason) {
@@ -90,6 +101,7 @@ void LineConnection::close(CloseReason reason) {
   closed_ = true;
   stream_->close();
   writer_wakeup_.cancel();
+  reader_wakeup_.cancel();
   watchdog_timer_.cancel();
   // Handlers usually own this connection through their captures: release them after the last
   // call, and run that call from the executor so nobody is re-entered mid-operation.
@@ -116,10 +128,28 @@ void LineConnection::rearm_watchdog_if_earlier(Clock::time_point deadline) {
   }
 }
 
+bool LineConnection::backlogged() const {
+  return limits_.pause_reading_above > 0 && queued_bytes_ > limits_.pause_reading_above;
+}
+
+asio::awaitable<void> LineConnection::wait_for_backlog_to_drain() {
+  // The writer wakes us when the queue has shrunk; the write deadline drops a peer that takes
+  // nothing, so this wait is bounded too.
+  while (backlogged() && !closed_ && !closing_) {
+    reader_wakeup_.expires_at(Clock::time_point::max());
+    co_await reader_wakeup_.async_wait(use_nothrow);
+  }
+}
+
 asio::awaitable<void> LineConnection::read_loop() {
   auto self = shared_from_this();
   std::string buffer(limits_.read_chunk_bytes, '\0');
   while (!closed_ && !closing_) {
+    if (backlogged()) {
+      auto draining = wait_for_backlog_to_drain();
+      co_await std::move(draining);
+      continue;
+    }
     auto [ec, n] = co_await stream_->read_some(asio::buffer(buffer));
     if (closed_ || closing_) {
       co_return;
@@ -164,6 +194,14 @@ asio::awaitable<void> LineConnection::read_loop() {
       }
       if (closed_ || closing_) {
         co_return;
+      }
+      if (backlogged()) {
+        // Lines already read wait in the framer until the peer has taken its answers.
+        auto draining = wait_for_backlog_to_drain();
+        co_await std::move(draining);
+        if (closed_ || closing_) {
+          co_return;
+        }
       }
     }
     // A partial line starts its clock once; more bytes of it do not extend the deadline, so a
@@ -217,6 +255,9 @@ asio::awaitable<void> LineConnection::write_loop() {
     for (std::size_t i = 0; i < batch_count; ++i) {
       queued_bytes_ -= queue_.front().size();
       queue_.pop_front();
+    }
+    if (!backlogged()) {
+      reader_wakeup_.cancel();
     }
   }
 }

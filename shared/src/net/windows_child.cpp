@@ -114,7 +114,30 @@ class HandleList {
   LPPROC_THREAD_ATTRIBUTE_LIST list_ = nullptr;
 };
 
+// The command line for argv, with argv[0] as program_to_start makes it.
+std::wstring command_line_of(std::vector<std::string> argv) {
+  if (!argv.empty()) argv.front() = program_to_start(argv.front());
+  return widen(windows_command_line(argv));
+}
+
 }  // namespace
+
+std::string system_wsl_path() {
+  std::wstring directory(MAX_PATH, L'\0');
+  const UINT length = ::GetSystemDirectoryW(directory.data(), static_cast<UINT>(directory.size()));
+  if (length == 0 || length >= directory.size()) {
+    throw std::system_error(static_cast<int>(::GetLastError()), std::system_category(),
+                            "cannot find the system directory (for wsl.exe)");
+  }
+  directory.resize(length);
+  return narrow(directory) + "\\wsl.exe";
+}
+
+std::string program_to_start(const std::string& argv0) {
+  std::string name = argv0;
+  for (auto& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return name == "wsl" || name == "wsl.exe" ? system_wsl_path() : argv0;
+}
 
 std::wstring widen(std::string_view utf8) {
   if (utf8.empty()) return {};
@@ -149,7 +172,7 @@ Child spawn_child(const asio::any_io_executor& executor, const std::vector<std::
                   const ChildStreams& streams) {
   std::wstring command_line;
   try {
-    command_line = widen(windows_command_line(argv));
+    command_line = command_line_of(argv);
   } catch (const std::invalid_argument& e) {
     throw std::system_error(std::make_error_code(std::errc::invalid_argument), e.what());
   }
@@ -193,7 +216,7 @@ Child spawn_child(const asio::any_io_executor& executor, const std::vector<std::
   PROCESS_INFORMATION info{};
   if (!::CreateProcessW(nullptr, command_line.data(), nullptr, nullptr, TRUE, flags, nullptr, nullptr,
                         &startup.StartupInfo, &info)) {
-    throw last_error("cannot start " + argv.front());
+    throw last_error("cannot start " + program_to_start(argv.front()));
   }
   ::CloseHandle(info.hThread);
 
@@ -211,7 +234,9 @@ Child spawn_child(const asio::any_io_executor& executor, const std::vector<std::
 std::string start_detached(const std::vector<std::string>& argv) {
   std::wstring command_line;
   try {
-    command_line = widen(windows_command_line(argv));
+    command_line = command_line_of(argv);
+  } catch (const std::system_error& e) {
+    return e.what();
   } catch (const std::invalid_argument& e) {
     return e.what();
   }
@@ -222,7 +247,7 @@ std::string start_detached(const std::vector<std::string>& argv) {
                         CREATE_UNICODE_ENVIRONMENT | CREATE_NEW_CONSOLE | CREATE_NEW_PROCESS_GROUP, nullptr, nullptr,
                         &startup, &info)) {
     const auto code = ::GetLastError();
-    return "cannot start " + argv.front() + ": " + error_text(code);
+    return "cannot start " + program_to_start(argv.front()) + ": " + error_text(code);
   }
   ::CloseHandle(info.hThread);
   ::CloseHandle(info.hProcess);

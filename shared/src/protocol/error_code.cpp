@@ -24,6 +24,8 @@ std::string_view default_message(ErrorCode code) {
       return "message too large";
     case ErrorCode::refused:
       return "refused";
+    case ErrorCode::too_many_requests:
+      return "too many requests";
   }
   return "error";
 }

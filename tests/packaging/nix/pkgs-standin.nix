@@ -51,6 +51,7 @@ let
       "nixos-rebuild"
       "nlohmann_json"
       "openssh"
+      "openssl"
       "pkg-config"
       "librsvg"
       "python3"

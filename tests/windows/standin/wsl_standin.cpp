@@ -29,8 +29,8 @@
 // `exit N [message]` (the command ran, or was refused, without a stream). A relayed stream has no
 // exit status of its own: 0 when the relay ends it, 1 when the distro was terminated meanwhile
 // (WSL kills a distro's processes when it stops).
-// The order matters (blocks of their own, so that sorting keeps it): winsock2.h before windows.h,
-// shellapi.h after it.
+// winsock2.h before windows.h, windows.h before shellapi.h: blocks of their own, so that sorting the
+// includes keeps that order.
 #include <winsock2.h>
 #include <ws2tcpip.h>
 

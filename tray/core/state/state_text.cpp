@@ -137,6 +137,8 @@ std::string_view unreachable_headline(UnreachableReason reason) {
       return "the agent speaks another protocol version";
     case UnreachableReason::unauthorized:
       return "the agent rejected the token";
+    case UnreachableReason::identity_not_proven:
+      return "the agent's identity could not be proven";
     case UnreachableReason::token_missing:
       return "the token file cannot be read";
     case UnreachableReason::timeout:

@@ -18,6 +18,8 @@ std::string_view to_string(UnreachableReason reason) {
       return "protocol-mismatch";
     case UnreachableReason::unauthorized:
       return "unauthorized";
+    case UnreachableReason::identity_not_proven:
+      return "identity-not-proven";
     case UnreachableReason::token_missing:
       return "token-missing";
     case UnreachableReason::timeout:

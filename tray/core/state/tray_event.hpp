@@ -25,11 +25,13 @@ enum class UnreachableReason {
   connection_refused,  // nothing listens at the address
   permission_denied,   // the socket exists but this user may not open it
   protocol_mismatch,   // an agent that speaks another protocol version
-  unauthorized,        // the token was rejected (TCP)
+  unauthorized,        // the agent did not accept this tray's proof of the token (TCP)
   token_missing,       // TCP needs a token and the token file cannot be read
   timeout,             // no answer in time
   transport_failed,    // the transport could not be opened (command not found, bad address, ...)
   connection_lost,     // an established connection ended
+  // TCP: the listener could not prove it knows the token: not the agent, or another token
+  identity_not_proven,
 };
 std::string_view to_string(UnreachableReason reason);
 

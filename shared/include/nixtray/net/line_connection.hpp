@@ -22,6 +22,10 @@ namespace nixtray::net {
 struct ConnectionLimits {
   std::size_t max_line_bytes = protocol::default_max_line_bytes;
   std::size_t max_queued_bytes = 16 * 1024 * 1024;  // outgoing bytes not yet written
+  // While more outgoing bytes than this wait to be written, the next line is not read (zero: read
+  // on): a peer that does not take its answers stops being served, rather than being answered
+  // into a growing queue.
+  std::size_t pause_reading_above = 0;
   std::size_t read_chunk_bytes = 16 * 1024;
   // Zero disables a deadline.
   std::chrono::milliseconds first_line_timeout{0};  // the first line must arrive within this
@@ -36,7 +40,9 @@ enum class CloseReason {
   write_error,
   line_too_large,
   queue_overflow,
+  stalled_subscriber,
   first_line_timeout,
+  handshake_timeout,
   line_timeout,
   write_timeout,
   internal_error,
@@ -61,6 +67,9 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   // instead of closing: the handler may still send and then close_after_flush().
   void on_end_of_input(std::function<void()> handler) { on_end_of_input_ = std::move(handler); }
 
+  // From the next line on (a limit for a connection's first lines, raised after its handshake).
+  void set_max_line_bytes(std::size_t max_line_bytes);
+
   // Queues one message; '\n' is appended. Returns false when the connection is closed or
   // closing; closes the connection (queue_overflow) when the queue limit would be exceeded.
   bool send(std::string message);
@@ -79,8 +88,10 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   asio::awaitable<void> read_loop();
   asio::awaitable<void> write_loop();
   asio::awaitable<void> watchdog();
+  asio::awaitable<void> wait_for_backlog_to_drain();
   void arm_read_deadline(std::chrono::milliseconds timeout, CloseReason reason);
   void disarm_read_deadline();
+  [[nodiscard]] bool backlogged() const;
   void rearm_watchdog_if_earlier(Clock::time_point deadline);
 
   asio::any_io_executor executor_;
@@ -90,6 +101,7 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   std::deque<std::string> queue_;
   std::size_t queued_bytes_ = 0;
   asio::steady_timer writer_wakeup_;
+  asio::steady_timer reader_wakeup_;
   asio::steady_timer watchdog_timer_;
   Clock::time_point read_deadline_ = Clock::time_point::max();
   Clock::time_point write_deadline_ = Clock::time_point::max();

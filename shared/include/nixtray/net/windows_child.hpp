@@ -37,7 +37,17 @@ struct Child {
   std::optional<asio::windows::stream_handle> err;  // we read its stderr
 };
 
-// Starts argv[0] (searched as CreateProcess does: our directory, System32, PATH; ".exe" added).
+// wsl.exe in the system directory (GetSystemDirectoryW, normally C:\Windows\System32), by its
+// absolute path.
+std::string system_wsl_path();
+
+// What argv[0] starts: `wsl` or `wsl.exe` given by its bare name is system_wsl_path(), never what
+// CreateProcess's search order finds first (the application's directory, then the current one,
+// where anyone may have put a wsl.exe). Any other name is left to that search.
+std::string program_to_start(const std::string& argv0);
+
+// Starts argv[0] (see program_to_start; else searched as CreateProcess does: our directory, the
+// current directory, System32, PATH; ".exe" added).
 // Throws std::system_error naming the program when it cannot start.
 Child spawn_child(const asio::any_io_executor& executor, const std::vector<std::string>& argv,
                   const ChildStreams& streams);

@@ -15,11 +15,12 @@ enum class ErrorCode : int {
   method_not_found = -32601,  // unknown method, or one this agent does not implement yet
   invalid_params = -32602,    // missing, mistyped or out-of-range params
   internal_error = -32603,
-  unauthorized = -32001,       // peer may not call this method, or wrong token
+  unauthorized = -32001,       // peer may not call this method, or failed the TCP handshake
   busy = -32002,               // a mutating job already runs (data.job names it)
   not_found = -32003,          // no such job, generation, unit
   message_too_large = -32004,  // the line exceeded the size limit; the connection closes
   refused = -32005,            // understood but refused now (cancel during activation, disk full)
+  too_many_requests = -32006,  // the connection has the most requests in flight it may have
 };
 
 std::string_view default_message(ErrorCode code);

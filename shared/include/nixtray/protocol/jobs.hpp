@@ -216,6 +216,7 @@ void from_json(const json& j, LogChunk& c);
 struct JobsLogMethod {
   static constexpr std::string_view name = "jobs.log";
   static constexpr bool mutating = false;
+  static constexpr bool confidential = true;  // a build log may hold secrets
   using Params = JobsLogParams;
   using Result = LogChunk;
 };

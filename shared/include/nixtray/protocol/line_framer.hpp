@@ -18,6 +18,8 @@ class LineFramer {
   explicit LineFramer(std::size_t max_line_bytes) : max_line_bytes_(max_line_bytes) {}
 
   void feed(std::string_view bytes);
+  // Changes the limit from the next line on (the agent raises it once a connection has said hello).
+  void set_max_line_bytes(std::size_t max_line_bytes) { max_line_bytes_ = max_line_bytes; }
 
   // The next complete line, need_more, or too_large once the pending line exceeds the limit.
   // After too_large the framer stays in that state: the stream cannot be resynchronised.

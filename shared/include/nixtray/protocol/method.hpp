@@ -1,12 +1,12 @@
 // How a method is described once and used by both sides: its wire name, its params and result
-// types, and whether it changes the system (only authorized peers may call those).
+// types, whether it changes the system, and whether what it reads is confidential (logs, which may
+// hold secrets). Only authorized peers may call the mutating and the confidential ones.
 #pragma once
 
 #include "nixtray/protocol/error_code.hpp"
 #include "nixtray/protocol/json.hpp"
 
 #include <string>
-
 #include <string_view>
 
 namespace nixtray::protocol {
@@ -34,5 +34,21 @@ concept MethodDescription = requires {
   typename M::Params;
   typename M::Result;
 };
+
+// A description may say `static constexpr bool confidential = true;`; without it, it is not.
+template <MethodDescription M>
+constexpr bool is_confidential() {
+  if constexpr (requires { M::confidential; }) {
+    return M::confidential;
+  } else {
+    return false;
+  }
+}
+
+// Only authorized peers (docs/protocol.md §3) may call it: it changes the system or reads logs.
+template <MethodDescription M>
+constexpr bool needs_authorization() {
+  return M::mutating || is_confidential<M>();
+}
 
 }  // namespace nixtray::protocol

@@ -1,4 +1,4 @@
-// Every method of protocol version 1, in one list (docs/protocol.md).
+// Every method of the protocol, in one list (docs/protocol.md).
 #pragma once
 
 #include "nixtray/protocol/generations.hpp"
@@ -14,8 +14,9 @@
 
 namespace nixtray::protocol {
 
-inline constexpr std::array<std::string_view, 15> all_methods = {
-    HelloMethod::name,
+inline constexpr std::array<std::string_view, 16> all_methods = {
+    HelloMethod::name,  // the handshake (§6.1, §6.16)
+    AuthMethod::name,
     StatusMethod::name,
     UnitsListMethod::name,
     UnitsLogMethod::name,

@@ -79,6 +79,7 @@ void from_json(const json& j, UnitsLogResult& r);
 struct UnitsLogMethod {
   static constexpr std::string_view name = "units.log";
   static constexpr bool mutating = false;
+  static constexpr bool confidential = true;  // a journal may hold secrets
   using Params = UnitsLogParams;
   using Result = UnitsLogResult;
 };
