@@ -84,6 +84,7 @@ void AgentDaemon::start() {
   VerificationService::Hooks verification_hooks;
   verification_hooks.changed = [this] { publish("status", protocol::json(status())); };
   verification_hooks.known_good_changed = [this] { refresh_generations(); };
+  verification_hooks.refresh_generations = [this] { refresh_generations(); };
   verification_hooks.collect_evidence = [this](BootWindow window, std::int64_t now) {
     return journal_->boot_evidence(window, now);
   };

@@ -99,15 +99,10 @@ protocol::BootEvidence read_boot_evidence(const BootWindow& window, std::int64_t
   }
   auto* journal = opened.journal.get();
 
-  // A journal that begins after the check began was not kept across the restart.
   std::uint64_t oldest = 0;
-  const bool has_entries = sd_journal_seek_head(journal) >= 0 && sd_journal_next(journal) > 0 &&
-                           sd_journal_get_realtime_usec(journal, &oldest) >= 0;
-  if (!has_entries || static_cast<std::int64_t>(oldest) > window.since_usec) {
-    evidence.note =
-        "the journal does not reach back to when the boot check began: it is not kept across restarts of the "
-        "distro. Keep it on disk (services.journald.storage = \"persistent\", the default when /var/log/journal "
-        "exists) to see why a boot failed";
+  if (sd_journal_seek_head(journal) < 0 || sd_journal_next(journal) <= 0 ||
+      sd_journal_get_realtime_usec(journal, &oldest) < 0) {
+    evidence.note = "the journal is empty";
     return evidence;
   }
 
@@ -135,6 +130,14 @@ protocol::BootEvidence read_boot_evidence(const BootWindow& window, std::int64_t
     evidence.note = "reading the journal stopped early: " + journal_errno_text(r);
   }
 
+  // A journal that begins with the current boot was not kept across the restart.
+  if (!window.failed_boot_is_current && current && static_cast<std::int64_t>(oldest) >= current->first_usec) {
+    evidence.note =
+        "the journal does not reach back to the failed boot: it is not kept across restarts of the distro. Keep it "
+        "on disk (services.journald.storage = \"persistent\", the default when /var/log/journal exists) to see why "
+        "a boot failed";
+    return evidence;
+  }
   auto& failed_boot = window.failed_boot_is_current ? current : previous;
   if (!failed_boot) {
     evidence.note =

@@ -100,10 +100,15 @@ protocol::Verification VerificationService::default_verification() const {
   return view(store_.find(generation->path), *generation).verification;
 }
 
-protocol::VerificationRecord VerificationService::get(std::optional<int> number) const {
+const protocol::Generation* VerificationService::find_generation(int number) {
+  if (!generations_.find(number) && hooks_.refresh_generations) hooks_.refresh_generations();
+  return generations_.find(number);
+}
+
+protocol::VerificationRecord VerificationService::get(std::optional<int> number) {
   if (!number) number = generations_.triple().default_generation;
   if (!number) throw RpcException(ErrorCode::not_found, "there is no default generation");
-  const auto* generation = generations_.find(*number);
+  const auto* generation = find_generation(*number);
   if (!generation) throw RpcException(ErrorCode::not_found, "there is no " + generation_name(*number));
   return view(store_.find(generation->path), *generation);
 }
@@ -112,7 +117,7 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
                                                                           std::string who) {
   const auto alive = std::weak_ptr<int>(alive_);
   const auto name = generation_name(params.generation);
-  const auto* found = generations_.find(params.generation);
+  const auto* found = find_generation(params.generation);
   if (!found) throw RpcException(ErrorCode::not_found, "there is no " + name);
   if (found->problem) {
     throw RpcException(ErrorCode::refused, name + " cannot be verified: " + *found->problem);

@@ -27,9 +27,10 @@ class VerificationService {
  public:
   using EvidenceCollector = std::function<net::asio::awaitable<protocol::BootEvidence>(BootWindow, std::int64_t)>;
   struct Hooks {
-    std::function<void()> changed;             // what status shows may have changed: publish it
-    std::function<void()> known_good_changed;  // a generation became known-good: re-read generations
-    EvidenceCollector collect_evidence;        // reads a failed boot's journal (off the event loop)
+    std::function<void()> changed;              // what status shows may have changed: publish it
+    std::function<void()> known_good_changed;   // a generation became known-good: re-read generations
+    std::function<void()> refresh_generations;  // re-reads the profile now (a generation just added)
+    EvidenceCollector collect_evidence;         // reads a failed boot's journal (off the event loop)
   };
 
   VerificationService(net::asio::io_context& io, const std::filesystem::path& state_dir, std::chrono::seconds probation,
@@ -43,7 +44,7 @@ class VerificationService {
 
   [[nodiscard]] protocol::Verification default_verification() const;
   // verify.get: -32003 when there is no such generation (or no default one).
-  [[nodiscard]] protocol::VerificationRecord get(std::optional<int> generation) const;
+  [[nodiscard]] protocol::VerificationRecord get(std::optional<int> generation);
   // verify.record; `who` names the peer for the log.
   net::asio::awaitable<protocol::VerificationRecord> record(protocol::VerifyRecordParams params, std::string who);
 
@@ -59,6 +60,9 @@ class VerificationService {
   // Why the probation of `record` cannot go on (its system no longer booted or running), if so.
   [[nodiscard]] std::optional<std::string> not_running(const StoredVerification& record) const;
   [[nodiscard]] std::optional<int> number_of(const StoredVerification& record) const;
+  // The generation as the profile has it now: a client may ask about one added a moment ago,
+  // before the agent's watch on the profile has caught up.
+  const protocol::Generation* find_generation(int number);
   void void_probation(StoredVerification record, const std::string& reason);
   void finish_probation();
   void arm_timer(std::chrono::system_clock::time_point when);

@@ -57,7 +57,8 @@ void VerificationStore::load() {
   try {
     const auto text = read_small_file(file_, max_file_bytes);
     if (!text) throw std::runtime_error("it cannot be read or is larger than 8 MiB");
-    for (const auto& entry : json::parse(*text).at("records")) {
+    const auto parsed = json::parse(*text);
+    for (const auto& entry : parsed.at("records")) {
       auto record = from_stored_json(entry);
       records_[record.store_path] = std::move(record);
     }
