@@ -1959,6 +1959,13 @@ def c_verification():
     for params in ({"generation": 3}, {"generation": 3, "outcome": "maybe"},
                    {"generation": 0, "outcome": "started"}, {"outcome": "started"}):
         expect_error(c.call("verify.record", params), -32602, ..., f"{json.dumps(params)}: ")
+    # §6.16 params table: reason at most 4096 bytes, step at most 64.
+    for name, size in (("reason", 4097), ("step", 65)):
+        e = expect_error(c.call("verify.record", {"generation": 3, "outcome": "failed", name: "x" * size}),
+                         -32602, ..., f"{name} of {size} bytes: ")
+        ensure(name in e["message"], f"the message does not name {name}: {e['message']!r}")
+    ensure(c.result("status")["verification"]["state"] == "verifying",
+           "a refused verify.record changed the verification")
     g1 = c.result("verify.get", {"generation": 1})
     ensure(g1["state"] == "unverified" and g1["evidence"] is None, f"verify.get 1 -> {g1}")
     c.close()
