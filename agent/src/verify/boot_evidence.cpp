@@ -110,7 +110,13 @@ protocol::BootEvidence read_boot_evidence(const BootWindow& window, std::int64_t
   std::optional<BootSegment> previous;
   std::optional<BootSegment> current;
   std::optional<std::string> last_boot_id;
+  std::size_t scanned = 0;
   while (r >= 0 && (r = sd_journal_next(journal)) > 0) {
+    if (++scanned > limits.scanned_entries) {
+      evidence.note = "the journal since the check began is longer than " + std::to_string(limits.scanned_entries) +
+                      " entries: only they were read";
+      break;
+    }
     std::uint64_t usec = 0;
     sd_journal_get_realtime_usec(journal, &usec);
     const auto boot_id = boot_id_of(journal);

@@ -30,6 +30,9 @@ struct EvidenceLimits {
   std::size_t lines_per_unit = 10;  // the last ones
   std::size_t tracked_units = 256;  // units whose last lines are followed while reading
   std::size_t message_bytes = 1024;
+  // Entries read at most, from the check's start on: a check recorded long after it began must not
+  // keep the journal worker (and units.log) busy for minutes.
+  std::size_t scanned_entries = 2'000'000;
 };
 
 protocol::BootEvidence read_boot_evidence(const BootWindow& window, std::int64_t now,

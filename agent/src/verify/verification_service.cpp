@@ -142,7 +142,9 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
     BootWindow window;
     // The failed boot began after its check began; without a recorded start, after the
     // generation was made.
-    window.since_usec = (previous && previous->started ? *previous->started : generation.created) * 1'000'000;
+    window.since_usec = previous && previous->started_usec ? *previous->started_usec
+                        : previous && previous->started    ? *previous->started * 1'000'000
+                                                           : generation.created * 1'000'000;
     window.failed_boot_is_current = booted == path;
     auto collecting = hooks_.collect_evidence(window, now());
     evidence = co_await std::move(collecting);
@@ -159,7 +161,10 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
   record.updated = now();
   switch (params.outcome) {
     case VerifyOutcome::started:
-      record.started = record.updated;
+      record.started_usec =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
+      record.started = *record.started_usec / 1'000'000;
       record.finished.reset();
       record.probation.reset();
       record.probation_baseline.clear();

@@ -21,6 +21,7 @@ json to_stored_json(const StoredVerification& r) {
               {"generation", r.generation},
               {"outcome", r.outcome},
               {"started", protocol::optional_to_json(r.started)},
+              {"started_usec", protocol::optional_to_json(r.started_usec)},
               {"finished", protocol::optional_to_json(r.finished)},
               {"reason", protocol::optional_to_json(r.reason)},
               {"step", protocol::optional_to_json(r.step)},
@@ -36,6 +37,7 @@ StoredVerification from_stored_json(const json& j) {
   protocol::read_required(j, "generation", r.generation);
   protocol::read_required(j, "outcome", r.outcome);
   protocol::read_optional(j, "started", r.started);
+  protocol::read_optional(j, "started_usec", r.started_usec);
   protocol::read_optional(j, "finished", r.finished);
   protocol::read_optional(j, "reason", r.reason);
   protocol::read_optional(j, "step", r.step);

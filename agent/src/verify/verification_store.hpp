@@ -19,6 +19,9 @@ struct StoredVerification {
   int generation = 0;  // its number when last recorded
   protocol::VerifyOutcome outcome = protocol::VerifyOutcome::unknown;
   std::optional<std::int64_t> started;
+  // The same in microseconds: where the failed boot's journal is looked for begins right after it
+  // (a second's precision would take in a boot that began in the same second, before the check).
+  std::optional<std::int64_t> started_usec;
   std::optional<std::int64_t> finished;
   std::optional<std::string> reason;
   std::optional<std::string> step;
