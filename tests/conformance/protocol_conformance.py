@@ -70,12 +70,15 @@ ENUMS = {
     "CheckStatus": ["unknown", "ok", "warn", "fail"],
     "PreflightVerdict": ["unknown", "pass", "warn", "refuse"],
     "JobKind": ["unknown", "rebuild", "rollback", "gc"],
-    "RebuildMode": ["unknown", "switch", "boot", "test", "build", "dry-build"],
+    "RebuildMode": ["unknown", "switch", "boot", "test", "build", "dry-build", "dry-activate"],
     "JobState": ["running", "succeeded", "failed", "cancelled", "interrupted", "unknown"],
     "JobPhase": ["preparing", "building", "checking", "registering", "activating", "restoring",
-                 "deleting", "collecting", "done", "unknown"],
+                 "deleting", "collecting", "previewing", "done", "unknown"],
     "FailureKind": ["evaluation", "build", "check", "activation", "disk-space", "cancelled",
                     "internal", "unknown"],
+    "VerificationState": ["unknown", "unverified", "verifying", "verified", "failed"],
+    "VerifyOutcome": ["started", "passed", "failed"],
+    "ProbationState": ["unknown", "running", "passed", "voided"],
 }
 
 # §6 and §8 types.  Names the document does not give (inline result objects) are ours and marked.
@@ -89,11 +92,30 @@ TYPES = {
     "Status": {"system_state": "SystemState", "failed_units": "Unit[]", "systemd_jobs": "int",
                "generations": "GenerationTriple", "restart_pending": "bool", "boot_pending": "bool",
                "nixos_version": "string?", "activation": "ActivationReport",
-               "running_job": "string?", "hostname": "string", "agent": "StatusAgent"},
+               "running_job": "string?", "hostname": "string", "agent": "StatusAgent",
+               "verification": "Verification", "default_user": "DefaultUser?"},
     "StatusAgent": {"version": "string", "started": "unixtime"},          # (our name) Status.agent
     "GenerationTriple": {"default": "int?", "current": "int?", "booted": "int?",
                          "known_good": "int?"},
     "ActivationReport": {"state": "ActivationState", "lines": "string[]"},
+    # §8 Verification, VerificationRecord, Probation, BootEvidence, DefaultUser
+    "Verification": {"state": "VerificationState", "generation": "int?", "store_path": "string?",
+                     "since": "unixtime?", "reason": "string?", "step": "string?",
+                     "probation": "Probation?"},
+    "VerificationRecord": {"state": "VerificationState", "generation": "int?",
+                           "store_path": "string?", "since": "unixtime?", "reason": "string?",
+                           "step": "string?", "probation": "Probation?", "started": "unixtime?",
+                           "evidence": "BootEvidence?"},
+    "Probation": {"state": "ProbationState", "started": "unixtime", "until": "unixtime",
+                  "ended": "unixtime?", "reason": "string?"},
+    "BootEvidence": {"collected": "unixtime", "boot_started": "unixtime?",
+                     "boot_ended": "unixtime?", "errors": "JournalLine[]", "errors_omitted": "int",
+                     "failed_units": "FailedUnitEvidence[]", "note": "string?"},
+    "FailedUnitEvidence": {"unit": "string", "result": "string", "lines": "JournalLine[]"},
+    "DefaultUser": {"name": "string", "uid": "int?", "shell": "string?", "session_unit": "string?"},
+    "DryActivation": {"stop": "string[]", "not_stopped": "string[]", "reload": "string[]",
+                      "restart": "string[]", "start": "string[]", "restart_systemd": "bool",
+                      "other": "string[]"},
     "Unit": {"name": "string", "description": "string", "load_state": "string",
              "active_state": "UnitActiveState", "sub_state": "string", "result": "string",
              "since": "unixtime?"},
@@ -118,7 +140,8 @@ TYPES = {
             "unit": "string", "started": "unixtime", "finished": "unixtime?",
             "exit_code": "int?", "summary": "string?", "failure": "JobFailure?",
             "progress": "JobProgress", "started_by": "JobStarter", "generation_before": "int?",
-            "generation_after": "int?", "result_path": "string?", "log_lines": "int64"},
+            "generation_after": "int?", "result_path": "string?", "log_lines": "int64",
+            "dry_activation": "DryActivation?"},
     "JobProgress": {"phase": "JobPhase", "builds_done": "int", "builds_expected": "int",
                     "builds_running": "int", "builds_failed": "int", "downloads_done": "int",
                     "downloads_expected": "int", "current": "string?"},
@@ -174,10 +197,17 @@ METHODS = {
                               "MarkGoodResult"),
     "verify.preflight": (False, {"number": P("int", False, (1, 1_000_000_000))},
                          "PreflightResult"),
+    "verify.record": (True, {"generation": P("int", True, (1, 1_000_000_000)),
+                             "store_path": P("string", False, nonempty=True),
+                             "outcome": P("string", True, values=["started", "passed", "failed"]),
+                             "reason": P("string"), "step": P("string")}, "VerificationRecord"),
+    "verify.get": (False, {"generation": P("int", False, (1, 1_000_000_000))},
+                   "VerificationRecord"),
     "jobs.start": (True, {
         "kind": P("string", True, values=["rebuild", "rollback", "gc"]),
         "mode": P("string", applies=("rebuild", "rollback"),
-                  values={"rebuild": ["switch", "boot", "test", "build", "dry-build"],
+                  values={"rebuild": ["switch", "boot", "test", "build", "dry-build",
+                                      "dry-activate"],
                           "rollback": ["switch", "boot"]}),
         "flake": P("string", applies=("rebuild",), nonempty=True),   # also: not starting with "-"
         "upgrade": P("bool", applies=("rebuild",)),
@@ -432,6 +462,17 @@ def sem_job(v, path, rep):
         rep.add(path + ".failure.kind", "protocol-1 agents report cancel with state cancelled")
     if v["log_lines"] < 0:
         rep.add(path + ".log_lines", "negative")
+    if v["dry_activation"] is not None and v["args"].get("mode") != "dry-activate":
+        rep.add(path + ".dry_activation", "only a dry-activate job has one (§8 Job)")
+
+
+def sem_verification(v, path, rep):
+    if v["state"] in ("unverified", "verifying", "verified", "failed"):
+        for f in ("generation", "store_path", "since"):
+            if v[f] is None:
+                rep.add(f"{path}.{f}", f"null although the state is {v['state']} (§8 Verification)")
+    if v["probation"] is not None and v["state"] not in ("verified", "failed"):
+        rep.add(path + ".probation", "only a verified (or then failed) generation has one")
 
 
 def sem_topics(v, path, rep):
@@ -483,6 +524,7 @@ SEMANTICS = {
     "UnitsListResult": sem_units_list, "JournalLine": sem_journal_line,
     "GenerationsDiff": sem_diff, "LogChunk": sem_log_chunk, "JobStartParams": sem_job_args,
     "Job": sem_job, "TopicsResult": sem_topics, "ErrorObject": sem_error_object,
+    "Verification": sem_verification, "VerificationRecord": sem_verification,
 }
 
 
@@ -530,6 +572,8 @@ def validate_params(method, params, rep, strict):
         if kind == "gc" and ((params.get("keep") is None) == (params.get("older_than_days")
                                                               is None)):
             rep.add("params", "gc takes one of keep and older_than_days")
+        if params.get("mode") == "dry-activate" and params.get("system") is None:
+            rep.add("params", "mode dry-activate needs system (§6.9)")
     if strict:
         for name in params:
             if name not in table:
@@ -1947,6 +1991,55 @@ def c_mark_good_errors():
     return ", ".join(out) + "; known_good unchanged"
 
 
+# ---- §6.16 / §6.17 verify.record, verify.get -------------------------------------------------------
+
+def c_verification():
+    """§6.2/§8 Verification: a generation no check was recorded for is "unverified", since its
+    creation; §6.16: a start makes it "verifying" (status and the status topic agree); a pass is
+    refused (-32005) for a generation that is not the booted one; -32003, -32602 as documented;
+    §6.17: verify.get of a generation shows its state."""
+    c = FX.conn()
+    c.result("subscribe", {"topics": ["status"]})
+    v = c.result("status")["verification"]
+    ensure(v["state"] == "unverified" and v["generation"] == 3, f"status.verification {v}, "
+           "expected generation 3 unverified (no check was recorded)")
+    gl = {g["number"]: g for g in c.result("generations.list")["generations"]}
+    ensure(v["store_path"] == gl[3]["path"] and v["since"] == gl[3]["created"],
+           f"store_path/since {v['store_path']}/{v['since']} != generation 3's path/created")
+    ensure(c.result("verify.get", {}) == c.result("verify.get", {"generation": 3}),
+           "verify.get {} differs from verify.get of the default generation 3")
+    c.events.clear()
+    r = c.result("verify.record", {"generation": 3, "outcome": "started",
+                                   "store_path": gl[3]["path"]})
+    ensure(r["state"] == "verifying" and r["started"] is not None, f"record started -> {r}")
+    c.wait_event(lambda e: e["params"]["topic"] == "status" and
+                 e["params"]["data"]["verification"]["state"] == "verifying", T.event,
+                 "status (verification verifying)")
+    r = c.call("verify.record", {"generation": 3, "outcome": "passed"})
+    expect_error(r, -32005, ..., "a pass of generation 3, which is not the booted one: ")
+    r = c.call("verify.record", {"generation": 3, "outcome": "started", "store_path": "/nix/x"})
+    expect_error(r, -32005, ..., "a store_path that is not generation 3's: ")
+    r = c.call("verify.record", {"generation": 99, "outcome": "started"})
+    expect_error(r, -32003, ..., "generation 99: ")
+    r = c.call("verify.get", {"generation": 99})
+    expect_error(r, -32003, ..., "verify.get 99: ")
+    for params in ({"generation": 3}, {"generation": 3, "outcome": "maybe"},
+                   {"generation": 0, "outcome": "started"}, {"outcome": "started"}):
+        expect_error(c.call("verify.record", params), -32602, ..., f"{json.dumps(params)}: ")
+    # §6.16 params table: reason at most 4096 bytes, step at most 64.
+    for name, size in (("reason", 4097), ("step", 65)):
+        e = expect_error(c.call("verify.record", {"generation": 3, "outcome": "failed", name: "x" * size}),
+                         -32602, ..., f"{name} of {size} bytes: ")
+        ensure(name in e["message"], f"the message does not name {name}: {e['message']!r}")
+    ensure(c.result("status")["verification"]["state"] == "verifying",
+           "a refused verify.record changed the verification")
+    g1 = c.result("verify.get", {"generation": 1})
+    ensure(g1["state"] == "unverified" and g1["evidence"] is None, f"verify.get 1 -> {g1}")
+    c.close()
+    return "unverified -> verifying (result, status, event); pass refused off the booted " \
+           "generation; -32003/-32005/-32602"
+
+
 # ---- §6.14 / §6.15 subscribe, unsubscribe --------------------------------------------------------
 
 def c_subscribe_topics():
@@ -2730,6 +2823,7 @@ def agent_checks():
     run_check("generations.list/order-and-marks", c_generations_list)
     run_check("mark_good/status-list-events", c_mark_good)
     run_check("mark_good/errors", c_mark_good_errors)
+    run_check("verify.record/verify.get", c_verification)
     run_check("subscribe/topics", c_subscribe_topics)
     run_check("subscribe/invalid-params", c_subscribe_invalid)
     run_check("subscribe/log-topic-of-unknown-job", c_subscribe_log_unknown_job)

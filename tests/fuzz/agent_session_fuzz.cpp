@@ -136,8 +136,8 @@ void add_stand_in(agent::MethodRegistry& registry, agent::AgentServer& server) {
 template <MethodDescription... M>
 struct MethodList {};
 using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod, GenerationsDiffMethod,
-                            GenerationsMarkGoodMethod, VerifyPreflightMethod, JobsStartMethod, JobsListMethod,
-                            JobsGetMethod, JobsLogMethod, JobsCancelMethod>;
+                            GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod, VerifyGetMethod,
+                            JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod>;
 
 template <MethodDescription... M>
 void add_stand_ins(MethodList<M...>, agent::MethodRegistry& registry, agent::AgentServer& server) {

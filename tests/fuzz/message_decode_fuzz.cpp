@@ -57,8 +57,9 @@ struct MethodList {};
 // The methods of methods.hpp's all_methods, as types.
 using AllMethods =
     MethodList<HelloMethod, AuthMethod, StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod,
-               GenerationsDiffMethod, GenerationsMarkGoodMethod, VerifyPreflightMethod, JobsStartMethod, JobsListMethod,
-               JobsGetMethod, JobsLogMethod, JobsCancelMethod, SubscribeMethod, UnsubscribeMethod>;
+               GenerationsDiffMethod, GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod,
+               VerifyGetMethod, JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod,
+               SubscribeMethod, UnsubscribeMethod>;
 
 template <MethodDescription... M>
 void check_params(MethodList<M...>, const std::string& method, const json& params) {

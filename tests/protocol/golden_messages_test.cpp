@@ -46,6 +46,8 @@ const std::map<std::string, MethodCodecs>& methods() {
       method<GenerationsDiffMethod>(),
       method<GenerationsMarkGoodMethod>(),
       method<VerifyPreflightMethod>(),
+      method<VerifyRecordMethod>(),
+      method<VerifyGetMethod>(),
       method<JobsStartMethod>(),
       method<JobsListMethod>(),
       method<JobsGetMethod>(),

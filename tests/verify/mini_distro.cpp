@@ -45,6 +45,7 @@ std::vector<std::string> read_lines(const fs::path& file) {
 MiniDistro::MiniDistro() : dir_("nxv"), store_(dir_ / "nix") {
   fs::create_directories(state_dir());
   fs::create_directories(configs());
+  fs::create_directories(home("root"));
   fs::create_directories(store_.profiles_dir());
   std::ofstream(dir_ / "agent.json") << "{}\n";
   std::ofstream(dir_ / "mini-distro.conf")
@@ -86,7 +87,16 @@ SystemSpec MiniDistro::good_generation(const std::string& label) const {
   agent.log_file = dir_ / "agent.log";
   agent.extra_unit_lines = {"After=dbus.socket"};
   spec.units["nixtray-agent.service"] = UnitFiles::service(agent);
+  spec.etc_files["passwd"] =
+      "root:x:0:0:System administrator:" + home("root").string() + ":/run/current-system/sw/bin/sh\n";
+  spec.units["user@.service"] =
+      "[Unit]\nDescription=User Manager for UID %i (stand-in: no systemd --user here)\n\n[Service]\n"
+      "ExecStart=/bin/sleep infinity\n";
   return spec;
+}
+
+void MiniDistro::write_agent_config(const json& settings) const {
+  std::ofstream(dir_ / "agent.json") << settings.dump() << "\n";
 }
 
 int MiniDistro::add_generation(const SystemSpec& spec) { return store_.add_generation(store_.build_system(spec)); }
@@ -152,6 +162,23 @@ void MiniDistro::stop() {
 
 bool MiniDistro::running() const {
   return run_process({"/bin/sh", standin.string(), dir_.path().string(), "is-running"}).ok();
+}
+
+ProcessResult MiniDistro::console(const std::vector<std::string>& argv) const {
+  std::vector<std::string> full = {"/bin/sh", standin.string(), dir_.path().string(), "console"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  RunOptions options;
+  options.timeout = scaled(60s);
+  return run_process(full, options);
+}
+
+ProcessResult MiniDistro::run_inside(const std::vector<std::string>& argv, const Environment& env) const {
+  std::vector<std::string> full = {"/usr/bin/nsenter", "-t", std::to_string(namespace_pid()), "-a", "--"};
+  full.insert(full.end(), argv.begin(), argv.end());
+  RunOptions options;
+  options.env = merged(minimal_environment(), env);
+  options.timeout = scaled(120s);
+  return run_process(full, options);
 }
 
 json MiniDistro::agent_call(const std::string& method, const json& params) const {

@@ -4,7 +4,8 @@
 // report to the test's activation log, then execs real systemd); the agent under test started by
 // a unit the generation contains, from the generation's sw/bin/nixtray-agent, with its socket and
 // state in the test's TempDir. nixtrayctl controls it with the command-based distro control and
-// the test stand-in tests/verify/mini-distro-standin (start/stop/is-running/exec-as-root).
+// the test stand-in tests/verify/mini-distro-standin (start/stop/is-running/exec-as-root/console).
+// Its journal is persistent (journal/ in the test's directory), so a boot reads the earlier ones.
 #pragma once
 
 #include "raw_client.hpp"
@@ -37,9 +38,16 @@ class MiniDistro {
   [[nodiscard]] std::filesystem::path state_dir() const { return dir_ / "state"; }
   [[nodiscard]] std::filesystem::path settings_file() const { return dir_ / "settings.json"; }
   [[nodiscard]] std::filesystem::path configs() const { return dir_ / "configs"; }
+  [[nodiscard]] std::filesystem::path journal_dir() const { return dir_ / "journal"; }
+  // A home directory for the toy users, inside the test's directory.
+  [[nodiscard]] std::filesystem::path home(const std::string& user) const { return dir_ / "home" / user; }
+  // The agent's settings file (/etc/nixtray/agent.json of the generations), read when the agent starts.
+  void write_agent_config(const nlohmann::json& settings) const;
 
   // A generation that boots: init, activate, systemd, a wsl.conf with systemd=true and root as the
-  // default user, the agent (sw/bin/nixtray-agent) and its unit.
+  // default user, an etc/passwd (root, with its login shell in the generation and its home in the
+  // test's directory), the agent (sw/bin/nixtray-agent) and its unit, and a user@.service (the
+  // systemd user session WSL starts at a login: a stand-in that stays active).
   [[nodiscard]] SystemSpec good_generation(const std::string& label) const;
   // Builds it and makes it the next generation of the system profile (what boots next).
   int add_generation(const SystemSpec& spec);
@@ -57,6 +65,11 @@ class MiniDistro {
   void start();
   void stop();
   [[nodiscard]] bool running() const;
+
+  // The stand-in's `console ARGV...`: `wsl.exe -d NixOS -- ARGV` (the default user's login shell).
+  ProcessResult console(const std::vector<std::string>& argv) const;
+  // argv inside the running distro's namespaces as root (nsenter), with `env` as its environment.
+  ProcessResult run_inside(const std::vector<std::string>& argv, const Environment& env = {}) const;
 
   // One request on a fresh connection to the agent: the whole response.
   nlohmann::json agent_call(const std::string& method, const nlohmann::json& params = nlohmann::json::object()) const;

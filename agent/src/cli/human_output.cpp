@@ -27,6 +27,43 @@ std::string system_state_text(protocol::SystemState state) {
   }
 }
 
+std::string verification_text(const protocol::Verification& v) {
+  using protocol::VerificationState;
+  const std::string generation = "generation " + generation_text(v.generation);
+  const auto at = [](const std::optional<std::int64_t>& time) {
+    return time ? " at " + format_local_time(*time) : std::string();
+  };
+  switch (v.state) {
+    case VerificationState::unverified:
+      return generation + " is unverified: it has not passed a boot check (made" + at(v.since) +
+             "; check it with nixtrayctl verify-boot)";
+    case VerificationState::verifying:
+      return generation + " is being boot-checked (since" + at(v.since) + ")";
+    case VerificationState::failed:
+      return generation + " failed its boot check" + at(v.since) + (v.step ? " at step " + *v.step : std::string()) +
+             (v.reason ? ": " + *v.reason : std::string());
+    case VerificationState::verified: {
+      std::string text = generation + " passed its boot check" + at(v.since);
+      if (!v.probation) return text;
+      const auto& p = *v.probation;
+      switch (p.state) {
+        case protocol::ProbationState::running:
+          return text + "; known-good" + at(p.until) + " if no unit fails before";
+        case protocol::ProbationState::passed:
+          return text + " and its probation: known-good";
+        case protocol::ProbationState::voided:
+          return text + ", but not known-good: " + p.reason.value_or("its probation was voided");
+        case protocol::ProbationState::unknown:
+          return text;
+      }
+      return text;
+    }
+    case VerificationState::unknown:
+      break;
+  }
+  return "unknown";
+}
+
 }  // namespace
 
 std::string format_local_time(std::int64_t unix_seconds) {
@@ -116,6 +153,7 @@ std::string format_status(const protocol::Status& status, std::int64_t now) {
   if (status.boot_pending) {
     out << "              boot pending: the next start boots " << generation_text(g.default_generation) << "\n";
   }
+  out << "Verification: " << verification_text(status.verification) << "\n";
   if (status.failed_units.empty()) {
     out << "Failed units: none\n";
   } else {

@@ -166,6 +166,10 @@ AgentConfig load_agent_config(const cli::ParsedCommandLine& flags) {
   config.hello_timeout = std::chrono::seconds(positive(values, "hello-timeout", 1));
   config.client_timeout = std::chrono::seconds(positive(values, "client-timeout", 1));
   config.max_clients = static_cast<int>(positive(values, "max-clients", 1));
+  config.probation = std::chrono::seconds(positive(values, "probation", 0));
+  if (config.probation > std::chrono::days(30)) {
+    throw ConfigError("setting \"probation\" must be at most 2592000 seconds (30 days)");
+  }
   if (config.socket.empty() || config.state_dir.empty() || config.profile_dir.empty()) {
     throw ConfigError("socket, state-dir and profile-dir must not be empty");
   }

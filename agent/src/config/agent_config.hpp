@@ -47,6 +47,9 @@ struct AgentConfig {
   std::chrono::seconds hello_timeout{10};
   std::chrono::seconds client_timeout{30};
   int max_clients = 4096;
+  // After a passed boot check, how long the generation must run with no unit failing before it
+  // becomes known-good.
+  std::chrono::seconds probation{600};
 };
 
 class ConfigError : public std::runtime_error {

@@ -5,8 +5,10 @@
 #include "nixtray/version.hpp"
 #include "server/session.hpp"
 #include "server/token_store.hpp"
+#include "state/profile_scan.hpp"
 #include "support/logger.hpp"
 #include "verify/activation_report.hpp"
+#include "verify/default_user.hpp"
 
 #include <unistd.h>
 
@@ -77,10 +79,24 @@ void AgentDaemon::start() {
     log_warning(*generations_.problem());
   }
   read_activation_report();
+  read_default_user();
   journal_ = std::make_unique<JournalWorker>(io_);
+  VerificationService::Hooks verification_hooks;
+  verification_hooks.changed = [this] { publish("status", protocol::json(status())); };
+  verification_hooks.known_good_changed = [this] { refresh_generations(); };
+  verification_hooks.refresh_generations = [this] { refresh_generations(); };
+  verification_hooks.collect_evidence = [this](BootWindow window, std::int64_t now) {
+    return journal_->boot_evidence(window, now);
+  };
+  verification_ = std::make_unique<VerificationService>(io_, config_.state_dir, config_.probation, generations_,
+                                                        known_good_, std::move(verification_hooks));
+  verification_->start();
   systemd_ = std::make_unique<SystemdWatcher>(
       io_, [this](const protocol::UnitsChanged& changes) { publish("units", protocol::json(changes)); },
-      [this] { publish("status", protocol::json(status())); });
+      [this] {
+        verification_->systemd_changed(systemd_->model().failed_units(), systemd_->in_sync());
+        publish("status", protocol::json(status()));
+      });
   server_ = std::make_unique<AgentServer>(io_, server_options_of(config_), methods_);
   jobs_ = std::make_unique<JobService>(
       io_, config_, generations_, [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
@@ -162,6 +178,10 @@ void AgentDaemon::refresh_generations() {
   const auto after = generations_.triple();
   if (after.booted != before.booted) {
     read_activation_report();
+    read_default_user();
+  }
+  if (verification_) {
+    verification_->generations_changed();
   }
   request_closure_sizes();
   if (!server_) {
@@ -181,6 +201,14 @@ void AgentDaemon::read_activation_report() {
     log_warning("the activation of the booted generation reported " + std::to_string(activation_.lines.size()) +
                 " error(s), the first: " + activation_.lines.front());
   }
+}
+
+void AgentDaemon::read_default_user() {
+  const auto booted = resolve_link(config_.booted_system);
+  const auto number = generations_.triple().booted;
+  default_user_ = booted ? nixtray::agent::read_default_user(
+                               *booted, number ? "generation " + std::to_string(*number) : booted->string())
+                         : std::nullopt;
 }
 
 void AgentDaemon::request_closure_sizes() {
@@ -237,6 +265,10 @@ protocol::Status AgentDaemon::status() const {
   status.agent_started = started_at_;
   status.running_job = jobs_ ? jobs_->running_job() : std::nullopt;
   status.activation = activation_;
+  status.default_user = default_user_;
+  if (verification_) {
+    status.verification = verification_->default_verification();
+  }
   return status;
 }
 

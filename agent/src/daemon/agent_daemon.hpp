@@ -16,6 +16,7 @@
 #include "systemd/journal_worker.hpp"
 #include "systemd/systemd_watcher.hpp"
 #include "verify/preflight.hpp"
+#include "verify/verification_service.hpp"
 
 #include <memory>
 #include <optional>
@@ -44,6 +45,8 @@ class AgentDaemon {
   JobService& jobs() { return *jobs_; }
   // verify.preflight's checks, on their own worker thread.
   PreflightRunner& preflight() { return preflight_; }
+  // Boot checks recorded by clients, the probation after a pass (exists once start() ran).
+  VerificationService& verification() { return *verification_; }
   AgentServer& server() { return *server_; }
   const AgentConfig& config() const { return config_; }
 
@@ -63,6 +66,8 @@ class AgentDaemon {
   // Reads what the booted generation's activation reported (status.activation): once per boot,
   // since activation ends before the agent starts.
   void read_activation_report();
+  // Whom WSL logs in as in the booted generation (status.default_user): once per boot.
+  void read_default_user();
 
   net::asio::io_context& io_;
   AgentConfig config_;
@@ -79,6 +84,8 @@ class AgentDaemon {
   bool closure_sizes_pending_ = false;
   std::string closure_sizes_problem_;  // last database problem logged, to log each once
   protocol::ActivationReport activation_;
+  std::optional<protocol::DefaultUser> default_user_;
+  std::unique_ptr<VerificationService> verification_;
   PreflightRunner preflight_;
   ClosureQueries closure_queries_;  // last: its worker stops before the rest goes away
 };

@@ -1,6 +1,7 @@
 #include "jobs/job_log_analyzer.hpp"
 
 #include "jobs/job_log_line.hpp"
+#include "jobs/unit_list_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,27 +27,6 @@ void push_bounded(std::deque<std::string>& lines, std::string line, std::size_t 
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
-
-std::string_view trim_spaces(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
-  return text;
-}
-
-// A systemd unit name: allowed characters, then a dot and a lowercase type ("foo@bar.service").
-bool looks_like_unit_name(std::string_view name) {
-  const auto dot = name.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 == name.size()) return false;
-  for (const char c : name.substr(0, dot)) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '@' ||
-                         c == '.' || c == '_' || c == '\\' || c == ':' || c == '-';
-    if (!allowed) return false;
-  }
-  for (const char c : name.substr(dot + 1)) {
-    if (c < 'a' || c > 'z') return false;
-  }
-  return true;
-}
 
 // Nix: "builder for '/nix/store/...-foo.drv' failed with exit code 1" -> the quoted path.
 std::optional<std::string> failed_builder_path(std::string_view error) {
@@ -104,6 +84,7 @@ void JobLogAnalyzer::feed_marker(const std::string& json_text) {
     if (marker.contains("failure")) declared_failure_ = marker["failure"].get<protocol::JobFailure>();
     if (marker.contains("result")) result_note_ = marker["result"].get<std::string>();
     if (marker.contains("system")) system_path_ = marker["system"].get<std::string>();
+    if (marker.contains("dry_activation")) dry_activation_ = marker["dry_activation"].get<protocol::DryActivation>();
   } catch (const std::exception&) {
     // A marker this agent does not understand (written by another version): ignore it.
   }
@@ -114,14 +95,7 @@ void JobLogAnalyzer::feed_plain(std::string_view line) {
   constexpr std::string_view lead = "the following units failed: ";
   const auto at = line.find(lead);
   if (at == std::string_view::npos) return;
-  std::string_view list = line.substr(at + lead.size());
-  while (!list.empty()) {
-    const auto comma = list.find(',');
-    const auto unit = trim_spaces(list.substr(0, comma));
-    if (looks_like_unit_name(unit)) failed_units_.emplace_back(unit);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
+  for (auto& unit : parse_unit_list(line.substr(at + lead.size()))) failed_units_.push_back(std::move(unit));
 }
 
 void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {

@@ -18,4 +18,8 @@ std::string result_marker(const std::string& note) { return marker({{"result", n
 
 std::string system_marker(const std::string& store_path) { return marker({{"system", store_path}}); }
 
+std::string dry_activation_marker(const protocol::DryActivation& preview) {
+  return marker({{"dry_activation", preview}});
+}
+
 }  // namespace nixtray::agent

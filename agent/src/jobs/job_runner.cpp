@@ -1,6 +1,7 @@
 #include "jobs/job_runner.hpp"
 
 #include "jobs/activation_gate.hpp"
+#include "jobs/dry_activation_output.hpp"
 #include "jobs/job_exit_code.hpp"
 #include "jobs/job_files.hpp"
 #include "jobs/job_markers.hpp"
@@ -194,6 +195,30 @@ int activate(const fs::path& system, const std::string& mode, const fs::path& wo
   return job_succeeded;
 }
 
+// What activating the system would do, without doing it: nothing is repointed or activated, so
+// there is no point of no return (no activation gate) and a cancel simply stops it.
+int preview_activation(const fs::path& system, const fs::path& work) {
+  say(phase_marker(JobPhase::previewing));
+  const auto result = run_command({(system / "bin" / "switch-to-configuration").string(), "dry-activate"}, work, true);
+  if (result.exit_code != 0) {
+    return fail(protocol::FailureKind::activation,
+                "switch-to-configuration dry-activate exited with code " + std::to_string(result.exit_code),
+                job_activation_failed);
+  }
+  // Its own lines are in the log above; the marker hands the parsed lists to the agent.
+  const auto preview = parse_dry_activation(result.output);
+  say(dry_activation_marker(preview));
+  const auto affected = preview.stop.size() + preview.restart.size() + preview.reload.size() + preview.start.size();
+  say(affected == 0 && !preview.restart_systemd
+          ? std::string("activating it would stop, restart, reload or start no unit")
+          : "activating it would stop " + std::to_string(preview.stop.size()) + ", restart " +
+                std::to_string(preview.restart.size()) + ", reload " + std::to_string(preview.reload.size()) +
+                " and start " + std::to_string(preview.start.size()) + " units" +
+                (preview.restart_systemd ? ", and restart systemd" : ""));
+  say(phase_marker(JobPhase::done));
+  return job_succeeded;
+}
+
 // Steps 2 to 4 of a rebuild: check the system, register it (switch, boot), activate it.
 int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::path& system,
                           protocol::RebuildMode mode, const std::string& mode_name) {
@@ -214,6 +239,9 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
   if (mode == protocol::RebuildMode::build) {
     say(phase_marker(JobPhase::done));
     return job_succeeded;
+  }
+  if (mode == protocol::RebuildMode::dry_activate) {
+    return preview_activation(system, files.work());
   }
   if (const auto stop = stop_at_activation_gate(files)) return *stop;
   if (mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot) {

@@ -1,5 +1,6 @@
 #include "daemon/agent_daemon.hpp"
 #include "methods/method_families.hpp"
+#include "nixtray/protocol/verification.hpp"
 #include "nixtray/protocol/verify.hpp"
 #include "state/profile_scan.hpp"
 
@@ -34,6 +35,18 @@ void register_verify_methods(MethodRegistry& registry, AgentDaemon& daemon) {
         input.store = daemon.closure_queries().location();
         auto checking = daemon.preflight().check(std::move(input));
         co_return co_await std::move(checking);
+      });
+
+  registry.add<protocol::VerifyRecordMethod>(
+      [&daemon](CallContext context,
+                protocol::VerifyRecordParams params) -> net::asio::awaitable<protocol::VerificationRecord> {
+        auto recording = daemon.verification().record(std::move(params), context.peer.describe());
+        co_return co_await std::move(recording);
+      });
+
+  registry.add<protocol::VerifyGetMethod>(
+      [&daemon](CallContext, protocol::VerifyGetParams params) -> net::asio::awaitable<protocol::VerificationRecord> {
+        co_return daemon.verification().get(params.generation);
       });
 }
 

@@ -2,6 +2,7 @@
 
 #include "nix/nix_database.hpp"
 #include "support/atomic_file.hpp"
+#include "verify/user_database.hpp"
 #include "verify/wsl_conf.hpp"
 
 #include <sys/stat.h>
@@ -101,43 +102,6 @@ PreflightCheck store_paths_check(const Subject& subject, const NixStoreLocation&
       "all " + std::to_string(closure->paths.size()) + " store paths of the closure are registered and present");
 }
 
-struct PasswdEntry {
-  std::string name;
-  std::string shell;
-};
-
-std::optional<PasswdEntry> find_user(const std::string& passwd, const std::string& user) {
-  std::size_t start = 0;
-  while (start < passwd.size()) {
-    const auto end = std::min(passwd.find('\n', start), passwd.size());
-    const std::string_view line(passwd.data() + start, end - start);
-    start = end + 1;
-    std::vector<std::string_view> fields;
-    for (std::size_t from = 0;;) {
-      const auto colon = line.find(':', from);
-      fields.push_back(line.substr(from, colon == std::string_view::npos ? std::string_view::npos : colon - from));
-      if (colon == std::string_view::npos) break;
-      from = colon + 1;
-    }
-    if (fields.size() >= 7 && fields[0] == user) return PasswdEntry{std::string(fields[0]), std::string(fields[6])};
-  }
-  return std::nullopt;
-}
-
-// Where the user database is read from: the generation's own etc/passwd if it has one.
-struct UserDatabase {
-  std::optional<std::string> text;
-  bool from_generation = false;
-  std::string description;
-};
-
-UserDatabase user_database(const Subject& subject, const fs::path& live_passwd) {
-  if (auto own = read_small_file(subject.root / "etc" / "passwd")) {
-    return {std::move(own), true, subject.name() + "'s etc/passwd"};
-  }
-  return {read_small_file(live_passwd), false, "the running system's " + live_passwd.string()};
-}
-
 // The default user's shell, as a path that can be checked: inside the generation when the shell
 // is reached through a generation link (/run/current-system/sw/bin/bash), else as it is.
 fs::path shell_in_generation(const Subject& subject, const std::string& shell) {
@@ -199,8 +163,8 @@ void wsl_checks(const Subject& subject, const fs::path& live_passwd, std::vector
   }
 
   const std::string user = default_user.value_or("root");
-  const auto users = user_database(subject, live_passwd);
-  const auto entry = users.text ? find_user(*users.text, user) : std::nullopt;
+  const auto users = user_database(subject.root, subject.name(), live_passwd);
+  const auto entry = users.text ? find_passwd_entry(*users.text, user) : std::nullopt;
   if (!default_user) {
     checks.push_back(make("default-user", CheckStatus::ok,
                           "no [user] default: WSL logs in as the distro's registered default user"));

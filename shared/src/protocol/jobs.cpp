@@ -17,14 +17,20 @@ void validate_rebuild(JobStartParams& p) {
     p.mode = RebuildMode::switch_;
   }
   if (*p.mode == RebuildMode::unknown) {
-    bad_params("mode must be switch, boot, test, build or dry-build");
+    bad_params("mode must be switch, boot, test, build, dry-build or dry-activate");
+  }
+  if (*p.mode == RebuildMode::dry_activate && !p.system) {
+    bad_params(
+        "mode dry-activate previews the activation of a built system: give system (a build job's result_path or a "
+        "generation's store path)");
   }
   if (p.system) {
     if (p.system->empty() || p.system->front() != '/') {
       bad_params("system must be the absolute store path of a built NixOS system");
     }
-    if (*p.mode != RebuildMode::switch_ && *p.mode != RebuildMode::boot && *p.mode != RebuildMode::test) {
-      bad_params("a built system can only be activated: mode must be switch, boot or test");
+    if (*p.mode != RebuildMode::switch_ && *p.mode != RebuildMode::boot && *p.mode != RebuildMode::test &&
+        *p.mode != RebuildMode::dry_activate) {
+      bad_params("a built system can only be activated or previewed: mode must be switch, boot, test or dry-activate");
     }
     reject_field(p.flake, "flake", "rebuild of a built system");
     reject_field(p.upgrade, "upgrade", "rebuild of a built system");
@@ -191,7 +197,8 @@ void to_json(json& j, const Job& job) {
            {"generation_before", optional_to_json(job.generation_before)},
            {"generation_after", optional_to_json(job.generation_after)},
            {"result_path", optional_to_json(job.result_path)},
-           {"log_lines", job.log_lines}};
+           {"log_lines", job.log_lines},
+           {"dry_activation", optional_to_json(job.dry_activation)}};
 }
 
 void from_json(const json& j, Job& job) {
@@ -211,6 +218,7 @@ void from_json(const json& j, Job& job) {
   read_optional(j, "generation_after", job.generation_after);
   read_optional(j, "result_path", job.result_path);
   read_required(j, "log_lines", job.log_lines);
+  read_optional(j, "dry_activation", job.dry_activation);
 }
 
 void to_json(json& j, const JobsListParams& p) { j = json{{"limit", p.limit}}; }

@@ -34,7 +34,9 @@ void to_json(json& j, const Status& s) {
            {"activation", s.activation},
            {"running_job", optional_to_json(s.running_job)},
            {"hostname", s.hostname},
-           {"agent", {{"version", s.agent_version}, {"started", s.agent_started}}}};
+           {"agent", {{"version", s.agent_version}, {"started", s.agent_started}}},
+           {"verification", s.verification},
+           {"default_user", optional_to_json(s.default_user)}};
 }
 
 void from_json(const json& j, Status& s) {
@@ -51,6 +53,8 @@ void from_json(const json& j, Status& s) {
   const auto& agent = j.at("agent");
   read_required(agent, "version", s.agent_version);
   read_required(agent, "started", s.agent_started);
+  read_defaulted(j, "verification", s.verification);
+  read_optional(j, "default_user", s.default_user);
 }
 
 }  // namespace nixtray::protocol

@@ -69,7 +69,8 @@ let
   mkSystem = s:
     let
       packages = map mkPackage s.packages;
-      unitNames = builtins.attrNames s.units;
+      # Template units (user@.service) are instantiated on demand, never wanted by name.
+      unitNames = builtins.filter (n: builtins.match ".*@\\..*" n == null) (builtins.attrNames s.units);
 
       # Stage-2 init, as NixOS-WSL's shim does it: run this generation's activate (status ignored), mark the
       # generation as booted, then exec this generation's systemd with the arguments given to init.
@@ -119,6 +120,13 @@ let
 
       # switch-to-configuration: records each call in NIXTRAY_SWITCH_LOG (if set), activates for switch/test,
       # then exits with the status the spec chose (4 is what NixOS uses when units failed).
+      # dry-activate prints on stderr what nixpkgs' switch-to-configuration prints (same wording, units sorted
+      # and joined with ", ", a line only when its list is not empty), from the service units of the running
+      # system (/run/current-system) and of this one: a removed one would stop (unless X-StopOnRemoval=false);
+      # a changed one would reload (X-ReloadIfChanged=true), not be stopped (X-RestartIfChanged=false),
+      # restart (X-StopIfChanged=false), or else stop and start. Unlike NixOS it does not ask systemd which
+      # units are active (it may run on the host), and new units are not listed (NixOS starts them through
+      # their targets, which it does not list either).
       switchScript = ''
         #!/bin/sh
         systemConfig=@out@
@@ -128,7 +136,32 @@ let
           *) echo "Usage: $0 [switch|boot|test|dry-activate]" >&2; exit 1 ;;
         esac
         if [ -n "''${NIXTRAY_SWITCH_LOG:-}" ]; then echo "$action $systemConfig" >> "$NIXTRAY_SWITCH_LOG"; fi
-        if [ "$action" = dry-activate ]; then echo "would activate $systemConfig"; exit 0; fi
+        if [ "$action" = dry-activate ]; then
+          cur="''${NIXTRAY_RUN_DIR:-/run}/current-system/etc/systemd/system"
+          new="$systemConfig/etc/systemd/system"
+          stop=""; skip=""; reload=""; restart=""; start=""
+          for f in "$cur"/*.service; do
+            [ -e "$f" ] || continue
+            u=''${f##*/}
+            if [ ! -e "$new/$u" ]; then
+              /bin/grep -qx 'X-StopOnRemoval=false' "$f" || stop="$stop $u"
+            elif ! /usr/bin/cmp -s "$f" "$new/$u"; then
+              if /bin/grep -qx 'X-ReloadIfChanged=true' "$new/$u"; then reload="$reload $u"
+              elif /bin/grep -qx 'X-RestartIfChanged=false' "$new/$u"; then skip="$skip $u"
+              elif /bin/grep -qx 'X-StopIfChanged=false' "$new/$u"; then restart="$restart $u"
+              else stop="$stop $u"; start="$start $u"
+              fi
+            fi
+          done
+          say() { [ -z "$2" ] || printf '%s%s\n' "$1" "$(printf '%s\n' $2 | LC_ALL=C /usr/bin/sort | /usr/bin/paste -sd, - | /bin/sed 's/,/, /g')" >&2; }
+          say "would stop the following units: " "$stop"
+          say "would NOT stop the following changed units: " "$skip"
+          echo "would activate the configuration..." >&2
+          say "would reload the following units: " "$reload"
+          say "would restart the following units: " "$restart"
+          say "would start the following units: " "$start"
+          exit 0
+        fi
         if [ "$action" = switch ] || [ "$action" = test ]; then "$systemConfig/activate" || true; fi
         ${if s.switchMessage != "" then "echo ${shellQuote s.switchMessage} >&2" else ""}
         ${if (s.switchDelaySeconds or 0) > 0 then "/bin/sleep ${toString s.switchDelaySeconds}" else ""}
@@ -178,6 +211,7 @@ let
           else ""}
         ${if s.agentPath != null then "/bin/ln -s ${shellQuote s.agentPath} $out/sw/bin/nixtray-agent" else ""}
         ${if s.wslConf != null then "printf '%s' ${shellQuote s.wslConf} > $out/etc/wsl.conf" else ""}
+        ${writeFiles "etc" "444" (s.etcFiles or { })}
         ${writeFiles "sw/bin" "555" s.extraBinFiles}
         ${writeFiles "etc/systemd/system" "444" s.units}
         ${if unitNames != [ ] then ''

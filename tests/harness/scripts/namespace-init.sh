@@ -50,10 +50,24 @@ touch /dev/console
 mount -n --bind /dev/null /dev/console
 
 # journald must never write to the host's persistent journal (Storage=auto would use /var/log/journal).
-if [ -d /var/log/journal ]; then mount -n -t tmpfs -o mode=755,size=1m tmpfs /var/log/journal; fi
+# With NIXTRAY_HARNESS_JOURNAL_DIR (a directory of the test) that directory is /var/log/journal inside and the
+# journal is persistent: it survives the namespace, as a distro's journal survives its restarts. Where the
+# host has no /var/log/journal to mount over, a tmpfs over /var/log (inside only) provides the mount point.
+storage=volatile
+if [ -n "${NIXTRAY_HARNESS_JOURNAL_DIR:-}" ]; then
+  if [ ! -d /var/log/journal ]; then
+    mount -n -t tmpfs -o mode=755,size=1m tmpfs /var/log
+    mkdir /var/log/journal
+  fi
+  mount -n --bind "$NIXTRAY_HARNESS_JOURNAL_DIR" /var/log/journal
+  storage=persistent
+elif [ -d /var/log/journal ]; then
+  mount -n -t tmpfs -o mode=755,size=1m tmpfs /var/log/journal
+fi
+unset NIXTRAY_HARNESS_JOURNAL_DIR
 mkdir -p /run/systemd/journald.conf.d
-printf '[Journal]\nStorage=volatile\nForwardToConsole=no\nForwardToKMsg=no\nForwardToWall=no\n' \
-  > /run/systemd/journald.conf.d/nixtray-harness.conf
+printf '[Journal]\nStorage=%s\nSystemMaxUse=16M\nSystemMaxFileSize=2M\nForwardToConsole=no\nForwardToKMsg=no\nForwardToWall=no\n' \
+  "$storage" > /run/systemd/journald.conf.d/nixtray-harness.conf
 
 # Only our units, no generators: the private unit directory is the whole unit search path.
 mkdir -p "$priv/units" "$priv/no-generators" "$priv/dbus"

@@ -16,6 +16,7 @@ HarnessSession::HarnessSession(HarnessSessionOptions options) : options_(std::mo
   ns.work_dir = options_.dir / "ns";
   ns.wanted_units = options_.wanted_units;
   ns.journald = options_.journald;
+  ns.persistent_journal = options_.persistent_journal;
   ns.init_override = options_.init_override;
   ns.init_environment = options_.init_environment;
   if (options_.units_dir) {

@@ -45,6 +45,7 @@ nlohmann::json spec_to_json(const SystemSpec& s) {
       {"hasShell", s.has_shell},
       {"systemd", systemd},
       {"wslConf", s.wsl_conf ? nlohmann::json(*s.wsl_conf) : nlohmann::json()},
+      {"etcFiles", s.etc_files},
       {"extraBinFiles", s.extra_bin_files},
       {"units", s.units},
       {"agentPath", s.agent_path ? nlohmann::json(s.agent_path->string()) : nlohmann::json()},

@@ -64,7 +64,8 @@ void SystemdNamespace::write_initial_files() {
   UnitFiles::BaseOptions base;
   base.default_target = options_.default_target;
   base.wanted_units = options_.wanted_units;
-  base.journald = options_.journald;
+  base.journald = options_.journald || options_.persistent_journal.has_value();
+  base.persistent_journal = options_.persistent_journal.has_value();
   base.test_units = options_.test_units;
   base.flag_dir = flag_dir();
   base.slow_start_delay = options_.slow_start_delay;
@@ -97,6 +98,10 @@ void SystemdNamespace::start() {
   spawn.env["NIXTRAY_HARNESS_TARGET"] = options_.default_target;
   spawn.env["NIXTRAY_HARNESS_HOSTNAME"] = options_.hostname;
   if (options_.init_override) spawn.env["NIXTRAY_HARNESS_INIT"] = options_.init_override->string();
+  if (options_.persistent_journal) {
+    fs::create_directories(*options_.persistent_journal);
+    spawn.env["NIXTRAY_HARNESS_JOURNAL_DIR"] = fs::absolute(*options_.persistent_journal).string();
+  }
   spawn.stdin_from = Redirect::null();
   spawn.stdout_to = Redirect::append_to(work_dir_ / "launcher.log");
   spawn.stderr_to = Redirect::append_to(work_dir_ / "launcher.log");

@@ -122,18 +122,34 @@ std::map<std::string, std::string> UnitFiles::base_units(const BaseOptions& o) {
   if (o.journald) {
     // Minimal journald units (the distribution's reference an audit socket we do not have). Storage=volatile is
     // forced by namespace-init.sh through /run/systemd/journald.conf.d: logs stay in the namespace's /run.
+    // /dev/log has a socket unit of its own, as in the distribution: Symlinks= allows one socket per unit, and
+    // PID 1 logs to the journal only once systemd-journald.socket is running.
     units["systemd-journald.socket"] =
         "[Unit]\nDescription=Journal Socket\nDefaultDependencies=no\nBefore=sockets.target\n\n[Socket]\n"
         "ListenStream=/run/systemd/journal/stdout\nListenDatagram=/run/systemd/journal/socket\n"
+        "SocketMode=0666\nPassCredentials=yes\nPassSecurity=yes\nReceiveBuffer=8M\nService=systemd-journald.service\n";
+    units["systemd-journald-dev-log.socket"] =
+        "[Unit]\nDescription=Journal Socket (/dev/log)\nDefaultDependencies=no\nBefore=sockets.target\n\n[Socket]\n"
         "ListenDatagram=/run/systemd/journal/dev-log\nSymlinks=/dev/log\nSocketMode=0666\nPassCredentials=yes\n"
         "PassSecurity=yes\nReceiveBuffer=8M\nService=systemd-journald.service\n";
     units["systemd-journald.service"] =
-        "[Unit]\nDescription=Journal Service\nDefaultDependencies=no\nRequires=systemd-journald.socket\n"
-        "After=systemd-journald.socket\nBefore=sysinit.target\n\n[Service]\nType=notify\n"
-        "ExecStart=/lib/systemd/systemd-journald\nSockets=systemd-journald.socket\nRestart=always\nRestartSec=0\n"
+        "[Unit]\nDescription=Journal Service\nDefaultDependencies=no\n"
+        "Requires=systemd-journald.socket systemd-journald-dev-log.socket\n"
+        "After=systemd-journald.socket systemd-journald-dev-log.socket\nBefore=sysinit.target\n\n[Service]\n"
+        "Type=notify\nExecStart=/lib/systemd/systemd-journald\n"
+        "Sockets=systemd-journald.socket systemd-journald-dev-log.socket\nRestart=always\nRestartSec=0\n"
         "RuntimeDirectory=systemd/"
         "journal\nRuntimeDirectoryPreserve=yes\nStandardOutput=null\nFileDescriptorStoreMax=4224\n";
     wants.insert(wants.begin(), "systemd-journald.service");
+    if (o.persistent_journal) {
+      // journald writes to /var/log/journal only once asked to (as the distribution's unit of this name does
+      // after the file systems are up); before that, and without it, it keeps the journal in /run.
+      units["systemd-journal-flush.service"] =
+          "[Unit]\nDescription=Flush Journal to Persistent Storage\nDefaultDependencies=no\n"
+          "Requires=systemd-journald.service\nAfter=systemd-journald.service\nBefore=sysinit.target\n\n[Service]\n"
+          "Type=oneshot\nRemainAfterExit=yes\nExecStart=/bin/journalctl --flush\n";
+      wants.insert(wants.begin() + 1, "systemd-journal-flush.service");
+    }
   }
 
   if (o.test_units) {

@@ -247,6 +247,39 @@ TEST_CASE("journald option keeps unit logs inside the namespace", "[harness][nam
   CHECK(run_process({"/bin/ls", "-la", "/var/log/journal"}).out == journal_before);
 }
 
+TEST_CASE("a persistent journal outlives the namespace in the test's directory, PID 1's messages included",
+          "[harness][namespace]") {
+  const auto journal_before = run_process({"/bin/ls", "-la", "/var/log/journal"}).out;
+  TempDir tmp("nixtray-journal");
+  const auto journal = tmp / "journal";
+  for (const char* boot : {"first", "second"}) {
+    SystemdNamespaceOptions o;
+    o.persistent_journal = journal;
+    SystemdNamespace ns(o);
+    ns.boot();
+    auto logged =
+        ns.run_inside({"/usr/bin/logger", "-p", "user.err", "-t", "nixtray-test", std::string(boot) + " boot"});
+    INFO(logged.describe());
+    CHECK(logged.ok());  // /dev/log exists
+    ns.poweroff();
+  }
+  // Read from the host: both boots, each begun by its journald, and systemd's own messages.
+  const auto text = run_process({"/bin/journalctl", "--directory", journal.string(), "--no-pager", "-o", "short"});
+  INFO(text.describe());
+  CHECK(text.out.find("nixtray-test[") != std::string::npos);
+  CHECK(text.out.find("first boot") != std::string::npos);
+  CHECK(text.out.find("second boot") != std::string::npos);
+  CHECK(text.out.find("systemd[1]:") != std::string::npos);
+  const auto starts = run_process({"/bin/journalctl", "--directory", journal.string(), "--no-pager",
+                                   "MESSAGE_ID=f77379a8490b408bbe5f6940505a777b"});
+  std::size_t count = 0;
+  for (auto at = starts.out.find("Journal started"); at != std::string::npos;
+       at = starts.out.find("Journal started", at + 1))
+    ++count;
+  CHECK(count == 2);
+  CHECK(run_process({"/bin/ls", "-la", "/var/log/journal"}).out == journal_before);
+}
+
 TEST_CASE("generations: real builds with profile links and a closure diff", "[harness][nix]") {
   TempDir tmp("nixtray-nix");
   NixStore store(tmp.path());

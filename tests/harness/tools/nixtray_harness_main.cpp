@@ -6,7 +6,8 @@
 //   nixtray-harness down --dir DIR                                     power off and clean up (FIXTURES_CLEANUP)
 //   nixtray-harness exec --dir DIR -- COMMAND ARGS...                 run COMMAND inside an `up` namespace
 // OPTIONS: --units DIR (install every file in DIR as a unit), --want UNIT (start it at boot, repeatable),
-//          --journald, --init PATH (miniature boot: PID 1 execs PATH instead of systemd),
+//          --journald, --persistent-journal DIR (journald, with DIR as /var/log/journal inside: the journal
+//          outlives the namespace), --init PATH (miniature boot: PID 1 execs PATH instead of systemd),
 //          --init-env NAME=VALUE (in the environment of PID 1 and the init, repeatable).
 // The exported variables are listed in README.md ("nixtray-harness").
 #include <fcntl.h>
@@ -47,13 +48,14 @@ struct CliOptions {
 };
 
 [[noreturn]] void usage(const std::string& error) {
-  std::cerr << "nixtray-harness: " << error << "\n"
-            << "usage: nixtray-harness run [--dir DIR] [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
-            << "                           [--init-env NAME=VALUE]... -- CMD...\n"
-            << "       nixtray-harness up --dir DIR [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
-            << "                          [--init-env NAME=VALUE]... [--max-lifetime SECONDS]\n"
-            << "       nixtray-harness down --dir DIR\n"
-            << "       nixtray-harness exec --dir DIR -- CMD...\n";
+  std::cerr
+      << "nixtray-harness: " << error << "\n"
+      << "usage: nixtray-harness run [--dir DIR] [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
+      << "                           [--persistent-journal DIR] [--init-env NAME=VALUE]... -- CMD...\n"
+      << "       nixtray-harness up --dir DIR [--units DIR] [--want UNIT]... [--journald] [--init PATH]\n"
+      << "                          [--persistent-journal DIR] [--init-env NAME=VALUE]... [--max-lifetime SECONDS]\n"
+      << "       nixtray-harness down --dir DIR\n"
+      << "       nixtray-harness exec --dir DIR -- CMD...\n";
   std::exit(kHarnessError);
 }
 
@@ -78,6 +80,8 @@ CliOptions parse(int argc, char** argv) {
       o.session.wanted_units.push_back(value());
     } else if (a == "--journald") {
       o.session.journald = true;
+    } else if (a == "--persistent-journal") {
+      o.session.persistent_journal = fs::absolute(value());
     } else if (a == "--init") {
       o.session.init_override = fs::absolute(value());
     } else if (a == "--init-env") {

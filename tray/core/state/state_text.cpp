@@ -66,6 +66,8 @@ std::string_view job_phase_text(protocol::JobPhase phase) {
       return "deleting generations";
     case protocol::JobPhase::collecting:
       return "collecting garbage";
+    case protocol::JobPhase::previewing:
+      return "previewing the activation";
     case protocol::JobPhase::done:
       return "done";
     case protocol::JobPhase::unknown:
@@ -86,6 +88,8 @@ std::string_view rebuild_mode_text(protocol::RebuildMode mode) {
       return "build";
     case protocol::RebuildMode::dry_build:
       return "dry-build";
+    case protocol::RebuildMode::dry_activate:
+      return "dry-activate";
     case protocol::RebuildMode::unknown:
       break;
   }

@@ -2,6 +2,7 @@
 // jobs.start/list/get/log/cancel, and the data of the `jobs` and `log:<id>` topics.
 #pragma once
 
+#include "nixtray/protocol/dry_activation.hpp"
 #include "nixtray/protocol/method.hpp"
 
 #include <cstdint>
@@ -19,8 +20,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobKind, {
                                           {JobKind::gc, "gc"},
                                       })
 
-// nixos-rebuild's modes. Rollback accepts switch and boot only.
-enum class RebuildMode { unknown, switch_, boot, test, build, dry_build };
+// nixos-rebuild's modes. Rollback accepts switch and boot only; dry-activate needs a built `system`.
+enum class RebuildMode { unknown, switch_, boot, test, build, dry_build, dry_activate };
 NLOHMANN_JSON_SERIALIZE_ENUM(RebuildMode, {
                                               {RebuildMode::unknown, "unknown"},
                                               {RebuildMode::switch_, "switch"},
@@ -28,6 +29,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(RebuildMode, {
                                               {RebuildMode::test, "test"},
                                               {RebuildMode::build, "build"},
                                               {RebuildMode::dry_build, "dry-build"},
+                                              {RebuildMode::dry_activate, "dry-activate"},
                                           })
 
 // interrupted: the job's unit vanished without a recorded result (e.g. the distro stopped).
@@ -74,6 +76,7 @@ enum class JobPhase {
   restoring,
   deleting,
   collecting,
+  previewing,
   done
 };
 NLOHMANN_JSON_SERIALIZE_ENUM(JobPhase, {
@@ -86,6 +89,7 @@ NLOHMANN_JSON_SERIALIZE_ENUM(JobPhase, {
                                            {JobPhase::restoring, "restoring"},
                                            {JobPhase::deleting, "deleting"},
                                            {JobPhase::collecting, "collecting"},
+                                           {JobPhase::previewing, "previewing"},
                                            {JobPhase::done, "done"},
                                        })
 
@@ -152,6 +156,7 @@ struct Job {
   std::optional<int> generation_after;     // ... and when it finished
   std::optional<std::string> result_path;  // rebuild: the system store path it built (once known)
   std::int64_t log_lines = 0;
+  std::optional<DryActivation> dry_activation;  // a finished dry-activate: what activating would do
 };
 void to_json(json& j, const Job& job);
 void from_json(const json& j, Job& job);

@@ -7,6 +7,7 @@
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/protocol/units.hpp"
+#include "nixtray/protocol/verification.hpp"
 #include "nixtray/protocol/verify.hpp"
 
 #include <array>
@@ -14,7 +15,7 @@
 
 namespace nixtray::protocol {
 
-inline constexpr std::array<std::string_view, 16> all_methods = {
+inline constexpr std::array<std::string_view, 18> all_methods = {
     HelloMethod::name,  // the handshake (§6.1, §6.16)
     AuthMethod::name,
     StatusMethod::name,
@@ -24,6 +25,8 @@ inline constexpr std::array<std::string_view, 16> all_methods = {
     GenerationsDiffMethod::name,
     GenerationsMarkGoodMethod::name,
     VerifyPreflightMethod::name,
+    VerifyRecordMethod::name,
+    VerifyGetMethod::name,
     JobsStartMethod::name,
     JobsListMethod::name,
     JobsGetMethod::name,

@@ -1,8 +1,10 @@
 // status: the one-glance state of the distro, and the data of the `status` topic.
 #pragma once
 
+#include "nixtray/protocol/default_user.hpp"
 #include "nixtray/protocol/method.hpp"
 #include "nixtray/protocol/units.hpp"
+#include "nixtray/protocol/verification.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -63,6 +65,8 @@ struct Status {
   std::string hostname;
   std::string agent_version;  // wire: "agent": {"version", "started"}
   std::int64_t agent_started = 0;
+  Verification verification;                // of the default generation (absent from older agents: unknown)
+  std::optional<DefaultUser> default_user;  // of the booted generation; null when wsl.conf names none
 };
 void to_json(json& j, const Status& s);
 void from_json(const json& j, Status& s);

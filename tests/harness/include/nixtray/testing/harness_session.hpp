@@ -19,6 +19,7 @@ struct HarnessSessionOptions {
   std::optional<std::filesystem::path> units_dir;  // every regular file in it is installed as a unit
   std::vector<std::string> wanted_units;           // started at boot
   bool journald = false;
+  std::optional<std::filesystem::path> persistent_journal;  // see SystemdNamespaceOptions
   std::optional<std::filesystem::path> init_override;
   Environment init_environment;  // extra variables for PID 1 / the init (e.g. NIXTRAY_ACTIVATION_LOG)
   std::chrono::milliseconds settle_timeout = std::chrono::seconds(20);

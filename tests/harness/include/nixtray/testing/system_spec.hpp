@@ -46,6 +46,7 @@ struct SystemSpec {
   Systemd systemd = Systemd::Link;  // systemd/lib/systemd/systemd -> /lib/systemd/systemd, absent, or dangling
 
   std::optional<std::string> wsl_conf;                 // etc/wsl.conf
+  std::map<std::string, std::string> etc_files;        // etc/<name> (mode 444), e.g. passwd, profile
   std::map<std::string, std::string> extra_bin_files;  // sw/bin/<name> (mode 555) -> content
   // Units this generation "contains": etc/systemd/system/<name>, plus nixtray-generation.target wanting them
   // all. The generation's init installs them into the namespace's unit directory before systemd starts.

@@ -32,6 +32,9 @@ struct SystemdNamespaceOptions {
   std::vector<std::string> wanted_units;     // started at boot by the default target
   bool test_units = true;                    // nixtray-test-ok/-fail/-slow.service (ok and fail started at boot)
   bool journald = false;                     // systemd-journald with Storage=volatile (logs stay inside)
+  // A host directory (below the test's own) that is the namespace's /var/log/journal, with Storage=persistent:
+  // the journal outlives the namespace, so a later boot reads the earlier ones. Implies journald.
+  std::optional<std::filesystem::path> persistent_journal;
   std::string default_target = "nixtray-test.target";
   std::map<std::string, std::string> dbus_policies;  // name.conf -> busconfig XML, for services owning names
   std::string hostname = "nixtray-test";

@@ -44,6 +44,7 @@ class UnitFiles {
     std::string default_target = "nixtray-test.target";
     std::vector<std::string> wanted_units;  // pulled in by the default target at boot
     bool journald = false;
+    bool persistent_journal = false;  // with journald: flush to /var/log/journal at boot (journalctl --flush)
     bool test_units = true;
     std::filesystem::path flag_dir;  // host directory of the fail-on-demand flag files
     std::chrono::seconds slow_start_delay = std::chrono::seconds(3);
