@@ -4,6 +4,7 @@
 // Shared by the jobs tests and the robustness tests that put jobs under faults.
 #pragma once
 
+#include "process_memory.hpp"
 #include "systemd_fixture.hpp"
 
 #include "nixtray/testing/nix_store.hpp"
@@ -59,8 +60,5 @@ struct JobsFixture {
 
 // Whether any of the lines contains `text`.
 bool contains(const std::vector<std::string>& lines, const std::string& text);
-
-// A line of /proc/PID/status in KiB ("VmRSS", "VmHWM").
-long status_kib(pid_t pid, const std::string& field);
 
 }  // namespace nixtray::testing

@@ -5,8 +5,8 @@
 #include "link_fixtures.hpp"
 
 #include "core/agent_connection.hpp"
-#include "core/command_distro_control.hpp"
-#include "core/state_text.hpp"
+#include "core/distro/command_distro_control.hpp"
+#include "core/state/state_text.hpp"
 #include "core/token_file.hpp"
 
 #include "nixtray/crypto/secret_file.hpp"
