@@ -7,6 +7,8 @@
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
 
+#include "nixtray/text/byte_size.hpp"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/statvfs.h>
@@ -17,7 +19,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <sstream>
 #include <vector>
 
 extern char** environ;
@@ -145,19 +146,6 @@ int fail(protocol::FailureKind kind, const std::string& message, int exit_code) 
   return exit_code;
 }
 
-std::string human_bytes(double bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int unit = 0;
-  while (bytes >= 1024 && unit < 4) {
-    bytes /= 1024;
-    ++unit;
-  }
-  std::ostringstream out;
-  out.precision(unit == 0 ? 0 : 1);
-  out << std::fixed << bytes << " " << units[unit];
-  return out.str();
-}
-
 // What activation needs in a system closure, as nh checks before activating.
 std::vector<std::string> missing_system_parts(const fs::path& system) {
   std::vector<std::string> missing;
@@ -241,7 +229,7 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   const std::string store = std::getenv("NIX_STORE_DIR") ? std::getenv("NIX_STORE_DIR") : "/nix/store";
   if (::statvfs(store.c_str(), &disk) == 0) {
     say("free space in " + store + ": " +
-        human_bytes(static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize)));
+        text::format_bytes(static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize)));
   }
 
   if (spec.args.system) {
