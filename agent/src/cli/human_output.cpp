@@ -290,6 +290,9 @@ std::string format_job(const protocol::Job& job) {
   if (job.summary) {
     out << "Summary:     " << *job.summary << "\n";
   }
+  if (job.freed_bytes) {
+    out << "Freed:       " << text::format_bytes(*job.freed_bytes) << "\n";
+  }
   if (job.failure && !job.failure->log_tail.empty()) {
     out << "Last lines:\n";
     for (const auto& line : job.failure->log_tail) out << "  " << line << "\n";

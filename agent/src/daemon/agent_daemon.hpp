@@ -10,6 +10,7 @@
 #include "nixtray/protocol/status.hpp"
 #include "server/agent_server.hpp"
 #include "server/method_registry.hpp"
+#include "space/space_monitor.hpp"
 #include "state/generation_store.hpp"
 #include "state/known_good_store.hpp"
 #include "state/path_watcher.hpp"
@@ -45,6 +46,8 @@ class AgentDaemon {
   // verify.preflight's checks, on their own worker thread.
   PreflightRunner& preflight() { return preflight_; }
   AgentServer& server() { return *server_; }
+  // What fills the Nix store's disk (exists once start() ran).
+  SpaceMonitor& space() { return *space_; }
   const AgentConfig& config() const { return config_; }
 
   // Re-reads generations and pushes `generations` and `status` events when something changed.
@@ -63,6 +66,8 @@ class AgentDaemon {
   // Reads what the booted generation's activation reported (status.activation): once per boot,
   // since activation ends before the agent starts.
   void read_activation_report();
+  // Who keeps what in the store now, for the space monitor's next look.
+  [[nodiscard]] SpaceSubjects space_subjects() const;
 
   net::asio::io_context& io_;
   AgentConfig config_;
@@ -80,6 +85,7 @@ class AgentDaemon {
   std::string closure_sizes_problem_;  // last database problem logged, to log each once
   protocol::ActivationReport activation_;
   PreflightRunner preflight_;
+  std::unique_ptr<SpaceMonitor> space_;
   ClosureQueries closure_queries_;  // last: its worker stops before the rest goes away
 };
 

@@ -18,4 +18,6 @@ std::string result_marker(const std::string& note) { return marker({{"result", n
 
 std::string system_marker(const std::string& store_path) { return marker({{"system", store_path}}); }
 
+std::string freed_marker(std::int64_t bytes) { return marker({{"freed", bytes}}); }
+
 }  // namespace nixtray::agent

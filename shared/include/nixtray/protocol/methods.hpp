@@ -1,9 +1,10 @@
-// Every method of protocol version 1, in one list (docs/protocol.md).
+// Every method of the protocol, in one list (docs/protocol.md).
 #pragma once
 
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/hello.hpp"
 #include "nixtray/protocol/jobs.hpp"
+#include "nixtray/protocol/space.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/protocol/units.hpp"
@@ -14,7 +15,7 @@
 
 namespace nixtray::protocol {
 
-inline constexpr std::array<std::string_view, 15> all_methods = {
+inline constexpr std::array<std::string_view, 16> all_methods = {
     HelloMethod::name,
     StatusMethod::name,
     UnitsListMethod::name,
@@ -30,6 +31,7 @@ inline constexpr std::array<std::string_view, 15> all_methods = {
     JobsCancelMethod::name,
     SubscribeMethod::name,
     UnsubscribeMethod::name,
+    SpaceMethod::name,
 };
 
 }  // namespace nixtray::protocol
