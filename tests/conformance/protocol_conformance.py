@@ -79,6 +79,7 @@ ENUMS = {
     "VerificationState": ["unknown", "unverified", "verifying", "verified", "failed"],
     "VerifyOutcome": ["started", "passed", "failed"],
     "ProbationState": ["unknown", "running", "passed", "voided"],
+    "RootKind": ["link", "gcroot", "profile", "process", "unknown"],
 }
 
 # §6 and §8 types.  Names the document does not give (inline result objects) are ours and marked.
@@ -141,7 +142,8 @@ TYPES = {
             "exit_code": "int?", "summary": "string?", "failure": "JobFailure?",
             "progress": "JobProgress", "started_by": "JobStarter", "generation_before": "int?",
             "generation_after": "int?", "result_path": "string?", "log_lines": "int64",
-            "dry_activation": "DryActivation?"},
+            "dry_activation": "DryActivation?",
+            "freed_bytes?": "bytes"},
     "JobProgress": {"phase": "JobPhase", "builds_done": "int", "builds_expected": "int",
                     "builds_running": "int", "builds_failed": "int", "downloads_done": "int",
                     "downloads_expected": "int", "current": "string?"},
@@ -151,6 +153,20 @@ TYPES = {
     "JobStarter": {"uid": "int?", "name": "string?"},
     "LogChunk": {"from": "int64", "lines": "string[]", "next": "int64", "complete": "bool"},
     "UnitsChanged": {"changed": "Unit[]", "removed": "string[]"},
+    # §6.16 / §8 SpaceReport and its parts.
+    "SpaceReport": {"store_dir": "string", "free_bytes": "bytes", "total_bytes": "bytes",
+                    "store_bytes": "bytes", "store_paths": "int", "garbage_bytes": "bytes",
+                    "garbage_paths": "int", "usage": "StoreUsage", "generations": "GenerationSpace[]",
+                    "cleanup": "CleanupOption[]", "roots": "RootGroup[]", "computed": "unixtime"},
+    "StoreUsage": {"system": "bytes", "roots": "bytes", "old_generations": "bytes",
+                   "garbage": "bytes", "other": "bytes"},
+    "GenerationSpace": {"number": "int", "frees_bytes": "bytes", "frees_paths": "int",
+                        "kept": "bool"},
+    "CleanupOption": {"keep": "int", "deletes": "int[]", "frees_bytes": "bytes",
+                      "frees_paths": "int"},
+    "RootGroup": {"kind": "RootKind", "location": "string", "link_count": "int",
+                  "links": "RootLink[]", "keeps_bytes": "bytes", "keeps_paths": "int"},
+    "RootLink": {"link": "string", "target": "string"},
     # Results given inline in §6 (our names).
     "UnitsListResult": {"units": "Unit[]"},
     "UnitsLogResult": {"unit": "string", "lines": "JournalLine[]"},
@@ -223,13 +239,14 @@ METHODS = {
     "jobs.cancel": (True, {"id": P("string", True, nonempty=True)}, "Job"),
     "subscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
     "unsubscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
+    "space": (False, {"refresh": P("bool")}, "SpaceReport"),
 }
 MUTATING = sorted(m for m, (mut, _, _) in METHODS.items() if mut)
 CONFIDENTIAL = ["jobs.log", "units.log"]         # §3.4: logs, for authorized peers only
 
 # §7 topics -> data type.  "log:" stands for "log:<job id>" (any non-empty text after "log:").
 TOPICS = {"status": "Status", "units": "UnitsChanged", "generations": "GenerationsList",
-          "jobs": "Job", "log:": "LogChunk"}
+          "jobs": "Job", "space": "SpaceReport", "log:": "LogChunk"}
 
 # §5 error codes, by the name used in the golden file names (§11, `error.<code name>`).
 ERROR_CODES = {"parse_error": -32700, "invalid_request": -32600, "method_not_found": -32601,
@@ -435,8 +452,8 @@ def sem_job_args(a, path, rep):
         rep.add(path, "`mode` must be filled in for rebuild and rollback (§8 JobStartParams)")
     if kind == "rollback" and a.get("mode") not in (None, "switch", "boot"):
         rep.add(path + ".mode", "a rollback takes switch or boot only")
-    if kind == "gc" and ("keep" in a) == ("older_than_days" in a):
-        rep.add(path, "gc needs one of keep and older_than_days")
+    if kind == "gc" and "keep" not in a and "older_than_days" not in a:
+        rep.add(path, "gc needs keep, older_than_days or both")
 
 
 def sem_job(v, path, rep):
@@ -519,12 +536,35 @@ def sem_error_object(v, path, rep):
         rep.add(path + ".data", f"code {code} has no data (§5: data omitted when there is none)")
 
 
+def sem_space(v, path, rep):
+    u = v["usage"]
+    if sum(u[k] for k in ("system", "roots", "old_generations", "garbage", "other")) != v["store_bytes"]:
+        rep.add(path + ".usage", "the parts do not add up to store_bytes (§8 StoreUsage)")
+    if u["garbage"] != v["garbage_bytes"]:
+        rep.add(path + ".usage.garbage", "is not garbage_bytes")
+    nums = [g["number"] for g in v["generations"]]
+    if any(a <= b for a, b in zip(nums, nums[1:])):
+        rep.add(path + ".generations", "not newest first")
+    keeps = [c["keep"] for c in v["cleanup"]]
+    if keeps != list(range(1, len(keeps) + 1)) or len(keeps) > 50:
+        rep.add(path + ".cleanup", f"keep must run 1, 2, ... (at most 50), got {keeps}")
+    for i, c in enumerate(v["cleanup"]):
+        if c["frees_bytes"] < v["garbage_bytes"]:
+            rep.add(f"{path}.cleanup[{i}]", "frees less than the garbage")
+    if len(v["roots"]) > 100:
+        rep.add(path + ".roots", "more than 100 groups")
+    for i, g in enumerate(v["roots"]):
+        if len(g["links"]) > min(20, g["link_count"]):
+            rep.add(f"{path}.roots[{i}].links", "more than 20 or than link_count")
+
+
 SEMANTICS = {
     "HelloResult": sem_hello, "Status": sem_status, "GenerationsList": sem_generations_list,
     "UnitsListResult": sem_units_list, "JournalLine": sem_journal_line,
     "GenerationsDiff": sem_diff, "LogChunk": sem_log_chunk, "JobStartParams": sem_job_args,
     "Job": sem_job, "TopicsResult": sem_topics, "ErrorObject": sem_error_object,
     "Verification": sem_verification, "VerificationRecord": sem_verification,
+    "SpaceReport": sem_space,
 }
 
 
@@ -569,9 +609,8 @@ def validate_params(method, params, rep, strict):
     if method == "jobs.start":
         if isinstance(params.get("flake"), str) and params["flake"].startswith("-"):
             rep.add("params.flake", "must not start with -")
-        if kind == "gc" and ((params.get("keep") is None) == (params.get("older_than_days")
-                                                              is None)):
-            rep.add("params", "gc takes one of keep and older_than_days")
+        if kind == "gc" and params.get("keep") is None and params.get("older_than_days") is None:
+            rep.add("params", "gc takes keep, older_than_days or both")
         if params.get("mode") == "dry-activate" and params.get("system") is None:
             rep.add("params", "mode dry-activate needs system (§6.9)")
     if strict:

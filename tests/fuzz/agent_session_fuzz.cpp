@@ -137,7 +137,7 @@ template <MethodDescription... M>
 struct MethodList {};
 using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod, GenerationsDiffMethod,
                             GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod, VerifyGetMethod,
-                            JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod>;
+                            JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod, SpaceMethod>;
 
 template <MethodDescription... M>
 void add_stand_ins(MethodList<M...>, agent::MethodRegistry& registry, agent::AgentServer& server) {

@@ -59,7 +59,7 @@ using AllMethods =
     MethodList<HelloMethod, AuthMethod, StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod,
                GenerationsDiffMethod, GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod,
                VerifyGetMethod, JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod,
-               SubscribeMethod, UnsubscribeMethod>;
+               SubscribeMethod, UnsubscribeMethod, SpaceMethod>;
 
 template <MethodDescription... M>
 void check_params(MethodList<M...>, const std::string& method, const json& params) {
@@ -85,6 +85,7 @@ void check_event(const json& params) {
   if (event.topic == "units") check_round_trip<UnitsChanged>(event.data);
   if (event.topic == "generations") check_round_trip<GenerationsList>(event.data);
   if (event.topic == "jobs") check_round_trip<Job>(event.data);
+  if (event.topic == "space") check_round_trip<SpaceReport>(event.data);
   if (job_id_of_log_topic(event.topic)) check_round_trip<LogChunk>(event.data);
 }
 

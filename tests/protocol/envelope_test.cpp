@@ -86,9 +86,10 @@ TEST_CASE("params are validated with messages that name the field") {
           (void)json{{"unit", "x"}, {"lines", 0}}.get<UnitsLogParams>();
         }).find("lines") != std::string::npos);
   CHECK(message_of([] { (void)json{{"kind", "gc"}}.get<JobStartParams>(); }).find("keep") != std::string::npos);
+  // keep and older_than_days together: delete what is neither among the newest nor young.
   CHECK(message_of([] {
           (void)json{{"kind", "gc"}, {"keep", 2}, {"older_than_days", 3}}.get<JobStartParams>();
-        }).find("exactly one") != std::string::npos);
+        }) == "no error");
   CHECK(message_of([] {
           (void)json{{"kind", "rollback"}, {"mode", "test"}}.get<JobStartParams>();
         }).find("switch or boot") != std::string::npos);

@@ -55,6 +55,7 @@ const std::map<std::string, MethodCodecs>& methods() {
       method<JobsCancelMethod>(),
       method<SubscribeMethod>(),
       method<UnsubscribeMethod>(),
+      method<SpaceMethod>(),
   };
   return table;
 }
@@ -64,6 +65,7 @@ Codec topic_codec(const std::string& topic) {
   if (topic == "units") return codec<UnitsChanged>();
   if (topic == "generations") return codec<GenerationsList>();
   if (topic == "jobs") return codec<Job>();
+  if (topic == "space") return codec<SpaceReport>();
   if (job_id_of_log_topic(topic)) return codec<LogChunk>();
   FAIL("no type for topic " << topic);
   return {};
@@ -164,7 +166,7 @@ TEST_CASE("every golden message round-trips through the protocol types") {
     CHECK(requests_seen.count(name) == 1);
     CHECK(results_seen.count(name) == 1);
   }
-  CHECK(topics_seen == std::set<std::string>{"status", "units", "generations", "jobs", "log"});
+  CHECK(topics_seen == std::set<std::string>{"status", "units", "generations", "jobs", "space", "log"});
   CHECK(errors_seen ==
         std::set<int>{-32700, -32600, -32601, -32602, -32603, -32001, -32002, -32003, -32004, -32005, -32006});
 }

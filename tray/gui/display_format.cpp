@@ -4,11 +4,11 @@
 
 #include "core/state/state_text.hpp"
 
-#include <wx/datetime.h>
-#include <wx/filename.h>
-#include <wx/intl.h>
+#include "nixtray/text/byte_size.hpp"
 
-#include <cstdlib>
+#include <wx/arrstr.h>
+#include <wx/datetime.h>
+#include <wx/intl.h>
 
 namespace nixtray::gui {
 
@@ -27,15 +27,9 @@ wxString format_duration(std::int64_t seconds) {
                           static_cast<long long>((seconds % 3600) / 60));
 }
 
-wxString format_size(std::int64_t bytes) {
-  return wxFileName::GetHumanReadableSize(wxULongLong(static_cast<unsigned long long>(std::llabs(bytes))), "0 B", 1,
-                                          wxSIZE_CONV_SI);
-}
+wxString format_size(std::int64_t bytes) { return to_wx(text::format_bytes(bytes)); }
 
-wxString format_size_delta(std::int64_t bytes) {
-  if (bytes == 0) return "0 B";
-  return (bytes > 0 ? wxString("+") : wxString::FromUTF8("\xE2\x88\x92")) + format_size(bytes);
-}
+wxString format_size_delta(std::int64_t bytes) { return to_wx(text::format_bytes_delta(bytes, "\xE2\x88\x92")); }
 
 wxString format_versions(const std::vector<std::string>& versions) {
   wxString text;

@@ -16,8 +16,8 @@ namespace nixtray::gui {
 
 wxString format_time(std::int64_t unix_seconds);                        // "2024-12-15 14:03", local time
 wxString format_duration(std::int64_t seconds);                         // "3 min 12 s"
-wxString format_size(std::int64_t bytes);                               // "1.2 GB"
-wxString format_size_delta(std::int64_t bytes);                         // "+12.0 MB", "−3.1 kB"
+wxString format_size(std::int64_t bytes);                               // "1.2 GiB" (nixtray/text/byte_size.hpp)
+wxString format_size_delta(std::int64_t bytes);                         // "+12.0 MiB", "−3.1 KiB"
 wxString format_generation(const std::optional<int>& n);                // "42" or "—"
 wxString format_versions(const std::vector<std::string>& versions);     // "6.6.32, 6.6.32-modules"; "ε": no version
 wxString format_package_change(const protocol::PackageChange& change);  // "firefox: 126.0 → 126.0.1, +1.0 MB"

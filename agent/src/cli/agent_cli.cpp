@@ -60,6 +60,15 @@ cli::Program agent_program() {
        "Grouped by package name like `nix store diff-closures`: one line per package whose versions\n"
        "changed (\"∅\": not there, \"ε\": no version) or whose size changed by 8 KiB or more, then the\n"
        "closure sizes. --json prints the protocol's GenerationsDiff with every change, however small."},
+      {"space",
+       "",
+       "what fills the Nix store's disk, and what deleting old generations or links would free",
+       {{"refresh", "", "look at the store now instead of taking the agent's last look"}},
+       0,
+       0,
+       "Sizes are disk usage, as du counts it. \"frees\" is what nothing else keeps: deleting that\n"
+       "generation (gc) or those links frees it at the next garbage collection. --json prints the\n"
+       "protocol's SpaceReport."},
       {"units",
        "",
        "systemd's loaded units, like systemctl list-units",
@@ -96,11 +105,12 @@ cli::Program agent_program() {
        "",
        "delete old generations and collect garbage (never the default, current, booted or known-good one)",
        {{"keep", "K", "keep the newest K generations"},
-        {"older-than", "DAYS", "delete generations older than DAYS days"},
+        {"older-than", "DAYS", "delete generations older than DAYS days (with --keep: and not among the newest K)"},
         {"no-follow", "", "start the job and return its id"}},
        0,
        0,
-       ""},
+       "Prints what the collection freed (disk usage, as `nixtray-agent space` counts it); `space` shows\n"
+       "beforehand what each --keep K would free."},
       {"jobs", "", "the job history, newest first", {{"limit", "N", "at most N jobs [default: 20]"}}, 0, 0, ""},
       {"job", "ID", "one job: state, generations, failure summary", {}, 1, 1, ""},
       {"logs",
@@ -152,6 +162,7 @@ const std::map<std::string, Runner>& runners() {
       {"generations", run_generations},
       {"mark-good", run_mark_good},
       {"diff", run_diff},
+      {"space", run_space},
       {"units", run_units},
       {"units-log", run_units_log},
       {"rebuild", run_rebuild},

@@ -14,6 +14,7 @@ int run_status(const cli::ParsedCommandLine& args);
 int run_generations(const cli::ParsedCommandLine& args);
 int run_mark_good(const cli::ParsedCommandLine& args);
 int run_diff(const cli::ParsedCommandLine& args);
+int run_space(const cli::ParsedCommandLine& args);
 int run_units(const cli::ParsedCommandLine& args);
 int run_units_log(const cli::ParsedCommandLine& args);
 int run_job_run(const cli::ParsedCommandLine& args);

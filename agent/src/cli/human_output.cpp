@@ -1,5 +1,7 @@
 #include "cli/human_output.hpp"
 
+#include "nixtray/text/byte_size.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <ctime>
@@ -195,32 +197,12 @@ std::string format_generations(const protocol::GenerationsList& list) {
     add(generation.known_good, "known-good");
     out << std::left << std::setw(6) << generation.number << std::setw(18) << format_local_time(generation.created)
         << std::setw(40) << generation.nixos_version.value_or("-") << std::setw(11)
-        << (generation.closure_size ? format_size(*generation.closure_size) : std::string("-")) << marks << "\n";
+        << (generation.closure_size ? text::format_bytes(*generation.closure_size) : std::string("-")) << marks << "\n";
     if (generation.problem) {
       out << "      ! " << *generation.problem << "\n";
     }
   }
   return out.str();
-}
-
-std::string format_size(std::int64_t bytes) {
-  if (bytes < 1024) {
-    return std::to_string(bytes) + " B";
-  }
-  static constexpr const char* units[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-  auto value = static_cast<double>(bytes) / 1024.0;
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < std::size(units)) {
-    value /= 1024.0;
-    ++unit;
-  }
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(1) << value << " " << units[unit];
-  return out.str();
-}
-
-std::string format_size_delta(std::int64_t bytes) {
-  return (bytes < 0 ? "-" : "+") + format_size(bytes < 0 ? -bytes : bytes);
 }
 
 namespace {
@@ -269,7 +251,7 @@ std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
       line += " " + version_list(removed) + " \u2192 " + version_list(added);
     }
     if (change.size_delta != 0) {
-      line += (line.back() == ':' ? " " : ", ") + format_size_delta(change.size_delta);
+      line += (line.back() == ':' ? " " : ", ") + text::format_bytes_delta(change.size_delta);
     }
     out << "  " << line << "\n";
   }
@@ -283,8 +265,9 @@ std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
   using Kind = protocol::PackageChangeKind;
   out << counts[Kind::changed] << " changed, " << counts[Kind::added] << " added, " << counts[Kind::removed]
       << " removed, " << counts[Kind::resized] << " resized\n";
-  out << "Closure size: " << format_size(diff.from_closure_size) << " \u2192 " << format_size(diff.to_closure_size)
-      << " (" << format_size_delta(diff.to_closure_size - diff.from_closure_size) << ")\n";
+  out << "Closure size: " << text::format_bytes(diff.from_closure_size) << " \u2192 "
+      << text::format_bytes(diff.to_closure_size) << " ("
+      << text::format_bytes_delta(diff.to_closure_size - diff.from_closure_size) << ")\n";
   return out.str();
 }
 
@@ -344,6 +327,9 @@ std::string format_job(const protocol::Job& job) {
   }
   if (job.summary) {
     out << "Summary:     " << *job.summary << "\n";
+  }
+  if (job.freed_bytes) {
+    out << "Freed:       " << text::format_bytes(*job.freed_bytes) << "\n";
   }
   if (job.failure && !job.failure->log_tail.empty()) {
     out << "Last lines:\n";

@@ -15,9 +15,6 @@ std::string format_status(const protocol::Status& status, std::int64_t now);
 std::string format_generations(const protocol::GenerationsList& list);
 // Like `nix store diff-closures`: "hello: 2.12.1 → 2.12.2, +1.0 KiB", then the closure sizes.
 std::string format_generations_diff(const protocol::GenerationsDiff& diff);
-// Binary units with one decimal: "812 B", "1.2 KiB", "4.1 GiB"; with a sign for differences.
-std::string format_size(std::int64_t bytes);
-std::string format_size_delta(std::int64_t bytes);
 // Like systemctl list-units / --failed, and like journalctl -u.
 std::string format_units(const protocol::UnitsListResult& list);
 std::string format_unit_log(const protocol::UnitsLogResult& log);

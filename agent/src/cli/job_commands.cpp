@@ -172,8 +172,8 @@ int run_gc(const cli::ParsedCommandLine& args) {
   params.kind = protocol::JobKind::gc;
   if (const auto keep = args.integer("keep", 1, 1'000'000)) params.keep = static_cast<int>(*keep);
   if (const auto days = args.integer("older-than", 0, 100'000)) params.older_than_days = static_cast<int>(*days);
-  if (params.keep.has_value() == params.older_than_days.has_value()) {
-    throw cli::UsageError("give exactly one of --keep K and --older-than DAYS");
+  if (!params.keep && !params.older_than_days) {
+    throw cli::UsageError("give --keep K, --older-than DAYS or both");
   }
   return start_and_follow(args, params);
 }

@@ -5,6 +5,8 @@
 #include "cli/human_output.hpp"
 #include "config/agent_config.hpp"
 #include "nixtray/protocol/methods.hpp"
+#include "nixtray/protocol/space.hpp"
+#include "nixtray/text/space_text.hpp"
 
 #include <ctime>
 #include <iostream>
@@ -81,6 +83,14 @@ int run_mark_good(const cli::ParsedCommandLine& args) {
   } else {
     std::cout << "Generation " << result.known_good << " is now the known-good generation.\n";
   }
+  return exit_ok;
+}
+
+int run_space(const cli::ParsedCommandLine& args) {
+  protocol::SpaceParams params;
+  params.refresh = args.has("refresh");
+  auto client = connect(args);
+  print(args, client.call<protocol::SpaceMethod>(params), text::space_report_text);
   return exit_ok;
 }
 

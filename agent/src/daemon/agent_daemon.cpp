@@ -1,6 +1,7 @@
 #include "daemon/agent_daemon.hpp"
 
 #include "methods/method_families.hpp"
+#include "nix/nix_gc_settings.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/version.hpp"
 #include "server/session.hpp"
@@ -100,7 +101,14 @@ void AgentDaemon::start() {
   server_ = std::make_unique<AgentServer>(io_, server_options_of(config_), methods_);
   jobs_ = std::make_unique<JobService>(
       io_, config_, generations_, [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
-  jobs_->on_running_changed([this] { publish("status", protocol::json(status())); });
+  space_ = std::make_unique<SpaceMonitor>(
+      io_, NixStoreLocation::from_environment(), [this] { return space_subjects(); },
+      [this](const protocol::SpaceReport& report) { publish("space", protocol::json(report)); });
+  jobs_->on_running_changed([this] {
+    publish("status", protocol::json(status()));
+    // A job that ended changed the store (a build, a collection): what it holds is looked at again.
+    if (!jobs_->running_job()) space_->look_again();
+  });
   jobs_->start();
   register_methods();
   server_->set_topic_hooks({[this](const std::string& topic) {
@@ -121,6 +129,7 @@ void AgentDaemon::start() {
   server_->start();
   watch_system_links();
   request_closure_sizes();
+  space_->start();
   systemd_->start();
 }
 
@@ -154,6 +163,7 @@ void AgentDaemon::register_methods() {
   register_unit_methods(methods_, *this);
   register_job_methods(methods_, *jobs_);
   register_verify_methods(methods_, *this);
+  register_space_methods(methods_, *this);
 }
 
 void AgentDaemon::publish(std::string_view topic, const protocol::json& data) {
@@ -192,6 +202,7 @@ void AgentDaemon::refresh_generations() {
   }
   if (list_changed || protocol::json(before) != protocol::json(after)) {
     server_->publish("status", protocol::json(status()));
+    if (space_) space_->look_again();  // a generation came or went, or which ones are kept changed
   }
 }
 
@@ -245,6 +256,20 @@ void AgentDaemon::request_closure_sizes() {
       request_closure_sizes();  // a failing database is asked again on the next refresh only
     }
   });
+}
+
+SpaceSubjects AgentDaemon::space_subjects() const {
+  SpaceSubjects subjects;
+  for (const auto& generation : generations_.list().generations) {
+    const bool kept = generation.is_default || generation.current || generation.booted || generation.known_good;
+    subjects.generations.push_back({generation.number, generation.path, kept});
+  }
+  subjects.profile_dir = config_.profile_dir.lexically_normal();
+  subjects.system_links = {config_.current_system, config_.booted_system};
+  const auto gc = NixGcSettings::from_environment();
+  subjects.keep_derivations = gc.keep_derivations;
+  subjects.keep_outputs = gc.keep_outputs;
+  return subjects;
 }
 
 protocol::Status AgentDaemon::status() const {

@@ -10,6 +10,7 @@
 #include "nixtray/protocol/status.hpp"
 #include "server/agent_server.hpp"
 #include "server/method_registry.hpp"
+#include "space/space_monitor.hpp"
 #include "state/generation_store.hpp"
 #include "state/known_good_store.hpp"
 #include "state/path_watcher.hpp"
@@ -48,6 +49,8 @@ class AgentDaemon {
   // Boot checks recorded by clients, the probation after a pass (exists once start() ran).
   VerificationService& verification() { return *verification_; }
   AgentServer& server() { return *server_; }
+  // What fills the Nix store's disk (exists once start() ran).
+  SpaceMonitor& space() { return *space_; }
   const AgentConfig& config() const { return config_; }
 
   // Re-reads generations and pushes `generations` and `status` events when something changed.
@@ -68,6 +71,8 @@ class AgentDaemon {
   void read_activation_report();
   // Whom WSL logs in as in the booted generation (status.default_user): once per boot.
   void read_default_user();
+  // Who keeps what in the store now, for the space monitor's next look.
+  [[nodiscard]] SpaceSubjects space_subjects() const;
 
   net::asio::io_context& io_;
   AgentConfig config_;
@@ -87,6 +92,7 @@ class AgentDaemon {
   std::optional<protocol::DefaultUser> default_user_;
   std::unique_ptr<VerificationService> verification_;
   PreflightRunner preflight_;
+  std::unique_ptr<SpaceMonitor> space_;
   ClosureQueries closure_queries_;  // last: its worker stops before the rest goes away
 };
 

@@ -3,6 +3,8 @@
 #include "nix/nix_store_location.hpp"
 #include "state/profile_scan.hpp"
 
+#include "nixtray/text/byte_size.hpp"
+
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -61,11 +63,10 @@ void check_store_space(const AgentConfig& config) {
   if (::statvfs(NixStoreLocation::from_environment().store_dir.c_str(), &disk) != 0) return;
   const auto free_bytes = static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
   if (free_bytes < config.min_free_space) {
-    throw RpcException(
-        ErrorCode::refused,
-        "only " + std::to_string(free_bytes / (1024 * 1024)) + " MiB free in the Nix store; a rebuild needs at least " +
-            std::to_string(config.min_free_space / (1024 * 1024)) + " MiB (free space with: nixtray-agent gc --keep 5)",
-        {{"free_bytes", free_bytes}, {"required_bytes", config.min_free_space}});
+    throw RpcException(ErrorCode::refused,
+                       "only " + text::format_bytes(free_bytes) + " free in the Nix store; a rebuild needs at least " +
+                           text::format_bytes(config.min_free_space) + " (free space with: nixtray-agent gc --keep 5)",
+                       {{"free_bytes", free_bytes}, {"required_bytes", config.min_free_space}});
   }
 }
 

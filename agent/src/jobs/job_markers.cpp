@@ -21,5 +21,6 @@ std::string system_marker(const std::string& store_path) { return marker({{"syst
 std::string dry_activation_marker(const protocol::DryActivation& preview) {
   return marker({{"dry_activation", preview}});
 }
+std::string freed_marker(std::int64_t bytes) { return marker({{"freed", bytes}}); }
 
 }  // namespace nixtray::agent

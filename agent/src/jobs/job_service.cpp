@@ -363,6 +363,7 @@ void JobService::finalize(JobRecord& record, std::optional<int> exit_code, const
   } else if (exit_code == 0) {
     job.state = protocol::JobState::succeeded;
     job.progress.phase = protocol::JobPhase::done;
+    if (job.kind == protocol::JobKind::gc) job.freed_bytes = analyzer.freed_bytes();
   } else if (exit_code) {
     job.state = protocol::JobState::failed;
     job.failure = analyzer.failure(exit_code);

@@ -15,5 +15,6 @@ void register_subscription_methods(MethodRegistry& registry, AgentServer& server
 void register_unit_methods(MethodRegistry& registry, AgentDaemon& daemon);
 void register_job_methods(MethodRegistry& registry, JobService& jobs);
 void register_verify_methods(MethodRegistry& registry, AgentDaemon& daemon);
+void register_space_methods(MethodRegistry& registry, AgentDaemon& daemon);
 
 }  // namespace nixtray::agent

@@ -108,6 +108,46 @@ void NixDatabase::fail(const std::string& what) const {
   throw NixDatabaseError("cannot read the Nix database " + file_.string() + ": " + what + ": " + sqlite3_errmsg(db_));
 }
 
+StoreGraph NixDatabase::graph() {
+  // One transaction: the three reads see the same database, whatever Nix writes meanwhile.
+  if (sqlite3_exec(db_, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK) fail("cannot begin a read");
+  struct Rollback {
+    sqlite3* db;
+    ~Rollback() { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); }
+  } end_read{db_};
+  const auto each_row = [this](const char* sql, const auto& row) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, sql, -1, &statement, nullptr) != SQLITE_OK) fail("cannot read the store's paths");
+    for (;;) {
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        sqlite3_finalize(statement);
+        fail("query failed");
+      }
+      row(statement);
+    }
+    sqlite3_finalize(statement);
+  };
+  const auto text = [](sqlite3_stmt* statement, int column) {
+    const auto* bytes = sqlite3_column_text(statement, column);
+    return bytes ? std::string(reinterpret_cast<const char*>(bytes),
+                               static_cast<std::size_t>(sqlite3_column_bytes(statement, column)))
+                 : std::string();
+  };
+  StoreGraph graph;
+  each_row("SELECT id, path, deriver FROM ValidPaths", [&](sqlite3_stmt* row) {
+    const auto index = graph.add_path(sqlite3_column_int64(row, 0), text(row, 1));
+    if (sqlite3_column_type(row, 2) != SQLITE_NULL) graph.set_deriver(index, text(row, 2));
+  });
+  each_row("SELECT referrer, reference FROM Refs",
+           [&](sqlite3_stmt* row) { graph.add_reference(sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1)); });
+  each_row("SELECT drv, path FROM DerivationOutputs",
+           [&](sqlite3_stmt* row) { graph.add_output(sqlite3_column_int64(row, 0), text(row, 1)); });
+  graph.finish();
+  return graph;
+}
+
 bool NixDatabase::is_registered(const std::string& store_path) { return nar_size(store_path).has_value(); }
 
 std::optional<std::int64_t> NixDatabase::nar_size(const std::string& store_path) {

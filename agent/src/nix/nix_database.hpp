@@ -5,6 +5,7 @@
 #pragma once
 
 #include "nix/store_closure.hpp"
+#include "nix/store_graph.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -43,6 +44,9 @@ class NixDatabase {
   [[nodiscard]] std::optional<StoreClosure> closure(const std::string& store_path);
   // Sum of narSize over the closure, as `nix path-info -S`; nullopt when not registered.
   [[nodiscard]] std::optional<std::int64_t> closure_size(const std::string& store_path);
+  // Every registered path with its references, derivers and derivation outputs, in one read
+  // transaction (a consistent picture while Nix keeps writing).
+  [[nodiscard]] StoreGraph graph();
 
  private:
   class Statement;

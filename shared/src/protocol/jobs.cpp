@@ -61,8 +61,8 @@ void validate_rollback(JobStartParams& p) {
 }
 
 void validate_gc(JobStartParams& p) {
-  if (p.keep.has_value() == p.older_than_days.has_value()) {
-    bad_params("a gc job needs exactly one of keep and older_than_days");
+  if (!p.keep && !p.older_than_days) {
+    bad_params("a gc job needs keep, older_than_days or both");
   }
   if (p.keep) {
     require_in_range(*p.keep, 1, 1'000'000, "keep");
@@ -199,6 +199,7 @@ void to_json(json& j, const Job& job) {
            {"result_path", optional_to_json(job.result_path)},
            {"log_lines", job.log_lines},
            {"dry_activation", optional_to_json(job.dry_activation)}};
+  put_if(j, "freed_bytes", job.freed_bytes);
 }
 
 void from_json(const json& j, Job& job) {
@@ -219,6 +220,7 @@ void from_json(const json& j, Job& job) {
   read_optional(j, "result_path", job.result_path);
   read_required(j, "log_lines", job.log_lines);
   read_optional(j, "dry_activation", job.dry_activation);
+  read_optional(j, "freed_bytes", job.freed_bytes);
 }
 
 void to_json(json& j, const JobsListParams& p) { j = json{{"limit", p.limit}}; }

@@ -5,7 +5,7 @@
 namespace nixtray::protocol {
 
 bool is_known_topic(std::string_view topic) {
-  static constexpr std::array<std::string_view, 4> fixed = {"status", "units", "generations", "jobs"};
+  static constexpr std::array<std::string_view, 5> fixed = {"status", "units", "generations", "jobs", "space"};
   for (const auto name : fixed) {
     if (topic == name) {
       return true;
@@ -30,7 +30,7 @@ void from_json(const json& j, TopicsParams& p) {
   for (const auto& topic : p.topics) {
     if (!is_known_topic(topic)) {
       throw RpcException(ErrorCode::invalid_params,
-                         "unknown topic \"" + topic + "\" (status, units, generations, jobs, log:<job id>)");
+                         "unknown topic \"" + topic + "\" (status, units, generations, jobs, space, log:<job id>)");
     }
   }
 }

@@ -54,7 +54,7 @@ struct JobStartParams {
   std::optional<std::string> system;   // rebuild: activate this already built system (no build step)
   std::optional<int> to;               // rollback: target generation (default: the previous one)
   std::optional<int> keep;             // gc: keep the newest K generations
-  std::optional<int> older_than_days;  // gc: delete generations older than D days
+  std::optional<int> older_than_days;  // gc: delete generations older than D days (with keep: and not newest K)
 };
 void to_json(json& j, const JobStartParams& p);
 void from_json(const json& j, JobStartParams& p);              // also validates; throws RpcException(invalid_params)
@@ -157,6 +157,8 @@ struct Job {
   std::optional<std::string> result_path;  // rebuild: the system store path it built (once known)
   std::int64_t log_lines = 0;
   std::optional<DryActivation> dry_activation;  // a finished dry-activate: what activating would do
+  // gc, once succeeded: the disk usage of what the collection deleted. Omitted when absent.
+  std::optional<std::int64_t> freed_bytes;
 };
 void to_json(json& j, const Job& job);
 void from_json(const json& j, Job& job);

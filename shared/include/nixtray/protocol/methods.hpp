@@ -4,6 +4,7 @@
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/hello.hpp"
 #include "nixtray/protocol/jobs.hpp"
+#include "nixtray/protocol/space.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/protocol/units.hpp"
@@ -15,7 +16,7 @@
 
 namespace nixtray::protocol {
 
-inline constexpr std::array<std::string_view, 18> all_methods = {
+inline constexpr std::array<std::string_view, 19> all_methods = {
     HelloMethod::name,  // the handshake (§6.1, §6.16)
     AuthMethod::name,
     StatusMethod::name,
@@ -34,6 +35,7 @@ inline constexpr std::array<std::string_view, 18> all_methods = {
     JobsCancelMethod::name,
     SubscribeMethod::name,
     UnsubscribeMethod::name,
+    SpaceMethod::name,
 };
 
 }  // namespace nixtray::protocol

@@ -9,7 +9,7 @@
 
 namespace nixtray::protocol {
 
-// Topics: "status", "units", "generations", "jobs", "log:<job id>".
+// Topics: "status", "units", "generations", "jobs", "space", "log:<job id>".
 inline constexpr std::string_view log_topic_prefix = "log:";
 [[nodiscard]] bool is_known_topic(std::string_view topic);
 [[nodiscard]] std::optional<std::string> job_id_of_log_topic(std::string_view topic);
