@@ -302,6 +302,20 @@ TEST_CASE("a read-only peer reads state but not logs") {
   const auto own = root_client.response(1);
   REQUIRE(own);
   CHECK((!own->contains("error") || (*own)["error"]["code"] != -32001));
+
+  // A failed boot check keeps journal lines as its evidence: the record is state, its lines are logs.
+  root_client.request(2, "verify.record", {{"generation", 1}, {"outcome", "failed"}, {"reason", "it did not start"}});
+  const auto recorded = root_client.response(2);
+  REQUIRE(recorded);
+  INFO(recorded->dump() << agent.log());
+  REQUIRE((*recorded)["result"]["evidence"].is_object());
+  const auto read_only = run_as_nobody(requests_client(agent.socket(), {request(1, "verify.get", {{"generation", 1}})}));
+  REQUIRE(read_only.ok());
+  const auto record = json::parse(read_only.out.substr(read_only.out.find('\n') + 1));
+  INFO(record.dump());
+  CHECK(record["result"]["state"] == "failed");
+  CHECK(record["result"]["reason"] == "it did not start");
+  CHECK(record["result"]["evidence"].is_null());
 }
 
 TEST_CASE("a token file that is a link, someone else's or open to others stops the agent") {

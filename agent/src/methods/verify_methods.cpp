@@ -45,8 +45,13 @@ void register_verify_methods(MethodRegistry& registry, AgentDaemon& daemon) {
       });
 
   registry.add<protocol::VerifyGetMethod>(
-      [&daemon](CallContext, protocol::VerifyGetParams params) -> net::asio::awaitable<protocol::VerificationRecord> {
-        co_return daemon.verification().get(params.generation);
+      [&daemon](CallContext context,
+                protocol::VerifyGetParams params) -> net::asio::awaitable<protocol::VerificationRecord> {
+        auto record = daemon.verification().get(params.generation);
+        // The evidence is journal lines of the failed boot, which may hold secrets like any log: a
+        // read-only peer sees the state and the headline, not the lines (docs/security.md).
+        if (!context.peer.authorized) record.evidence.reset();
+        co_return record;
       });
 }
 
