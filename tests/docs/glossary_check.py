@@ -69,12 +69,14 @@ def unquote(text):
 
 
 def read_catalogue(path):
-    """(line, msgid, [msgstr...]) of each live entry; obsolete (#~) entries and the header are left out."""
+    """(line, English (msgid, and msgid_plural after a newline), [msgstr...]) of each live entry;
+    obsolete (#~) entries and the header are left out."""
     entries, entry, field = [], None, None
 
     def finish():
         if entry and entry["msgid"]:
-            entries.append((entry["line"], entry["msgid"], entry["msgstr"]))
+            english = entry["msgid"] + ("\n" + entry["plural"] if entry["plural"] else "")
+            entries.append((entry["line"], english, entry["msgstr"]))
 
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
@@ -85,11 +87,13 @@ def read_catalogue(path):
             keyword, text = m.group(1), unquote(m.group(2))
             if keyword in ("msgctxt", "msgid") and (field is None or field.startswith("msgstr")):
                 finish()
-                entry = {"line": number, "msgid": "", "msgstr": []}
+                entry = {"line": number, "msgid": "", "plural": "", "msgstr": []}
             if entry is None:
                 raise Failure(f"{path}:{number}: {keyword} before any msgid")
             if keyword == "msgid":
                 entry["msgid"] = text
+            elif keyword == "msgid_plural":
+                entry["plural"] = text
             elif keyword.startswith("msgstr"):
                 entry["msgstr"].append(text)
             field = keyword
@@ -97,6 +101,8 @@ def read_catalogue(path):
             text = unquote(line[1:-1])
             if field == "msgid":
                 entry["msgid"] += text
+            elif field == "msgid_plural":
+                entry["plural"] += text
             elif field.startswith("msgstr"):
                 entry["msgstr"][-1] += text
         else:
