@@ -24,7 +24,8 @@ const char* const core_messages[] = {
     N_("test"), N_("build"), N_("dry-build"), N_("the distro does not exist"),
     N_("no nixtray agent answers in the distro"), N_("the agent refused the connection"),
     N_("this user may not open the agent's socket"), N_("the agent speaks another protocol version"),
-    N_("the agent rejected the token"), N_("the token file cannot be read"), N_("the agent did not answer in time"),
+    N_("the agent rejected the token"), N_("the agent's identity could not be proven"),
+    N_("the token file cannot be read"), N_("the agent did not answer in time"),
     N_("the connection could not be opened"), N_("the connection to the agent was lost"),
     N_("the agent cannot be reached"),
     // tray_state.cpp (details)
