@@ -72,24 +72,25 @@ int activate(const fs::path& system, const std::string& mode, const fs::path& wo
 // What activating the system would do, without doing it: nothing is repointed or activated, so
 // there is no point of no return (no activation gate) and a cancel simply stops it.
 int preview_activation(const fs::path& system, const fs::path& work) {
-  say(phase_marker(JobPhase::previewing));
-  const auto result = run_command({(system / "bin" / "switch-to-configuration").string(), "dry-activate"}, work, true);
+  say_in_log(phase_marker(JobPhase::previewing));
+  const auto result = run_command({(system / "bin" / "switch-to-configuration").string(), "dry-activate"}, work,
+                                  {.capture_tail = true});
   if (result.exit_code != 0) {
-    return fail(protocol::FailureKind::activation,
-                "switch-to-configuration dry-activate exited with code " + std::to_string(result.exit_code),
-                job_activation_failed);
+    return fail_job(protocol::FailureKind::activation,
+                    "switch-to-configuration dry-activate exited with code " + std::to_string(result.exit_code),
+                    job_activation_failed);
   }
   // Its own lines are in the log above; the marker hands the parsed lists to the agent.
   const auto preview = parse_dry_activation(result.output);
-  say(dry_activation_marker(preview));
+  say_in_log(dry_activation_marker(preview));
   const auto affected = preview.stop.size() + preview.restart.size() + preview.reload.size() + preview.start.size();
-  say(affected == 0 && !preview.restart_systemd
-          ? std::string("activating it would stop, restart, reload or start no unit")
-          : "activating it would stop " + std::to_string(preview.stop.size()) + ", restart " +
-                std::to_string(preview.restart.size()) + ", reload " + std::to_string(preview.reload.size()) +
-                " and start " + std::to_string(preview.start.size()) + " units" +
-                (preview.restart_systemd ? ", and restart systemd" : ""));
-  say(phase_marker(JobPhase::done));
+  say_in_log(affected == 0 && !preview.restart_systemd
+                 ? std::string("activating it would stop, restart, reload or start no unit")
+                 : "activating it would stop " + std::to_string(preview.stop.size()) + ", restart " +
+                       std::to_string(preview.restart.size()) + ", reload " + std::to_string(preview.reload.size()) +
+                       " and start " + std::to_string(preview.start.size()) + " units" +
+                       (preview.restart_systemd ? ", and restart systemd" : ""));
+  say_in_log(phase_marker(JobPhase::done));
   return job_succeeded;
 }
 
