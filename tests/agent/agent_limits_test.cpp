@@ -100,6 +100,7 @@ TEST_CASE("a line before the handshake is over may hold 16 KiB, not 1 MiB") {
 
 TEST_CASE("300 TCP peers each sending 1 MiB without a newline grow the agent by less than 64 MiB") {
   AgentWithWitness f({.hello_timeout = 60, .env = measured_agent()});
+  f.settle();
   const auto pid = f.agent.pid();
   const auto before = status_kib(pid, "VmRSS");
   RssSampler sampler(pid);
@@ -152,6 +153,7 @@ TEST_CASE("more than 64 requests in flight on one connection get -32006, and eac
 
 TEST_CASE("a client that pipelines 100,000 requests without reading leaves the agent's memory flat") {
   AgentWithWitness f({.client_timeout = 60, .env = measured_agent()});
+  f.settle();
   const auto pid = f.agent.pid();
   auto client = RawClient::unix_socket(f.agent.socket());
   client.hello();

@@ -38,6 +38,16 @@ struct AgentWithWitness {
   RawClient witness;
   int next_id = 100;
 
+  // Waits for the agent's work of its first moments (its first look at the store for `space`, on
+  // a worker thread), so that memory measured from here on is what the test made it use.
+  void settle() {
+    const int id = next_id++;
+    witness.request(id, "space");
+    const auto reply = witness.response(id, std::chrono::seconds(120));
+    REQUIRE(reply);
+    REQUIRE(reply->contains("result"));
+  }
+
   void check_still_serving() {
     const int id = next_id++;
     witness.request(id, "status");

@@ -2682,7 +2682,9 @@ def c_slow_reader_dropped():
             pass
     th = threading.Thread(target=sender)
     th.start()
-    time.sleep(T.client + 1.5)
+    # The write deadline runs from the moment a write stalls, which is only once the agent has
+    # filled the socket's buffer: on a loaded machine that takes seconds, so wait two deadlines.
+    time.sleep(2 * T.client + 1.5)
     # now read everything the agent wrote before it gave up
     c.sock.setblocking(True)
     responses = 0
