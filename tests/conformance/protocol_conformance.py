@@ -1175,6 +1175,7 @@ class Timeouts:
     def __init__(self, factor):
         self.factor = factor
         self.resp = 10 * factor            # one response
+        self.work = 60 * factor            # a response computed first (space's first look at the store)
         self.event = 20 * factor           # an event after a change on disk
         self.close = 10 * factor           # the agent closing a connection after an error
         self.hello = max(2, math.ceil(2 * factor))      # agent --hello-timeout
@@ -1371,7 +1372,7 @@ def c_hello_listed_methods_answer():
     c = FX.conn()
     bad = []
     for m in CTX.methods[2:]:
-        r = c.call(m, {})
+        r = c.call(m, {}, timeout=T.work)
         if "error" in r and r["error"]["code"] == -32601:
             bad.append(m)
     c.close()
