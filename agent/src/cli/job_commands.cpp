@@ -162,7 +162,8 @@ int run_rollback(const cli::ParsedCommandLine& args) {
   params.kind = protocol::JobKind::rollback;
   params.mode = args.has("boot") ? protocol::RebuildMode::boot : protocol::RebuildMode::switch_;
   if (!args.args.empty()) {
-    params.to = static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, 1'000'000'000));
+    params.to =
+        static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, protocol::max_generation_number));
   }
   return start_and_follow(args, params);
 }
