@@ -7,6 +7,7 @@
 #include "jobs/job_runner.hpp"
 #include "jobs/running_job.hpp"
 #include "nix/nix_store_location.hpp"
+#include "nixtray/protocol/wire_name.hpp"
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
 #include "support/logger.hpp"
@@ -18,12 +19,6 @@ namespace nixtray::agent {
 namespace fs = std::filesystem;
 using protocol::ErrorCode;
 using protocol::RpcException;
-
-namespace {
-
-std::string kind_name(protocol::JobKind kind) { return protocol::json(kind).get<std::string>(); }
-
-}  // namespace
 
 void JobService::check_can_start(const protocol::JobStartParams& params) const {
   if (running_) {
@@ -93,7 +88,7 @@ protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& r
 
   TransientUnit unit;
   unit.name = record.job.unit;
-  unit.description = "nixtray " + kind_name(params.kind) + " (job " + id + ")";
+  unit.description = "nixtray " + protocol::wire_name(params.kind) + " (job " + id + ")";
   unit.argv = {self_executable_, "job-run", files.dir.string()};
   unit.environment = job_environment();
   unit.working_directory = files.work();
@@ -113,7 +108,7 @@ protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& r
     publish_("jobs", protocol::json(failed.job));
     throw RpcException(ErrorCode::internal_error, e.what());
   }
-  log_info("job " + id + " (" + kind_name(params.kind) + ") started by " + peer.describe());
+  log_info("job " + id + " (" + protocol::wire_name(params.kind) + ") started by " + peer.describe());
   follow(id);
   publish_("jobs", protocol::json(record_of(id).job));
   if (on_running_changed_) on_running_changed_();

@@ -4,6 +4,7 @@
 
 #include "jobs/job_runner.hpp"
 #include "nixtray/protocol/subscribe.hpp"
+#include "nixtray/protocol/wire_name.hpp"
 #include "state/profile_scan.hpp"
 #include "support/logger.hpp"
 
@@ -81,7 +82,7 @@ void JobService::finish_running() {
   running_.reset();
   publish_(protocol::log_topic(id), protocol::json(last));
   publish_("jobs", protocol::json(record.job));
-  log_info("job " + id + " " + protocol::json(record.job.state).get<std::string>() +
+  log_info("job " + id + " " + protocol::wire_name(record.job.state) +
            (record.job.summary ? ": " + *record.job.summary : std::string()));
   for (const auto& pruned : store_.prune_logs(config_.log_budget, {})) {
     finished_logs_.forget(pruned);

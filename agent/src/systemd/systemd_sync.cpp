@@ -3,6 +3,7 @@
 // reads the signals ask for, sent once per round.
 #include "systemd/systemd_watcher.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
 #include "support/logger.hpp"
 #include "systemd/systemd_bus_names.hpp"
 
@@ -29,8 +30,6 @@ std::string exact_pattern(std::string_view name) {
   }
   return pattern;
 }
-
-std::string system_state_name(protocol::SystemState state) { return protocol::json(state).get<std::string>(); }
 
 }  // namespace
 
@@ -79,7 +78,7 @@ void SystemdWatcher::sync_step_done(std::uint64_t sync_id) {
   retry_delay_ = options_.first_retry;
   if (!announced_) {
     log_info("watching systemd via " + bus_->description() + ": " + std::to_string(model_.unit_count()) +
-             " units, system state " + system_state_name(model_.system_state()) + ", " +
+             " units, system state " + protocol::wire_name(model_.system_state()) + ", " +
              std::to_string(model_.failed_units().size()) + " failed");
     announced_ = true;
     unreachable_logged_ = false;
