@@ -4,6 +4,7 @@
 #include "test_agent.hpp"
 
 #include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/text_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -16,17 +17,6 @@
 using namespace nixtray::testing;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-namespace {
-
-std::vector<std::string> lines_of(const fs::path& file) {
-  std::vector<std::string> lines;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-}  // namespace
 
 TEST_CASE("a second serve on the same state directory exits non-zero naming the first agent's pid") {
   const TempDir root("nxl");
@@ -78,7 +68,7 @@ TEST_CASE("a state file is renamed into place and then its directory is synced")
       options);
   INFO(traced.describe());
   REQUIRE(traced.ok());
-  const auto lines = lines_of(trace);
+  const auto lines = lines_of(read_text(trace));
   const auto record = (state / "known-good.json").string();
   const auto renamed = std::find_if(lines.begin(), lines.end(), [&](const std::string& line) {
     return line.starts_with("rename") && line.find("\"" + record + "\"") != std::string::npos;
@@ -96,7 +86,5 @@ TEST_CASE("a state file is renamed into place and then its directory is synced")
            line.ends_with("= 0");
   });
   CHECK(directory_synced);
-  std::stringstream text;
-  text << std::ifstream(state / "known-good.json").rdbuf();
-  CHECK(json::parse(text.str())["number"] == 1);
+  CHECK(json::parse(read_text(state / "known-good.json"))["number"] == 1);
 }

@@ -9,6 +9,7 @@
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/systemd_namespace.hpp"
 #include "nixtray/testing/temp_dir.hpp"
+#include "nixtray/testing/text_file.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
 #include <sys/stat.h>
@@ -26,14 +27,6 @@ namespace {
 
 constexpr const char* socket_unit = "nixtray-agent.socket";
 constexpr const char* service_unit = "nixtray-agent.service";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // Replaces the whole line that starts with `key` (e.g. "ExecStart="); REQUIREs that it is there,
 // so a change of the shipped unit shows up here instead of passing unnoticed.
@@ -124,12 +117,7 @@ struct ActivationSetup {
   ActivationSetup(const ActivationSetup&) = delete;
   ActivationSetup& operator=(const ActivationSetup&) = delete;
 
-  [[nodiscard]] std::string agent_log() const {
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  [[nodiscard]] std::string agent_log() const { return read_text(log); }
   [[nodiscard]] std::string describe() {
     return "agent log:\n" + agent_log() + "\nsocket: " + ns->systemctl({"status", socket_unit}).out +
            "\nservice: " + ns->systemctl({"status", service_unit}).out;

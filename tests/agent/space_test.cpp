@@ -6,6 +6,7 @@
 #include "generation_test_store.hpp"
 
 #include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/text_file.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -16,21 +17,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
 struct SpaceStore : GenerationTestStore {
   // What the next collection would delete, as Nix says it.
   std::set<std::string> dead() const {
     const auto result = store.nix({"nix-store", "--gc", "--print-dead"});
     REQUIRE(result.ok());
-    const auto lines = lines_of(result.out);
+    const auto lines = lines_of(result.out, true);
     return {lines.begin(), lines.end()};
   }
 
@@ -40,7 +32,7 @@ struct SpaceStore : GenerationTestStore {
     std::vector<std::string> argv = {"/usr/bin/du", "-scB1", "--"};
     argv.insert(argv.end(), paths.begin(), paths.end());
     const auto result = run_checked(argv);
-    const auto lines = lines_of(result.out);
+    const auto lines = lines_of(result.out, true);
     return std::stoll(lines.back());
   }
 

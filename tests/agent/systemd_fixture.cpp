@@ -32,8 +32,7 @@ SystemdNamespaceOptions namespace_options() {
 
 SystemdAgent::SystemdAgent(SystemdAgentOptions options)
     : dir_("nxsd"), socket_(dir_.path() / "agent.sock"), ns_(namespace_options()) {
-  fs::create_directories(dir_.path() / "profiles");
-  std::ofstream(dir_.path() / "agent.json") << "{}\n";
+  auto serve = prepare_agent_serve(dir_.path(), socket_, options.current_system, options.booted_system);
   ns_.boot();
   if (options.without_system_bus) {
     ns_.systemctl({"stop", "dbus.socket", "dbus.service"});
@@ -57,20 +56,9 @@ SystemdAgent::SystemdAgent(SystemdAgentOptions options)
   }
   ServiceSpec agent;
   agent.description = "nixtray agent under test";
-  agent.exec_start = {agent_binary().string(),
-                      "serve",
-                      "--config",
-                      (dir_.path() / "agent.json").string(),
-                      "--socket",
-                      socket_.string(),
-                      "--state-dir",
-                      state_dir().string(),
-                      "--profile-dir",
-                      options.profile_dir.value_or(dir_.path() / "profiles").string(),
-                      "--current-system",
-                      options.current_system.value_or(dir_.path() / "current-system").string(),
-                      "--booted-system",
-                      options.booted_system.value_or(dir_.path() / "booted-system").string()};
+  agent.exec_start = std::move(serve);
+  agent.exec_start.insert(agent.exec_start.end(),
+                          {"--profile-dir", options.profile_dir.value_or(dir_.path() / "profiles").string()});
   agent.exec_start.insert(agent.exec_start.end(), options.extra_args.begin(), options.extra_args.end());
   agent.environment = {{"PATH", "/usr/sbin:/usr/bin:/sbin:/bin"}, {"HOME", dir_.path().string()}};
   for (const auto& [name, value] : options.environment) {

@@ -81,24 +81,28 @@ PlainProfile make_two_generation_profile(const fs::path& root) {
   return profile;
 }
 
+std::vector<std::string> prepare_agent_serve(const fs::path& dir, const fs::path& socket,
+                                             const std::optional<fs::path>& current_system,
+                                             const std::optional<fs::path>& booted_system) {
+  fs::create_directories(dir / "profiles");
+  std::ofstream(dir / "agent.json") << "{}\n";
+  return {agent_binary().string(),
+          "serve",
+          "--config",
+          (dir / "agent.json").string(),
+          "--socket",
+          socket.string(),
+          "--state-dir",
+          (dir / "state").string(),
+          "--current-system",
+          current_system.value_or(dir / "current-system").string(),
+          "--booted-system",
+          booted_system.value_or(dir / "booted-system").string()};
+}
+
 TestAgent::TestAgent(TestAgentOptions options) : dir_("nxa") {
   socket_ = dir_.path() / "run" / "agent.sock";
-  fs::create_directories(dir_.path() / "profiles");
-  std::ofstream(dir_.path() / "agent.json") << "{}\n";
-  std::vector<std::string> argv = {
-      agent_binary().string(),
-      "serve",
-      "--config",
-      (dir_.path() / "agent.json").string(),
-      "--socket",
-      socket_.string(),
-      "--state-dir",
-      state_dir().string(),
-      "--current-system",
-      options.current_system.value_or(dir_.path() / "current-system").string(),
-      "--booted-system",
-      options.booted_system.value_or(dir_.path() / "booted-system").string(),
-  };
+  auto argv = prepare_agent_serve(dir_.path(), socket_, options.current_system, options.booted_system);
   if (options.pass_profile_dir) {
     argv.insert(argv.end(), {"--profile-dir", options.profile_dir.value_or(dir_.path() / "profiles").string()});
   }

@@ -76,6 +76,12 @@ class TestAgent {
 
 // The agent executable under test.
 std::filesystem::path agent_binary();
+// Prepares `dir` for an agent under test (an empty agent.json and profiles/) and returns the
+// `nixtray-agent serve` command line both TestAgent and SystemdAgent start from: its config, socket,
+// state directory (<dir>/state), current and booted system (default <dir>/current-system, ...).
+std::vector<std::string> prepare_agent_serve(const std::filesystem::path& dir, const std::filesystem::path& socket,
+                                             const std::optional<std::filesystem::path>& current_system,
+                                             const std::optional<std::filesystem::path>& booted_system);
 int free_tcp_port();
 
 }  // namespace nixtray::testing

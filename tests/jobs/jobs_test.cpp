@@ -7,6 +7,7 @@
 
 #include "nixtray/testing/nix_store.hpp"
 #include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/text_file.hpp"
 #include "nixtray/testing/timeouts.hpp"
 #include "nixtray/testing/unix_socket_client.hpp"
 
@@ -397,13 +398,6 @@ ProcessResult agent_cli(JobsFixture& f, std::vector<std::string> args) {
   RunOptions options;
   options.timeout = std::chrono::minutes(3);
   return run_process(argv, options);
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
 }
 
 std::set<int> generations_left(JobsFixture& f) {

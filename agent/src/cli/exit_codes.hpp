@@ -1,10 +1,8 @@
 // Exit codes of the nixtray-agent command line (documented in --help and the README).
 #pragma once
 
+#include "nixtray/cli/command_failure.hpp"
 #include "nixtray/protocol/error_code.hpp"
-
-#include <stdexcept>
-#include <string>
 
 namespace nixtray::agent {
 
@@ -21,15 +19,8 @@ inline constexpr const char* exit_code_help =
     "Exit codes: 0 success; 1 the agent refused the request or the action failed; 2 the agent could not be\n"
     "reached; 3 not authorized; 4 another job is running; 64 usage error.\n";
 
-// A failure that ends a command with a message and an exit code.
-class CommandFailure : public std::runtime_error {
- public:
-  CommandFailure(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
-  [[nodiscard]] int exit_code() const { return exit_code_; }
-
- private:
-  int exit_code_;
-};
+// A failure that ends a command with a message and one of these exit codes.
+using cli::CommandFailure;
 
 int exit_code_for(const protocol::RpcError& error);
 

@@ -1,5 +1,6 @@
 #include "cli/human_output.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
 #include "nixtray/text/byte_size.hpp"
 
 #include <algorithm>
@@ -25,7 +26,7 @@ std::string system_state_text(protocol::SystemState state) {
     case protocol::SystemState::offline:
       return "offline (systemd cannot be reached)";
     default:
-      return protocol::json(state).get<std::string>();
+      return protocol::wire_name(state);
   }
 }
 
@@ -89,7 +90,7 @@ std::string format_units(const protocol::UnitsListResult& list) {
   for (const auto& unit : list.units) {
     name_width = std::max(name_width, unit.name.size());
     load_width = std::max(load_width, unit.load_state.size());
-    active_width = std::max(active_width, protocol::json(unit.active_state).get<std::string>().size());
+    active_width = std::max(active_width, protocol::wire_name(unit.active_state).size());
     sub_width = std::max(sub_width, unit.sub_state.size());
   }
   std::ostringstream out;
@@ -108,8 +109,8 @@ std::string format_units(const protocol::UnitsListResult& list) {
     if (failed && !unit.result.empty()) {
       description += " (" + unit.result + (unit.since ? ", since " + format_local_time(*unit.since) : "") + ")";
     }
-    row(failed ? "\u25cf " : "  ", unit.name, unit.load_state, protocol::json(unit.active_state).get<std::string>(),
-        unit.sub_state, description);
+    row(failed ? "\u25cf " : "  ", unit.name, unit.load_state, protocol::wire_name(unit.active_state), unit.sub_state,
+        description);
   }
   if (!list.units.empty()) {
     out << "\n";
@@ -274,8 +275,8 @@ std::string format_generations_diff(const protocol::GenerationsDiff& diff) {
 namespace {
 
 std::string describe_args(const protocol::JobStartParams& args) {
-  std::string text = protocol::json(args.kind).get<std::string>();
-  if (args.mode) text += " " + protocol::json(*args.mode).get<std::string>();
+  std::string text = protocol::wire_name(args.kind);
+  if (args.mode) text += " " + protocol::wire_name(*args.mode);
   if (args.to) text += " to " + std::to_string(*args.to);
   if (args.flake) text += " --flake " + *args.flake;
   if (args.upgrade.value_or(false)) text += " --upgrade";
@@ -302,15 +303,14 @@ std::string format_jobs(const protocol::JobsList& list, std::int64_t now) {
       result = "for " + format_duration(now - job.started);
     }
     out << std::left << std::setw(6) << job.id << std::setw(18) << format_local_time(job.started) << std::setw(12)
-        << protocol::json(job.state).get<std::string>() << std::setw(28) << describe_args(job.args) << result << "\n";
+        << protocol::wire_name(job.state) << std::setw(28) << describe_args(job.args) << result << "\n";
   }
   return out.str();
 }
 
 std::string format_job(const protocol::Job& job) {
   std::ostringstream out;
-  out << "Job " << job.id << ": " << describe_args(job.args) << " — " << protocol::json(job.state).get<std::string>()
-      << "\n";
+  out << "Job " << job.id << ": " << describe_args(job.args) << " — " << protocol::wire_name(job.state) << "\n";
   out << "Started:     " << format_local_time(job.started);
   if (job.started_by.name) out << " by " << *job.started_by.name;
   out << "\n";
@@ -318,7 +318,7 @@ std::string format_job(const protocol::Job& job) {
     out << "Finished:    " << format_local_time(*job.finished) << " (" << format_duration(*job.finished - job.started)
         << ")" << (job.exit_code ? ", exit code " + std::to_string(*job.exit_code) : std::string()) << "\n";
   } else {
-    out << "Phase:       " << protocol::json(job.progress.phase).get<std::string>()
+    out << "Phase:       " << protocol::wire_name(job.progress.phase)
         << (job.progress.current ? ", " + *job.progress.current : std::string()) << "\n";
   }
   if (job.generation_before || job.generation_after) {

@@ -6,6 +6,7 @@
 #include "config/agent_config.hpp"
 #include "jobs/job_runner.hpp"
 #include "nixtray/protocol/methods.hpp"
+#include "nixtray/protocol/wire_name.hpp"
 
 #include <unistd.h>
 
@@ -73,7 +74,7 @@ class LogFollower {
 
 std::string progress_text(const protocol::Job& job) {
   const auto& p = job.progress;
-  std::string text = "[" + protocol::json(p.phase).get<std::string>() + "]";
+  std::string text = "[" + protocol::wire_name(p.phase) + "]";
   if (p.builds_expected > 0) {
     text += " built " + std::to_string(p.builds_done) + "/" + std::to_string(p.builds_expected);
   }
@@ -162,7 +163,8 @@ int run_rollback(const cli::ParsedCommandLine& args) {
   params.kind = protocol::JobKind::rollback;
   params.mode = args.has("boot") ? protocol::RebuildMode::boot : protocol::RebuildMode::switch_;
   if (!args.args.empty()) {
-    params.to = static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, 1'000'000'000));
+    params.to =
+        static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, protocol::max_generation_number));
   }
   return start_and_follow(args, params);
 }

@@ -62,12 +62,12 @@ int run_units_log(const cli::ParsedCommandLine& args) {
 
 int run_diff(const cli::ParsedCommandLine& args) {
   protocol::GenerationsDiffParams params;
-  params.from = static_cast<int>(cli::integer_argument(args, 0, "generation A", 1, 1'000'000'000));
+  params.from = static_cast<int>(cli::integer_argument(args, 0, "generation A", 1, protocol::max_generation_number));
   // B may be a store path that is not a generation, e.g. a `rebuild build` job's result.
   if (args.args.at(1).starts_with('/')) {
     params.to_path = args.args.at(1);
   } else {
-    params.to = static_cast<int>(cli::integer_argument(args, 1, "generation B", 1, 1'000'000'000));
+    params.to = static_cast<int>(cli::integer_argument(args, 1, "generation B", 1, protocol::max_generation_number));
   }
   auto client = connect(args);
   print(args, client.call<protocol::GenerationsDiffMethod>(params), format_generations_diff);
@@ -75,7 +75,8 @@ int run_diff(const cli::ParsedCommandLine& args) {
 }
 
 int run_mark_good(const cli::ParsedCommandLine& args) {
-  const auto number = static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, 1'000'000'000));
+  const auto number =
+      static_cast<int>(cli::integer_argument(args, 0, "generation number N", 1, protocol::max_generation_number));
   auto client = connect(args);
   const auto result = client.call<protocol::GenerationsMarkGoodMethod>({number});
   if (args.has("json")) {

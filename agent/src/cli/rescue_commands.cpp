@@ -133,7 +133,8 @@ int run_rescue(const cli::ParsedCommandLine& args) {
   }
   const auto paths = rescue_paths(args);
   if (action == "list") return rescue_list(args, paths);
-  const auto number = static_cast<int>(cli::integer_argument(args, 1, "the generation number", 1, 1'000'000'000));
+  const auto number =
+      static_cast<int>(cli::integer_argument(args, 1, "the generation number", 1, protocol::max_generation_number));
   return action == "rollback" ? rescue_rollback(paths, number) : rescue_mark_good(paths, number);
 }
 

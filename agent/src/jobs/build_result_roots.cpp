@@ -97,11 +97,16 @@ void BuildResultRoots::release_work_roots(const std::vector<JobFiles>& jobs) con
   }
 }
 
+bool built_a_system(const protocol::Job& job) {
+  return job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded &&
+         job.args.mode == protocol::RebuildMode::build && job.result_path;
+}
+
 void BuildResultRoots::settle(const protocol::Job& job, const JobFiles& files) {
   using protocol::RebuildMode;
   const auto mode = job.args.mode.value_or(RebuildMode::switch_);
   const bool rebuilt = job.kind == protocol::JobKind::rebuild && job.state == protocol::JobState::succeeded;
-  if (rebuilt && job.result_path && mode == RebuildMode::build) {
+  if (built_a_system(job)) {
     try {
       keep(job.id, *job.result_path);
     } catch (const std::exception& e) {

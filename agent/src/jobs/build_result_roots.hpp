@@ -17,6 +17,7 @@
 #pragma once
 
 #include "jobs/job_files.hpp"
+#include "nixtray/protocol/jobs.hpp"
 
 #include <filesystem>
 #include <map>
@@ -25,6 +26,9 @@
 #include <vector>
 
 namespace nixtray::agent {
+
+// A succeeded `build` job with a result: it left a system to activate later, which gets a root here.
+bool built_a_system(const protocol::Job& job);
 
 class BuildResultRoots {
  public:

@@ -23,14 +23,6 @@ namespace {
 // reference or a store path is far shorter, and PATH_MAX is what a path can be.
 constexpr std::size_t max_param_text_bytes = 4096;
 
-void check_text_size(const std::optional<std::string>& value, const char* name) {
-  if (value && value->size() > max_param_text_bytes) {
-    throw RpcException(ErrorCode::invalid_params, std::string(name) + " must be at most " +
-                                                      std::to_string(max_param_text_bytes) + " bytes, got " +
-                                                      std::to_string(value->size()));
-  }
-}
-
 int rollback_target(const protocol::JobStartParams& params, const ProfileScan& profile) {
   if (params.to) {
     const auto link = std::find_if(profile.links.begin(), profile.links.end(),
@@ -54,8 +46,8 @@ int rollback_target(const protocol::JobStartParams& params, const ProfileScan& p
 }  // namespace
 
 void check_param_sizes(const protocol::JobStartParams& params) {
-  check_text_size(params.flake, "flake");
-  check_text_size(params.system, "system");
+  protocol::require_at_most_bytes(params.flake, "flake", max_param_text_bytes);
+  protocol::require_at_most_bytes(params.system, "system", max_param_text_bytes);
 }
 
 void check_store_space(const AgentConfig& config) {

@@ -2,6 +2,7 @@
 
 #include "jobs/job_log_line.hpp"
 #include "jobs/unit_list_text.hpp"
+#include "nix/nix_log_codes.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -12,14 +13,6 @@ namespace {
 constexpr std::size_t tail_lines = 20;
 constexpr std::size_t build_tail_lines = 10;
 constexpr std::size_t remembered_builds = 64;
-
-// Nix activity and result types (libutil/logging.hh).
-constexpr int activity_copy_paths = 103;
-constexpr int activity_builds = 104;
-constexpr int activity_build = 105;
-constexpr int result_build_log_line = 101;
-constexpr int result_set_phase = 104;
-constexpr int result_progress = 105;
 
 void push_bounded(std::deque<std::string>& lines, std::string line, std::size_t limit) {
   lines.push_back(std::move(line));
@@ -119,7 +112,7 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
     } else if (action == "start") {
       const int type = member_whole_number_or(event, "type", 0);
       activity_types_[id] = type;
-      if (type == activity_build) {
+      if (type == nix_log::activity_build) {
         const auto& fields = event.value("fields", nlohmann::json::array());
         BuildActivity build;
         build.derivation = fields.empty() || !fields[0].is_string() ? std::string("?") : fields[0].get<std::string>();
@@ -142,24 +135,24 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
     } else if (action == "result") {
       const int type = member_whole_number_or(event, "type", 0);
       const auto& fields = event.value("fields", nlohmann::json::array());
-      if (type == result_progress && fields.size() >= 4) {
+      if (type == nix_log::result_progress && fields.size() >= 4) {
         const auto activity = activity_types_.find(id);
         const int kind = activity == activity_types_.end() ? 0 : activity->second;
-        if (kind == activity_builds) {
+        if (kind == nix_log::activity_builds) {
           progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
           progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
           progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
           progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
-        } else if (kind == activity_copy_paths) {
+        } else if (kind == nix_log::activity_copy_paths) {
           progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
           progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
         }
-      } else if (type == result_set_phase && !fields.empty()) {
+      } else if (type == nix_log::result_set_phase && !fields.empty()) {
         if (auto it = running_builds_.find(id); it != running_builds_.end()) {
           it->second.phase = fields[0].get<std::string>();
           update_current();
         }
-      } else if (type == result_build_log_line && !fields.empty()) {
+      } else if (type == nix_log::result_build_log_line && !fields.empty()) {
         if (auto it = running_builds_.find(id); it != running_builds_.end()) {
           push_bounded(it->second.last_lines, strip_terminal_codes(fields[0].get<std::string>()), build_tail_lines);
         }

@@ -1,5 +1,6 @@
 #include "jobs/job_log_line.hpp"
 
+#include "nix/nix_log_codes.hpp"
 #include "nixtray/protocol/wire_text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,31 +14,24 @@ namespace nixtray::agent {
 
 namespace {
 
-// Nix's verbosity levels: 0 error, 1 warn, 2 notice, 3 info, 4 talkative, ... 7 vomit.
-constexpr int highest_visible_level = 3;
-constexpr int activity_build = 105;
-constexpr int activity_copy_path = 100;
-constexpr int activity_substitute = 108;
-constexpr int result_build_log_line = 101;
-constexpr int result_post_build_log_line = 107;
-
 std::optional<std::string> visible_nix_text(const nlohmann::json& event) {
   const auto action = event.value("action", "");
   if (action == "msg") {
-    if (member_whole_number_or(event, "level", 7) > highest_visible_level) return std::nullopt;
+    if (member_whole_number_or(event, "level", 7) > nix_log::highest_visible_level) return std::nullopt;
     return strip_terminal_codes(event.value("msg", ""));
   }
   if (action == "start") {
     const int type = member_whole_number_or(event, "type", 0);
-    const bool shown = type == activity_build || type == activity_copy_path || type == activity_substitute;
+    const bool shown =
+        type == nix_log::activity_build || type == nix_log::activity_copy_path || type == nix_log::activity_substitute;
     const auto text = event.value("text", "");
-    if (!shown || text.empty() || member_whole_number_or(event, "level", 7) > highest_visible_level)
+    if (!shown || text.empty() || member_whole_number_or(event, "level", 7) > nix_log::highest_visible_level)
       return std::nullopt;
     return strip_terminal_codes(text);
   }
   if (action == "result") {
     const int type = member_whole_number_or(event, "type", 0);
-    if (type != result_build_log_line && type != result_post_build_log_line) return std::nullopt;
+    if (type != nix_log::result_build_log_line && type != nix_log::result_post_build_log_line) return std::nullopt;
     const auto& fields = event.value("fields", nlohmann::json::array());
     if (fields.empty() || !fields[0].is_string()) return std::nullopt;
     return strip_terminal_codes(fields[0].get<std::string>());

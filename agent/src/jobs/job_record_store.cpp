@@ -11,16 +11,12 @@ namespace nixtray::agent {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::optional<std::int64_t> numeric_id(const std::string& id) {
+std::optional<std::int64_t> job_number(const std::string& id) {
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), value);
   if (ec != std::errc() || end != id.data() + id.size() || value <= 0) return std::nullopt;
   return value;
 }
-
-}  // namespace
 
 void to_json(protocol::json& j, const JobRecord& record) {
   j = protocol::json{{"job", record.job}, {"cancel_requested", record.cancel_requested}};
@@ -41,7 +37,7 @@ std::vector<JobRecord> JobRecordStore::load_all() {
   for (const auto& entry : fs::directory_iterator(jobs_dir_, ec)) {
     if (!entry.is_directory()) continue;
     const auto id = entry.path().filename().string();
-    const auto number = numeric_id(id);
+    const auto number = job_number(id);
     if (!number) continue;
     highest = std::max(highest, *number);
     const auto files = job_files(state_dir_, id);
@@ -58,13 +54,13 @@ std::vector<JobRecord> JobRecordStore::load_all() {
     }
   }
   if (const auto counter = read_small_file(jobs_dir_ / "next-id", 64)) {
-    if (const auto value = numeric_id(std::string(counter->substr(0, counter->find('\n'))))) {
+    if (const auto value = job_number(std::string(counter->substr(0, counter->find('\n'))))) {
       next_id_ = *value;
     }
   }
   next_id_ = std::max(next_id_, highest + 1);
   std::sort(records.begin(), records.end(), [](const JobRecord& a, const JobRecord& b) {
-    return numeric_id(a.job.id).value_or(0) < numeric_id(b.job.id).value_or(0);
+    return job_number(a.job.id).value_or(0) < job_number(b.job.id).value_or(0);
   });
   return records;
 }
@@ -91,7 +87,7 @@ std::vector<std::string> JobRecordStore::prune_logs(std::int64_t budget, const s
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(jobs_dir_, ec)) {
     const auto id = entry.path().filename().string();
-    const auto number = numeric_id(id);
+    const auto number = job_number(id);
     const auto file = entry.path() / "log";
     std::error_code size_error;
     const auto size = static_cast<std::int64_t>(fs::file_size(file, size_error));

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ struct JobRecord {
 };
 void to_json(protocol::json& j, const JobRecord& record);
 void from_json(const protocol::json& j, JobRecord& record);
+
+// The number of a job id ("12" -> 12), which orders jobs by age; nullopt for what is no job id.
+std::optional<std::int64_t> job_number(const std::string& id);
 
 class JobRecordStore {
  public:

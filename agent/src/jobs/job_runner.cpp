@@ -10,6 +10,7 @@
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
 #include "nixtray/text/byte_size.hpp"
 
 #include <sys/statvfs.h>
@@ -138,7 +139,7 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
 
 int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   const auto mode = spec.args.mode.value_or(protocol::RebuildMode::switch_);
-  const std::string mode_name = protocol::json(mode).get<std::string>();
+  const std::string mode_name = protocol::wire_name(mode);
   say_in_log(phase_marker(JobPhase::preparing));
   struct statvfs disk {};
   const std::string store = std::getenv("NIX_STORE_DIR") ? std::getenv("NIX_STORE_DIR") : "/nix/store";

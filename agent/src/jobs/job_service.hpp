@@ -1,5 +1,7 @@
 // The jobs engine: starts rebuild / rollback / gc jobs in transient units (one at a time),
-// follows the running one, keeps the history, and answers the jobs.* methods.
+// follows the running one, keeps the history, and answers the jobs.* methods. One file each:
+// job_service.cpp (the history), job_control.cpp (start, cancel), running_job.cpp (following and
+// finishing the running job), job_queries.cpp (the read methods).
 #pragma once
 
 #include "config/agent_config.hpp"
@@ -20,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace nixtray::agent {
 
@@ -71,6 +74,8 @@ class JobService {
   void retry_saves_later();
   JobRecord& record_of(const std::string& id);
   const JobRecord& record_of(const std::string& id) const;
+  // Oldest first, by job number.
+  [[nodiscard]] std::vector<const JobRecord*> records_by_age() const;
 
   net::asio::io_context& io_;
   const AgentConfig& config_;

@@ -1,5 +1,7 @@
 #include "jobs/transient_unit_launcher.hpp"
 
+#include "systemd/systemd_bus_names.hpp"
+
 #include <systemd/sd-bus.h>
 
 #include <cstring>
@@ -9,10 +11,6 @@
 namespace nixtray::agent {
 
 namespace {
-
-constexpr const char* systemd_service = "org.freedesktop.systemd1";
-constexpr const char* systemd_path = "/org/freedesktop/systemd1";
-constexpr const char* manager_interface = "org.freedesktop.systemd1.Manager";
 
 struct MessageDeleter {
   void operator()(sd_bus_message* m) const { sd_bus_message_unref(m); }
@@ -76,8 +74,8 @@ sd_bus* TransientUnitLauncher::bus() {
 
 void TransientUnitLauncher::start(const TransientUnit& unit) {
   sd_bus_message* raw = nullptr;
-  check(sd_bus_message_new_method_call(bus(), &raw, systemd_service, systemd_path, manager_interface,
-                                       "StartTransientUnit"),
+  check(sd_bus_message_new_method_call(bus(), &raw, systemd_bus::service, systemd_bus::manager_path,
+                                       systemd_bus::manager_interface, "StartTransientUnit"),
         "StartTransientUnit");
   Message m(raw);
   check(sd_bus_message_append(m.get(), "ss", unit.name.c_str(), "fail"), "unit name");
@@ -125,8 +123,9 @@ void TransientUnitLauncher::start(const TransientUnit& unit) {
 void TransientUnitLauncher::stop(const std::string& name) {
   BusError error;
   sd_bus_message* reply = nullptr;
-  const int r = sd_bus_call_method(bus(), systemd_service, systemd_path, manager_interface, "StopUnit", &error.error,
-                                   &reply, "ss", name.c_str(), "replace");
+  const int r =
+      sd_bus_call_method(bus(), systemd_bus::service, systemd_bus::manager_path, systemd_bus::manager_interface,
+                         "StopUnit", &error.error, &reply, "ss", name.c_str(), "replace");
   sd_bus_message_unref(reply);
   if (r < 0) {
     throw std::runtime_error("systemd could not stop " + name + ": " +
@@ -137,8 +136,8 @@ void TransientUnitLauncher::stop(const std::string& name) {
 bool TransientUnitLauncher::exists(const std::string& name) {
   BusError error;
   sd_bus_message* reply = nullptr;
-  const int r = sd_bus_call_method(bus(), systemd_service, systemd_path, manager_interface, "GetUnit", &error.error,
-                                   &reply, "s", name.c_str());
+  const int r = sd_bus_call_method(bus(), systemd_bus::service, systemd_bus::manager_path,
+                                   systemd_bus::manager_interface, "GetUnit", &error.error, &reply, "s", name.c_str());
   sd_bus_message_unref(reply);
   return r >= 0;
 }

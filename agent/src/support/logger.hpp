@@ -12,6 +12,7 @@ void log(LogLevel level, std::string_view message);
 inline void log_error(std::string_view message) { log(LogLevel::error, message); }
 inline void log_warning(std::string_view message) { log(LogLevel::warning, message); }
 inline void log_info(std::string_view message) { log(LogLevel::info, message); }
+inline void log_debug(std::string_view message) { log(LogLevel::debug, message); }
 void set_log_verbose(bool verbose);
 
 }  // namespace nixtray::agent

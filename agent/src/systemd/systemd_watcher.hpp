@@ -10,6 +10,9 @@
 // Changes are coalesced over a short window and handed to the listeners once per window.
 // Losing the connection reports `offline` and retries with a backoff; that timer is the only
 // one running without a change, and only while disconnected.
+//
+// The connection and publishing are in systemd_watcher.cpp, keeping the model in step (sync,
+// signals, reads) in systemd_sync.cpp.
 #pragma once
 
 #include "nixtray/net/asio.hpp"

@@ -1,5 +1,6 @@
 #include "verify/verification_service.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
 #include "state/profile_scan.hpp"
 #include "support/logger.hpp"
 #include "verify/probation.hpp"
@@ -196,7 +197,7 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
   } catch (const std::runtime_error& e) {
     throw RpcException(ErrorCode::internal_error, std::string("the verification cannot be recorded: ") + e.what());
   }
-  const auto outcome_text = protocol::json(params.outcome).get<std::string>();
+  const auto outcome_text = protocol::wire_name(params.outcome);
   log_info("boot check of " + name + " (" + path + "): " + outcome_text + ", recorded by " + who +
            (params.reason ? ": " + *params.reason : std::string()));
   if (params.outcome == VerifyOutcome::passed) {

@@ -44,14 +44,14 @@ void from_json(const json& j, GenerationsDiffParams& p) {
   read_required(j, "from", p.from);
   read_optional(j, "to", p.to);
   read_optional(j, "to_path", p.to_path);
-  require_in_range(p.from, 1, 1'000'000'000, "from");
+  require_generation_number(p.from, "from");
   if (p.to.has_value() == p.to_path.has_value()) {
     throw RpcException(ErrorCode::invalid_params,
                        p.to ? "to and to_path exclude each other: give one"
                             : "to (a generation number) or to_path (a store path) is required");
   }
   if (p.to) {
-    require_in_range(*p.to, 1, 1'000'000'000, "to");
+    require_generation_number(*p.to, "to");
   }
   if (p.to_path && (p.to_path->empty() || p.to_path->front() != '/')) {
     throw RpcException(ErrorCode::invalid_params,
@@ -102,7 +102,7 @@ void to_json(json& j, const MarkGoodParams& p) { j = json{{"number", p.number}};
 
 void from_json(const json& j, MarkGoodParams& p) {
   read_required(j, "number", p.number);
-  require_in_range(p.number, 1, 1'000'000'000, "number");
+  require_generation_number(p.number, "number");
 }
 
 void to_json(json& j, const MarkGoodResult& r) { j = json{{"known_good", r.known_good}}; }

@@ -51,7 +51,7 @@ void validate_rollback(JobStartParams& p) {
     bad_params("a rollback's mode must be switch or boot");
   }
   if (p.to) {
-    require_in_range(*p.to, 1, 1'000'000'000, "to");
+    require_generation_number(*p.to, "to");
   }
   reject_field(p.flake, "flake", "rollback");
   reject_field(p.upgrade, "upgrade", "rollback");

@@ -4,13 +4,6 @@ namespace nixtray::protocol {
 
 namespace {
 
-void require_length(const std::optional<std::string>& text, const char* name, std::size_t limit) {
-  if (text && text->size() > limit) {
-    throw RpcException(ErrorCode::invalid_params, std::string(name) + " must be at most " + std::to_string(limit) +
-                                                      " bytes, got " + std::to_string(text->size()));
-  }
-}
-
 void put_verification(json& j, const Verification& v) {
   j["state"] = v.state;
   j["generation"] = optional_to_json(v.generation);
@@ -106,7 +99,7 @@ void to_json(json& j, const VerifyRecordParams& p) {
 
 void from_json(const json& j, VerifyRecordParams& p) {
   read_required(j, "generation", p.generation);
-  require_in_range(p.generation, 1, 1'000'000'000, "generation");
+  require_generation_number(p.generation, "generation");
   read_required(j, "outcome", p.outcome);
   if (p.outcome == VerifyOutcome::unknown) {
     throw RpcException(ErrorCode::invalid_params, "outcome must be started, passed or failed");
@@ -114,9 +107,9 @@ void from_json(const json& j, VerifyRecordParams& p) {
   read_optional(j, "store_path", p.store_path);
   read_optional(j, "reason", p.reason);
   read_optional(j, "step", p.step);
-  require_length(p.store_path, "store_path", 4096);
-  require_length(p.reason, "reason", 4096);
-  require_length(p.step, "step", 64);
+  require_at_most_bytes(p.store_path, "store_path", 4096);
+  require_at_most_bytes(p.reason, "reason", 4096);
+  require_at_most_bytes(p.step, "step", 64);
   if (p.store_path && (p.store_path->empty() || p.store_path->front() != '/')) {
     throw RpcException(ErrorCode::invalid_params, "store_path must be an absolute store path");
   }
@@ -130,7 +123,7 @@ void to_json(json& j, const VerifyGetParams& p) {
 void from_json(const json& j, VerifyGetParams& p) {
   read_optional(j, "generation", p.generation);
   if (p.generation) {
-    require_in_range(*p.generation, 1, 1'000'000'000, "generation");
+    require_generation_number(*p.generation, "generation");
   }
 }
 

@@ -12,7 +12,7 @@ void to_json(json& j, const PreflightParams& p) {
 void from_json(const json& j, PreflightParams& p) {
   read_optional(j, "number", p.number);
   if (p.number) {
-    require_in_range(*p.number, 1, 1'000'000'000, "number");
+    require_generation_number(*p.number, "number");
   }
 }
 

@@ -1,5 +1,6 @@
 #include "nixtray/text/space_text.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
 #include "nixtray/text/byte_size.hpp"
 
 #include <cstdio>
@@ -9,20 +10,9 @@ namespace nixtray::text {
 
 namespace {
 
+// The wire name, but a kind from a newer agent is just a root here.
 std::string kind_name(protocol::RootKind kind) {
-  switch (kind) {
-    case protocol::RootKind::link:
-      return "link";
-    case protocol::RootKind::gcroot:
-      return "gcroot";
-    case protocol::RootKind::profile:
-      return "profile";
-    case protocol::RootKind::process:
-      return "process";
-    case protocol::RootKind::unknown:
-      break;
-  }
-  return "root";
+  return kind == protocol::RootKind::unknown ? std::string("root") : protocol::wire_name(kind);
 }
 
 std::string padded(std::string text, std::size_t width) {

@@ -6,6 +6,8 @@
 #include "nixtray/protocol/error_code.hpp"
 #include "nixtray/protocol/json.hpp"
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,21 @@ inline void require_in_range(long long value, long long low, long long high, std
     throw RpcException(ErrorCode::invalid_params, std::string(field) + " must be between " + std::to_string(low) +
                                                       " and " + std::to_string(high) + ", got " +
                                                       std::to_string(value));
+  }
+}
+
+// A generation number in params or on a command line: the one bound every side checks.
+inline constexpr long long max_generation_number = 1'000'000'000;
+inline void require_generation_number(long long value, std::string_view field) {
+  require_in_range(value, 1, max_generation_number, field);
+}
+
+// Texts from clients are bounded (the agent keeps them in records and specs): a clear
+// invalid_params error naming the field.
+inline void require_at_most_bytes(const std::optional<std::string>& text, std::string_view field, std::size_t limit) {
+  if (text && text->size() > limit) {
+    throw RpcException(ErrorCode::invalid_params, std::string(field) + " must be at most " + std::to_string(limit) +
+                                                      " bytes, got " + std::to_string(text->size()));
   }
 }
 
