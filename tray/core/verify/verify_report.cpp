@@ -128,6 +128,8 @@ json to_json(const VerifyReport& report) {
               {"preflight", report.preflight ? json(*report.preflight) : json(nullptr)},
               {"interrupted", interrupted},
               {"rebuild_job", report.rebuild_job ? json(*report.rebuild_job) : json(nullptr)},
+              {"store_path", report.store_path ? json(*report.store_path) : json(nullptr)},
+              {"verification", report.verification ? json(*report.verification) : json(nullptr)},
               {"steps", steps},
               {"duration_ms", report.duration.count()}};
 }
@@ -172,6 +174,20 @@ std::string format_verify_report(const VerifyReport& report) {
     name << (step.phase == "recover" ? "recover/" : "") << step.name;
     out << "  " << std::left << std::setw(8) << to_string(step.status) << std::setw(20) << name.str() << step.message
         << " (" << step.duration.count() << " ms)\n";
+    if (step.status == StepStatus::failed && step.name != "activation") {
+      for (const auto& line : step.lines) out << "            | " << line << "\n";
+    }
+  }
+  if (report.verification && report.verification->evidence) {
+    const auto& evidence = *report.verification->evidence;
+    out << "evidence of the failed boot (recorded by the agent):\n";
+    for (const auto& line : evidence.errors) out << "  " << line.message << "\n";
+    if (evidence.errors_omitted > 0) out << "  ... and " << evidence.errors_omitted << " more errors\n";
+    for (const auto& unit : evidence.failed_units) {
+      out << "  failed unit " << unit.unit << (unit.result.empty() ? "" : " (" + unit.result + ")") << ":\n";
+      for (const auto& line : unit.lines) out << "    " << line.message << "\n";
+    }
+    if (evidence.note) out << "  (" << *evidence.note << ")\n";
   }
   out << "took " << report.duration.count() << " ms\n";
   return out.str();
