@@ -173,6 +173,13 @@ TEST_CASE("unverified notifications: a generation a job made says so; verified o
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].body == "Generation 43 was activated without a boot check.");
 
+  // The known-good generation (marked by hand, or what a rollback went back to) is no news.
+  auto known_good = with_verification(protocol::VerificationState::unverified);
+  known_good.generations.known_good = 43;
+  Tray rolled_back;
+  CHECK(rolled_back.connect(known_good).empty());
+  CHECK(verification_view(rolled_back.state));  // still flagged in the menu
+
   Tray verified;
   CHECK(verified.connect(with_verification(protocol::VerificationState::verified)).empty());
   CHECK_FALSE(verified.saved);

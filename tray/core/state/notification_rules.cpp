@@ -219,6 +219,9 @@ void NotificationRules::consider_verify(const VerifyFinished& finished, Notifica
 void NotificationRules::consider_verification(const TrayState& after, NotificationDecision& decision) {
   const auto view = verification_view(after);
   if (!view || view->state != protocol::VerificationState::unverified) return;
+  // The known-good generation is no news: a person accepted it (mark-good), or a rollback went
+  // back to it. The menu still says it was never boot-checked.
+  if (after.status->generations.known_good == view->generation) return;
   // Once per generation and store path, across restarts: the settings keep the last one, and a
   // number Nix gives to another system is a new generation.
   const auto key = verification_key(*view);
