@@ -5,6 +5,7 @@
 // verify.record gets generations.mark_good on a pass, as before.
 #include "core/verify/boot_verifier.hpp"
 
+#include "core/state/state_text.hpp"
 #include "core/system/local_time.hpp"
 #include "core/verify/verifier_text.hpp"
 
@@ -47,8 +48,9 @@ asio::awaitable<void> BootVerifier::record_failed(std::shared_ptr<AgentConnectio
   params.generation = generation;
   params.store_path = report_.store_path;
   params.outcome = protocol::VerifyOutcome::failed;
-  params.reason = report_.message.substr(0, 4096);
-  if (!report_.failed_step.empty()) params.step = report_.failed_step.substr(0, 64);
+  // Within verify.record's limits (4096 and 64 bytes), cut at a character boundary.
+  params.reason = shorten(report_.message, 4000);
+  if (!report_.failed_step.empty()) params.step = shorten(report_.failed_step, 60);
   auto recording = agent->call<protocol::VerifyRecordMethod>(params);
   auto recorded = co_await std::move(recording);
   if (recorded) report_.verification = std::move(recorded.value());
@@ -62,7 +64,7 @@ asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& a
     params.store_path = report_.store_path;
     params.outcome = protocol::VerifyOutcome::passed;
     if (!report_.failed_units.empty()) {
-      params.reason = ("passed with failed units: " + joined(report_.failed_units, ", ")).substr(0, 4096);
+      params.reason = shorten("passed with failed units: " + joined(report_.failed_units, ", "), 4000);
     }
     auto recording = agent.call<protocol::VerifyRecordMethod>(params);
     auto recorded = co_await std::move(recording);
