@@ -52,6 +52,8 @@ sleep 1
 shot verify-notification
 xdotool mousemove "$x" "$y" click 1
 wait_ui 10 event=window "reason=tray icon clicked" >/dev/null
+# The overview lists the check's steps and what broke.
+wait_ui 10 event=verify-evidence >/dev/null
 xdotool mousemove 400 400
 sleep 1
 shot verify-overview-after-rollback

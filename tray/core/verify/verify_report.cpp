@@ -193,10 +193,38 @@ std::string format_verify_report(const VerifyReport& report) {
   return out.str();
 }
 
+std::vector<std::string> verify_evidence_lines(const VerifyReport& report) {
+  std::vector<std::string> lines;
+  for (const auto& step : report.steps) {
+    const char* mark = step.status == StepStatus::ok       ? "\xE2\x9C\x93 "   // ✓
+                       : step.status == StepStatus::failed ? "\xE2\x9C\x97 "   // ✗
+                                                           : "\xE2\x80\xA2 ";  // •
+    lines.push_back(mark + std::string(step.phase == "recover" ? "recover/" : "") + step.name + ": " + step.message);
+    if (step.status == StepStatus::failed) {
+      for (const auto& line : step.lines) lines.push_back("    " + line);
+    }
+  }
+  if (report.verification && report.verification->evidence) {
+    const auto& evidence = *report.verification->evidence;
+    lines.emplace_back("The failed boot's journal (errors):");
+    for (const auto& line : evidence.errors) lines.push_back("    " + line.message);
+    if (evidence.errors_omitted > 0) {
+      lines.push_back("    ... and " + std::to_string(evidence.errors_omitted) + " more");
+    }
+    for (const auto& unit : evidence.failed_units) {
+      lines.push_back("Failed unit " + unit.unit + (unit.result.empty() ? "" : " (" + unit.result + ")") + ":");
+      for (const auto& line : unit.lines) lines.push_back("    " + line.message);
+    }
+    if (evidence.note) lines.push_back("(" + *evidence.note + ")");
+  }
+  return lines;
+}
+
 VerifyFinished verify_finished_event(const VerifyReport& report) {
   VerifyFinished finished;
   finished.message = report.message;
   finished.generation = report.expected_generation;
+  finished.evidence = verify_evidence_lines(report);
   switch (report.verdict) {
     case VerifyVerdict::passed:
       finished.outcome = VerifyOutcome::passed;

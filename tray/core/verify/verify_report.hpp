@@ -90,6 +90,10 @@ protocol::json to_json(const VerifyReport& report);
 // For people: the verdict, what broke and what was done, then each step.
 std::string format_verify_report(const VerifyReport& report);
 
+// For the status window: each step ("✗ console: root cannot log in: ..."), the failed step's
+// lines, and the agent's evidence of the failed boot (its journal errors, failed units).
+std::vector<std::string> verify_evidence_lines(const VerifyReport& report);
+
 // The tray event (TraySession::end_verify); NotificationRules notifies failures and rollbacks.
 VerifyFinished verify_finished_event(const VerifyReport& report);
 
