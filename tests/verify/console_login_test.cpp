@@ -81,6 +81,15 @@ TEST_CASE("a login that hangs or cannot start says so") {
         "or directory");
 }
 
+TEST_CASE("only a plain user name goes to wsl.exe -u") {
+  for (const char* good : {"alice", "root", "nix_user-2", "first.last", "Admin"}) CHECK(valid_user_name(good));
+  for (const char* bad :
+       {"", "--exec", "-u", "a b", "alice;ls", "al\"ice", "x\ny", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}) {
+    INFO(bad);
+    CHECK_FALSE(valid_user_name(bad));
+  }
+}
+
 TEST_CASE("last_lines keeps the last non-empty lines without their CR") {
   CHECK(last_lines("a\r\n\nb\nc", 2) == std::vector<std::string>{"b", "c"});
   CHECK(last_lines("", 3).empty());

@@ -38,6 +38,14 @@ asio::awaitable<bool> BootVerifier::check_console(std::shared_ptr<AgentConnectio
         "the distro control (" + control_->describe() + ") cannot open a console, so the login was not checked");
     co_return true;
   }
+  if (user && !valid_user_name(user->name)) {
+    // It would go to wsl.exe's command line as an option value: refused rather than passed on.
+    end(step, StepStatus::failed, "the default user's name in wsl.conf is not a user name: \"" + user->name + "\"");
+    check.failed_step = "console";
+    check.problem = "started, but nobody can log in: its wsl.conf names the default user \"" + user->name +
+                    "\", which is not a user name";
+    co_return false;
+  }
   const auto marker = new_console_marker();
   console_started_ = static_cast<std::int64_t>(std::time(nullptr));
   ConsoleRequest request;

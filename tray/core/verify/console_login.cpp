@@ -40,6 +40,14 @@ std::string new_console_marker() {
   return marker;
 }
 
+bool valid_user_name(std::string_view name) {
+  if (name.empty() || name.size() > 32 || name.front() == '-') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
+
 std::vector<std::string> console_marker_argv(const std::string& marker) { return {"echo", marker}; }
 
 std::vector<std::string> last_lines(std::string_view text, std::size_t count) {

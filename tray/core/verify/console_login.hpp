@@ -20,6 +20,10 @@ std::string new_console_marker();
 // login shell, so it stays one plain word.
 std::vector<std::string> console_marker_argv(const std::string& marker);
 
+// Whether `name` can go to `wsl.exe -u` as it is: a POSIX-style user name (letters, digits, '_',
+// '-', '.', not starting with '-', at most 32 bytes). It comes from the distro's wsl.conf.
+bool valid_user_name(std::string_view name);
+
 struct ConsoleLogin {
   bool passed = false;
   std::string message;             // for the step: what happened, for people
