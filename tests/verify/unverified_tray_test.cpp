@@ -149,4 +149,7 @@ TEST_CASE("a terminal nixos-rebuild switch: the tray shows the generation unveri
   CHECK(shown["verification"]["generation"] == 2);
   CHECK(shown["verification"]["badge"] == false);
   CHECK(shown["tooltip"].get<std::string>().find("boot-checked") == std::string::npos);
+  const auto text = distro.nixtrayctl({"status"});
+  INFO(text.describe());
+  CHECK(text.out.find("verification: generation 2 verified\n") != std::string::npos);
 }
