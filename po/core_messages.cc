@@ -12,8 +12,9 @@ const char* const core_messages[] = {
     N_("Start distro"), N_("Shut down distro"), N_("Shut down WSL (every distro)…"), N_("Shut down WSL"), N_("Shut down"), N_("Verify boot…"), N_("Verify boot"),
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
+    N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
     // notification_rules.cpp
-    N_("Show status"), N_("Rebuild failed"), N_("Rollback failed"), N_("Garbage collection failed"),
+    N_("Show status"), N_("Verify now"), N_("Rebuild failed"), N_("Rollback failed"), N_("Garbage collection failed"),
     N_("Rebuild interrupted"), N_("Rollback interrupted"), N_("See the job log."),
     N_("The distro stopped while the job ran."),
     // state_text.cpp

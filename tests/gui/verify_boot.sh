@@ -3,8 +3,9 @@
 # tests/verify/verify_gui_test.cpp, which checks the outcome afterwards). The generation that boots
 # next cannot start systemd: the tray restarts the distro through the command-based control, the
 # check fails, the tray rolls back from outside to the known-good generation, that one boots, and a
-# notification on the session bus says what broke. Screenshots: the menu, the confirmation, the
-# notification, the status window after the rollback.
+# notification on the session bus says what broke. The check starts from the menu's line for an
+# unverified generation. Screenshots: the menu with that line, the confirmation, the notification,
+# the status window after the rollback.
 # NIXTRAY_TRAY_ARGS_FILE: nixtray's connection and control arguments, one per line.
 . "$(dirname "$0")/lib.sh"
 : "${NIXTRAY_TRAY_ARGS_FILE:?set by verify_gui_test}"
@@ -18,15 +19,16 @@ icon=$(embedded_icon 20) || fail "the icon was not embedded in the tray host"
 wait_ui 60 event=state condition=running >/dev/null
 read -r x y < <(icon_centre "$icon")
 
-# Verify boot…: after Shut down distro and Rebuild, the third item that can be chosen.
+# Generation 3 is unverified: the first item that can be chosen is the line at the top
+# of the menu that says so, and it starts Verify boot.
 xdotool mousemove "$x" "$y" click 3
-wait_ui 10 event=menu "items~=Verify boot" >/dev/null
+wait_ui 10 event=menu "items~=is unverified" >/dev/null
 sleep 0.5
-xdotool key Down Down Down
+xdotool key Down
 sleep 0.3
-shot verify-menu
+shot verify-menu-unverified
 xdotool key Return
-wait_ui 10 event=menu-chosen id=verify-boot >/dev/null
+wait_ui 10 event=menu-chosen id=verification action=verify-boot >/dev/null
 # The confirmation: click "Restart and verify", the right-hand button of its bottom row (no
 # window manager here, so no keyboard focus to rely on).
 dialog=""
@@ -50,6 +52,8 @@ sleep 1
 shot verify-notification
 xdotool mousemove "$x" "$y" click 1
 wait_ui 10 event=window "reason=tray icon clicked" >/dev/null
+# The overview lists the check's steps and what broke.
+wait_ui 10 event=verify-evidence >/dev/null
 xdotool mousemove 400 400
 sleep 1
 shot verify-overview-after-rollback

@@ -109,6 +109,31 @@ TEST_CASE("exec-as-root is a prefix, the argv is appended word for word, never t
   CHECK(run(none.run_as_root({"/bin/true"})).message == "no exec-as-root command is configured");
 }
 
+TEST_CASE("console is a prefix too: the argv appended word for word, both streams and the exit code kept") {
+  auto commands = parse_distro_commands("", "", "", "", "", "/usr/bin/env NIXTRAY_CONSOLE=1");
+  CHECK(commands.console == std::vector<std::string>{"/usr/bin/env", "NIXTRAY_CONSOLE=1"});
+  CommandDistroControl with_console(commands);
+  CHECK(with_console.has_console());
+  ConsoleRequest request;
+  request.user = "alice";  // the prefix logs in as the distro's default user: not passed on
+  request.argv = {"/bin/sh", "-c", "echo \"$NIXTRAY_CONSOLE\" \"$0\"; echo oops >&2; exit 3", "$HOME;ls"};
+  const auto outcome = run(with_console.console(request));
+  CHECK(outcome.exit_code == 3);
+  CHECK(outcome.out == "1 $HOME;ls\n");
+  CHECK(outcome.err == "oops\n");
+
+  request.argv = {"/bin/sleep", "5"};
+  request.timeout = std::chrono::milliseconds(200);
+  CHECK(run(with_console.console(request)).timed_out);
+
+  CommandDistroControl none(parse_distro_commands("", "", "", ""));
+  CHECK_FALSE(none.has_console());
+  const auto missing = run(none.console(ConsoleRequest{}));
+  CHECK_FALSE(missing.started);
+  CHECK(missing.error == "no console command is configured");
+  CHECK_THROWS_WITH(parse_distro_commands("", "", "", "", "", "\"open"), Catch::Contains("--console"));
+}
+
 TEST_CASE("what a failing root command printed is kept") {
   auto exec = control("", "", "", "/usr/bin/env");
   const auto result = run(exec.run_as_root({"/bin/sh", "-c", "echo partial; exit 3"}));

@@ -128,7 +128,7 @@ TEST_CASE("with \"Verify boot after each rebuild\", Switch and Boot say so and a
 
   const auto plain = MenuModel::build(connected(), wsl_context());
   CHECK_FALSE(plain.find("rebuild/switch")->confirm);
-  CHECK(plain.find("rebuild/switch")->label == "Switch (activate now)");
+  CHECK(plain.find("rebuild/switch")->label == "Switch (activate now) \xE2\x80\x94 without boot verification");
 }
 
 TEST_CASE("roll back lists recent generations and marks the known-good one") {

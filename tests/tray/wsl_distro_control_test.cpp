@@ -23,6 +23,17 @@ TEST_CASE("wsl commands name the distro, and run inside it by --exec or through 
         std::vector<std::string>{"C:\\Windows\\System32\\wsl.exe", "-d", "NixOS", "--", "/bin/sh", "-c", "true"});
 }
 
+TEST_CASE("a console is opened as a person opens one: -u USER and --, never --exec") {
+  WslDistroControlOptions options;
+  options.distro = "NixOS-2";
+  options.wsl = "wsl.exe";
+  CHECK(wsl_console_command(options, std::string("alice"), {"echo", "nixtray-console-0123"}) ==
+        std::vector<std::string>{"wsl.exe", "-d", "NixOS-2", "-u", "alice", "--", "echo", "nixtray-console-0123"});
+  // No default user known: WSL's registered one.
+  CHECK(wsl_console_command(options, std::nullopt, {"echo", "x"}) ==
+        std::vector<std::string>{"wsl.exe", "-d", "NixOS-2", "--", "echo", "x"});
+}
+
 TEST_CASE("a terminal opens in Windows Terminal when it is installed, else in a wsl.exe console") {
   CHECK(wsl_terminal_command("wsl.exe", "NixOS", "C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe") ==
         std::vector<std::string>{"C:\\Users\\u\\AppData\\Local\\Microsoft\\WindowsApps\\wt.exe", "-w", "0", "new-tab",

@@ -28,11 +28,6 @@ std::string shell_quoted(const std::string& text) {
   return quoted + "'";
 }
 
-// A --start/--stop/... value for nixtrayctl: split on whitespace (no path here has any).
-std::string control_command(const fs::path& dir, const std::string& action) {
-  return "/bin/sh " + standin.string() + " " + dir.string() + " " + action;
-}
-
 }  // namespace
 
 std::vector<std::string> read_lines(const fs::path& file) {
@@ -47,7 +42,10 @@ MiniDistro::MiniDistro() : dir_("nxv"), store_(dir_ / "nix") {
   fs::create_directories(configs());
   fs::create_directories(home("root"));
   fs::create_directories(store_.profiles_dir());
-  std::ofstream(dir_ / "agent.json") << "{}\n";
+  // No probation: a verify that passes makes the generation known-good at once, as the tests of
+  // the check expect; the probation's own tests set it (write_agent_config).
+  std::ofstream(dir_ / "agent.json") << R"({"probation": 0})"
+                                     << "\n";
   std::ofstream(dir_ / "mini-distro.conf")
       << "HARNESS=" << shell_quoted(NIXTRAY_HARNESS_BINARY) << "\n"
       << "PROFILE=" << shell_quoted(store_.system_profile().string()) << "\n"
@@ -101,6 +99,11 @@ void MiniDistro::write_agent_config(const json& settings) const {
 
 int MiniDistro::add_generation(const SystemSpec& spec) { return store_.add_generation(store_.build_system(spec)); }
 
+// Split on whitespace by nixtrayctl (no path here has any).
+std::string MiniDistro::control_command(const std::string& action) const {
+  return "/bin/sh " + standin.string() + " " + dir_.path().string() + " " + action;
+}
+
 std::vector<std::string> MiniDistro::nixtrayctl_argv(const std::vector<std::string>& args) const {
   std::vector<std::string> argv = {NIXTRAYCTL_BINARY,
                                    "--config",
@@ -110,13 +113,15 @@ std::vector<std::string> MiniDistro::nixtrayctl_argv(const std::vector<std::stri
                                    "--distro-control",
                                    "command",
                                    "--start",
-                                   control_command(dir_.path(), "start"),
+                                   control_command("start"),
                                    "--stop",
-                                   control_command(dir_.path(), "stop"),
+                                   control_command("stop"),
                                    "--is-running",
-                                   control_command(dir_.path(), "is-running"),
+                                   control_command("is-running"),
                                    "--exec-as-root",
-                                   control_command(dir_.path(), "exec-as-root"),
+                                   control_command("exec-as-root"),
+                                   "--console",
+                                   control_command("console"),
                                    "--profile-dir",
                                    store_.profiles_dir().string()};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -5,6 +5,7 @@
 // a unit the generation contains, from the generation's sw/bin/nixtray-agent, with its socket and
 // state in the test's TempDir. nixtrayctl controls it with the command-based distro control and
 // the test stand-in tests/verify/mini-distro-standin (start/stop/is-running/exec-as-root/console).
+// Its agent has no probation (agent.json: probation 0) unless a test writes another setting.
 // Its journal is persistent (journal/ in the test's directory), so a boot reads the earlier ones.
 #pragma once
 
@@ -54,6 +55,8 @@ class MiniDistro {
   // Generations 1 and 2 that boot; the distro runs 2, which the agent has marked known-good.
   void boot_known_good_two();
 
+  // The --start, --stop, --is-running, --exec-as-root and --console commands nixtrayctl gets.
+  [[nodiscard]] std::string control_command(const std::string& action) const;
   // nixtrayctl with this distro's agent, settings file and distro control, then `args`.
   ProcessResult nixtrayctl(const std::vector<std::string>& args,
                            std::chrono::milliseconds timeout = std::chrono::minutes(5));

@@ -74,7 +74,7 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
   CHECK(report["notification"].is_null());          // a pass is not notified
   CHECK(report["preflight"]["verdict"] == "pass");  // real store: store paths registered and present
   for (const auto* step : {"rebuild", "pre-flight", "stop", "start", "agent", "generation", "activation", "systemd",
-                           "units", "mark-good"}) {
+                           "units", "console", "session", "mark-good"}) {
     const auto* found = find_step(report, step);
     INFO(step);
     REQUIRE(found);
@@ -82,8 +82,15 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
   }
   CHECK_FALSE(has_step(report, "rollback", "recover"));
 
+  // The agent recorded the pass (verify.record): verified, by store path.
+  CHECK(report["verification"]["state"] == "verified");
+  CHECK(report["verification"]["generation"] == 2);
+  CHECK(report["verification"]["store_path"] == report["store_path"]);
+  CHECK((*find_step(report, "session"))["message"].get<std::string>().find("user@0.service") != std::string::npos);
+
   // Known-good on both sides: the agent, and the host's settings.
   const auto after = distro.agent_status();
+  CHECK(after["verification"]["state"] == "verified");
   CHECK(after["generations"]["known_good"] == 2);
   CHECK(after["generations"]["booted"] == 2);
   const auto record = distro.distro_record();

@@ -110,3 +110,46 @@ TEST_CASE("a tray that finds an unfinished check at start notifies it once, nami
   CHECK(notice->body.find("generation 5") != std::string::npos);
   CHECK(notice->key.find("1717236000") != std::string::npos);
 }
+
+TEST_CASE("the evidence lines list each step, the failed step's output and the agent's evidence") {
+  VerifyReport report;
+  report.verdict = VerifyVerdict::failed;
+  VerifyStep ok;
+  ok.name = "systemd";
+  ok.status = StepStatus::ok;
+  ok.message = "systemd is running";
+  VerifyStep console;
+  console.name = "console";
+  console.status = StepStatus::failed;
+  console.message = "root cannot log in: the login exited with 3: set-environment: cannot set up PATH";
+  console.lines = {"set-environment: cannot set up PATH"};
+  VerifyStep recovered = ok;
+  recovered.phase = "recover";
+  report.steps = {ok, console, recovered};
+  nixtray::protocol::VerificationRecord record;
+  record.verification.state = nixtray::protocol::VerificationState::failed;
+  nixtray::protocol::BootEvidence evidence;
+  evidence.errors = {nixtray::protocol::JournalLine{1, 3, "systemd[1]: Failed to start home-manager-root.service."}};
+  evidence.errors_omitted = 2;
+  nixtray::protocol::FailedUnitEvidence unit;
+  unit.unit = "home-manager-root.service";
+  unit.result = "exit-code";
+  unit.lines = {nixtray::protocol::JournalLine{1, 3, "collision between .zshrc and .zshrc"}};
+  evidence.failed_units = {unit};
+  record.evidence = evidence;
+  report.verification = record;
+
+  const auto lines = verify_evidence_lines(report);
+  const std::vector<std::string> expected = {
+      "\xE2\x9C\x93 systemd: systemd is running",
+      "\xE2\x9C\x97 console: root cannot log in: the login exited with 3: set-environment: cannot set up PATH",
+      "    set-environment: cannot set up PATH",
+      "\xE2\x9C\x93 recover/systemd: systemd is running",
+      "The failed boot's journal (errors):",
+      "    systemd[1]: Failed to start home-manager-root.service.",
+      "    ... and 2 more",
+      "Failed unit home-manager-root.service (exit-code):",
+      "    collision between .zshrc and .zshrc"};
+  CHECK(lines == expected);
+  CHECK(verify_finished_event(report).evidence == expected);
+}

@@ -17,7 +17,8 @@ std::shared_ptr<DistroControl> make_control(const SessionFlags& flags, const Tra
       {"start", &flags.start},
       {"stop", &flags.stop},
       {"is-running", &flags.is_running},
-      {"exec-as-root", &flags.exec_as_root}};
+      {"exec-as-root", &flags.exec_as_root},
+      {"console", &flags.console}};
   if (kind != "command") {
     for (const auto& [name, value] : command_options) {
       if (*value) throw cli::UsageError("--" + std::string(name) + " needs --distro-control command");
@@ -28,7 +29,7 @@ std::shared_ptr<DistroControl> make_control(const SessionFlags& flags, const Tra
     if (flags.through_login_shell) throw cli::UsageError("--through-login-shell needs --distro-control wsl");
   }
   if (kind == "command") {
-    // Commands from the command line replace the saved ones, all four: a --distro-control command
+    // Commands from the command line replace the saved ones, all of them: a --distro-control command
     // given there is complete without the settings'.
     const auto& saved = settings.distro_control;
     const bool from_command_line = flags.distro_control.has_value();
@@ -36,9 +37,9 @@ std::shared_ptr<DistroControl> make_control(const SessionFlags& flags, const Tra
       return flag.value_or(from_command_line ? std::string() : fallback);
     };
     try {
-      auto commands = parse_distro_commands(pick(flags.start, saved.start), pick(flags.stop, saved.stop),
-                                            pick(flags.is_running, saved.is_running),
-                                            pick(flags.exec_as_root, saved.exec_as_root), saved.terminal);
+      auto commands = parse_distro_commands(
+          pick(flags.start, saved.start), pick(flags.stop, saved.stop), pick(flags.is_running, saved.is_running),
+          pick(flags.exec_as_root, saved.exec_as_root), saved.terminal, pick(flags.console, saved.console));
       return std::make_shared<CommandDistroControl>(std::move(commands));
     } catch (const std::invalid_argument& e) {
       throw cli::UsageError(e.what());
@@ -76,6 +77,9 @@ std::vector<cli::Option> session_options() {
       {"stop", "CMD", "with --distro-control command: the command that shuts it down"},
       {"is-running", "CMD", "with --distro-control command: exits 0 when the distro runs"},
       {"exec-as-root", "CMD", "with --distro-control command: a prefix that runs an argv inside the distro as root"},
+      {"console", "CMD",
+       "with --distro-control command: a prefix that runs an argv as the distro's default user through their "
+       "login shell (as wsl.exe -d DISTRO -- ARGV does)"},
       {"profile-dir", "DIR",
        "the system profile's directory inside the distro, for a rescue from outside "
        "[default: from the settings, else /nix/var/nix/profiles]"},
@@ -95,6 +99,7 @@ SessionFlags session_flags(const cli::ParsedCommandLine& parsed) {
   flags.stop = parsed.value("stop");
   flags.is_running = parsed.value("is-running");
   flags.exec_as_root = parsed.value("exec-as-root");
+  flags.console = parsed.value("console");
   flags.profile_dir = parsed.value("profile-dir");
   return flags;
 }
@@ -141,7 +146,7 @@ SessionSetup make_session_setup(SessionFlags flags, SessionUse use, std::optiona
 
 bool overrides_connection(const SessionFlags& flags) {
   return flags.agent || flags.token_file || flags.distro_control || flags.start || flags.stop || flags.is_running ||
-         flags.exec_as_root;
+         flags.exec_as_root || flags.console;
 }
 
 bool same_connection(const TraySettings& a, const TraySettings& b) {
@@ -150,7 +155,7 @@ bool same_connection(const TraySettings& a, const TraySettings& b) {
   return a.distro == b.distro && a.agent == b.agent && a.token_file == b.token_file &&
          a.connect_starts_distro == b.connect_starts_distro && ca.kind == cb.kind && ca.start == cb.start &&
          ca.stop == cb.stop && ca.is_running == cb.is_running && ca.exec_as_root == cb.exec_as_root &&
-         ca.terminal == cb.terminal;
+         ca.terminal == cb.terminal && ca.console == cb.console;
 }
 
 }  // namespace nixtray::tray

@@ -24,7 +24,7 @@ namespace nixtray::tray {
 
 // The options both front ends take to say which distro and agent and how to control the distro:
 // --config, --agent, --token-file, --distro, --distro-control (with --wsl, --through-login-shell,
-// --start, --stop, --is-running, --exec-as-root) and --profile-dir. A contract: tests, login
+// --start, --stop, --is-running, --exec-as-root, --console) and --profile-dir. A contract: tests, login
 // entries and people's scripts pass them.
 std::vector<cli::Option> session_options();
 
@@ -41,6 +41,7 @@ struct SessionFlags {
   std::optional<std::string> stop;
   std::optional<std::string> is_running;
   std::optional<std::string> exec_as_root;
+  std::optional<std::string> console;
   std::optional<std::string> profile_dir;
 };
 

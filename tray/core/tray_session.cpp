@@ -52,7 +52,8 @@ TraySession::TraySession(asio::any_io_executor executor, SessionSetup setup, Tra
       control_(std::move(setup.control)),
       callbacks_(std::move(callbacks)),
       actions_(nullptr),
-      rules_(settings_.notifications, record() ? record()->last_job_seen : std::nullopt, distro_) {}
+      rules_(settings_.notifications, record() ? record()->last_job_seen : std::nullopt, distro_,
+             record() ? record()->unverified_notified : std::nullopt) {}
 
 TraySession::~TraySession() { link_->stop(); }
 
@@ -105,6 +106,9 @@ void TraySession::apply(TrayEvent event) {
   auto decision = rules_.observe(before, state_, event);
   if (decision.last_job_seen) {
     change_record([&](DistroRecord& r) { r.last_job_seen = *decision.last_job_seen; });
+  }
+  if (decision.unverified_notified) {
+    change_record([&](DistroRecord& r) { r.unverified_notified = *decision.unverified_notified; });
   }
   remember(before);
   if (const auto* update = std::get_if<JobUpdated>(&event)) {

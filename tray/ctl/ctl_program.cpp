@@ -46,15 +46,17 @@ cli::Program nixtrayctl_program() {
        0,
        "Pre-flight (verify.preflight) first: a generation that cannot boot is refused before any restart.\n"
        "Then: stop, start, wait for the agent, booted == expected, the activation report (errors fail;\n"
-       "an unreadable report is shown as unknown), systemd running or degraded, failed units. Passed:\n"
-       "the generation becomes known-good. Failed: rolled back to the last known-good generation (by the\n"
-       "agent's rollback job, or from outside with --exec-as-root and nixtray-agent rescue), restarted and\n"
-       "checked again. Unknown (booted, but the activation report could not be read): neither marked\n"
-       "known-good nor rolled back.\n"
+       "an unreadable report is shown as unknown), systemd running or degraded, failed units, a console\n"
+       "as the default user through their login shell (--console with --distro-control command) and\n"
+       "that user's systemd session. Each start, pass and failure is recorded by the agent (verify.record):\n"
+       "passed, the generation becomes known-good after the agent's probation. Failed: rolled back to\n"
+       "the last known-good generation (by the agent's rollback job, or from outside with --exec-as-root\n"
+       "and nixtray-agent rescue), restarted and checked again. Unknown (booted, but the activation\n"
+       "report could not be read): neither marked known-good nor rolled back.\n"
        "Exit codes: 0 passed (also with failed units, which it names); 1 failed and rolled back to a\n"
        "generation that then booted; 2 failed and could not recover (or the check could not run);\n"
        "3 pre-flight refused (nothing restarted); 5 unknown; 64 usage error. --json prints the steps and\n"
-       "results."},
+       "results, with what the agent recorded (`verification`: for a failure, the failed boot's evidence)."},
       {"rollback",
        "N",
        "make generation N the system: by the agent's rollback job, or from outside when it "
@@ -70,7 +72,7 @@ cli::Program nixtrayctl_program() {
        {{"mode", "MODE", "switch, boot, test, build or dry-build [default: boot]"},
         {"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
         {"upgrade", "", "update channels / flake inputs first"},
-        {"no-verify", "", "with mode boot: only rebuild, do not restart"},
+        {"no-verify", "", "with mode boot: only rebuild, without boot verification (the generation stays unverified)"},
         {"timeout", "S", "as verify-boot's"},
         no_rollback,
         json_option},

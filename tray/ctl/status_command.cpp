@@ -2,6 +2,7 @@
 // and the state the tray would show, printed.
 #include "core/state/state_text.hpp"
 #include "core/state/tray_state.hpp"
+#include "core/state/verification_view.hpp"
 #include "core/verify/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
 
@@ -14,6 +15,35 @@ using protocol::json;
 namespace {
 
 std::string generation_text(const std::optional<int>& n) { return n ? std::to_string(*n) : std::string("?"); }
+
+// "generation 43 unverified (unverified)", "generation 42 verified, known-good after its
+// probation", "generation 43 failed at console: ...".
+std::string verification_text(const protocol::Verification& v) {
+  const auto state = json(v.state).get<std::string>();
+  std::string text = v.generation ? "generation " + std::to_string(*v.generation) + " " + state : state;
+  switch (v.state) {
+    case protocol::VerificationState::unverified:
+      text += " (unverified: nixtrayctl verify-boot checks it)";
+      break;
+    case protocol::VerificationState::failed:
+      if (v.step) text += " at " + *v.step;
+      if (v.reason) text += ": " + *v.reason;
+      break;
+    case protocol::VerificationState::verified:
+      if (v.probation && v.probation->state == protocol::ProbationState::running) {
+        text += ", known-good after its probation";
+      } else if (v.probation && v.probation->state == protocol::ProbationState::voided) {
+        text += ", probation voided" + (v.probation->reason ? ": " + *v.probation->reason : std::string());
+      }
+      break;
+    case protocol::VerificationState::unknown:
+      text += " (this agent does not record boot checks)";
+      break;
+    case protocol::VerificationState::verifying:
+      break;
+  }
+  return text;
+}
 
 void print_text(const tray::TrayState& state, const tray::TrayPresentation& view) {
   std::cout << view.tooltip << "\n";
@@ -33,6 +63,7 @@ void print_text(const tray::TrayState& state, const tray::TrayPresentation& view
     std::cout << "generations:  default " << generation_text(s.generations.default_generation) << ", current "
               << generation_text(s.generations.current) << ", booted " << generation_text(s.generations.booted)
               << ", known-good " << generation_text(s.generations.known_good) << "\n";
+    std::cout << "verification: " << verification_text(s.verification) << "\n";
     if (s.restart_pending) std::cout << "pending:      restart (the running system is not the one it booted)\n";
     if (s.boot_pending) std::cout << "pending:      boot (the next start boots another generation)\n";
     for (const auto& unit : s.failed_units) {
@@ -61,6 +92,15 @@ json to_json(const tray::TrayState& state, const tray::TrayPresentation& view, c
   j["hello"] = state.hello ? json(*state.hello) : json(nullptr);
   j["status"] = state.status ? json(*state.status) : json(nullptr);
   j["generations"] = state.generations;
+  // The default generation's boot check, as the agent records it, and how the tray flags it.
+  if (state.status) {
+    j["verification"] = json(state.status->verification);
+    const auto flagged = tray::verification_view(state);
+    j["verification"]["badge"] = flagged.has_value() && flagged->badge;
+    j["verification"]["menu_line"] = flagged ? json(flagged->menu_line) : json(nullptr);
+  } else {
+    j["verification"] = nullptr;
+  }
   if (state.last_failure && !tray::is_connected(state)) {
     j["unreachable"] = {{"reason", std::string(tray::to_string(state.last_failure->reason))},
                         {"message", state.last_failure->message}};

@@ -81,6 +81,11 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
   } else {
     std::cout << "rebuild (job " << job->id << "): " << json(job->state).get<std::string>()
               << (job->summary ? ": " + *job->summary : std::string()) << "\n";
+    const bool changes_boot =
+        params.mode == protocol::RebuildMode::switch_ || params.mode == protocol::RebuildMode::boot;
+    if (changes_boot && job->state == protocol::JobState::succeeded) {
+      std::cout << "without boot verification: the new generation is unverified until nixtrayctl verify-boot passes\n";
+    }
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;
 }

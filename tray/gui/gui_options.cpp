@@ -90,7 +90,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
 
   options.start_arguments.push_back("--autostart");
   for (const char* name :
-       {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running", "exec-as-root"}) {
+       {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running", "exec-as-root", "console"}) {
     if (const auto value = parsed.value(name)) {
       auto text = *value;
       if (std::string_view(name) == "config") text = std::filesystem::absolute(text).string();

@@ -1,7 +1,7 @@
 // nixtray's command line. A contract other tests and people with several distros use:
 //   --agent unix:PATH | tcp:HOST:PORT | exec:COMMAND...   (overrides the settings; not saved)
 //   --token-file PATH, --config FILE,
-//   --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD | local
+//   --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD --console CMD | local
 //   --quit-after SECONDS, --open-status-window [TAB], --ui-log FILE
 // The connection options are the session's (core/session_setup.hpp), as nixtrayctl takes them.
 #pragma once

@@ -18,6 +18,7 @@ tray::IconId icon_for(tray::NotificationKind kind) {
     case tray::NotificationKind::verify_failed:
       return tray::IconId::failed;
     case tray::NotificationKind::unit_failed:
+    case tray::NotificationKind::unverified_generation:
       return tray::IconId::degraded;
     case tray::NotificationKind::distro_stopped:
       return tray::IconId::stopped;
@@ -38,7 +39,10 @@ NotificationPresenter::~NotificationPresenter() = default;
 
 void NotificationPresenter::show(const tray::Notification& notification) {
   const int serial = next_serial_++;
-  const int flags = notification.kind == tray::NotificationKind::distro_stopped ? wxICON_WARNING : wxICON_ERROR;
+  const int flags = notification.kind == tray::NotificationKind::distro_stopped ||
+                            notification.kind == tray::NotificationKind::unverified_generation
+                        ? wxICON_WARNING
+                        : wxICON_ERROR;
   auto shown = std::make_unique<Shown>();
   shown->message = std::make_unique<wxNotificationMessage>(core_text(notification.title), core_text(notification.body),
                                                            nullptr, flags);

@@ -65,6 +65,14 @@ OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(p
   head->Add(words, 1, wxALIGN_CENTER_VERTICAL);
   top->Add(head, 0, wxEXPAND | wxALL, FromDIP(12));
 
+  // What a failed boot check found, in one place: its steps, the failed step's output (the
+  // console's shell, the activation's errors) and the agent's evidence of the failed boot.
+  verify_evidence_ = new wxTextCtrl(this, wxID_ANY, wxEmptyString, wxDefaultPosition, FromDIP(wxSize(-1, 160)),
+                                    wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP | wxHSCROLL);
+  verify_evidence_->SetFont(wxFont(wxFontInfo().Family(wxFONTFAMILY_TELETYPE)));
+  top->Add(verify_evidence_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
+  top->Show(verify_evidence_, false);
+
   advice_ = new wxBoxSizer(wxVERTICAL);
   advice_title_ = new wxStaticText(this, wxID_ANY, wxEmptyString);
   advice_title_->SetFont(advice_title_->GetFont().Bold());
@@ -154,11 +162,25 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
   detail_->SetLabel(core_text(view.detail));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
   settings_ = snapshot.settings;
+  fill_verify_evidence(snapshot);
   const bool advice_changed = fill_advice(snapshot);
   fill_facts(snapshot);
   fill_units(snapshot);
   Layout();
   if (advice_changed) log_advice_action();
+}
+
+void OverviewPage::fill_verify_evidence(const SessionSnapshot& snapshot) {
+  const auto& state = snapshot.state;
+  std::string text;
+  if (state.condition == tray::TrayCondition::verify_failed && state.last_verify) {
+    for (const auto& line : state.last_verify->evidence) text += line + "\n";
+  }
+  if (text == shown_evidence_) return;
+  shown_evidence_ = text;
+  verify_evidence_->ChangeValue(to_wx(text));
+  GetSizer()->Show(verify_evidence_, !text.empty());
+  if (!text.empty()) context_.log.write("verify-evidence", {{"lines", state.last_verify->evidence.size()}});
 }
 
 void OverviewPage::log_advice_action() {

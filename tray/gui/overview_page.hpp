@@ -33,6 +33,7 @@ class OverviewPage : public wxPanel {
   void fill_units(const SessionSnapshot& snapshot);
   // Returns whether the advice changed.
   bool fill_advice(const SessionSnapshot& snapshot);
+  void fill_verify_evidence(const SessionSnapshot& snapshot);
   void run_advice_action();
   void log_advice_action();
   void fetch_unit_log(const std::string& unit);
@@ -41,6 +42,8 @@ class OverviewPage : public wxPanel {
   wxStaticBitmap* icon_ = nullptr;
   wxStaticText* headline_ = nullptr;
   wxStaticText* detail_ = nullptr;
+  wxTextCtrl* verify_evidence_ = nullptr;  // shown after a failed boot check
+  std::string shown_evidence_;
   // What to do next (tray/core onboarding_advice): shown only when the tray needs the person.
   wxSizer* advice_ = nullptr;
   wxStaticText* advice_title_ = nullptr;

@@ -84,8 +84,9 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   notify_verify_ = new wxCheckBox(notify_box, wxID_ANY, _("verify boot fails or rolls back"));
   notify_unit_ = new wxCheckBox(notify_box, wxID_ANY, _("a systemd unit fails"));
   notify_stopped_ = new wxCheckBox(notify_box, wxID_ANY, _("the distro stops without being asked to"));
+  notify_unverified_ = new wxCheckBox(notify_box, wxID_ANY, _("a new generation is unverified"));
   auto* notify_grid = new wxGridSizer(2, FromDIP(6), FromDIP(24));
-  for (auto* check : {notify_job_, notify_verify_, notify_unit_, notify_stopped_}) {
+  for (auto* check : {notify_job_, notify_verify_, notify_unit_, notify_stopped_, notify_unverified_}) {
     notify_grid->Add(check, 0);
   }
   notify->Add(notify_grid, 0, wxEXPAND | wxALL, FromDIP(8));
@@ -123,7 +124,7 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
     });
   }
   for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_,
-                      start_at_login_, start_distro_at_login_}) {
+                      notify_unverified_, start_at_login_, start_distro_at_login_}) {
     check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { editing_ = true; });
   }
   save_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { save(); });
@@ -161,6 +162,7 @@ void SettingsPage::load(const tray::TraySettings& settings) {
   notify_verify_->SetValue(settings.notifications.verify_failed);
   notify_unit_->SetValue(settings.notifications.unit_failed);
   notify_stopped_->SetValue(settings.notifications.distro_stopped);
+  notify_unverified_->SetValue(settings.notifications.unverified);
   start_at_login_->SetValue(settings.start_at_login);
   start_distro_at_login_->SetValue(settings.start_distro_at_login);
   transport_changed();
@@ -202,6 +204,7 @@ tray::TraySettings SettingsPage::edited() const {
   settings.notifications.verify_failed = notify_verify_->GetValue();
   settings.notifications.unit_failed = notify_unit_->GetValue();
   settings.notifications.distro_stopped = notify_stopped_->GetValue();
+  settings.notifications.unverified = notify_unverified_->GetValue();
   settings.start_at_login = start_at_login_->GetValue();
   settings.start_distro_at_login = start_distro_at_login_->GetValue();
   return settings;

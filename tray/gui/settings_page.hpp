@@ -41,6 +41,7 @@ class SettingsPage : public wxScrolledWindow {
   wxCheckBox* notify_verify_ = nullptr;
   wxCheckBox* notify_unit_ = nullptr;
   wxCheckBox* notify_stopped_ = nullptr;
+  wxCheckBox* notify_unverified_ = nullptr;
   wxCheckBox* start_at_login_ = nullptr;
   wxCheckBox* start_distro_at_login_ = nullptr;
   wxStaticText* result_ = nullptr;

@@ -148,6 +148,17 @@ bool TrayApp::start(const std::vector<std::string>& args) {
       case tray::NotificationAction::Kind::show_status_window:
         show_window(StatusTab::overview, "notification");
         break;
+      case tray::NotificationAction::Kind::verify_boot: {
+        // As the menu's "Verify boot…": it restarts the distro, so it asks first (menu_chosen).
+        if (!snapshot_) break;
+        const auto menu = tray::MenuModel::build(snapshot_->state, snapshot_->menu);
+        if (const auto* verify = menu.find("verify-boot"); verify && verify->enabled) {
+          menu_chosen(*verify);
+        } else {
+          show_window(StatusTab::overview, "notification");
+        }
+        break;
+      }
     }
   });
 

@@ -20,12 +20,13 @@ void TrayIcon::show(const SessionSnapshot& snapshot) {
   const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
   const auto tooltip = core_text(view.tooltip);
   const auto key = std::string(tray::to_string(view.icon)) + "|" +
-                   (view.progress_percent ? std::to_string(*view.progress_percent) : "-") + "|" + from_wx(tooltip);
+                   (view.progress_percent ? std::to_string(*view.progress_percent) : "-") + "|" +
+                   (view.unverified_badge ? "badge" : "-") + "|" + from_wx(tooltip);
   if (key == shown_key_) {
     return;
   }
   shown_key_ = key;
-  SetIcon(art_.tray_bundle(view.icon, view.progress_percent), tooltip);
+  SetIcon(art_.tray_bundle(view.icon, view.progress_percent, view.unverified_badge), tooltip);
 }
 
 wxMenu* TrayIcon::CreatePopupMenu() {

@@ -2,6 +2,7 @@
 
 #include "wx_text.hpp"
 
+#include <wx/brush.h>
 #include <wx/graphics.h>
 #include <wx/image.h>
 
@@ -76,7 +77,7 @@ wxBitmapBundle TrayIconArt::bundle(tray::IconId icon, std::optional<int> percent
   return wxBitmapBundle::FromBitmaps(pictures);
 }
 
-wxBitmapBundle TrayIconArt::tray_bundle(tray::IconId icon, std::optional<int> percent) const {
+wxBitmapBundle TrayIconArt::tray_bundle(tray::IconId icon, std::optional<int> percent, bool badge) const {
 #if defined(__WXGTK__)
   constexpr int smallest = 22;
 #else
@@ -84,7 +85,9 @@ wxBitmapBundle TrayIconArt::tray_bundle(tray::IconId icon, std::optional<int> pe
 #endif
   wxVector<wxBitmap> pictures;
   for (const int size : sizes) {
-    if (size >= smallest) pictures.push_back(bitmap(icon, size, percent));
+    if (size < smallest) continue;
+    const auto picture = bitmap(icon, size, percent);
+    pictures.push_back(badge ? with_unverified_badge(picture) : picture);
   }
   return wxBitmapBundle::FromBitmaps(pictures);
 }
@@ -114,6 +117,28 @@ wxBitmap with_progress_ring(const wxBitmap& picture, int percent) {
       gc->SetPen(gc->CreatePen(wxGraphicsPenInfo(wxColour(255, 255, 255), width).Cap(wxCAP_BUTT)));
       gc->StrokePath(arc);
     }
+  }
+  return wxBitmap(image);
+}
+
+wxBitmap with_unverified_badge(const wxBitmap& picture) {
+  wxImage image = picture.ConvertToImage();
+  if (!image.HasAlpha()) image.InitAlpha();
+  const double size = image.GetWidth();
+  {
+    std::unique_ptr<wxGraphicsContext> gc(wxGraphicsContext::Create(image));
+    if (!gc) return picture;
+    gc->SetAntialiasMode(wxANTIALIAS_DEFAULT);
+    // A third of the icon, so it still reads at 16 px; the rim keeps it apart from any disc colour.
+    const double radius = size / 6.0;
+    const double rim = std::max(1.0, size / 32.0);
+    const double centre_x = size - radius - rim;
+    const double centre_y = radius + rim;
+    wxGraphicsPath dot = gc->CreatePath();
+    dot.AddCircle(centre_x, centre_y, radius);
+    gc->SetBrush(gc->CreateBrush(wxBrush(wxColour(0xF5, 0xA6, 0x23))));
+    gc->SetPen(gc->CreatePen(wxGraphicsPenInfo(wxColour(0x20, 0x20, 0x20), rim)));
+    gc->DrawPath(dot);
   }
   return wxBitmap(image);
 }

@@ -32,7 +32,9 @@ class TrayIconArt {
   [[nodiscard]] wxBitmapBundle bundle(tray::IconId icon, std::optional<int> percent = std::nullopt) const;
   // For the tray. wxGTK hands GtkStatusIcon the bundle's smallest picture and GTK only scales
   // down, so there the set starts at 22 px, the icon size of the usual 24 px panels.
-  [[nodiscard]] wxBitmapBundle tray_bundle(tray::IconId icon, std::optional<int> percent = std::nullopt) const;
+  // `badge`: the mark of a generation that has not passed a boot check (TrayPresentation).
+  [[nodiscard]] wxBitmapBundle tray_bundle(tray::IconId icon, std::optional<int> percent = std::nullopt,
+                                           bool badge = false) const;
 
  private:
   [[nodiscard]] wxBitmap base(tray::IconId icon, int size) const;
@@ -44,5 +46,7 @@ class TrayIconArt {
 
 // Draws the ring (a dark track and a white arc from 12 o'clock, clockwise) over a square picture.
 wxBitmap with_progress_ring(const wxBitmap& picture, int percent);
+// Draws an amber dot with a dark rim in the top right corner: "unverified".
+wxBitmap with_unverified_badge(const wxBitmap& picture);
 
 }  // namespace nixtray::gui

@@ -23,13 +23,14 @@ std::vector<std::string> split_option(const std::string& text, std::string_view 
 
 CommandDistroCommands parse_distro_commands(const std::string& start, const std::string& stop,
                                             const std::string& is_running, const std::string& exec_as_root,
-                                            const std::string& terminal) {
+                                            const std::string& terminal, const std::string& console) {
   CommandDistroCommands commands;
   commands.start = split_option(start, "start");
   commands.stop = split_option(stop, "stop");
   commands.is_running = split_option(is_running, "is-running");
   commands.exec_as_root = split_option(exec_as_root, "exec-as-root");
   commands.terminal = split_option(terminal, "terminal");
+  commands.console = split_option(console, "console");
   return commands;
 }
 
@@ -89,6 +90,22 @@ asio::awaitable<ControlResult> CommandDistroControl::open_terminal() {
   }
   const auto error = launch_detached(commands_.terminal);
   co_return error.empty() ? ControlResult::success() : ControlResult::failure(error);
+}
+
+asio::awaitable<ProcessOutcome> CommandDistroControl::console(ConsoleRequest request) {
+  if (commands_.console.empty()) {
+    ProcessOutcome none;
+    none.argv = std::move(request.argv);
+    none.error = "no console command is configured";
+    co_return none;
+  }
+  auto command = commands_.console;
+  command.insert(command.end(), request.argv.begin(), request.argv.end());
+  ProcessOptions process_options;
+  process_options.timeout = request.timeout;
+  process_options.max_output_bytes = 64 * 1024;  // evidence, not a log: a flooding login is cut
+  auto op = run_process(std::move(command), process_options);
+  co_return co_await std::move(op);
 }
 
 }  // namespace nixtray::tray

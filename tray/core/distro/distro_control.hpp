@@ -5,7 +5,12 @@
 // Windows default). All operations run on the caller's io_context.
 #pragma once
 
+#include "core/distro/process_runner.hpp"
+
 #include "nixtray/net/asio.hpp"
+
+#include <chrono>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -27,6 +32,14 @@ struct ControlResult {
 };
 
 enum class RunningState { running, stopped, missing, unknown };
+
+// A console as a person opens one: `wsl.exe -d <distro> [-u <user>] -- <argv>`, which WSL runs
+// through the user's login shell by its own init path (no --exec: that would bypass the shell).
+struct ConsoleRequest {
+  std::optional<std::string> user;  // none: the distro's registered default user
+  std::vector<std::string> argv;
+  std::chrono::milliseconds timeout{30'000};
+};
 
 struct RunningProbe {
   RunningState state = RunningState::unknown;
@@ -51,6 +64,16 @@ class DistroControl {
   // Runs argv inside the distro as root: absolute paths, since there may be no PATH.
   virtual net::asio::awaitable<ControlResult> run_as_root(std::vector<std::string> argv) = 0;
   virtual net::asio::awaitable<ControlResult> open_terminal() = 0;
+
+  // Whether this control can open a console as the distro's user (verify-boot's console step).
+  [[nodiscard]] virtual bool has_console() const { return false; }
+  // Never throws for a failing login: the shell's output and exit code are the outcome.
+  virtual net::asio::awaitable<ProcessOutcome> console(ConsoleRequest request) {
+    ProcessOutcome outcome;
+    outcome.argv = std::move(request.argv);
+    outcome.error = describe() + " cannot open a console in the distro";
+    co_return outcome;
+  }
 
   // Whether this control can also stop every distro at once (WSL: the whole VM).
   [[nodiscard]] virtual bool can_shut_down_all() const { return false; }

@@ -69,6 +69,16 @@ std::vector<std::string> wsl_exec_command(const WslDistroControlOptions& options
   return command;
 }
 
+std::vector<std::string> wsl_console_command(const WslDistroControlOptions& options,
+                                             const std::optional<std::string>& user,
+                                             const std::vector<std::string>& argv) {
+  std::vector<std::string> command{options.wsl, "-d", options.distro};
+  if (user) command.insert(command.end(), {"-u", *user});
+  command.push_back("--");
+  command.insert(command.end(), argv.begin(), argv.end());
+  return command;
+}
+
 asio::awaitable<ControlResult> WslDistroControl::run(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
   ProcessOptions process_options;
   process_options.timeout = timeout;
@@ -132,6 +142,19 @@ asio::awaitable<RunningProbe> WslDistroControl::is_running() {
 asio::awaitable<ControlResult> WslDistroControl::run_as_root(std::vector<std::string> argv) {
   auto op = run(wsl_exec_command(options_, true, argv), options_.timeout);
   co_return co_await std::move(op);
+}
+
+asio::awaitable<ProcessOutcome> WslDistroControl::console(ConsoleRequest request) {
+  ProcessOptions process_options;
+  process_options.timeout = request.timeout;
+  process_options.max_output_bytes = 64 * 1024;  // evidence, not a log: a flooding login is cut
+  auto op = run_process(wsl_console_command(options_, request.user, request.argv), process_options);
+  auto outcome = co_await std::move(op);
+  // WSL's own errors ("execvpe(...) failed") may come in UTF-16LE; the shell's output is passed
+  // through as it is.
+  outcome.out = readable(outcome.out);
+  outcome.err = readable(outcome.err);
+  co_return outcome;
 }
 
 asio::awaitable<ControlResult> WslDistroControl::open_terminal() {

@@ -48,6 +48,12 @@ WslDistroControlOptions wsl_control_options(const TraySettings& settings, const 
 std::vector<std::string> wsl_exec_command(const WslDistroControlOptions& options, bool as_root,
                                           const std::vector<std::string>& argv);
 
+// The argv of a console as a person opens one: `<wsl> -d <distro> [-u <user>] -- <argv>`. Never
+// --exec: WSL then runs the command line through the user's login shell, which is what is checked.
+std::vector<std::string> wsl_console_command(const WslDistroControlOptions& options,
+                                             const std::optional<std::string>& user,
+                                             const std::vector<std::string>& argv);
+
 class WslDistroControl final : public DistroControl {
  public:
   explicit WslDistroControl(WslDistroControlOptions options) : options_(std::move(options)) {}
@@ -64,6 +70,8 @@ class WslDistroControl final : public DistroControl {
   net::asio::awaitable<RunningProbe> is_running() override;
   net::asio::awaitable<ControlResult> run_as_root(std::vector<std::string> argv) override;
   net::asio::awaitable<ControlResult> open_terminal() override;
+  [[nodiscard]] bool has_console() const override { return true; }
+  net::asio::awaitable<ProcessOutcome> console(ConsoleRequest request) override;
 
   // wsl.exe --shutdown: the whole WSL VM, every distro (the GUI asks first).
   [[nodiscard]] bool can_shut_down_all() const override { return true; }

@@ -96,6 +96,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*n, "verify_failed", s.notifications.verify_failed, warnings, "notifications.");
     read_member(*n, "unit_failed", s.notifications.unit_failed, warnings, "notifications.");
     read_member(*n, "distro_stopped", s.notifications.distro_stopped, warnings, "notifications.");
+    read_member(*n, "unverified", s.notifications.unverified, warnings, "notifications.");
   }
   if (const auto* c = object_member(j, "distro_control", warnings)) {
     read_member(*c, "kind", s.distro_control.kind, warnings, "distro_control.");
@@ -104,6 +105,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*c, "is_running", s.distro_control.is_running, warnings, "distro_control.");
     read_member(*c, "exec_as_root", s.distro_control.exec_as_root, warnings, "distro_control.");
     read_member(*c, "terminal", s.distro_control.terminal, warnings, "distro_control.");
+    read_member(*c, "console", s.distro_control.console, warnings, "distro_control.");
     read_member(*c, "wsl", s.distro_control.wsl, warnings, "distro_control.");
     read_member(*c, "through_login_shell", s.distro_control.through_login_shell, warnings, "distro_control.");
   }
@@ -122,6 +124,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
       DistroRecord record;
       read_optional_member(value, "known_good", record.known_good, warnings, where);
       read_optional_member(value, "last_job_seen", record.last_job_seen, warnings, where);
+      read_optional_member(value, "unverified_notified", record.unverified_notified, warnings, where);
       if (const auto* v = object_member(value, "verify_in_progress", warnings)) {
         VerifyRecord verify;
         read_member(*v, "expected_generation", verify.expected_generation, warnings, where + "verify_in_progress.");
@@ -155,7 +158,8 @@ json settings_to_json(const TraySettings& s) {
   j["notifications"] = {{"job_failed", s.notifications.job_failed},
                         {"verify_failed", s.notifications.verify_failed},
                         {"unit_failed", s.notifications.unit_failed},
-                        {"distro_stopped", s.notifications.distro_stopped}};
+                        {"distro_stopped", s.notifications.distro_stopped},
+                        {"unverified", s.notifications.unverified}};
   j["start_at_login"] = s.start_at_login;
   j["start_distro_at_login"] = s.start_distro_at_login;
   j["distro_control"] = {{"kind", s.distro_control.kind},
@@ -164,6 +168,7 @@ json settings_to_json(const TraySettings& s) {
                          {"is_running", s.distro_control.is_running},
                          {"exec_as_root", s.distro_control.exec_as_root},
                          {"terminal", s.distro_control.terminal},
+                         {"console", s.distro_control.console},
                          {"wsl", s.distro_control.wsl},
                          {"through_login_shell", s.distro_control.through_login_shell}};
   j["verify"] = {{"auto_rollback", s.verify.auto_rollback},
@@ -174,6 +179,7 @@ json settings_to_json(const TraySettings& s) {
     json r = json::object();
     put_optional(r, "known_good", record.known_good);
     put_optional(r, "last_job_seen", record.last_job_seen);
+    put_optional(r, "unverified_notified", record.unverified_notified);
     if (record.verify_in_progress) {
       const auto& v = *record.verify_in_progress;
       r["verify_in_progress"] = {

@@ -22,6 +22,7 @@ struct NotificationToggles {
   bool verify_failed = true;   // verify-boot failed, or rolled back
   bool unit_failed = true;     // a systemd unit failed
   bool distro_stopped = true;  // the distro stopped without the user asking
+  bool unverified = true;      // the generation that boots next is unverified
 };
 
 // How the distro is started and stopped. "local": no lifecycle (the agent runs on this machine);
@@ -33,6 +34,7 @@ struct DistroControlSettings {
   std::string is_running;
   std::string exec_as_root;  // a prefix; the argv to run inside the distro is appended
   std::string terminal;      // opens a terminal in the distro
+  std::string console;       // a prefix; runs the appended argv as the default user through their login shell
   // "wsl": the wsl.exe to run (empty: NIXTRAY_WSL_EXE from the environment, else wsl.exe), and
   // whether commands go through the distro's login shell (the 2020-era images: wsl_distro_control.hpp).
   std::string wsl;
@@ -59,6 +61,8 @@ struct DistroRecord {
   std::optional<int> known_good;
   std::optional<VerifyRecord> verify_in_progress;
   std::optional<std::string> last_job_seen;  // the newest finished job already reported
+  // The unverified generation last notified ("43 /nix/store/..."): notified once, also across restarts.
+  std::optional<std::string> unverified_notified;
 };
 
 struct TraySettings {

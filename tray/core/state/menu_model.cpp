@@ -1,6 +1,7 @@
 #include "core/state/menu_model.hpp"
 
 #include "core/state/state_text.hpp"
+#include "core/state/verification_view.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -126,6 +127,14 @@ std::string job_blocker(const TrayState& state) {
   return {};
 }
 
+Confirmation verify_boot_confirmation(const MenuContext& context) {
+  return Confirmation{"Verify boot",
+                      "Verify boot restarts " + context.distro_name +
+                          " into the generation it boots next and checks that it comes up and that you can log in. "
+                          "Every open session in the distro ends. Continue?",
+                      "Restart and verify"};
+}
+
 MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
   MenuItem menu;
   menu.kind = MenuItem::Kind::submenu;
@@ -162,6 +171,10 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
   for (const auto& mode : modes) {
     auto item = action(mode.id, mode.label, MenuAction::rebuild);
     item.command.mode = mode.mode;
+    if (context.has_lifecycle && !context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
+      // "Rebuild, restart and verify" above is the safe way; these leave the result unchecked.
+      item.label += " \xE2\x80\x94 without boot verification";
+    }
     if (context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
       // The setting makes the distro restart afterwards: that ends sessions, so it is asked first.
       item.label += ", then verify boot";
@@ -287,6 +300,24 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
   }
 }
 
+// At the top, so an unchecked generation is seen before anything else; it starts the check when
+// the tray can restart the distro.
+void add_verification_line(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
+  const auto view = verification_view(state);
+  if (!view) return;
+  if (!context.has_lifecycle) {
+    items.push_back(header("verification", "\xE2\x9A\xA0 " + view->menu_line));
+    return;
+  }
+  auto verify = action("verification", "\xE2\x9A\xA0 " + view->menu_line + " \xE2\x80\x94 Verify now\xE2\x80\xA6",
+                       MenuAction::verify_boot);
+  verify.confirm = verify_boot_confirmation(context);
+  auto blocker = agent_action_blocker(state, "verify.preflight", false);
+  if (blocker.empty()) blocker = job_blocker(state);
+  if (!blocker.empty()) disable(verify, blocker);
+  items.push_back(std::move(verify));
+}
+
 void add_failed_units(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
   if (!state.status || state.status->failed_units.empty()) {
     return;
@@ -310,6 +341,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   MenuModel menu;
   auto& items = menu.items;
   items.push_back(header("header", present(state, context.distro_name).tooltip));
+  add_verification_line(items, state, context);
   add_status_lines(items, state, context);
   add_failed_units(items, state, context);
   items.push_back(separator());
@@ -357,11 +389,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
 
   if (context.has_lifecycle) {
     auto verify = action("verify-boot", "Verify boot\xE2\x80\xA6", MenuAction::verify_boot);
-    verify.confirm = Confirmation{"Verify boot",
-                                  "Verify boot restarts " + context.distro_name +
-                                      " into the generation it boots next and checks that it comes up. Every open "
-                                      "session in the distro ends. Continue?",
-                                  "Restart and verify"};
+    verify.confirm = verify_boot_confirmation(context);
     auto blocker = agent_action_blocker(state, "verify.preflight", false);
     if (blocker.empty()) blocker = job_blocker(state);
     if (!blocker.empty()) disable(verify, blocker);

@@ -1,6 +1,7 @@
 #include "core/state/notification_rules.hpp"
 
 #include "core/state/state_text.hpp"
+#include "core/state/verification_view.hpp"
 
 #include <algorithm>
 
@@ -16,6 +17,8 @@ std::string_view to_string(NotificationKind kind) {
       return "unit-failed";
     case NotificationKind::distro_stopped:
       return "distro-stopped";
+    case NotificationKind::unverified_generation:
+      return "unverified-generation";
   }
   return "unknown";
 }
@@ -35,8 +38,11 @@ std::string capitalized(std::string_view text) {
 }  // namespace
 
 NotificationRules::NotificationRules(NotificationToggles toggles, std::optional<std::string> last_job_seen,
-                                     std::string distro_name)
-    : toggles_(toggles), last_job_seen_(std::move(last_job_seen)), distro_name_(std::move(distro_name)) {}
+                                     std::string distro_name, std::optional<std::string> unverified_notified)
+    : toggles_(toggles),
+      last_job_seen_(std::move(last_job_seen)),
+      distro_name_(std::move(distro_name)),
+      unverified_notified_(std::move(unverified_notified)) {}
 
 void NotificationRules::add(Notification notification, bool enabled, NotificationDecision& decision) {
   // Remembered even when switched off: turning the toggle on later must not replay old events.
@@ -210,6 +216,30 @@ void NotificationRules::consider_verify(const VerifyFinished& finished, Notifica
   add(std::move(n), toggles_.verify_failed, decision);
 }
 
+void NotificationRules::consider_verification(const TrayState& after, NotificationDecision& decision) {
+  const auto view = verification_view(after);
+  if (!view || view->state != protocol::VerificationState::unverified) return;
+  // The known-good generation is no news: a person accepted it (mark-good), or a rollback went
+  // back to it. The menu still says it was never boot-checked.
+  if (after.status->generations.known_good == view->generation) return;
+  // Once per generation and store path, across restarts: the settings keep the last one, and a
+  // number Nix gives to another system is a new generation.
+  const auto key = verification_key(*view);
+  if (unverified_notified_ == key) return;
+  unverified_notified_ = key;
+  decision.unverified_notified = key;
+  const auto number = std::to_string(view->generation);
+  Notification n;
+  n.kind = NotificationKind::unverified_generation;
+  n.key = "unverified:" + key;
+  n.title = distro_name_ + ": generation " + number + " is unverified";
+  n.body = view->made_by_agent
+               ? "Generation " + number + " was activated without boot verification."
+               : "Generation " + number + " was activated outside nixtray and its boot has not been verified.";
+  n.action = NotificationAction{NotificationAction::Kind::verify_boot, "Verify now", {}, {}};
+  add(std::move(n), toggles_.unverified, decision);
+}
+
 NotificationDecision NotificationRules::observe(const TrayState& before, const TrayState& after,
                                                 const TrayEvent& event) {
   NotificationDecision decision;
@@ -226,6 +256,8 @@ NotificationDecision NotificationRules::observe(const TrayState& before, const T
     consider_verify(*verify, decision);
   }
   consider_stop(before, after, decision);
+  // Once the snapshots are in: the jobs tell whether a job of the agent made the generation.
+  if (after.synced) consider_verification(after, decision);
   return decision;
 }
 

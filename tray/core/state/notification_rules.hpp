@@ -1,6 +1,8 @@
 // Which changes deserve a notification, decided apart from how the GUI shows them: a job failed
 // (title + the job's summary, action "Show log"), verify-boot failed or rolled back, a unit
-// failed, the distro stopped without the user asking. Each kind can be switched off; each event is
+// failed, the distro stopped without the user asking, the generation that boots next has not been
+// boot-checked (once per generation and store path, remembered in the settings across restarts,
+// action "Verify now"). Each kind can be switched off; each event is
 // notified once; a failure that happened while the tray was not connected is notified once on
 // reconnect (the last job seen is remembered in the settings).
 //
@@ -18,11 +20,11 @@
 
 namespace nixtray::tray {
 
-enum class NotificationKind { job_failed, verify_failed, unit_failed, distro_stopped };
+enum class NotificationKind { job_failed, verify_failed, unit_failed, distro_stopped, unverified_generation };
 std::string_view to_string(NotificationKind kind);
 
 struct NotificationAction {
-  enum class Kind { show_job_log, show_unit, show_status_window };
+  enum class Kind { show_job_log, show_unit, show_status_window, verify_boot };
   Kind kind = Kind::show_status_window;
   std::string label;  // "Show log"
   std::string job_id;
@@ -41,11 +43,14 @@ struct NotificationDecision {
   std::vector<Notification> notifications;
   // When set, store it as the distro's last_job_seen in the settings.
   std::optional<std::string> last_job_seen;
+  // When set, store it as the distro's unverified_notified (verification_key) in the settings.
+  std::optional<std::string> unverified_notified;
 };
 
 class NotificationRules {
  public:
-  NotificationRules(NotificationToggles toggles, std::optional<std::string> last_job_seen, std::string distro_name);
+  NotificationRules(NotificationToggles toggles, std::optional<std::string> last_job_seen, std::string distro_name,
+                    std::optional<std::string> unverified_notified = std::nullopt);
 
   void set_toggles(NotificationToggles toggles) { toggles_ = toggles; }
   [[nodiscard]] const std::optional<std::string>& last_job_seen() const { return last_job_seen_; }
@@ -58,15 +63,17 @@ class NotificationRules {
   void consider_units(const TrayState& before, const TrayState& after, NotificationDecision& decision);
   void consider_stop(const TrayState& before, const TrayState& after, NotificationDecision& decision);
   void consider_verify(const VerifyFinished& finished, NotificationDecision& decision);
+  void consider_verification(const TrayState& after, NotificationDecision& decision);
   void advance_last_seen(const std::string& job_id, NotificationDecision& decision);
   void add(Notification notification, bool enabled, NotificationDecision& decision);
 
   NotificationToggles toggles_;
   std::optional<std::string> last_job_seen_;
   std::string distro_name_;
-  std::set<std::string> shown_;               // keys notified (or suppressed by a toggle)
-  std::set<std::string> failed_units_known_;  // failed units already reported
-  bool units_baseline_ = false;               // the first status after connecting is a baseline
+  std::optional<std::string> unverified_notified_;  // the last unverified generation notified
+  std::set<std::string> shown_;                     // keys notified (or suppressed by a toggle)
+  std::set<std::string> failed_units_known_;        // failed units already reported
+  bool units_baseline_ = false;                     // the first status after connecting is a baseline
   bool stop_reported_ = false;
   int stops_ = 0;
 };

@@ -112,6 +112,9 @@ struct VerifyFinished {
   VerifyOutcome outcome = VerifyOutcome::passed;
   std::string message;
   std::optional<int> generation;
+  // The steps and what broke (the failed step's lines, the agent's evidence of the failed boot),
+  // one line each, for the status window (verify_evidence_lines).
+  std::vector<std::string> evidence;
 };
 
 using TrayEvent = std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed,

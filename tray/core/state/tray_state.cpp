@@ -1,6 +1,7 @@
 #include "core/state/tray_state.hpp"
 
 #include "core/state/state_text.hpp"
+#include "core/state/verification_view.hpp"
 
 #include <algorithm>
 
@@ -279,6 +280,13 @@ TrayPresentation present(const TrayState& state, std::string_view distro_name) {
   if (state.distro_action_failure && view.detail.find(state.distro_action_failure->message) == std::string::npos) {
     view.detail += (view.detail.empty() ? "" : " ") + std::string("(") + state.distro_action_failure->action +
                    " failed: " + state.distro_action_failure->message + ")";
+  }
+  if (const auto verification = verification_view(state)) {
+    view.unverified_badge = verification->badge;
+    if (state.condition == TrayCondition::running || state.condition == TrayCondition::degraded ||
+        state.condition == TrayCondition::starting) {
+      line += " \xC2\xB7 " + verification->tooltip_note;
+    }
   }
   view.tooltip = shorten(line, TrayPresentation::tooltip_limit);
   return view;

@@ -95,6 +95,9 @@ struct TrayPresentation {
   std::string tooltip;  // one line, at most tooltip_limit characters
   std::string detail;   // a longer sentence for the status line
   std::optional<int> progress_percent;
+  // The generation that boots next has not passed a boot check (verification_view.hpp): the GUI
+  // draws a mark on the icon; the tooltip says it.
+  bool unverified_badge = false;
   static constexpr std::size_t tooltip_limit = 127;  // Windows' NOTIFYICONDATA szTip
 };
 [[nodiscard]] TrayPresentation present(const TrayState& state, std::string_view distro_name);

@@ -1,5 +1,6 @@
 // One restart into a generation and its checks: stop, start, the agent's hello within the boot
-// timeout, the booted generation, the activation report, systemd settling, failed units.
+// timeout, the booted generation, the activation report, systemd settling, failed units, then the
+// console and the user's session (boot_console.cpp).
 #include "core/verify/boot_verifier.hpp"
 
 #include "core/verify/verifier_text.hpp"
@@ -128,6 +129,8 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
         std::to_string(check.failed_units.size()) + " unit(s) failed: " + joined(check.failed_units, ", "),
         check.failed_units);
   }
+  auto logging_in = check_console(check.agent, settled->default_user, phase, check);
+  if (!co_await std::move(logging_in)) co_return check;
   check.passed = true;
   co_return check;
 }

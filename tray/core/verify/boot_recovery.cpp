@@ -58,17 +58,20 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
     report_.message =
         broke + " Automatic rollback is off" +
         (good ? ": roll back with `nixtrayctl rollback " + std::to_string(*good) + "` or from the tray." : ".");
+    auto recording = record_failed(check.agent, expected);
+    co_await std::move(recording);
     co_return;
   }
   if (!good) {
     report_.recovery = RecoveryResult::not_recovered;
     report_.message = broke + " There is no known-good generation to roll back to.";
+    auto recording = record_failed(check.agent, expected);
+    co_await std::move(recording);
     co_return;
   }
   record_step("rollback");
   auto rolling_back = roll_back(*good, check.agent);
   const bool rolled_back = co_await std::move(rolling_back);
-  if (check.agent) check.agent->close();
   const std::string manual =
       " Rescue by hand: run as root inside the distro " +
       generation_link(options_.distro_profile_dir.generic_string(), *good) + "/sw/bin/nixtray-agent rescue rollback " +
@@ -79,13 +82,16 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
     report_.recovery = RecoveryResult::not_recovered;
     report_.message = broke + " Rolling back to " + generation_text(*good) +
                       " failed: " + report_.steps.back().message + "." + manual;
+    auto recording = record_failed(check.agent, expected);
+    co_await std::move(recording);
+    if (check.agent) check.agent->close();
     co_return;
   }
+  if (check.agent) check.agent->close();
   report_.rolled_back_to = good;
   auto rechecking = restart_and_check(*good, "recover");
   auto again = co_await std::move(rechecking);
   report_.recovery_booted_generation = again.booted;
-  if (again.agent) again.agent->close();
   if (again.passed) {
     report_.recovery = RecoveryResult::recovered;
     report_.message = broke + " Rolled back to " + generation_text(*good) + ", which booted.";
@@ -93,6 +99,10 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
     report_.recovery = RecoveryResult::not_recovered;
     report_.message = broke + " Rolled back to " + generation_text(*good) + ", but it " + again.problem + "." + manual;
   }
+  // From the boot after the rollback: the agent then reads the failed boot's journal.
+  auto recording = record_failed(again.agent, expected);
+  co_await std::move(recording);
+  if (again.agent) again.agent->close();
 }
 
 asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentConnection> agent) {
@@ -127,23 +137,6 @@ asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentCon
   }
   end(step, StepStatus::failed, agent_problem + ", and the rescue from outside failed: " + rescued.message);
   co_return false;
-}
-
-asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& agent) {
-  const auto step = begin("mark-good", "verify", "recording " + generation_text(generation) + " as known-good");
-  protocol::MarkGoodParams params;
-  params.number = generation;
-  auto marking = agent.call<protocol::GenerationsMarkGoodMethod>(params);
-  const auto marked = co_await std::move(marking);
-  agent.close();
-  if (callbacks_.on_known_good) callbacks_.on_known_good(generation);
-  if (marked) {
-    end(step, StepStatus::ok, generation_text(generation) + " is the known-good generation (agent and host)");
-  } else {
-    end(step, StepStatus::warn,
-        "the agent could not record it (" + marked.error().message + "); the host remembers " +
-            generation_text(generation) + " as known-good");
-  }
 }
 
 }  // namespace nixtray::tray

@@ -210,6 +210,9 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
     }
   }
   const auto good = choose_known_good(request, status->generations, *expected);
+  if (status->verification.generation == expected) report_.store_path = status->verification.store_path;
+  auto recording = record_started(agent, *expected);
+  co_await std::move(recording);
   agent->close();
   agent.reset();
   auto checking_boot = check_and_recover(*expected, good);

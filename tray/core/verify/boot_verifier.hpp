@@ -8,12 +8,17 @@
 //     a tray that dies half-way finds the record at its next start)
 //   stop the distro, start it, wait for the agent's hello (boot_timeout: longer than WSL's init
 //   timeout), booted == expected, activation report (errors = failed; unknown stays unknown),
-//   systemd settles (running or degraded), failed units
-//   pass: generations.mark_good (agent) + on_known_good (host)
+//   systemd settles (running or degraded), failed units, a console as the default user (the
+//   distro control's console: wsl.exe -d D -u USER -- echo <marker>, through the login shell) and
+//   that user's systemd session (boot_console.cpp)
+//   verify.record started before the restart (the agent shows "verifying")
+//   pass: verify.record passed (the agent's probation makes it known-good; an older agent:
+//   generations.mark_good) + on_known_good (host) once it is known-good
 //   fail: roll back to the known-good generation: a rollback job (mode boot) when the agent
 //   answers, else from outside with the distro control's run-as-root
 //     <profile dir>/system-<good>-link/sw/bin/nixtray-agent rescue rollback <good>
-//   then restart and check again.
+//   then restart and check again; then verify.record failed (step, reason) from the first boot
+//   that answers, so the agent collects the failed boot's evidence (kept in the report).
 //
 // A check a tray did not finish (VerifyRequest::interrupted) is reported again; when the agent
 // does not answer (the distro was left stopped), it is resumed from its record: the pre-flight it
@@ -23,7 +28,8 @@
 // session_verify_callbacks in core/verify/session_verify.hpp). It uses its own agent connections.
 //
 // The run, pre-flight and the record are in boot_verifier.cpp, one restart and its checks in
-// boot_check.cpp, keeping or rolling back in boot_recovery.cpp.
+// boot_check.cpp and boot_console.cpp, keeping or rolling back in boot_recovery.cpp, what the
+// agent records in boot_record.cpp.
 //
 // Threading: create, run and destroy on the io_context's thread; callbacks run there.
 #pragma once
@@ -51,6 +57,7 @@ struct BootVerifierOptions {
   std::chrono::milliseconds stop_timeout{60'000};      // terminate -> is_running says stopped
   std::chrono::milliseconds settle_timeout{180'000};   // hello -> systemd running or degraded
   std::chrono::milliseconds job_timeout{30 * 60'000};  // a rebuild or rollback job
+  std::chrono::milliseconds console_timeout{30'000};   // the login, and the user's session coming up
   std::chrono::milliseconds poll_interval{250};
   bool auto_rollback = true;
   // The system profile's directory as seen inside the distro: the rescue from outside runs
@@ -120,8 +127,18 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   net::asio::awaitable<bool> stop_distro(std::string phase);
   net::asio::awaitable<std::shared_ptr<AgentConnection>> wait_for_agent(std::string phase, bool& distro_died);
   net::asio::awaitable<std::optional<protocol::Status>> wait_for_systemd(AgentConnection& agent, std::string phase);
+  // The console step, then the session step (boot_console.cpp); false: `check` says what failed.
+  net::asio::awaitable<bool> check_console(std::shared_ptr<AgentConnection> agent,
+                                           std::optional<protocol::DefaultUser> user, std::string phase,
+                                           BootCheck& check);
+  net::asio::awaitable<bool> check_session(std::shared_ptr<AgentConnection> agent,
+                                           std::optional<protocol::DefaultUser> user, std::string phase,
+                                           BootCheck& check);
   net::asio::awaitable<bool> roll_back(int good, std::shared_ptr<AgentConnection> agent);
+  // verify.record through the agent (boot_record.cpp); mark_good records a pass.
   net::asio::awaitable<void> mark_good(int generation, AgentConnection& agent);
+  net::asio::awaitable<void> record_started(std::shared_ptr<AgentConnection> agent, int generation);
+  net::asio::awaitable<void> record_failed(std::shared_ptr<AgentConnection> agent, int generation);
   net::asio::awaitable<AgentConnection::Opened> connect_once();
 
   // Step bookkeeping: begin() reports a running step; end() fills its result and reports it.
@@ -138,6 +155,7 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   std::optional<VerifyRecord> record_;
   std::chrono::steady_clock::time_point started_at_;
   std::vector<std::chrono::steady_clock::time_point> step_starts_;  // of report_.steps
+  std::int64_t console_started_ = 0;                                // unix seconds of the last login
   bool running_ = false;
 };
 

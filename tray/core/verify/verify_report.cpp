@@ -128,6 +128,8 @@ json to_json(const VerifyReport& report) {
               {"preflight", report.preflight ? json(*report.preflight) : json(nullptr)},
               {"interrupted", interrupted},
               {"rebuild_job", report.rebuild_job ? json(*report.rebuild_job) : json(nullptr)},
+              {"store_path", report.store_path ? json(*report.store_path) : json(nullptr)},
+              {"verification", report.verification ? json(*report.verification) : json(nullptr)},
               {"steps", steps},
               {"duration_ms", report.duration.count()}};
 }
@@ -172,15 +174,57 @@ std::string format_verify_report(const VerifyReport& report) {
     name << (step.phase == "recover" ? "recover/" : "") << step.name;
     out << "  " << std::left << std::setw(8) << to_string(step.status) << std::setw(20) << name.str() << step.message
         << " (" << step.duration.count() << " ms)\n";
+    if (step.status == StepStatus::failed && step.name != "activation") {
+      for (const auto& line : step.lines) out << "            | " << line << "\n";
+    }
+  }
+  if (report.verification && report.verification->evidence) {
+    const auto& evidence = *report.verification->evidence;
+    out << "evidence of the failed boot (recorded by the agent):\n";
+    for (const auto& line : evidence.errors) out << "  " << line.message << "\n";
+    if (evidence.errors_omitted > 0) out << "  ... and " << evidence.errors_omitted << " more errors\n";
+    for (const auto& unit : evidence.failed_units) {
+      out << "  failed unit " << unit.unit << (unit.result.empty() ? "" : " (" + unit.result + ")") << ":\n";
+      for (const auto& line : unit.lines) out << "    " << line.message << "\n";
+    }
+    if (evidence.note) out << "  (" << *evidence.note << ")\n";
   }
   out << "took " << report.duration.count() << " ms\n";
   return out.str();
+}
+
+std::vector<std::string> verify_evidence_lines(const VerifyReport& report) {
+  std::vector<std::string> lines;
+  for (const auto& step : report.steps) {
+    const char* mark = step.status == StepStatus::ok       ? "\xE2\x9C\x93 "   // ✓
+                       : step.status == StepStatus::failed ? "\xE2\x9C\x97 "   // ✗
+                                                           : "\xE2\x80\xA2 ";  // •
+    lines.push_back(mark + std::string(step.phase == "recover" ? "recover/" : "") + step.name + ": " + step.message);
+    if (step.status == StepStatus::failed) {
+      for (const auto& line : step.lines) lines.push_back("    " + line);
+    }
+  }
+  if (report.verification && report.verification->evidence) {
+    const auto& evidence = *report.verification->evidence;
+    lines.emplace_back("The failed boot's journal (errors):");
+    for (const auto& line : evidence.errors) lines.push_back("    " + line.message);
+    if (evidence.errors_omitted > 0) {
+      lines.push_back("    ... and " + std::to_string(evidence.errors_omitted) + " more");
+    }
+    for (const auto& unit : evidence.failed_units) {
+      lines.push_back("Failed unit " + unit.unit + (unit.result.empty() ? "" : " (" + unit.result + ")") + ":");
+      for (const auto& line : unit.lines) lines.push_back("    " + line.message);
+    }
+    if (evidence.note) lines.push_back("(" + *evidence.note + ")");
+  }
+  return lines;
 }
 
 VerifyFinished verify_finished_event(const VerifyReport& report) {
   VerifyFinished finished;
   finished.message = report.message;
   finished.generation = report.expected_generation;
+  finished.evidence = verify_evidence_lines(report);
   switch (report.verdict) {
     case VerifyVerdict::passed:
       finished.outcome = VerifyOutcome::passed;

@@ -10,6 +10,7 @@
 
 #include "nixtray/protocol/json.hpp"
 #include "nixtray/protocol/status.hpp"
+#include "nixtray/protocol/verification.hpp"
 #include "nixtray/protocol/verify.hpp"
 
 #include <chrono>
@@ -45,13 +46,13 @@ enum class StepStatus { running, ok, warn, failed, unknown, skipped };
 std::string_view to_string(StepStatus status);
 
 // Step names: "rebuild", "pre-flight", "stop", "start", "agent", "generation", "activation",
-// "systemd", "units", "mark-good", "rollback".
+// "systemd", "units", "console", "session", "mark-good", "rollback".
 struct VerifyStep {
   std::string name;
   std::string phase = "verify";  // "verify": the new generation; "recover": the rollback and its boot
   StepStatus status = StepStatus::running;
   std::string message;
-  std::vector<std::string> lines;  // activation error lines, failed units
+  std::vector<std::string> lines;  // activation error lines, failed units, the console's output
   std::chrono::milliseconds duration{0};
 };
 
@@ -70,6 +71,11 @@ struct VerifyReport {
   std::optional<protocol::PreflightResult> preflight;
   std::optional<VerifyRecord> interrupted;  // an earlier check a tray did not finish
   std::optional<std::string> rebuild_job;   // "rebuild and verify": the job's id
+  std::optional<std::string> store_path;    // of the expected generation, as the agent named it
+  // What the agent recorded at the end (verify.record's result): the state every client sees and,
+  // for a failure, the evidence it collected from the failed boot's journal. Null: not recorded
+  // (an older agent, or none answered).
+  std::optional<protocol::VerificationRecord> verification;
   std::vector<VerifyStep> steps;
   std::chrono::milliseconds duration{0};
 };
@@ -83,6 +89,10 @@ protocol::json to_json(const VerifyReport& report);
 
 // For people: the verdict, what broke and what was done, then each step.
 std::string format_verify_report(const VerifyReport& report);
+
+// For the status window: each step ("✗ console: root cannot log in: ..."), the failed step's
+// lines, and the agent's evidence of the failed boot (its journal errors, failed units).
+std::vector<std::string> verify_evidence_lines(const VerifyReport& report);
 
 // The tray event (TraySession::end_verify); NotificationRules notifies failures and rollbacks.
 VerifyFinished verify_finished_event(const VerifyReport& report);

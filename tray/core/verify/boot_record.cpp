@@ -1,0 +1,106 @@
+// What the verifier records through the agent, the source of truth every client reads
+// (verify.record, docs/protocol.md §6.17): started before the restart, passed from the checked
+// boot (the agent's probation then makes it known-good), failed after the rollback from the first
+// boot that answers, so the agent collects the failed boot's evidence. An agent without
+// verify.record gets generations.mark_good on a pass, as before.
+#include "core/verify/boot_verifier.hpp"
+
+#include "core/state/state_text.hpp"
+#include "core/system/local_time.hpp"
+#include "core/verify/verifier_text.hpp"
+
+#include "nixtray/protocol/generations.hpp"
+#include "nixtray/protocol/verification.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+namespace nixtray::tray {
+
+namespace asio = net::asio;
+
+namespace {
+
+std::string clock_text(std::int64_t unix_seconds) {
+  const auto local = local_time(static_cast<std::time_t>(unix_seconds));
+  std::ostringstream out;
+  out << std::put_time(&local, "%H:%M");
+  return out.str();
+}
+
+}  // namespace
+
+asio::awaitable<void> BootVerifier::record_started(std::shared_ptr<AgentConnection> agent, int generation) {
+  if (!agent->supports(protocol::VerifyRecordMethod::name)) co_return;
+  protocol::VerifyRecordParams params;
+  params.generation = generation;
+  params.store_path = report_.store_path;
+  params.outcome = protocol::VerifyOutcome::started;
+  // Not fatal when it fails: the check does not need the record, and its end is recorded again.
+  auto recording = agent->call<protocol::VerifyRecordMethod>(params);
+  co_await std::move(recording);
+}
+
+asio::awaitable<void> BootVerifier::record_failed(std::shared_ptr<AgentConnection> agent, int generation) {
+  if (!agent || !agent->is_open() || !agent->supports(protocol::VerifyRecordMethod::name)) co_return;
+  protocol::VerifyRecordParams params;
+  params.generation = generation;
+  params.store_path = report_.store_path;
+  params.outcome = protocol::VerifyOutcome::failed;
+  // Within verify.record's limits (4096 and 64 bytes), cut at a character boundary.
+  params.reason = shorten(report_.message, 4000);
+  if (!report_.failed_step.empty()) params.step = shorten(report_.failed_step, 60);
+  auto recording = agent->call<protocol::VerifyRecordMethod>(params);
+  auto recorded = co_await std::move(recording);
+  if (recorded) report_.verification = std::move(recorded.value());
+}
+
+asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& agent) {
+  const auto step = begin("mark-good", "verify", "recording that " + generation_text(generation) + " passed");
+  if (agent.supports(protocol::VerifyRecordMethod::name)) {
+    protocol::VerifyRecordParams params;
+    params.generation = generation;
+    params.store_path = report_.store_path;
+    params.outcome = protocol::VerifyOutcome::passed;
+    if (!report_.failed_units.empty()) {
+      params.reason = shorten("passed with failed units: " + joined(report_.failed_units, ", "), 4000);
+    }
+    auto recording = agent.call<protocol::VerifyRecordMethod>(params);
+    auto recorded = co_await std::move(recording);
+    agent.close();
+    if (recorded) {
+      report_.verification = recorded.value();
+      const auto& probation = recorded->verification.probation;
+      if (!probation || probation->state == protocol::ProbationState::passed) {
+        if (callbacks_.on_known_good) callbacks_.on_known_good(generation);
+        end(step, StepStatus::ok, generation_text(generation) + " is verified and the known-good generation");
+      } else {
+        end(step, StepStatus::ok,
+            generation_text(generation) +
+                " is verified; it becomes the known-good generation after its probation, at " +
+                clock_text(probation->until) + ", if no unit fails before");
+      }
+      co_return;
+    }
+    end(step, StepStatus::warn,
+        "the agent could not record the pass (" + recorded.error().message + "); " + generation_text(generation) +
+            " stays unverified there");
+    co_return;
+  }
+  protocol::MarkGoodParams params;
+  params.number = generation;
+  auto marking = agent.call<protocol::GenerationsMarkGoodMethod>(params);
+  const auto marked = co_await std::move(marking);
+  agent.close();
+  if (callbacks_.on_known_good) callbacks_.on_known_good(generation);
+  if (marked) {
+    end(step, StepStatus::ok, generation_text(generation) + " is the known-good generation (agent and host)");
+  } else {
+    end(step, StepStatus::warn,
+        "the agent could not record it (" + marked.error().message + "); the host remembers " +
+            generation_text(generation) + " as known-good");
+  }
+}
+
+}  // namespace nixtray::tray
