@@ -4,7 +4,7 @@
 
 #include "test_agent.hpp"
 
-#include "core/agent_link.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/state/tray_state_reducer.hpp"
 
 #include "nixtray/testing/temp_dir.hpp"

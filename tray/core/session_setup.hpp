@@ -7,7 +7,7 @@
 //   auto session = TraySession::create(executor, std::move(setup), callbacks);
 #pragma once
 
-#include "core/agent_link.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/settings/settings_file.hpp"
 

@@ -8,8 +8,8 @@
 // GUI marshals them with CallAfter and keeps its own copy of the state to build menus from).
 #pragma once
 
-#include "core/agent_connection.hpp"
-#include "core/agent_link.hpp"
+#include "core/link/agent_connection.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/distro/wsl_distro_control.hpp"
 #include "core/link/agent_actions.hpp"

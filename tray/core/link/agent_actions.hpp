@@ -6,7 +6,7 @@
 // Threading: as AgentLink — call on the io_context's thread; replies run there.
 #pragma once
 
-#include "core/agent_link.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/link/action_result.hpp"
 
 #include "nixtray/protocol/generations.hpp"

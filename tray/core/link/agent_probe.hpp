@@ -3,7 +3,7 @@
 // the one attempt has failed (or `deadline` passed). Persists nothing and notifies nothing.
 #pragma once
 
-#include "core/agent_link.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/state/tray_state.hpp"
 

@@ -1,7 +1,7 @@
 #include "core/settings/tray_settings.hpp"
 
 #include "core/system/this_host.hpp"
-#include "core/token_file.hpp"
+#include "core/link/token_file.hpp"
 
 namespace nixtray::tray {
 

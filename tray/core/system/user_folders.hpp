@@ -13,6 +13,10 @@ std::filesystem::path user_config_folder();
 // %LOCALAPPDATA%.
 std::filesystem::path user_data_folder();
 
+// Secrets that must not leave this machine (the agent's token): Windows %LOCALAPPDATA% (never
+// roamed); elsewhere the settings folder, as XDG has no place of its own for them.
+std::filesystem::path user_secrets_folder();
+
 // Where a browser saves downloads: $XDG_DOWNLOAD_DIR, else ~/Downloads; Windows:
 // %USERPROFILE%\Downloads.
 std::filesystem::path downloads_folder();

@@ -34,7 +34,7 @@
 // Threading: create, run and destroy on the io_context's thread; callbacks run there.
 #pragma once
 
-#include "core/agent_connection.hpp"
+#include "core/link/agent_connection.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/link/agent_actions.hpp"
 #include "core/verify/verify_report.hpp"

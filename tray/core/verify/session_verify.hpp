@@ -6,7 +6,7 @@
 // interrupted_verify_notification.
 #pragma once
 
-#include "core/agent_connection.hpp"
+#include "core/link/agent_connection.hpp"
 #include "core/settings/tray_settings.hpp"
 #include "core/state/notification_rules.hpp"
 #include "core/state/rebuild_flow.hpp"

@@ -23,6 +23,8 @@ fs::path user_data_folder() {
   return xdg.empty() ? home_folder() / ".local" / "share" : xdg;
 }
 
+fs::path user_secrets_folder() { return user_config_folder(); }
+
 fs::path downloads_folder() {
   const fs::path xdg = environment_variable("XDG_DOWNLOAD_DIR");
   return xdg.empty() ? home_folder() / "Downloads" : xdg;

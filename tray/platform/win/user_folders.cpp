@@ -22,6 +22,8 @@ fs::path user_data_folder() {
   return local.empty() ? home_folder() / "AppData" / "Local" : local;
 }
 
+fs::path user_secrets_folder() { return user_data_folder(); }
+
 fs::path downloads_folder() { return home_folder() / "Downloads"; }
 
 }  // namespace nixtray::tray

@@ -1,6 +1,6 @@
-#include "core/agent_connection.hpp"
+#include "core/link/agent_connection.hpp"
 
-#include "core/token_file.hpp"
+#include "core/link/token_file.hpp"
 
 #include "nixtray/net/agent_handshake.hpp"
 

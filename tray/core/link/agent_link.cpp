@@ -1,8 +1,8 @@
-#include "core/agent_link.hpp"
+#include "core/link/agent_link.hpp"
 
-#include "core/agent_connection.hpp"
-#include "core/connection_failure.hpp"
-#include "core/token_file.hpp"
+#include "core/link/agent_connection.hpp"
+#include "core/link/connection_failure.hpp"
+#include "core/link/token_file.hpp"
 
 #include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/protocol/generations.hpp"

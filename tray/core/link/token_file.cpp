@@ -1,9 +1,9 @@
-#include "core/token_file.hpp"
+#include "core/link/token_file.hpp"
+
+#include "core/system/user_folders.hpp"
 
 #include "nixtray/crypto/hex.hpp"
 #include "nixtray/crypto/secret_file.hpp"
-
-#include <cstdlib>
 
 namespace nixtray::tray {
 
@@ -18,26 +18,8 @@ TokenRead read_token_file(const std::filesystem::path& file) {
   return {std::move(read.secret), {}};
 }
 
-namespace {
-
-std::string environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-}  // namespace
-
 std::filesystem::path default_token_file(const std::string& distro) {
-#if defined(_WIN32)
-  auto base = environment("LOCALAPPDATA");
-  if (base.empty()) base = (std::filesystem::path(environment("USERPROFILE")) / "AppData" / "Local").string();
-#else
-  auto base = environment("XDG_CONFIG_HOME");
-  if (base.empty() || !std::filesystem::path(base).is_absolute()) {
-    base = (std::filesystem::path(environment("HOME")) / ".config").string();
-  }
-#endif
-  return std::filesystem::path(base) / "nixtray" / (distro + ".token");
+  return user_secrets_folder() / "nixtray" / (distro + ".token");
 }
 
 net::asio::awaitable<std::string> fetch_token(DistroControl& control, std::filesystem::path file) {

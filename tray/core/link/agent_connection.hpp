@@ -6,7 +6,7 @@
 // Threading: as AgentLink (one io_context thread).
 #pragma once
 
-#include "core/connection_failure.hpp"
+#include "core/link/connection_failure.hpp"
 #include "core/link/action_result.hpp"
 
 #include "nixtray/net/agent_handshake.hpp"

@@ -1,4 +1,4 @@
-#include "core/connection_failure.hpp"
+#include "core/link/connection_failure.hpp"
 
 namespace nixtray::tray {
 
