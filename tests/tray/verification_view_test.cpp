@@ -100,7 +100,7 @@ TEST_CASE("an unverified default generation: badge, tooltip note and a Verify no
   CHECK(blocked->disabled_reason == "rebuild job 7 is running");
 }
 
-TEST_CASE("verified, verifying and unknown generations are not flagged; a failed one is") {
+TEST_CASE("verified, verifying and unknown generations are not flagged, but a failed one is") {
   for (const auto state : {protocol::VerificationState::verified, protocol::VerificationState::verifying,
                            protocol::VerificationState::unknown}) {
     const auto tray = connected(with_verification(state));
@@ -136,7 +136,7 @@ TEST_CASE("the plain rebuild modes say they skip the boot check when the tray ca
   CHECK(first->id == "rebuild/verify");
 }
 
-TEST_CASE("a new unverified generation is notified once, with Verify now; not again after a restart") {
+TEST_CASE("a new unverified generation is notified once, with Verify now, but not again after a restart") {
   Tray tray;
   const auto notes = tray.connect(with_verification(protocol::VerificationState::unverified));
   REQUIRE(notes.size() == 1);
@@ -165,7 +165,7 @@ TEST_CASE("a new unverified generation is notified once, with Verify now; not ag
   CHECK(restarted.saved == "44 /nix/store/ddd-nixos-system-nixos-44");
 }
 
-TEST_CASE("unverified notifications: a generation a job made says so; verified ones and the toggle stay quiet") {
+TEST_CASE("unverified notifications: a generation a job made says so, but verified ones and the toggle stay quiet") {
   auto made = job("12", protocol::JobState::succeeded);
   made.generation_after = 43;
   Tray tray;
