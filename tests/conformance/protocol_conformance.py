@@ -1262,10 +1262,17 @@ class Fixture:
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
                     break
+                # The socket's file appears at bind(), a moment before listen(): ready is when a
+                # connection is accepted, not when the file is there.
                 if os.path.exists(self.sock) and os.path.exists(os.path.join(self.state,
                                                                              "token")):
-                    self.t_ready = time.time()
-                    return
+                    try:
+                        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                            probe.connect(self.sock)
+                        self.t_ready = time.time()
+                        return
+                    except (ConnectionRefusedError, FileNotFoundError):
+                        pass
                 time.sleep(0.02)
             self.stop()
         raise RuntimeError("the agent did not create its socket and token; stderr:\n" +
