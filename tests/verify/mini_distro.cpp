@@ -228,4 +228,20 @@ std::string MiniDistro::diagnostics() const {
   return text;
 }
 
+json parse_output(const ProcessResult& result) {
+  try {
+    return json::parse(result.out);
+  } catch (const std::exception& e) {
+    FAIL("not JSON: " << e.what() << "\n" << result.describe());
+    return nullptr;
+  }
+}
+
+const json* find_step(const json& report, const std::string& name, const std::string& phase) {
+  for (const auto& step : report["steps"]) {
+    if (step["name"] == name && step["phase"] == phase) return &step;
+  }
+  return nullptr;
+}
+
 }  // namespace nixtray::testing

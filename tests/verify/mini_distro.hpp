@@ -98,4 +98,11 @@ class MiniDistro {
 // The lines of a text file (empty when it does not exist).
 std::vector<std::string> read_lines(const std::filesystem::path& file);
 
+// What `nixtrayctl verify-boot --json` printed, parsed (the test fails when it is not JSON).
+nlohmann::json parse_output(const ProcessResult& result);
+
+// The report's step `name` of `phase` ("verify", or "recover" after a rollback), or nullptr.
+const nlohmann::json* find_step(const nlohmann::json& report, const std::string& name,
+                                const std::string& phase = "verify");
+
 }  // namespace nixtray::testing

@@ -18,22 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-json parse_output(const ProcessResult& result) {
-  try {
-    return json::parse(result.out);
-  } catch (const std::exception& e) {
-    FAIL("not JSON: " << e.what() << "\n" << result.describe());
-    return nullptr;
-  }
-}
-
-const json* find_step(const json& report, const std::string& name, const std::string& phase = "verify") {
-  for (const auto& step : report["steps"]) {
-    if (step["name"] == name && step["phase"] == phase) return &step;
-  }
-  return nullptr;
-}
-
 bool has_step(const json& report, const std::string& name, const std::string& phase = "verify") {
   return find_step(report, name, phase) != nullptr;
 }

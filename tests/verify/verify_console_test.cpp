@@ -14,22 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-json parse_output(const ProcessResult& result) {
-  try {
-    return json::parse(result.out);
-  } catch (const std::exception& e) {
-    FAIL("not JSON: " << e.what() << "\n" << result.describe());
-    return nullptr;
-  }
-}
-
-const json* find_step(const json& report, const std::string& name, const std::string& phase = "verify") {
-  for (const auto& step : report["steps"]) {
-    if (step["name"] == name && step["phase"] == phase) return &step;
-  }
-  return nullptr;
-}
-
 bool any_line_has(const json& lines, const std::string& text) {
   for (const auto& line : lines) {
     if (line.get<std::string>().find(text) != std::string::npos) return true;
