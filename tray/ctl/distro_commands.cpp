@@ -4,6 +4,9 @@
 #include "core/verify/rescue_command.hpp"
 #include "ctl/ctl_program.hpp"
 
+#include "nixtray/protocol/method.hpp"
+#include "nixtray/protocol/wire_name.hpp"
+
 #include <iostream>
 
 namespace nixtray::ctl {
@@ -91,7 +94,7 @@ asio::awaitable<int> roll_back(CommandContext& context, int generation, protocol
       co_return exit_failed;
     }
     if (job->state != protocol::JobState::succeeded) {
-      std::cerr << "nixtrayctl rollback: job " << job->id << " " << protocol::json(job->state).get<std::string>()
+      std::cerr << "nixtrayctl rollback: job " << job->id << " " << protocol::wire_name(job->state)
                 << (job->summary ? ": " + *job->summary : std::string()) << "\n";
       co_return exit_failed;
     }
@@ -127,7 +130,8 @@ int run_stop(const cli::ParsedCommandLine& args, CommandContext& context) {
 }
 
 int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context) {
-  const auto generation = static_cast<int>(cli::integer_argument(args, 0, "the generation number", 1, 1'000'000'000));
+  const auto generation =
+      static_cast<int>(cli::integer_argument(args, 0, "the generation number", 1, protocol::max_generation_number));
   const auto mode = args.has("boot") ? protocol::RebuildMode::boot : protocol::RebuildMode::switch_;
   return context.run(roll_back(context, generation, mode, distro_profile_dir(context)));
 }

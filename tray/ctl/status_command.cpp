@@ -6,6 +6,8 @@
 #include "core/verify/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
+
 #include <iostream>
 
 namespace nixtray::ctl {
@@ -19,7 +21,7 @@ std::string generation_text(const std::optional<int>& n) { return n ? std::to_st
 // "generation 43 unverified (unverified)", "generation 42 verified, known-good after its
 // probation", "generation 43 failed at console: ...".
 std::string verification_text(const protocol::Verification& v) {
-  const auto state = json(v.state).get<std::string>();
+  const auto state = protocol::wire_name(v.state);
   std::string text = v.generation ? "generation " + std::to_string(*v.generation) + " " + state : state;
   switch (v.state) {
     case protocol::VerificationState::unverified:
@@ -58,8 +60,7 @@ void print_text(const tray::TrayState& state, const tray::TrayPresentation& view
   if (state.status) {
     const auto& s = *state.status;
     std::cout << "host:         " << s.hostname << "\n";
-    std::cout << "systemd:      " << json(s.system_state).get<std::string>() << ", " << s.systemd_jobs
-              << " jobs queued\n";
+    std::cout << "systemd:      " << protocol::wire_name(s.system_state) << ", " << s.systemd_jobs << " jobs queued\n";
     std::cout << "generations:  default " << generation_text(s.generations.default_generation) << ", current "
               << generation_text(s.generations.current) << ", booted " << generation_text(s.generations.booted)
               << ", known-good " << generation_text(s.generations.known_good) << "\n";

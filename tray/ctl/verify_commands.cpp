@@ -4,6 +4,8 @@
 #include "core/verify/session_verify.hpp"
 #include "ctl/ctl_program.hpp"
 
+#include "nixtray/protocol/wire_name.hpp"
+
 #include <iostream>
 
 namespace nixtray::ctl {
@@ -66,7 +68,7 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
   std::string phase;
   auto running = tray::run_job_to_end(agent, params, std::chrono::hours(2), std::chrono::milliseconds(500),
                                       [&phase](const protocol::Job& job) {
-                                        const auto now = json(job.progress.phase).get<std::string>();
+                                        const auto now = protocol::wire_name(job.progress.phase);
                                         if (now != phase)
                                           std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
                                         phase = now;
@@ -79,7 +81,7 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
   if (as_json) {
     std::cout << json(job.value()).dump(2) << "\n";
   } else {
-    std::cout << "rebuild (job " << job->id << "): " << json(job->state).get<std::string>()
+    std::cout << "rebuild (job " << job->id << "): " << protocol::wire_name(job->state)
               << (job->summary ? ": " + *job->summary : std::string()) << "\n";
     const bool changes_boot =
         params.mode == protocol::RebuildMode::switch_ || params.mode == protocol::RebuildMode::boot;
