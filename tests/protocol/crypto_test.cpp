@@ -20,25 +20,14 @@
 #include <unistd.h>
 #endif
 
+#include "nixtray/testing/temp_dir.hpp"
+
 using namespace nixtray::crypto;
 namespace fs = std::filesystem;
 
 namespace {
 
 std::string hmac_hex(const std::string& key, const std::string& message) { return to_hex(hmac_sha256(key, message)); }
-
-// A directory of this test's own, removed at the end.
-struct ScratchDirectory {
-  fs::path path;
-  ScratchDirectory() {
-    path = fs::temp_directory_path() / ("nixtray-crypto-" + new_nonce().substr(0, 16));
-    fs::create_directories(path);
-  }
-  ~ScratchDirectory() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 }  // namespace
 
@@ -93,8 +82,8 @@ TEST_CASE("a proof matches only itself, compared whole") {
 }
 
 TEST_CASE("a secret file is written whole, then read back") {
-  ScratchDirectory dir;
-  const auto file = dir.path / "sub" / "token";
+  nixtray::testing::TempDir dir("nixtray-crypto");
+  const auto file = dir / "sub" / "token";
   const auto written = write_secret_file(file, "secret-value\n", false);
   INFO(written.problem);
   REQUIRE(written.written);
@@ -112,31 +101,31 @@ TEST_CASE("a secret file is written whole, then read back") {
     CHECK(entry.path().filename() == "token");  // no temporary file left behind
   }
 
-  const auto missing = read_secret_file(dir.path / "none");
+  const auto missing = read_secret_file(dir / "none");
   CHECK_FALSE(missing.secret);
   CHECK(missing.missing);
 }
 
 #if !defined(_WIN32)
 TEST_CASE("a secret file is born 0600 whatever the umask") {
-  ScratchDirectory dir;
+  nixtray::testing::TempDir dir("nixtray-crypto");
   const auto previous = ::umask(0);
-  const auto written = write_secret_file(dir.path / "token", "x\n", true);
+  const auto written = write_secret_file(dir / "token", "x\n", true);
   ::umask(previous);
   REQUIRE(written.written);
   struct stat info {};
-  REQUIRE(::stat((dir.path / "token").c_str(), &info) == 0);
+  REQUIRE(::stat((dir / "token").c_str(), &info) == 0);
   CHECK((info.st_mode & 0777) == 0600);
 }
 
 TEST_CASE("a secret file is refused when it is a link, someone else's, or open to others") {
-  ScratchDirectory dir;
-  const auto file = dir.path / "token";
+  nixtray::testing::TempDir dir("nixtray-crypto");
+  const auto file = dir / "token";
   REQUIRE(write_secret_file(file, "secret\n", true).written);
 
   SECTION("a symbolic link, even to a good file") {
-    fs::create_symlink(file, dir.path / "link");
-    const auto read = read_secret_file(dir.path / "link");
+    fs::create_symlink(file, dir / "link");
+    const auto read = read_secret_file(dir / "link");
     CHECK_FALSE(read.secret);
     CHECK(read.problem.find("symbolic link") != std::string::npos);
   }
@@ -159,20 +148,20 @@ TEST_CASE("a secret file is refused when it is a link, someone else's, or open t
     CHECK(read.problem.find("uid 65534") != std::string::npos);
   }
   SECTION("not a regular file, or empty") {
-    fs::create_directory(dir.path / "directory");
-    ::chmod((dir.path / "directory").c_str(), 0700);
-    CHECK(read_secret_file(dir.path / "directory").problem.find("not a regular file") != std::string::npos);
+    fs::create_directory(dir / "directory");
+    ::chmod((dir / "directory").c_str(), 0700);
+    CHECK(read_secret_file(dir / "directory").problem.find("not a regular file") != std::string::npos);
     REQUIRE(write_secret_file(file, "\n", true).written);
     CHECK(read_secret_file(file).problem.find("empty") != std::string::npos);
   }
 }
 #else
 TEST_CASE("a secret file is refused when it is a link") {
-  ScratchDirectory dir;
-  const auto file = dir.path / "token";
+  nixtray::testing::TempDir dir("nixtray-crypto");
+  const auto file = dir / "token";
   REQUIRE(write_secret_file(file, "secret\n", true).written);
   // MinGW's std::filesystem cannot make links; Windows (and Wine) can.
-  const auto link = dir.path / "link";
+  const auto link = dir / "link";
   if (!::CreateSymbolicLinkW(link.c_str(), file.c_str(), SYMBOLIC_LINK_FLAG_ALLOW_UNPRIVILEGED_CREATE)) {
     FAIL("cannot create a symbolic link here: error " << ::GetLastError());
   }

@@ -3,8 +3,8 @@
 #include "catch.hpp"
 
 #if !defined(_WIN32)
+#include "nixtray/testing/temp_dir.hpp"
 #include "run_on_io.hpp"
-#include "scratch_dir.hpp"
 
 #include "core/distro/command_distro_control.hpp"
 #include "core/distro/local_distro_control.hpp"
@@ -82,7 +82,7 @@ TEST_CASE("a command that hangs is stopped at its timeout") {
 }
 
 TEST_CASE("is-running exits 0 when the distro runs") {
-  fixtures::ScratchDir dir("nxc");
+  testing::TempDir dir("nxc");
   const auto flag = (dir / "running").string();
   auto probe = control("", "", "/usr/bin/test -e \"" + flag + "\"", "");
   CHECK_FALSE(probe.has_lifecycle());

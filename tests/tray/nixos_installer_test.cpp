@@ -3,7 +3,7 @@
 // tests/support/wsl_standin.sh with real tarballs: a nixos.wsl image, a legacy rootfs that needs
 // its first activation, a taken name, a broken archive, and the rebuild that adds the agent.
 #include "catch.hpp"
-#include "scratch_dir.hpp"
+#include "nixtray/testing/temp_dir.hpp"
 
 #include "core/distro/process_runner.hpp"
 #include "core/distro/wsl_list_parser.hpp"
@@ -54,7 +54,7 @@ TEST_CASE("distro names follow WSL's rule") {
 }
 
 TEST_CASE("an import request is checked before anything runs, every problem named") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   write_file(dir / "nixos.wsl", "image");
   write_file(dir / "nixos.zip", "image");
   write_file(dir / "used" / "ext4.vhdx", "disk");
@@ -94,7 +94,7 @@ TEST_CASE("the import is wsl.exe --import, version 2, the paths as given") {
 }
 
 TEST_CASE("the newest NixOS-WSL image in Downloads is offered, nothing else") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   CHECK_FALSE(find_downloaded_nixos_image(dir / "no-such-folder"));
   write_file(dir / "ubuntu.wsl", "x");
   write_file(dir / "notes.txt", "x");
@@ -126,7 +126,7 @@ namespace {
 
 // A miniature NixOS-WSL root file system, packed as WSL wants it: a real shell at /bin/sh (what
 // the tray's start runs), and for a legacy image the profile's activation, which leaves a mark.
-fs::path pack_image(const fixtures::ScratchDir& dir, const std::string& file_name, bool legacy) {
+fs::path pack_image(const testing::TempDir& dir, const std::string& file_name, bool legacy) {
   const auto root = dir / ("image-of-" + file_name);
   fs::create_directories(root / "bin");
   fs::copy_file("/bin/sh", root / "bin" / "sh", fs::copy_options::overwrite_existing);
@@ -182,7 +182,7 @@ std::vector<std::string> distros_of(const fs::path& wsl) {
 }  // namespace
 
 TEST_CASE("with a stand-in wsl.exe: nixos.wsl is imported, started, and runs") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos.wsl", false);
 
@@ -204,7 +204,7 @@ TEST_CASE("with a stand-in wsl.exe: nixos.wsl is imported, started, and runs") {
 
 TEST_CASE(
     "with a stand-in wsl.exe: legacy tarballs start through the login shell, a rootfs after its first activation") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos-wsl.tar.gz", true);
 
@@ -227,7 +227,7 @@ TEST_CASE(
 }
 
 TEST_CASE("with a stand-in wsl.exe: a taken name stops before the import, a broken archive at it") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos.wsl", false);
 
@@ -248,7 +248,7 @@ TEST_CASE("with a stand-in wsl.exe: a taken name stops before the import, a brok
 TEST_CASE(
     "with a stand-in wsl.exe: the rebuild that adds the agent runs nixos-rebuild as root, and says when there is "
     "none") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   const auto wsl = fixtures::write_wsl_standin(dir);
   const auto image = pack_image(dir, "nixos.wsl", false);
   REQUIRE(install(wsl, {image, "NixOS-new", dir / "new"}).report.ok);

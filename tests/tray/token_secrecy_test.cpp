@@ -4,10 +4,10 @@
 #include "catch.hpp"
 #include "link_fixtures.hpp"
 
-#include "core/link/agent_connection.hpp"
 #include "core/distro/command_distro_control.hpp"
-#include "core/state/state_text.hpp"
+#include "core/link/agent_connection.hpp"
 #include "core/link/token_file.hpp"
+#include "core/state/state_text.hpp"
 
 #include "nixtray/crypto/secret_file.hpp"
 #include "nixtray/testing/process_runner.hpp"

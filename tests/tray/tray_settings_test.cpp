@@ -1,7 +1,7 @@
 #include "catch.hpp"
 
 #include "core/settings/settings_file.hpp"
-#include "scratch_dir.hpp"
+#include "nixtray/testing/temp_dir.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -30,7 +30,7 @@ std::vector<fs::path> entries(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("settings survive a round trip through the file") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   SettingsFile file(dir / "sub" / "settings.json");
   TraySettings settings;
   settings.distro = "work";
@@ -82,7 +82,7 @@ TEST_CASE("settings survive a round trip through the file") {
 }
 
 TEST_CASE("a missing settings file gives the defaults") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   const auto loaded = SettingsFile(dir / "settings.json").load();
   CHECK_FALSE(loaded.existed);
   CHECK(loaded.warnings.empty());
@@ -92,7 +92,7 @@ TEST_CASE("a missing settings file gives the defaults") {
 }
 
 TEST_CASE("a corrupt settings file is moved aside with a warning and the defaults are used") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   const auto path = dir / "settings.json";
   std::ofstream(path) << "{\"distro\": \"work\", \"flake\": ";  // cut off half-way
   const auto loaded = SettingsFile(path).load();
@@ -108,7 +108,7 @@ TEST_CASE("a corrupt settings file is moved aside with a warning and the default
 }
 
 TEST_CASE("a settings file that is JSON but not an object is corrupt too") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   std::ofstream(dir / "settings.json") << "[1, 2, 3]\n";
   const auto loaded = SettingsFile(dir / "settings.json").load();
   CHECK(loaded.warnings.size() == 1);
@@ -116,7 +116,7 @@ TEST_CASE("a settings file that is JSON but not an object is corrupt too") {
 }
 
 TEST_CASE("a member of the wrong type is skipped with a warning, the rest is kept") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   std::ofstream(dir / "settings.json")
       << R"({"distro": "work", "review_rebuild": "yes", "notifications": {"unit_failed": false, "job_failed": 3},
             "distros": {"work": {"known_good": "forty", "last_job_seen": "9"}, "odd": 5}})";
@@ -132,7 +132,7 @@ TEST_CASE("a member of the wrong type is skipped with a warning, the rest is kep
 }
 
 TEST_CASE("members of a newer version are kept when saving") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   std::ofstream(dir / "settings.json") << R"({"distro": "work", "future_feature": {"on": true}})";
   SettingsFile file(dir / "settings.json");
   auto settings = file.load().settings;
@@ -145,14 +145,14 @@ TEST_CASE("members of a newer version are kept when saving") {
 }
 
 TEST_CASE("saving leaves no temporary file behind") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   SettingsFile file(dir / "settings.json");
   for (int i = 0; i < 5; ++i) file.save(TraySettings{});
   CHECK(entries(dir.path()) == std::vector<fs::path>{"settings.json"});
 }
 
 TEST_CASE("saving into a place that cannot be written says where and why") {
-  fixtures::ScratchDir dir("nxs");
+  testing::TempDir dir("nxs");
   std::ofstream(dir / "file") << "x";
   SettingsFile file(dir / "file" / "settings.json");  // a parent that is a file
   CHECK_THROWS_WITH(file.save(TraySettings{}), Catch::Contains((dir / "file" / "settings.json").string()));

@@ -56,8 +56,8 @@ TEST_CASE("the settings choose the distro, the wsl.exe and the login-shell way, 
 }
 
 #if !defined(_WIN32)
+#include "nixtray/testing/temp_dir.hpp"
 #include "run_on_io.hpp"
-#include "scratch_dir.hpp"
 
 #include "wsl_standin.hpp"
 
@@ -74,7 +74,7 @@ T run(asio::awaitable<T> work) {
 }  // namespace
 
 TEST_CASE("with a stand-in wsl.exe: stopped, started, running, terminated, and a missing distro") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   WslDistroControlOptions options;
   options.wsl = write_wsl_standin(dir).string();
   WslDistroControl control(options);
@@ -103,7 +103,7 @@ TEST_CASE("with a stand-in wsl.exe: stopped, started, running, terminated, and a
 }
 
 TEST_CASE("with a stand-in wsl.exe: a root command's argv arrives word for word, no shell") {
-  fixtures::ScratchDir dir;
+  testing::TempDir dir("nxt");
   WslDistroControlOptions options;
   options.wsl = write_wsl_standin(dir).string();
   WslDistroControl control(options);

@@ -2,7 +2,7 @@
 // wrapper that gives it its state directory, so no test changes its own environment. POSIX only.
 #pragma once
 
-#include "scratch_dir.hpp"
+#include "nixtray/testing/temp_dir.hpp"
 
 #include <sys/stat.h>
 
@@ -12,7 +12,7 @@
 namespace nixtray::tray::fixtures {
 
 // Returns the program to use as wsl.exe; its state lives in dir/wsl-state.
-inline std::filesystem::path write_wsl_standin(const ScratchDir& dir) {
+inline std::filesystem::path write_wsl_standin(const testing::TempDir& dir) {
   const auto wrapper = dir / "wsl-standin";
   std::ofstream out(wrapper);
   out << "#!/bin/sh\nNIXTRAY_WSL_STANDIN_DIR='" << (dir / "wsl-state").string() << "' exec '"
