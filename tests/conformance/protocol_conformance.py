@@ -647,7 +647,32 @@ def record(name, ok, detail):
         print(f"{'PASS' if ok else 'FAIL'} {name}: {detail}", flush=True)
 
 
+# One CTest test per part of the document (--section), so a failure names its part. A check
+# belongs to the section of its name's first component; hello/result runs in every section that
+# talks to the agent (it learns the method list the others use), and the last check, over all the
+# agent's output, too.
+SECTIONS = {
+    "document": ("golden", "doc"),                                       # §11, the examples
+    "framing": ("framing", "envelope", "id", "utf8", "size", "depth",   # §2, §3
+                "close", "output"),
+    "session": ("files", "hello", "first", "deadline", "output"),       # §4
+    "methods": ("methods", "status", "generations.list", "generations", # §6, §7
+                "mark_good", "verify.record", "subscribe", "unsubscribe", "events", "output"),
+    "access": ("auth", "tcp", "concurrency", "bridge", "output"),        # §4.3, §5, security
+}
+ALWAYS = ("hello/result",)
+SECTION = None        # None: every check
+
+
+def selected(name):
+    if SECTION is None or name in ALWAYS:
+        return True
+    return name.split("/", 1)[0] in SECTIONS[SECTION]
+
+
 def run_check(name, fn, *args):
+    if not selected(name):
+        return
     t0 = time.monotonic()
 
     def took():
@@ -2900,7 +2925,7 @@ def agent_checks():
              ("deadline/client-timeout-partial-line", c_client_timeout_partial_line),
              ("deadline/no-idle-timeout-after-hello", c_no_idle_timeout),
              ("deadline/slow-reader-dropped", c_slow_reader_dropped)]
-    threads = [threading.Thread(target=run_check, args=t, daemon=True) for t in timed]
+    threads = [threading.Thread(target=run_check, args=t, daemon=True) for t in timed if selected(t[0])]
     for th in threads:
         th.start()
     for th in threads:
@@ -2914,13 +2939,16 @@ def agent_checks():
 
 
 def main():
-    global T, FX
+    global T, FX, SECTION
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--agent", required=True, help="path of the nixtray-agent binary")
     ap.add_argument("--timeout-factor", type=float,
                     default=float(os.environ.get("NIXTRAY_TEST_TIMEOUT_FACTOR", "1") or 1),
                     help="scale every timeout (default: $NIXTRAY_TEST_TIMEOUT_FACTOR or 1)")
+    ap.add_argument("--section", choices=sorted(SECTIONS),
+                    help="run only this part of the document's checks (default: all)")
     args = ap.parse_args()
+    SECTION = args.section
     T = Timeouts(max(args.timeout_factor, 0.1))
     t_start = time.monotonic()
 
@@ -2938,6 +2966,8 @@ def main():
     run_check("doc/json-examples", check_doc_examples)
 
     # Part 2: the agent.
+    if SECTION == "document":
+        raise SystemExit(finish(t_start))
     FX = Fixture(os.path.abspath(args.agent), T)
     try:
         agent_checks()
