@@ -8,12 +8,13 @@
 // GUI marshals them with CallAfter and keeps its own copy of the state to build menus from).
 #pragma once
 
-#include "core/link/agent_connection.hpp"
-#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/distro/wsl_distro_control.hpp"
 #include "core/link/agent_actions.hpp"
+#include "core/link/agent_connection.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/onboarding/nixos_installer.hpp"
+#include "core/session_outcome.hpp"
 #include "core/session_setup.hpp"
 #include "core/settings/settings_file.hpp"
 #include "core/state/menu_model.hpp"
@@ -127,6 +128,14 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   // "Add the agent": nixos-rebuild switch inside the distro, the settings' flake.
   net::asio::awaitable<ControlResult> add_agent();
 
+  // The distro's lifecycle and a rollback, awaited by a one-shot front end (tray_session_lifecycle.cpp):
+  // start ends when the agent answers (or the deadline passes: unreachable), stop when the
+  // distro is seen stopped, a rollback when its job ended; without an agent, the rollback
+  // repoints the profile from outside (the rescue tool through the distro control).
+  net::asio::awaitable<SessionOutcome> start_and_wait(std::chrono::milliseconds deadline);
+  net::asio::awaitable<SessionOutcome> stop_and_wait(bool every_distro, std::chrono::milliseconds deadline);
+  net::asio::awaitable<SessionOutcome> roll_back_and_wait(int generation, protocol::RebuildMode mode);
+
   // One look at the agent for a one-shot front end (nixtrayctl status): a link of its own that
   // does not reconnect, folded with the reducer until synced or failed. Changes nothing here.
   net::asio::awaitable<TrayState> probe(std::chrono::milliseconds deadline);
@@ -152,6 +161,8 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void report_error(const std::string& message);
   void report_flow();
   std::shared_ptr<BootVerifier> make_verifier(const BootCheckRequest& request);
+  // Why the distro control cannot do `what` (no start/stop commands); nothing when it can.
+  [[nodiscard]] std::optional<SessionOutcome> lifecycle_refusal(const std::string& what) const;
 
   net::asio::any_io_executor executor_;
   SettingsFile settings_file_;
