@@ -1,0 +1,158 @@
+// nixtray-bench-overhead: the two numbers a user waits on (issue 22), each against doing the same
+// without nixtray, measured in the same run:
+//  1. Verify-boot overhead: `nixtrayctl verify-boot` on the miniature distro (tests/verify: real
+//     Nix store, the generation's own init, real systemd, the agent of that generation) against a
+//     bare restart of the same distro: its stop and start commands, then the agent's first
+//     `status` with systemd settled. Goal: verify-boot <= 1.2x the bare restart; per-step times
+//     from verify-boot's own report.
+//  2. Rebuild overhead: a `rebuild switch` job through the agent (transient unit, log pipe,
+//     internal-json analysis) against the nixos-rebuild stand-in's `switch` run directly in the
+//     same systemd namespace, on the same configuration with a warm store. Goal: <= 1.05x plus a
+//     fixed start cost, reported as the difference.
+// It runs as Catch2 test cases only because the fixtures it reuses (the tests' miniature distro and
+// jobs agent) REQUIRE their set-up; scripts/bench runs it, CTest does not. NIXTRAY_BENCH_SHORT=1
+// (scripts/bench --short): fewer rounds, for CI.
+#include "catch.hpp"
+#include "jobs_fixture.hpp"
+#include "mini_distro.hpp"
+#include "percentiles.hpp"
+
+#include "nixtray/testing/process_runner.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+
+using namespace nixtray::testing;
+using nixtray::bench::percentiles;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool short_run() {
+  const char* value = std::getenv("NIXTRAY_BENCH_SHORT");
+  return value != nullptr && std::string(value) == "1";
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// How often the baselines look for their end: fine enough not to matter next to seconds.
+constexpr auto look_every = 5ms;
+
+// Runs a distro control command line (the mini distro's stand-in; constant text of the fixture).
+void run_control(const std::string& command_line) {
+  const auto result = run_process({"/bin/sh", "-c", command_line});
+  INFO(result.describe());
+  REQUIRE(result.ok());
+}
+
+// The agent's first answer with systemd settled (running or degraded), looked for every 5 ms.
+void wait_settled(MiniDistro& distro) {
+  const auto deadline = Clock::now() + 120s;
+  while (Clock::now() < deadline) {
+    try {
+      const auto status = distro.agent_status();
+      const auto state = status.value("system_state", std::string());
+      if (state == "running" || state == "degraded") return;
+    } catch (const std::exception&) {
+      // not listening yet
+    }
+    std::this_thread::sleep_for(look_every);
+  }
+  FAIL("the mini distro's agent did not report systemd settled within 120 s");
+}
+
+void print_row(const std::string& what, const nixtray::bench::Percentiles& p) {
+  std::printf("| %-66s | %9.1f | %9.1f |\n", what.c_str(), p.p50, p.p99);
+}
+
+}  // namespace
+
+TEST_CASE("verify-boot overhead: verify-boot against a bare restart of the same distro") {
+  const int rounds = short_run() ? 2 : 6;
+  MiniDistro distro;
+  distro.boot_known_good_two();
+
+  std::vector<double> bare;
+  std::vector<double> verify;
+  std::map<std::string, std::vector<double>> steps;
+  for (int round = 0; round < rounds; ++round) {
+    auto start = Clock::now();
+    run_control(distro.control_command("stop"));
+    run_control(distro.control_command("start"));
+    wait_settled(distro);
+    bare.push_back(ms_since(start));
+
+    start = Clock::now();
+    const auto result = distro.nixtrayctl({"verify-boot", "--json"});
+    verify.push_back(ms_since(start));
+    INFO(result.describe());
+    REQUIRE(result.exit_code() == 0);
+    const auto report = parse_output(result);
+    for (const auto& step : report["steps"]) {
+      steps[step["name"].get<std::string>()].push_back(step["duration_ms"].get<double>());
+    }
+  }
+
+  const auto bare_p = percentiles(bare);
+  const auto verify_p = percentiles(verify);
+  std::printf("\nverify-boot overhead (miniature distro, %d rounds each, ms)\n", rounds);
+  std::printf("| %-66s | %9s | %9s |\n", "measurement", "p50", "p99");
+  std::printf("|%s|%s|%s|\n", std::string(68, '-').c_str(), std::string(11, '-').c_str(), std::string(11, '-').c_str());
+  print_row("bare restart: stop + start + the agent says systemd settled", bare_p);
+  print_row("nixtrayctl verify-boot, whole", verify_p);
+  for (const auto& [name, samples] : steps) print_row("  step " + name, percentiles(samples));
+  std::printf("verify-boot / bare restart (p50): %.2fx   goal <= 1.2x\n", verify_p.p50 / bare_p.p50);
+}
+
+TEST_CASE("rebuild overhead: a rebuild switch job against nixos-rebuild switch run directly") {
+  const int rounds = short_run() ? 2 : 8;
+  JobsFixture f;
+  // Warm the store: the configuration is built once before anything is timed.
+  const auto warm = f.wait_finished(f.start({{"kind", "rebuild"}, {"mode", "switch"}}));
+  REQUIRE(warm["state"] == "succeeded");
+
+  const fs::path standin = fs::path(NIXTRAY_SOURCE_DIR) / "tests" / "jobs" / "nixos-rebuild-standin";
+  RunOptions direct_options;
+  direct_options.env = merged(minimal_environment(), f.store->env());  // as the agent's jobs get it
+  direct_options.env["NIXTRAY_STANDIN_CONFIGS"] = f.configs.string();
+
+  std::vector<double> job;
+  std::vector<double> direct;
+  for (int round = 0; round < rounds; ++round) {
+    auto start = Clock::now();
+    const auto id = f.start({{"kind", "rebuild"}, {"mode", "switch"}});
+    json last;
+    while ((last = f.job(id))["state"] == "running") std::this_thread::sleep_for(look_every);
+    job.push_back(ms_since(start));
+    INFO(last.dump(2));
+    REQUIRE(last["state"] == "succeeded");
+
+    start = Clock::now();
+    const auto ran = f.agent->ns().run_inside(
+        {"/bin/sh", standin.string(), "switch", "--log-format", "internal-json", "-v"}, direct_options);
+    direct.push_back(ms_since(start));
+    INFO(ran.describe());
+    REQUIRE(ran.ok());
+  }
+
+  const auto job_p = percentiles(job);
+  const auto direct_p = percentiles(direct);
+  std::printf("\nrebuild overhead (toy system, warm store, %d rounds each, ms)\n", rounds);
+  std::printf("| %-66s | %9s | %9s |\n", "measurement", "p50", "p99");
+  std::printf("|%s|%s|%s|\n", std::string(68, '-').c_str(), std::string(11, '-').c_str(), std::string(11, '-').c_str());
+  print_row("nixos-rebuild switch (stand-in) run directly in the namespace", direct_p);
+  print_row("the same as a `rebuild switch` job, jobs.start -> succeeded", job_p);
+  std::printf("job / direct (p50): %.2fx   goal <= 1.05x plus a fixed start cost; the difference: %.0f ms\n",
+              job_p.p50 / direct_p.p50, job_p.p50 - direct_p.p50);
+}
