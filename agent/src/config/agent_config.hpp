@@ -51,7 +51,7 @@ struct AgentConfig {
   // becomes known-good.
   std::chrono::seconds probation{600};
   // How long a boot check may stay started without a verdict before it counts as over
-  // (verification_service.hpp: why an hour).
+  // (verify/unfinished_check.hpp: why an hour).
   std::chrono::seconds verify_timeout{3600};
 };
 
