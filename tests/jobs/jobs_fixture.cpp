@@ -47,6 +47,7 @@ JobsFixture::JobsFixture(const JobsFixtureOptions& options) {
   agent_options.environment["NIXTRAY_STANDIN_CONFIGS"] = configs.string();
   for (const auto& [name, value] : options.environment) agent_options.environment[name] = value;
   agent_options.state_dir_size = options.state_dir_size;
+  agent_options.private_files = options.private_files;
   agent.emplace(agent_options);
   for (const auto* link : {"/run/current-system", "/run/booted-system"}) {
     agent->ns().run_inside({"/bin/ln", "-sfn", first.string(), link});

@@ -36,11 +36,14 @@ struct JobsFixtureOptions {
   std::optional<std::string> state_dir_size;
   // More environment for the agent (e.g. ASAN_OPTIONS; the Nix store's is always there).
   std::map<std::string, std::string> environment;
+  // Passed on to SystemdAgentOptions::private_files (e.g. a login profile of the test's own).
+  std::map<std::filesystem::path, std::filesystem::path> private_files;
 };
 
 struct JobsFixture {
   explicit JobsFixture(const JobsFixtureOptions& options = {});
-  explicit JobsFixture(const std::string& min_free_space) : JobsFixture(JobsFixtureOptions{min_free_space, {}, {}}) {}
+  explicit JobsFixture(const std::string& min_free_space)
+      : JobsFixture(JobsFixtureOptions{min_free_space, {}, {}, {}}) {}
 
   // jobs.start; REQUIREs a result and returns the job's id.
   std::string start(const nlohmann::json& params);

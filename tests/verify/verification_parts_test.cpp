@@ -6,6 +6,7 @@
 #include "support/atomic_file.hpp"
 #include "verify/default_user.hpp"
 #include "verify/probation.hpp"
+#include "verify/unfinished_check.hpp"
 #include "verify/user_database.hpp"
 #include "verify/verification_store.hpp"
 
@@ -170,4 +171,24 @@ TEST_CASE("default user: wsl.conf's [user] default, looked up in the generation'
   REQUIRE(entry);
   CHECK_FALSE(entry->uid);
   CHECK(entry->shell.empty());
+}
+
+TEST_CASE("an unfinished boot check: over at its start plus the verify timeout, then inconclusive with the reason") {
+  auto record = stored("/nix/store/aaa-system", 1000);
+  record.outcome = protocol::VerifyOutcome::started;
+  record.started = 1000;
+  const std::chrono::seconds limit(3600);
+  CHECK(unfinished_deadline(record, limit) == 4600);
+  CHECK_FALSE(is_abandoned(record, 4599, limit));
+  CHECK(is_abandoned(record, 4600, limit));
+  close_abandoned(record, limit);
+  CHECK(record.outcome == protocol::VerifyOutcome::inconclusive);
+  CHECK(record.finished == 4600);
+  CHECK(record.reason ==
+        "the boot check that started did not finish within 60 minutes (the program running it "
+        "stopped and no one resumed it): its result is unknown");
+  CHECK_FALSE(unfinished_deadline(record, limit));  // no longer started
+  CHECK_FALSE(is_abandoned(record, 99999, limit));
+  record.outcome = protocol::VerifyOutcome::passed;
+  CHECK_FALSE(is_abandoned(record, 99999, limit));
 }

@@ -297,3 +297,82 @@ TEST_CASE("a verification is kept for the store path: a number Nix gives to anot
   CHECK(stale["error"]["code"] == -32005);
   CHECK(distro.agent_status()["verification"]["state"] == "unverified");
 }
+
+TEST_CASE(
+    "a boot check that never finishes is over after the verify timeout: unverified with its reason, across an "
+    "agent restart too") {
+  MiniDistro distro;
+  distro.write_agent_config({{"verify-timeout", 5}});
+  REQUIRE(distro.add_generation(distro.good_generation("24.11.20241201.aaaaaaa (Vicuna)")) == 1);
+  distro.start();
+  auto client = RawClient::unix_socket(distro.socket());
+  REQUIRE(client.hello().contains("result"));
+  client.request(2, "subscribe", {{"topics", {"status"}}});
+  REQUIRE(client.response(2));
+
+  // The tray records started, then dies: the agent's timer ends the check and pushes it.
+  const auto started = result_of(record(distro, 1, "started"));
+  REQUIRE(started["state"] == "verifying");
+  json pushed;
+  REQUIRE(wait_until(
+      [&] {
+        const auto event = client.read_json(100ms);
+        if (!event || (*event)["params"]["topic"] != "status") return false;
+        pushed = (*event)["params"]["data"]["verification"];
+        return pushed["state"] != "verifying";
+      },
+      scaled(30s), 1ms));
+  CHECK(pushed["state"] == "unverified");
+  CHECK(pushed["reason"].get<std::string>().starts_with("the boot check that started did not finish within 5 seconds"));
+  CHECK(pushed["since"] == started["started"].get<std::int64_t>() + 5);
+  auto kept = json::parse(read_text(distro.state_dir() / "verification.json"));
+  REQUIRE(kept["records"].size() == 1);
+  CHECK(kept["records"][0]["outcome"] == "inconclusive");
+
+  // Started again, and the agent is away when its time runs out: it closes the check at start.
+  REQUIRE(result_of(record(distro, 1, "started"))["state"] == "verifying");
+  const auto stopped = distro.run_inside({"/bin/systemctl", "stop", "nixtray-agent.service"});
+  INFO(stopped.describe());
+  REQUIRE(stopped.ok());
+  kept = json::parse(read_text(distro.state_dir() / "verification.json"));
+  REQUIRE(kept["records"][0]["outcome"] == "started");
+  const auto deadline = kept["records"][0]["started"].get<std::int64_t>() + 5;
+  REQUIRE(wait_until([&] { return std::time(nullptr) > deadline; }, scaled(30s), 200ms));
+  const auto restarted = distro.run_inside({"/bin/systemctl", "start", "nixtray-agent.service"});
+  INFO(restarted.describe());
+  REQUIRE(restarted.ok());
+  const auto status = status_when_answering(distro);
+  CHECK(status["verification"]["state"] == "unverified");
+  CHECK(status["verification"]["reason"].get<std::string>().find("did not finish") != std::string::npos);
+  kept = json::parse(read_text(distro.state_dir() / "verification.json"));
+  CHECK(kept["records"][0]["outcome"] == "inconclusive");
+}
+
+TEST_CASE("a boot check without a verdict is recorded inconclusive: the generation is unverified, with the reason") {
+  MiniDistro distro;
+  distro.write_agent_config({{"probation", 600}});
+  REQUIRE(distro.add_generation(distro.good_generation("24.11.20241201.aaaaaaa (Vicuna)")) == 1);
+  distro.start();
+  const auto path = store_path(distro, 1);
+  REQUIRE(result_of(record(distro, 1, "started", {{"store_path", path}}))["state"] == "verifying");
+  const auto given = result_of(
+      record(distro, 1, "inconclusive", {{"store_path", path}, {"reason", "the activation report could not be read"}}));
+  CHECK(given["state"] == "unverified");
+  CHECK(given["reason"] == "the activation report could not be read");
+  CHECK(given["since"].is_number());
+  CHECK(distro.agent_status()["verification"]["state"] == "unverified");
+
+  // A pass, then a new check that ends without a verdict: the pass's probation is void.
+  REQUIRE(result_of(record(distro, 1, "passed"))["probation"]["state"] == "running");
+  const auto plain = result_of(record(distro, 1, "inconclusive"));
+  CHECK(plain["state"] == "unverified");
+  CHECK(plain["reason"] == "the boot check ended without a verdict");
+  CHECK(plain["probation"]["state"] == "voided");
+
+  const auto bogus = record(distro, 1, "maybe");
+  INFO(bogus.dump());
+  REQUIRE(bogus.contains("error"));
+  CHECK(bogus["error"]["code"] == -32602);
+  CHECK(bogus["error"]["message"].get<std::string>().ends_with(
+      "outcome must be started, passed, failed or inconclusive"));
+}

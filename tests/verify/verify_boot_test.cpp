@@ -219,6 +219,11 @@ TEST_CASE("a boot whose activation report cannot be read: unknown, neither known
   CHECK_FALSE(has_step(report, "rollback", "recover"));
   CHECK(report["notification"]["title"] == "Boot check inconclusive: generation 3");
   CHECK(distro.store().current_generation() == 3);
+  // Recorded as such: the agent shows it unverified with the reason, not verifying.
+  const auto verification = distro.agent_status()["verification"];
+  CHECK(verification["state"] == "unverified");
+  CHECK(verification["reason"].get<std::string>().find("activation report could not be read") != std::string::npos);
+  CHECK(report["verification"]["state"] == "unverified");
   CHECK(distro.agent_status()["generations"]["known_good"] == 2);
   CHECK(distro.distro_record()["known_good"] != 3);
 }

@@ -38,6 +38,10 @@ std::string verification_text(const protocol::Verification& v) {
   };
   switch (v.state) {
     case VerificationState::unverified:
+      if (v.reason) {  // a check that gave no verdict, or never finished
+        return generation + " is unverified" + at(v.since) + ": " + *v.reason +
+               " (check it again with nixtrayctl verify-boot)";
+      }
       return generation + " is unverified: it has not passed a boot check (made" + at(v.since) +
              "; check it with nixtrayctl verify-boot)";
     case VerificationState::verifying:

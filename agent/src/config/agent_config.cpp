@@ -170,6 +170,10 @@ AgentConfig load_agent_config(const cli::ParsedCommandLine& flags) {
   if (config.probation > std::chrono::days(30)) {
     throw ConfigError("setting \"probation\" must be at most 2592000 seconds (30 days)");
   }
+  config.verify_timeout = std::chrono::seconds(positive(values, "verify-timeout", 1));
+  if (config.verify_timeout > std::chrono::days(1)) {
+    throw ConfigError("setting \"verify-timeout\" must be at most 86400 seconds (1 day)");
+  }
   if (config.socket.empty() || config.state_dir.empty() || config.profile_dir.empty()) {
     throw ConfigError("socket, state-dir and profile-dir must not be empty");
   }

@@ -50,6 +50,9 @@ struct AgentConfig {
   // After a passed boot check, how long the generation must run with no unit failing before it
   // becomes known-good.
   std::chrono::seconds probation{600};
+  // How long a boot check may stay started without a verdict before it counts as over
+  // (verify/unfinished_check.hpp: why an hour).
+  std::chrono::seconds verify_timeout{3600};
 };
 
 class ConfigError : public std::runtime_error {

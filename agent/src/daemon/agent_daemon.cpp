@@ -89,8 +89,9 @@ void AgentDaemon::start() {
   verification_hooks.collect_evidence = [this](BootWindow window, std::int64_t now) {
     return journal_->boot_evidence(window, now);
   };
-  verification_ = std::make_unique<VerificationService>(io_, config_.state_dir, config_.probation, generations_,
-                                                        known_good_, std::move(verification_hooks));
+  verification_ =
+      std::make_unique<VerificationService>(io_, config_.state_dir, config_.probation, config_.verify_timeout,
+                                            generations_, known_good_, std::move(verification_hooks));
   verification_->start();
   systemd_ = std::make_unique<SystemdWatcher>(
       io_, [this](const protocol::UnitsChanged& changes) { publish("units", protocol::json(changes)); },

@@ -2,10 +2,12 @@
 
 #include "jobs/activation_gate.hpp"
 #include "jobs/dry_activation_output.hpp"
+#include "jobs/flake_checkout.hpp"
 #include "jobs/gc_job.hpp"
 #include "jobs/job_exit_code.hpp"
 #include "jobs/job_files.hpp"
 #include "jobs/job_markers.hpp"
+#include "jobs/login_environment.hpp"
 #include "jobs/runner_command.hpp"
 #include "state/profile_scan.hpp"
 #include "support/atomic_file.hpp"
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <vector>
 
@@ -95,6 +98,41 @@ int preview_activation(const fs::path& system, const fs::path& work) {
   return job_succeeded;
 }
 
+// How long root's login shell may take to say what it exports (it only sources start-up files).
+constexpr std::chrono::seconds login_shell_timeout{15};
+
+// The build command's environment as a console has it (login_environment.hpp) and, for a flake in
+// someone else's git checkout, git's consent to read it (flake_checkout.hpp). Said in the log, so
+// a person sees which NIX_PATH and which checkout the build used.
+CommandOptions build_environment(const JobSpec& spec) {
+  CommandOptions options;
+  const auto login = read_login_environment(login_shell_timeout);
+  if (login.environment) {
+    options.extra_environment = login.environment->set;
+    say_in_log("environment from root's login shell (" + login.shell +
+               "):" + (login.environment->set.empty() ? std::string(" no Nix settings") : std::string()));
+    for (const auto& variable : login.environment->set) {
+      // Where the configuration comes from is shown; the others only by name (NIX_CONFIG may hold
+      // access-tokens).
+      const auto name = variable.substr(0, variable.find('='));
+      say_in_log("  " + (name == "NIX_PATH" || name == "NIXOS_CONFIG" ? variable : name + " is set"));
+    }
+  } else {
+    // A broken login shell is what a rebuild may be run to repair: go on without it.
+    say_in_log("warning: " + login.problem + "; building with the agent's environment (NIX_PATH as the " +
+               "agent's service has it)");
+  }
+  if (spec.flake) {
+    if (const auto checkout = foreign_git_checkout(*spec.flake, ::geteuid())) {
+      const auto safe = safe_directory_environment(*checkout);
+      options.extra_environment.insert(options.extra_environment.end(), safe.begin(), safe.end());
+      say_in_log("the flake's git checkout " + checkout->string() +
+                 " belongs to another user: git may read it for this build (safe.directory for it only)");
+    }
+  }
+  return options;
+}
+
 // Steps 2 to 4 of a rebuild: check the system, register it (switch, boot), activate it.
 int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::path& system,
                           protocol::RebuildMode mode, const std::string& mode_name) {
@@ -161,7 +199,7 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
     argv.emplace_back("--upgrade");
   }
   argv.insert(argv.end(), {"--log-format", "internal-json", "-v"});
-  if (const auto built = run_command(argv, files.work()); built.exit_code != 0) {
+  if (const auto built = run_command(argv, files.work(), build_environment(spec)); built.exit_code != 0) {
     say_in_log(spec.rebuild_command + " exited with code " + std::to_string(built.exit_code));
     return job_command_failed;
   }

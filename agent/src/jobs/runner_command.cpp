@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -87,7 +88,14 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
   for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
   std::vector<char*> environment;
-  for (char** entry = environ; *entry; ++entry) environment.push_back(*entry);
+  const auto replaced = [&](std::string_view variable) {
+    const auto name = variable.substr(0, variable.find('='));
+    const auto named = [&](const std::string& other) { return other.substr(0, other.find('=')) == name; };
+    return std::any_of(options.extra_environment.begin(), options.extra_environment.end(), named);
+  };
+  for (char** entry = environ; *entry; ++entry) {
+    if (!replaced(*entry)) environment.push_back(*entry);
+  }
   for (const auto& extra : options.extra_environment) environment.push_back(const_cast<char*>(extra.c_str()));
   environment.push_back(nullptr);
   pid_t pid = 0;

@@ -20,7 +20,8 @@ struct CommandOptions {
   // stdout into this file instead of the log (stderr still goes to the log): for output too long
   // or too dull to show, such as a list of every dead store path.
   std::optional<std::filesystem::path> stdout_file;
-  std::vector<std::string> extra_environment;  // NAME=VALUE on top of the runner's environment
+  // NAME=VALUE on top of the runner's environment (replacing the runner's value of NAME).
+  std::vector<std::string> extra_environment;
 };
 
 struct CommandResult {

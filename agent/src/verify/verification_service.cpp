@@ -4,6 +4,7 @@
 #include "state/profile_scan.hpp"
 #include "support/logger.hpp"
 #include "verify/probation.hpp"
+#include "verify/unfinished_check.hpp"
 
 #include <ctime>
 
@@ -28,16 +29,21 @@ constexpr std::chrono::seconds retry_after{60};
 }  // namespace
 
 VerificationService::VerificationService(asio::io_context& io, const std::filesystem::path& state_dir,
-                                         std::chrono::seconds probation, GenerationStore& generations,
-                                         KnownGoodStore& known_good, Hooks hooks)
+                                         std::chrono::seconds probation, std::chrono::seconds verify_timeout,
+                                         GenerationStore& generations, KnownGoodStore& known_good, Hooks hooks)
     : generations_(generations),
       known_good_(known_good),
       hooks_(std::move(hooks)),
       probation_(probation),
+      verify_timeout_(verify_timeout),
       store_(state_dir),
-      timer_(io) {}
+      timer_(io),
+      abandoned_timer_(io) {}
 
-VerificationService::~VerificationService() { timer_.cancel(); }
+VerificationService::~VerificationService() {
+  timer_.cancel();
+  abandoned_timer_.cancel();
+}
 
 void VerificationService::start() {
   store_.load();
@@ -47,6 +53,30 @@ void VerificationService::start() {
              std::to_string(running->probation->until) + " (unix time)");
     arm_timer(std::chrono::system_clock::from_time_t(running->probation->until));
   }
+  close_abandoned_checks(false);  // nobody listens yet, and the agent is still setting up
+}
+
+void VerificationService::close_abandoned_checks(bool publish) {
+  std::optional<std::int64_t> next;
+  for (auto record : store_.started()) {
+    if (!is_abandoned(record, now(), verify_timeout_)) {
+      const auto deadline = *unfinished_deadline(record, verify_timeout_);
+      next = next ? std::min(*next, deadline) : deadline;
+      continue;
+    }
+    close_abandoned(record, verify_timeout_);
+    record.updated = now();
+    save(record);
+    log_warning("boot check of " + generation_name(record.generation) + " (" + record.store_path +
+                "): " + *record.reason);
+    if (publish && hooks_.changed) hooks_.changed();
+  }
+  if (!next) return;
+  abandoned_timer_.expires_at(std::chrono::system_clock::from_time_t(*next));
+  abandoned_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    close_abandoned_checks(true);
+  });
 }
 
 std::optional<std::string> VerificationService::system_at(const std::filesystem::path& link) const {
@@ -65,10 +95,21 @@ protocol::VerificationRecord VerificationService::view(const StoredVerification*
     v.since = generation.created;
     return result;
   }
+  // A check that is over shows so at once, even before the timer has recorded it.
+  StoredVerification closed;
+  if (is_abandoned(*record, now(), verify_timeout_)) {
+    closed = *record;
+    close_abandoned(closed, verify_timeout_);
+    record = &closed;
+  }
   switch (record->outcome) {
     case VerifyOutcome::started:
       v.state = VerificationState::verifying;
       v.since = record->started;
+      break;
+    case VerifyOutcome::inconclusive:
+      v.state = VerificationState::unverified;
+      v.since = record->finished;
       break;
     case VerifyOutcome::passed:
       v.state = VerificationState::verified;
@@ -157,7 +198,8 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
   record.store_path = path;
   record.generation = params.generation;
   record.outcome = params.outcome;
-  record.reason = params.reason;
+  record.reason =
+      params.outcome == VerifyOutcome::inconclusive && !params.reason ? inconclusive_reason() : params.reason;
   record.step = params.step;
   record.updated = now();
   switch (params.outcome) {
@@ -184,6 +226,13 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
         end_probation(*record.probation, ProbationState::voided, record.updated, "the boot check failed");
       }
       break;
+    case VerifyOutcome::inconclusive:
+      record.finished = record.updated;
+      record.evidence.reset();
+      if (record.probation && record.probation->state == ProbationState::running) {
+        end_probation(*record.probation, ProbationState::voided, record.updated, "a new boot check was inconclusive");
+      }
+      break;
     case VerifyOutcome::unknown:
       break;
   }
@@ -208,6 +257,7 @@ asio::awaitable<protocol::VerificationRecord> VerificationService::record(protoc
       arm_timer(std::chrono::system_clock::from_time_t(record.probation->until));
     }
   }
+  if (params.outcome == VerifyOutcome::started) close_abandoned_checks(true);  // waits for its deadline
   if (hooks_.changed) hooks_.changed();
   co_return view(store_.find(path), generation);
 }

@@ -33,13 +33,16 @@ class VerificationService {
     EvidenceCollector collect_evidence;         // reads a failed boot's journal (off the event loop)
   };
 
+  // `verify_timeout`: how long a started check may go without a verdict (unfinished_check.hpp).
   VerificationService(net::asio::io_context& io, const std::filesystem::path& state_dir, std::chrono::seconds probation,
-                      GenerationStore& generations, KnownGoodStore& known_good, Hooks hooks);
+                      std::chrono::seconds verify_timeout, GenerationStore& generations, KnownGoodStore& known_good,
+                      Hooks hooks);
   ~VerificationService();
   VerificationService(const VerificationService&) = delete;
   VerificationService& operator=(const VerificationService&) = delete;
 
-  // Reads the records and resumes a probation that was running when the agent stopped.
+  // Reads the records, resumes a probation that was running when the agent stopped, and closes
+  // the checks that started and can no longer be running.
   void start();
 
   [[nodiscard]] protocol::Verification default_verification() const;
@@ -66,14 +69,19 @@ class VerificationService {
   void void_probation(StoredVerification record, const std::string& reason);
   void finish_probation();
   void arm_timer(std::chrono::system_clock::time_point when);
+  // Closes the abandoned checks (recorded inconclusive; `publish`: and says so on the status
+  // topic) and waits for the next one's deadline.
+  void close_abandoned_checks(bool publish);
   void save(const StoredVerification& record);
 
   GenerationStore& generations_;
   KnownGoodStore& known_good_;
   Hooks hooks_;
   std::chrono::seconds probation_;
+  std::chrono::seconds verify_timeout_;
   VerificationStore store_;
   net::asio::system_timer timer_;
+  net::asio::system_timer abandoned_timer_;
   bool systemd_in_sync_ = false;
   std::vector<protocol::Unit> failed_units_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

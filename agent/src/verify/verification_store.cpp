@@ -85,6 +85,14 @@ const StoredVerification* VerificationStore::running_probation() const {
   return nullptr;
 }
 
+std::vector<StoredVerification> VerificationStore::started() const {
+  std::vector<StoredVerification> list;
+  for (const auto& [path, record] : records_) {
+    if (record.outcome == protocol::VerifyOutcome::started) list.push_back(record);
+  }
+  return list;
+}
+
 void VerificationStore::prune() {
   std::vector<StoredVerification*> newest_first;
   for (auto& [path, record] : records_) newest_first.push_back(&record);

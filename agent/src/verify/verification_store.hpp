@@ -44,6 +44,8 @@ class VerificationStore {
   [[nodiscard]] const StoredVerification* find(const std::string& store_path) const;
   // The record whose probation is running, if any.
   [[nodiscard]] const StoredVerification* running_probation() const;
+  // The records of checks that started and have not ended.
+  [[nodiscard]] std::vector<StoredVerification> started() const;
   // Replaces the record of its store path and writes the file (atomic, fsync'd). Throws
   // std::runtime_error naming the file when it cannot be written; the record is then not kept.
   void put(StoredVerification record);

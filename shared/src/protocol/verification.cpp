@@ -102,7 +102,7 @@ void from_json(const json& j, VerifyRecordParams& p) {
   require_generation_number(p.generation, "generation");
   read_required(j, "outcome", p.outcome);
   if (p.outcome == VerifyOutcome::unknown) {
-    throw RpcException(ErrorCode::invalid_params, "outcome must be started, passed or failed");
+    throw RpcException(ErrorCode::invalid_params, "outcome must be started, passed, failed or inconclusive");
   }
   read_optional(j, "store_path", p.store_path);
   read_optional(j, "reason", p.reason);

@@ -1,7 +1,8 @@
 // What the verifier records through the agent, the source of truth every client reads
 // (verify.record, docs/protocol.md §6.17): started before the restart, passed from the checked
 // boot (the agent's probation then makes it known-good), failed after the rollback from the first
-// boot that answers, so the agent collects the failed boot's evidence. An agent without
+// boot that answers, so the agent collects the failed boot's evidence; inconclusive when the
+// checked boot gave no verdict. An agent without
 // verify.record gets generations.mark_good on a pass, as before.
 #include "core/verify/boot_verifier.hpp"
 
@@ -51,6 +52,21 @@ asio::awaitable<void> BootVerifier::record_failed(std::shared_ptr<AgentConnectio
   // Within verify.record's limits (4096 and 64 bytes), cut at a character boundary.
   params.reason = shorten(report_.message, 4000);
   if (!report_.failed_step.empty()) params.step = shorten(report_.failed_step, 60);
+  auto recording = agent->call<protocol::VerifyRecordMethod>(params);
+  auto recorded = co_await std::move(recording);
+  if (recorded) report_.verification = std::move(recorded.value());
+}
+
+// The boot gave no verdict (its activation report could not be read): the agent shows the
+// generation unverified with the reason, instead of a check that stays `verifying`. An agent that
+// does not know the outcome answers -32602: the check ends the same, the agent's timeout ends it.
+asio::awaitable<void> BootVerifier::record_inconclusive(std::shared_ptr<AgentConnection> agent, int generation) {
+  if (!agent || !agent->is_open() || !agent->supports(protocol::VerifyRecordMethod::name)) co_return;
+  protocol::VerifyRecordParams params;
+  params.generation = generation;
+  params.store_path = report_.store_path;
+  params.outcome = protocol::VerifyOutcome::inconclusive;
+  params.reason = shorten(report_.message, 4000);
   auto recording = agent->call<protocol::VerifyRecordMethod>(params);
   auto recorded = co_await std::move(recording);
   if (recorded) report_.verification = std::move(recorded.value());

@@ -40,6 +40,8 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
                         generation_text(expected) + " is not marked known-good. Check the activation by hand " +
                         "(journalctl -k -b | grep nixos-activation) and mark it good with nixtray-agent mark-good " +
                         std::to_string(expected) + ".";
+      auto recording = record_inconclusive(check.agent, expected);
+      co_await std::move(recording);
       co_return;
     }
     report_.verdict = check.failed_units.empty() ? VerifyVerdict::passed : VerifyVerdict::passed_degraded;

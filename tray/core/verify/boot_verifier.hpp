@@ -34,9 +34,9 @@
 // Threading: create, run and destroy on the io_context's thread; callbacks run there.
 #pragma once
 
-#include "core/link/agent_connection.hpp"
 #include "core/distro/distro_control.hpp"
 #include "core/link/agent_actions.hpp"
+#include "core/link/agent_connection.hpp"
 #include "core/verify/verify_report.hpp"
 
 #include <chrono>
@@ -139,6 +139,7 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   net::asio::awaitable<void> mark_good(int generation, AgentConnection& agent);
   net::asio::awaitable<void> record_started(std::shared_ptr<AgentConnection> agent, int generation);
   net::asio::awaitable<void> record_failed(std::shared_ptr<AgentConnection> agent, int generation);
+  net::asio::awaitable<void> record_inconclusive(std::shared_ptr<AgentConnection> agent, int generation);
   net::asio::awaitable<AgentConnection::Opened> connect_once();
 
   // Step bookkeeping: begin() reports a running step; end() fills its result and reports it.

@@ -13,8 +13,9 @@
 
 namespace nixtray::protocol {
 
-// unverified: no boot check of this store path has been recorded (e.g. a `nixos-rebuild switch`
-// run in a terminal made it); verifying: a check started and has not ended.
+// unverified: no boot check of this store path has ended with a verdict (e.g. a `nixos-rebuild
+// switch` run in a terminal made it, or its check was inconclusive or never finished: `reason`
+// says which); verifying: a check started and has not ended.
 enum class VerificationState { unknown, unverified, verifying, verified, failed };
 NLOHMANN_JSON_SERIALIZE_ENUM(VerificationState, {
                                                     {VerificationState::unknown, "unknown"},
@@ -24,13 +25,16 @@ NLOHMANN_JSON_SERIALIZE_ENUM(VerificationState, {
                                                     {VerificationState::failed, "failed"},
                                                 })
 
-// What a client records about a boot check: it began, it passed, it failed.
-enum class VerifyOutcome { unknown, started, passed, failed };
+// What a client records about a boot check: it began, it passed, it failed, or it ended without a
+// verdict (inconclusive: e.g. the activation report could not be read, the check was given up).
+// `unknown` is only what an unrecognised outcome reads as, never sent.
+enum class VerifyOutcome { unknown, started, passed, failed, inconclusive };
 NLOHMANN_JSON_SERIALIZE_ENUM(VerifyOutcome, {
                                                 {VerifyOutcome::unknown, "unknown"},
                                                 {VerifyOutcome::started, "started"},
                                                 {VerifyOutcome::passed, "passed"},
                                                 {VerifyOutcome::failed, "failed"},
+                                                {VerifyOutcome::inconclusive, "inconclusive"},
                                             })
 
 // After a pass the generation becomes known-good only once it has run for the probation time with
