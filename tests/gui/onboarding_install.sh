@@ -93,6 +93,10 @@ rebuilt=$(wait_ui 60 event=agent-rebuild)
 [ "$(field "$rebuilt" result)" = ok ] || fail "the rebuild failed: $rebuilt"
 marker=$HOME/.local/share/nixtray/distros/NixOS-test/rootfs/rebuilt
 [ "$(cat "$marker")" = "nixos-rebuild switch --flake /etc/nixos#nixos" ] || fail "nixos-rebuild ran with: $(cat "$marker" 2>&1)"
+# As root through root's login shell (`--`, not `--exec`), so NIX_PATH and the rest of the Nix
+# settings are what a console has (issue 18 §3).
+grep -qx 'root -- /run/current-system/sw/bin/nixos-rebuild' "$work/wsl-state/runs" ||
+  fail "nixos-rebuild was not run through root's login shell: $(cat "$work/wsl-state/runs")"
 sleep 0.5
 shot onboarding-rebuild-done
 click_in '^Add the nixtray agent$' "$(position "$dialog" close)"

@@ -9,8 +9,11 @@
 # - `-d NAME [-u USER] --exec|-e|-- ARGV...` starts NAME and runs ARGV without a shell; inside an
 #   imported distro an absolute program path is looked up under its rootfs (the program gets the
 #   rootfs as NIXTRAY_WSL_STANDIN_ROOT), so a missing program fails as it would in the distro.
+#   Real WSL runs `--` ARGV through the user's login shell and `--exec` ARGV without one; this
+#   stand-in has no login shell, so it writes down which way it was asked (`runs`, below).
 # State in $NIXTRAY_WSL_STANDIN_DIR: `distros` (NAME<TAB>ROOT per line, ROOT "-" for the host's own
-# files; Debian and NixOS when absent) and `running/NAME`.
+# files; Debian and NixOS when absent), `running/NAME`, and `runs`: one line per -d command,
+# `USER WAY PROGRAM` (USER "-" when not given, WAY `--exec`, `-e` or `--`).
 set -u
 state=${NIXTRAY_WSL_STANDIN_DIR:?the stand-in needs its state directory}
 mkdir -p "$state/running"
@@ -55,7 +58,9 @@ case "${1:-}" in
     root=$(echo "$info" | sed -n 1p)
     touch "$state/running/$(echo "$info" | sed -n 2p)"
     shift 2
-    [ "${1:-}" = -u ] && shift 2
+    user=-
+    [ "${1:-}" = -u ] && { user=$2; shift 2; }
+    printf '%s %s %s\n' "$user" "$1" "${2:-}" >>"$state/runs"
     shift  # --exec, -e or --
     asked=$1 program=$1
     shift

@@ -10,6 +10,7 @@
 #include "core/onboarding/agent_install_rebuild.hpp"
 #include "core/onboarding/nixos_installer.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -22,6 +23,13 @@ namespace {
 void write_file(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
+}
+
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 bool mentions(const std::vector<std::string>& problems, const std::string& text) {
@@ -271,5 +279,15 @@ TEST_CASE(
   INFO(done.message);
   CHECK(done.ok);
   CHECK(done.output == "nixos-rebuild switch --flake /etc/nixos#nixos\nactivating the configuration...\n");
+  // As a console runs it: root, through the login shell (`--`, not `--exec`), so NIX_PATH is set.
+  const auto runs = read_lines(dir / "wsl-state" / "runs");
+  CHECK(std::count(runs.begin(), runs.end(), "root -- /run/current-system/sw/bin/nixos-rebuild") == 2);
+
+  // A flake the login shell would split is refused before wsl.exe runs.
+  settings.flake = "/home/me/my config#nixos";
+  const auto refused = fixtures::run_on_io(run_agent_install_rebuild(options, settings));
+  CHECK_FALSE(refused.ok);
+  CHECK(refused.message.find("login shell") != std::string::npos);
+  CHECK(read_lines(dir / "wsl-state" / "runs").size() == runs.size());
 }
 #endif
