@@ -122,7 +122,7 @@ Sentence verify_headline(const VerifyReport& report) {
   const auto& step = report.failed_step;
   if (step == "stop")
     return sentence("Generation %s could not be verified: the distro did not shut down", {generation});
-  if (step == "start") return sentence("Generation %s did not start: the distro did not start", {generation});
+  if (step == "start") return sentence("Generation %s did not start: the distro failed to start", {generation});
   if (step == "agent") {
     return report.stopped_while_booting
                ? sentence("Generation %s did not start: its init or systemd exited during boot", {generation})
@@ -232,6 +232,12 @@ VerifyStepRow* VerifyProgressView::find(const std::string& name, const std::stri
 }
 
 void VerifyProgressView::step(const VerifyStep& step) {
+  if (step.phase == "recover") {
+    // The check of the new generation ended with a failure: what it did not reach never will.
+    for (auto& row : rows_) {
+      if (row.phase == "verify" && row.state == StepRowState::pending) row.state = StepRowState::skipped;
+    }
+  }
   auto* row = find(step.name, step.phase);
   if (!row || (step.phase == "recover" && row->state != StepRowState::running && step.status == StepStatus::running)) {
     rows_.push_back({step.name, step.phase, std::string(verify_step_title(step.name))});
