@@ -70,7 +70,7 @@ const char* const core_messages[] = {
     N_("The rebuild failed; nothing was restarted"),
     N_("Boot verification could not run; nothing was restarted"),
     N_("Generation %s could not be verified: the distro did not shut down"),
-    N_("Generation %s did not start: the distro did not start"),
+    N_("Generation %s did not start: the distro failed to start"),
     N_("Generation %s did not start: its init or systemd exited during boot"),
     N_("Generation %s did not start: its agent did not answer in time"),
     N_("Generation %1$s did not boot: generation %2$s started instead"),

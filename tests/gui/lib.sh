@@ -216,3 +216,28 @@ open_tab() {
   wait_ui 10 event=window "tab=$tab" "reason=second start" >/dev/null
   sleep 1
 }
+
+# rollback_preview SHOT: after a Roll back entry was chosen, the confirmation shows both generations
+# with their local dates and the closure diff (from the agent's generations.diff); the screenshot
+# SHOT, then Cancel (the right-hand button of its bottom row: no window manager, no focus to rely
+# on) leaves the system as it is.
+rollback_preview() {
+  local preview dialog
+  preview=$(wait_ui 20 event=rollback-preview) || fail "no rollback preview"
+  log "rollback preview: $preview"
+  [ "$(field "$preview" changes)" -gt 0 ] || fail "the rollback preview lists no package changes: $preview"
+  [[ "$(field "$preview" from_date)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}$ ]] ||
+    fail "the rollback preview has no date for the current generation: $preview"
+  dialog=""
+  for _ in $(seq "$(tries 100)"); do
+    dialog=$(xdotool search --onlyvisible --name '^(Roll back|ロールバック)$' 2>/dev/null | head -n 1) && [ -n "$dialog" ] && break
+    sleep 0.1
+  done
+  [ -n "$dialog" ] || fail "no rollback dialog on the screen"
+  xdotool mousemove 1000 750
+  sleep 1
+  shot "$1"
+  eval "$(xdotool getwindowgeometry --shell "$dialog")"
+  xdotool mousemove $((X + WIDTH - 40)) $((Y + HEIGHT - 24)) click 1
+  wait_ui 10 event=declined action=rollback >/dev/null || fail "Cancel did not decline the rollback"
+}

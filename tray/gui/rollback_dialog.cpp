@@ -60,16 +60,16 @@ bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog&
                                       format_size(preview.to_closure_size));
   }
   auto* summary_text = new wxStaticText(&dialog, wxID_ANY, summary);
-  summary_text->Wrap(dialog.FromDIP(640));
+  summary_text->Wrap(dialog.FromDIP(760));
   top->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
 
   if (!preview.changes.empty()) {
-    auto* list = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(680, 220)),
+    auto* list = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(780, 220)),
                                 wxLC_REPORT | wxLC_SINGLE_SEL);
     list->AppendColumn(_("Package"), wxLIST_FORMAT_LEFT, dialog.FromDIP(180));
     list->AppendColumn(_("Change"), wxLIST_FORMAT_LEFT, dialog.FromDIP(90));
-    list->AppendColumn(_("Now"), wxLIST_FORMAT_LEFT, dialog.FromDIP(150));
-    list->AppendColumn(_("After"), wxLIST_FORMAT_LEFT, dialog.FromDIP(150));
+    list->AppendColumn(_("Now"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
+    list->AppendColumn(_("After"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
     list->AppendColumn(_("Size"), wxLIST_FORMAT_RIGHT, dialog.FromDIP(90));
     for (std::size_t i = 0; i < preview.changes.size(); ++i) {
       const auto& change = preview.changes[i];

@@ -73,7 +73,7 @@ VerifyWindow::VerifyWindow(StatusContext& context)
   evidence_title_->SetFont(evidence_title_->GetFont().Bold());
   top->Add(evidence_title_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
   evidence_ = new wxTextCtrl(panel, wxID_ANY, wxEmptyString, wxDefaultPosition, FromDIP(wxSize(-1, 200)),
-                             wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP);
+                             wxTE_MULTILINE | wxTE_READONLY);  // long lines wrap: all of them is read
   evidence_->SetFont(wxFont(wxFontInfo().Family(wxFONTFAMILY_TELETYPE)));
   top->Add(evidence_, 1, wxEXPAND | wxALL, FromDIP(12));
   top->Show(evidence_title_, false);
