@@ -48,12 +48,7 @@ xdotool key Return
 wait_ui 10 event=menu-chosen id=verification action=verify-boot >/dev/null
 # The confirmation: click "Restart and verify", the right-hand button of its bottom row (no
 # window manager here, so no keyboard focus to rely on).
-dialog=""
-for _ in $(seq "$(tries 100)"); do
-  dialog=$(xdotool search --onlyvisible --name "^$confirm_title\$" 2>/dev/null | head -n 1) && [ -n "$dialog" ] && break
-  sleep 0.1
-done
-[ -n "$dialog" ] || fail "no confirmation dialog"
+dialog=$(visible_window "^$confirm_title\$") || fail "no confirmation dialog"
 sleep 0.5
 shot ${prefix}verify-confirm
 eval "$(xdotool getwindowgeometry --shell "$dialog")"

@@ -21,22 +21,6 @@ wxString side_text(const tray::RollbackSide& side) {
   return text;
 }
 
-wxString change_text(protocol::PackageChangeKind kind) {
-  switch (kind) {
-    case protocol::PackageChangeKind::added:
-      return _("added");
-    case protocol::PackageChangeKind::removed:
-      return _("removed");
-    case protocol::PackageChangeKind::changed:
-      return _("changed");
-    case protocol::PackageChangeKind::resized:
-      return _("resized");
-    case protocol::PackageChangeKind::unknown:
-      break;
-  }
-  return {};
-}
-
 }  // namespace
 
 bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog& log) {
@@ -74,7 +58,7 @@ bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog&
     for (std::size_t i = 0; i < preview.changes.size(); ++i) {
       const auto& change = preview.changes[i];
       const auto row = list->InsertItem(static_cast<long>(i), to_wx(change.name));
-      list->SetItem(row, 1, change_text(change.kind));
+      list->SetItem(row, 1, package_change_kind_text(change.kind));
       list->SetItem(row, 2, format_versions(change.from_versions));
       list->SetItem(row, 3, format_versions(change.to_versions));
       list->SetItem(row, 4, format_size_delta(change.size_delta));

@@ -5,7 +5,9 @@
 
 #include "core/state/rollback_preview.hpp"
 
-#include <wx/window.h>
+// No wx header here: on Windows, wx's headers must come after <windows.h> (which the session's
+// headers bring in), and this header is included before them.
+class wxWindow;
 
 namespace nixtray::gui {
 

@@ -65,23 +65,7 @@ std::string_view to_string(StepRowState state) {
 }
 
 std::string_view step_row_state_text(StepRowState state) {
-  switch (state) {
-    case StepRowState::pending:
-      return "pending";
-    case StepRowState::running:
-      return "running";
-    case StepRowState::passed:
-      return "passed";
-    case StepRowState::warned:
-      return "passed, with warnings";
-    case StepRowState::failed:
-      return "failed";
-    case StepRowState::unknown:
-      return "unknown";
-    case StepRowState::skipped:
-      return "skipped";
-  }
-  return "unknown";
+  return state == StepRowState::warned ? "passed, with warnings" : to_string(state);
 }
 
 std::string_view verify_step_title(std::string_view name) {
