@@ -29,7 +29,8 @@ for item in リビルド ロールバック 状態ウィンドウ "ログイン�
 done
 sleep 1
 shot ja-tray-menu
-xdotool key Escape
+xdotool key Down Down Right Return  # Rebuild, Roll back, its first generation
+rollback_preview ja-rollback-preview
 xdotool mousemove 400 400
 
 xdotool mousemove "$x" "$y" click 1

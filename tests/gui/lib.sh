@@ -216,3 +216,33 @@ open_tab() {
   wait_ui 10 event=window "tab=$tab" "reason=second start" >/dev/null
   sleep 1
 }
+
+# visible_window TITLE_REGEX: the X id of a visible window whose title matches, waiting up to 10 s.
+visible_window() {
+  local window=""
+  for _ in $(seq "$(tries 100)"); do
+    window=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -n 1) && [ -n "$window" ] && break
+    sleep 0.1
+  done
+  [ -n "$window" ] && echo "$window"
+}
+
+# rollback_preview SHOT: after a Roll back entry was chosen, the confirmation shows both generations
+# with their local dates and the closure diff (from the agent's generations.diff); the screenshot
+# SHOT, then Cancel (the right-hand button of its bottom row: no window manager, no focus to rely
+# on) leaves the system as it is.
+rollback_preview() {
+  local preview dialog
+  preview=$(wait_ui 20 event=rollback-preview) || fail "no rollback preview"
+  log "rollback preview: $preview"
+  [ "$(field "$preview" changes)" -gt 0 ] || fail "the rollback preview lists no package changes: $preview"
+  [[ "$(field "$preview" from_date)" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}$ ]] ||
+    fail "the rollback preview has no date for the current generation: $preview"
+  dialog=$(visible_window '^(Roll back|ロールバック)$') || fail "no rollback dialog on the screen"
+  xdotool mousemove 1000 750
+  sleep 1
+  shot "$1"
+  eval "$(xdotool getwindowgeometry --shell "$dialog")"
+  xdotool mousemove $((X + WIDTH - 40)) $((Y + HEIGHT - 24)) click 1
+  wait_ui 10 event=declined action=rollback >/dev/null || fail "Cancel did not decline the rollback"
+}

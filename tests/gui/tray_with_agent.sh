@@ -39,8 +39,9 @@ shot tray-menu
 xdotool key Down Down Right  # Rebuild, Roll back, open its submenu
 sleep 1
 shot tray-menu-rollback
-xdotool key Escape Escape
-sleep 0.5
+# Its first generation: before anything changes, the rollback shows what it changes.
+xdotool key Return
+rollback_preview rollback-preview
 
 xdotool mousemove "$x" "$y" click 1
 wait_ui 10 event=window "reason=tray icon clicked" tab=overview >/dev/null

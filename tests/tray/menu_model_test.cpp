@@ -125,8 +125,19 @@ TEST_CASE("with \"Verify boot after each rebuild\", Switch and Boot say so and a
   const auto* test = menu.find("rebuild/test");
   REQUIRE(test);
   CHECK_FALSE(test->confirm);
+  // A plain switch stays available, labelled as such, and says it skips the check.
+  const auto* unverified = menu.find("rebuild/switch-unverified");
+  REQUIRE(unverified);
+  CHECK(unverified->label == "Switch (activate now) \xE2\x80\x94 without boot verification");
+  CHECK(unverified->command.action == MenuAction::rebuild);
+  CHECK(unverified->command.mode == protocol::RebuildMode::switch_);
+  CHECK(unverified->command.without_verify);
+  CHECK_FALSE(unverified->confirm);
 
-  const auto plain = MenuModel::build(connected(), wsl_context());
+  auto off = wsl_context();
+  off.verify_after_rebuild = false;
+  const auto plain = MenuModel::build(connected(), off);
+  CHECK_FALSE(plain.find("rebuild/switch-unverified"));
   CHECK_FALSE(plain.find("rebuild/switch")->confirm);
   CHECK(plain.find("rebuild/switch")->label == "Switch (activate now) \xE2\x80\x94 without boot verification");
 }

@@ -223,7 +223,7 @@ TEST_CASE("verify-boot failures and rollbacks are notified once, passes are not"
   auto notes = tray.feed({rolled_back});
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].kind == NotificationKind::verify_failed);
-  CHECK(notes[0].title == "Boot check failed: generation 43 rolled back");
+  CHECK(notes[0].title == "Boot verification failed: generation 43 rolled back");
   CHECK(notes[0].body == rolled_back.message);
   CHECK(tray.feed({rolled_back}).empty());
   CHECK(tray.feed({VerifyFinished{VerifyOutcome::failed, "activation reported errors", 44}}).size() == 1);

@@ -15,8 +15,17 @@ using namespace nixtray::tray::fixtures;
 
 namespace {
 
+// These sessions drive rebuilds and the link, not boot verification (on by default, which would
+// restart the distro after a rebuild): verify_after_rebuild_test.cpp and tests/verify cover it.
+TraySettings without_verify() {
+  TraySettings settings;
+  settings.auto_verify_after_rebuild = false;
+  return settings;
+}
+
 struct SessionRun {
-  SessionRun(const std::filesystem::path& agent_socket, CommandDistroCommands commands, TraySettings settings = {})
+  SessionRun(const std::filesystem::path& agent_socket, CommandDistroCommands commands,
+             TraySettings settings = without_verify())
       : settings_file(home / "settings.json") {
     TraySessionCallbacks callbacks;
     callbacks.on_state = [this](const TrayState& state) {

@@ -189,3 +189,14 @@ TEST_CASE("the effective agent address and distro control") {
   settings.agent = "bogus";
   CHECK_THROWS_AS(effective_endpoint(settings), std::invalid_argument);
 }
+
+TEST_CASE("verify boot after each rebuild is on by default; a file that says false keeps it off") {
+  fixtures::ScratchDir dir("nxv");
+  const auto path = dir / "settings.json";
+  std::ofstream(path) << R"({"version": 1, "distro": "NixOS"})";
+  CHECK(SettingsFile(path).load().settings.auto_verify_after_rebuild);
+  std::ofstream(path) << R"({"version": 1, "distro": "NixOS", "auto_verify_after_rebuild": false})";
+  const auto off = SettingsFile(path).load();
+  CHECK(off.warnings.empty());
+  CHECK_FALSE(off.settings.auto_verify_after_rebuild);
+}

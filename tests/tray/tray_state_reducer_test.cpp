@@ -179,11 +179,14 @@ TEST_CASE("verify-boot owns the state while it runs, and a failure stays until d
   CHECK(state.condition == TrayCondition::verifying);
   CHECK(present(state, "NixOS").tooltip.find("verifying boot: restarting") != std::string::npos);
 
-  state =
-      fold(state, {LinkResumed{}, LinkConnected{hello(), "unix:/x"}, StatusReceived{running_status(41)},
-                   VerifyFinished{VerifyOutcome::rolled_back, "generation 42 did not boot; rolled back to 41", 42}});
+  VerifyFinished finished{VerifyOutcome::rolled_back, "generation 42 did not boot; rolled back to 41", 42};
+  finished.headline = sentence("Generation %s did not start: its agent did not answer in time", {"42"});
+  state = fold(state, {LinkResumed{}, LinkConnected{hello(), "unix:/x"}, StatusReceived{running_status(41)}, finished});
   CHECK(state.condition == TrayCondition::verify_failed);
-  CHECK(present(state, "NixOS").tooltip.find("rolled back") != std::string::npos);
+  // The headline in words, not the command's name.
+  const auto tooltip = present(state, "NixOS").tooltip;
+  CHECK(tooltip.find("Generation 42 did not start: its agent did not answer in time") != std::string::npos);
+  CHECK(tooltip.find("verify-boot") == std::string::npos);
   state = fold(state, {UserDismissedFailure{}});
   CHECK(state.condition == TrayCondition::running);
 }

@@ -30,6 +30,7 @@ TraySettings verifying() {
 }  // namespace
 
 TEST_CASE("verify boot after each rebuild (settings): a finished switch or boot is followed by verify-boot") {
+  CHECK(TraySettings{}.auto_verify_after_rebuild);  // on by default (issue 18 §3)
   CHECK(
       verify_after_rebuild(rebuilt(protocol::RebuildMode::switch_, protocol::JobState::succeeded), verifying(), true));
   CHECK(verify_after_rebuild(rebuilt(protocol::RebuildMode::boot, protocol::JobState::succeeded), verifying(), true));
@@ -37,7 +38,9 @@ TEST_CASE("verify boot after each rebuild (settings): a finished switch or boot 
 
 TEST_CASE("no verify-boot after a rebuild when the setting is off, without lifecycle control, for test or a failure") {
   const auto boot = rebuilt(protocol::RebuildMode::boot, protocol::JobState::succeeded);
-  CHECK_FALSE(verify_after_rebuild(boot, TraySettings{}, true));
+  TraySettings off;
+  off.auto_verify_after_rebuild = false;
+  CHECK_FALSE(verify_after_rebuild(boot, off, true));
   CHECK_FALSE(verify_after_rebuild(boot, verifying(), false));
   CHECK_FALSE(
       verify_after_rebuild(rebuilt(protocol::RebuildMode::test, protocol::JobState::succeeded), verifying(), true));

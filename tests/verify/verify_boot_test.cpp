@@ -217,7 +217,7 @@ TEST_CASE("a boot whose activation report cannot be read: unknown, neither known
   CHECK((*find_step(report, "activation"))["status"] == "unknown");
   CHECK_FALSE(has_step(report, "mark-good", "verify"));
   CHECK_FALSE(has_step(report, "rollback", "recover"));
-  CHECK(report["notification"]["title"] == "Boot check inconclusive: generation 3");
+  CHECK(report["notification"]["title"] == "Boot verification inconclusive: generation 3");
   CHECK(distro.store().current_generation() == 3);
   // Recorded as such: the agent shows it unverified with the reason, not verifying.
   const auto verification = distro.agent_status()["verification"];

@@ -55,4 +55,20 @@ TEST_CASE("the tray's Verify boot: a generation that does not start is rolled ba
   CHECK(distro.agent_status()["generations"]["booted"] == 2);
   CHECK(distro.distro_record()["verify_in_progress"].is_null());
   CHECK(distro.distro_record()["known_good"] == 2);
+
+  // The same in Japanese, for another broken generation: the Verify window's screenshots in ja.
+  // Another system (the agent keeps verdicts by store path: the first one is known to have failed).
+  auto second_broken = distro.good_generation("24.11.20241221.ddddddd (Vicuna)");
+  second_broken.init_exit_status = 1;
+  const int second = distro.add_generation(second_broken);
+  REQUIRE(second > 2);
+  options.env["VERIFY_LANG"] = "ja";
+  options.env["VERIFY_GENERATION"] = std::to_string(second);
+  const auto japanese = run_process({std::string(NIXTRAY_SOURCE_DIR) + "/tests/gui/run-under-xvfb",
+                                     std::string(NIXTRAY_SOURCE_DIR) + "/tests/gui/verify_boot.sh"},
+                                    options);
+  INFO(japanese.describe() << "\n" << distro.diagnostics());
+  REQUIRE(japanese.exit_code() == 0);
+  CHECK(distro.store().current_generation() == 2);
+  CHECK(distro.agent_status()["generations"]["booted"] == 2);
 }

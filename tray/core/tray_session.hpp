@@ -22,6 +22,7 @@
 #include "core/state/rebuild_flow.hpp"
 #include "core/state/tray_state.hpp"
 #include "core/verify/boot_verifier.hpp"
+#include "core/verify/verify_progress_view.hpp"
 
 #include <functional>
 #include <memory>
@@ -36,6 +37,9 @@ struct TraySessionCallbacks {
   std::function<void(const RebuildFlow&)> on_rebuild_flow;  // each step; ask when step() == reviewing
   std::function<void(const JobLogReceived&)> on_job_log;    // followed logs (follow_job_log)
   std::function<void(const std::string&)> on_error;         // an action failed: for the status line
+  // Verify boot as the tray runs it (verify_boot): the Verify window's view, at its start, at each
+  // step and at the end. A new serial is a new check.
+  std::function<void(const VerifyProgressView&)> on_verify;
 };
 
 // A boot check as a one-shot front end asks for it (nixtrayctl verify-boot and rebuild).
@@ -92,7 +96,8 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
 
   void start_distro();
   void stop_distro(bool every_distro);  // every_distro: the whole WSL VM
-  void rebuild(protocol::RebuildMode mode);
+  // verify: followed by verify boot when the settings say so (the menu's plain switch: false).
+  void rebuild(protocol::RebuildMode mode, bool verify = true);
   void answer_rebuild_review(bool activate);
   void rollback(int generation, protocol::RebuildMode mode);
   void rescue_rollback(int generation);
@@ -160,7 +165,9 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void run_flow_command(RebuildFlow::Command command);
   void report_error(const std::string& message);
   void report_flow();
-  std::shared_ptr<BootVerifier> make_verifier(const BootCheckRequest& request);
+  std::shared_ptr<BootVerifier> make_verifier(const BootCheckRequest& request,
+                                              std::function<void(const VerifyReport&)> done = {});
+  void report_verify_view();
   // Why the distro control cannot do `what` (no start/stop commands); nothing when it can.
   [[nodiscard]] std::optional<SessionOutcome> lifecycle_refusal(const std::string& what) const;
 
@@ -178,8 +185,11 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   NotificationRules rules_;
   RebuildFlow flow_;
   TrayState state_;
-  std::shared_ptr<BootVerifier> verifier_;  // the last check started
-  std::string verified_rebuild_job_;        // "Verify boot after each rebuild" ran for it
+  std::shared_ptr<BootVerifier> verifier_;         // the last check started
+  std::optional<VerifyProgressView> verify_view_;  // of the last check verify_boot started
+  int verify_serial_ = 0;
+  std::string verified_rebuild_job_;  // "Verify boot after each rebuild" ran for it
+  bool skip_verify_of_flow_ = false;  // the rebuild under way is the menu's plain switch
   bool stopped_ = false;
 };
 

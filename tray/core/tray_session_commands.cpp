@@ -21,7 +21,7 @@ void TraySession::perform(const MenuCommand& command) {
       stop_distro(true);
       break;
     case MenuAction::rebuild:
-      rebuild(command.mode.value_or(protocol::RebuildMode::switch_));
+      rebuild(command.mode.value_or(protocol::RebuildMode::switch_), !command.without_verify);
       break;
     case MenuAction::rollback:
       if (command.generation) rollback(*command.generation, command.mode.value_or(protocol::RebuildMode::switch_));
@@ -159,7 +159,8 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
   }
 }
 
-void TraySession::rebuild(protocol::RebuildMode mode) {
+void TraySession::rebuild(protocol::RebuildMode mode, bool verify) {
+  skip_verify_of_flow_ = !verify;
   run_flow_command(flow_.begin(mode, settings_.flake, settings_.review_rebuild));
 }
 
@@ -209,17 +210,18 @@ void TraySession::report_flow() {
   if (flow_.job_id() != verified_rebuild_job_ &&
       verify_after_rebuild(flow_, settings_, control_ && control_->has_lifecycle())) {
     verified_rebuild_job_ = flow_.job_id();
-    verify_boot(false);
+    if (!skip_verify_of_flow_) verify_boot(false);
   }
 }
 
-std::shared_ptr<BootVerifier> TraySession::make_verifier(const BootCheckRequest& request) {
+std::shared_ptr<BootVerifier> TraySession::make_verifier(const BootCheckRequest& request,
+                                                         std::function<void(const VerifyReport&)> done) {
   auto options = boot_verifier_options(settings_, connection_options(), profile_dir_);
   if (request.boot_timeout) options.boot_timeout = *request.boot_timeout;
   // Each attempt to reach the agent fits in the boot's wait.
   options.agent.connect_timeout = std::min(options.agent.connect_timeout, options.boot_timeout);
   if (request.no_rollback) options.auto_rollback = false;
-  auto callbacks = session_verify_callbacks(weak_from_this());
+  auto callbacks = session_verify_callbacks(weak_from_this(), std::move(done));
   if (request.on_step) {
     callbacks.on_step = [outer = request.on_step, inner = std::move(callbacks.on_step)](const VerifyStep& step) {
       outer(step);
@@ -237,7 +239,27 @@ void TraySession::verify_boot(bool rebuild_first) {
   }
   BootCheckRequest request;
   if (rebuild_first) request.rebuild_first = rebuild_before_verify(settings_);
-  make_verifier(request)->start(verify_request_for(*this, request.rebuild_first));
+  const auto expected = state_.status ? state_.status->generations.default_generation : std::nullopt;
+  verify_view_.emplace(++verify_serial_, rebuild_first, expected);
+  const auto weak = weak_from_this();
+  request.on_step = [weak](const VerifyStep& step) {
+    auto self = weak.lock();
+    if (!self || !self->verify_view_) return;
+    self->verify_view_->step(step);
+    self->report_verify_view();
+  };
+  auto verifier = make_verifier(request, [weak](const VerifyReport& report) {
+    auto self = weak.lock();
+    if (!self || !self->verify_view_) return;
+    self->verify_view_->finish(report);
+    self->report_verify_view();
+  });
+  report_verify_view();
+  verifier->start(verify_request_for(*this, request.rebuild_first));
+}
+
+void TraySession::report_verify_view() {
+  if (verify_view_ && callbacks_.on_verify) callbacks_.on_verify(*verify_view_);
 }
 
 asio::awaitable<VerifyReport> TraySession::check_boot(BootCheckRequest request) {

@@ -38,6 +38,22 @@ wxString format_versions(const std::vector<std::string>& versions) {
   return text;
 }
 
+wxString package_change_kind_text(protocol::PackageChangeKind kind) {
+  switch (kind) {
+    case protocol::PackageChangeKind::added:
+      return _("added");
+    case protocol::PackageChangeKind::removed:
+      return _("removed");
+    case protocol::PackageChangeKind::changed:
+      return _("changed");
+    case protocol::PackageChangeKind::resized:
+      return _("resized");
+    case protocol::PackageChangeKind::unknown:
+      break;
+  }
+  return {};
+}
+
 wxString format_package_change(const protocol::PackageChange& change) {
   const wxString arrow = wxString::FromUTF8(" \xE2\x86\x92 ");
   wxString text = to_wx(change.name) + ":";

@@ -156,24 +156,7 @@ void GenerationsPage::show_diff() {
             for (std::size_t i = 0; i < diff.changes.size(); ++i) {
               const auto& change = diff.changes[i];
               const auto row = page.diff_->InsertItem(static_cast<long>(i), to_wx(change.name));
-              wxString kind;
-              switch (change.kind) {
-                case protocol::PackageChangeKind::added:
-                  kind = _("added");
-                  break;
-                case protocol::PackageChangeKind::removed:
-                  kind = _("removed");
-                  break;
-                case protocol::PackageChangeKind::changed:
-                  kind = _("changed");
-                  break;
-                case protocol::PackageChangeKind::resized:
-                  kind = _("resized");
-                  break;
-                case protocol::PackageChangeKind::unknown:
-                  break;
-              }
-              page.diff_->SetItem(row, 1, kind);
+              page.diff_->SetItem(row, 1, package_change_kind_text(change.kind));
               page.diff_->SetItem(row, 2, format_versions(change.from_versions));
               page.diff_->SetItem(row, 3, format_versions(change.to_versions));
               page.diff_->SetItem(row, 4, format_size_delta(change.size_delta));

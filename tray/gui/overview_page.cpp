@@ -158,7 +158,11 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
     icon_key_ = key;
     icon_->SetBitmap(context_.art.bitmap(view.icon, FromDIP(48), view.progress_percent));
   }
-  headline_->SetLabel(core_text(view.tooltip));
+  // After a failed check the headline says what happened in words (core's sentence, translated).
+  const auto& last_verify = snapshot.state.last_verify;
+  const bool verify_failed =
+      snapshot.state.condition == tray::TrayCondition::verify_failed && last_verify && !last_verify->headline.empty();
+  headline_->SetLabel(verify_failed ? sentence_text(last_verify->headline) : core_text(view.tooltip));
   detail_->SetLabel(core_text(view.detail));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
   settings_ = snapshot.settings;

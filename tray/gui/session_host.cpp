@@ -11,6 +11,7 @@ struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
   Inbox<std::string> errors;
   Inbox<tray::Notification> notifications;
   Inbox<tray::JobLogReceived> logs;
+  LatestValue<tray::VerifyProgressView> verify;  // each view holds the whole check so far
 
   // Any thread: one drain per burst.
   void wake(bool needed) {
@@ -23,6 +24,7 @@ struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
   void drain() {
     if (!observer) return;
     if (auto latest = snapshot.take()) observer->session_changed(*latest);
+    if (auto view = verify.take()) observer->verify_changed(*view);
     for (auto& flow : flows.take_all()) {
       if (observer) observer->rebuild_flow_changed(flow);
     }
@@ -66,6 +68,7 @@ void SessionHost::start(tray::SessionSetup setup) {
     callbacks.on_rebuild_flow = [shared](const tray::RebuildFlow& flow) { shared->wake(shared->flows.push(flow)); };
     callbacks.on_job_log = [shared](const tray::JobLogReceived& log) { shared->wake(shared->logs.push(log)); };
     callbacks.on_error = [shared](const std::string& message) { shared->wake(shared->errors.push(message)); };
+    callbacks.on_verify = [shared](const tray::VerifyProgressView& view) { shared->wake(shared->verify.put(view)); };
     session_ = tray::TraySession::create(io_.executor(), std::move(*payload), std::move(callbacks));
     *weak = session_;
     // The first picture: connecting, with the settings and menu context the session starts from.

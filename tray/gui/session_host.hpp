@@ -30,6 +30,8 @@ class SessionObserver {
   virtual void rebuild_flow_changed(const tray::RebuildFlow& flow) = 0;
   virtual void job_log_arrived(const tray::JobLogReceived& log) = 0;
   virtual void action_failed(const std::string& message) = 0;
+  // Verify boot as it runs (the Verify window): a new serial is a new check.
+  virtual void verify_changed(const tray::VerifyProgressView& view) = 0;
 };
 
 class SessionHost {

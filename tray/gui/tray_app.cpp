@@ -12,6 +12,7 @@
 #include "tray_icon.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_log.hpp"
+#include "verify_window.hpp"
 #include "wx_text.hpp"
 
 #include "core/verify/session_verify.hpp"
@@ -325,6 +326,22 @@ void TrayApp::action_failed(const std::string& message) {
   std::cerr << "nixtray: " << message << "\n";
 }
 
+void TrayApp::verify_changed(const tray::VerifyProgressView& view) {
+  if (quitting_) return;
+  // A new check opens the window (or raises it); later steps only update it, so a person who
+  // closed it is not interrupted again until the next check.
+  const bool new_check = view.serial() != verify_serial_;
+  verify_serial_ = view.serial();
+  if (!verify_window_ && !new_check) return;
+  if (!verify_window_) verify_window_ = new VerifyWindow(*context_);
+  verify_window_->update(view, snapshot_ ? snapshot_->menu.distro_name : std::string());
+  if (new_check) {
+    verify_window_->Show();
+    verify_window_->Raise();
+    log_->write("window", {{"tab", "verify"}, {"reason", "verify started"}});
+  }
+}
+
 StatusWindow& TrayApp::show_window(StatusTab tab, const std::string& reason) {
   if (!window_) {
     auto* window = new StatusWindow(*context_, _("nixtray"));
@@ -404,6 +421,7 @@ void TrayApp::quit(const std::string& reason) {
     if (auto* dialog = dynamic_cast<wxDialog*>(window); dialog && dialog->IsModal()) dialog->EndModal(wxID_CANCEL);
   }
   if (window_) window_->Destroy();
+  if (verify_window_) verify_window_->Destroy();
   if (tray_) {
     tray_->RemoveIcon();
     tray_->Destroy();

@@ -28,6 +28,7 @@ class TrayHostMonitor;
 class TrayIcon;
 class TrayIconArt;
 class UiLog;
+class VerifyWindow;
 
 class TrayApp : public wxApp, public SessionObserver {
  public:
@@ -45,12 +46,15 @@ class TrayApp : public wxApp, public SessionObserver {
   void rebuild_flow_changed(const tray::RebuildFlow& flow) override;
   void job_log_arrived(const tray::JobLogReceived& log) override;
   void action_failed(const std::string& message) override;
+  void verify_changed(const tray::VerifyProgressView& view) override;
 
  private:
   bool start(const std::vector<std::string>& args);
   void menu_chosen(const tray::MenuItem& item);
   void request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation);
   bool confirm(const tray::Confirmation& confirmation);
+  // A rollback: the closure diff and both dates first (rollback_dialog), then the command.
+  void preview_rollback(const tray::MenuCommand& command);
   void ask_rebuild_review(const tray::RebuildFlow& flow);
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
   std::string save_settings(const tray::TraySettings& settings);
@@ -72,6 +76,8 @@ class TrayApp : public wxApp, public SessionObserver {
   std::unique_ptr<SingleInstance> instance_;
   TrayIcon* tray_ = nullptr;
   wxWeakRef<StatusWindow> window_;
+  wxWeakRef<VerifyWindow> verify_window_;
+  int verify_serial_ = 0;  // the last check the Verify window was opened for
   std::optional<SessionSnapshot> snapshot_;
   std::string logged_state_;
   bool start_at_login_synced_ = false;

@@ -1,10 +1,14 @@
 // What TrayApp does with the person's choices from the tray menu: items only the GUI handles
 // (windows, quit, start at login), a confirmation where the menu model asks for one, and the rest
 // as commands for the session.
+#include "rollback_dialog.hpp"
 #include "status_window.hpp"
 #include "tray_app.hpp"
 #include "ui_log.hpp"
+#include "ui_thread.hpp"
 #include "wx_text.hpp"
+
+#include "core/state/rollback_preview.hpp"
 
 #include <wx/msgdlg.h>
 
@@ -51,6 +55,11 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
 }
 
 void TrayApp::request(const tray::MenuCommand& command, const std::optional<tray::Confirmation>& confirmation) {
+  if (command.action == tray::MenuAction::rollback && command.generation && snapshot_ &&
+      tray::current_generation(snapshot_->state)) {
+    preview_rollback(command);
+    return;
+  }
   if (confirmation && !confirm(*confirmation)) {
     log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
     return;
@@ -66,6 +75,25 @@ bool TrayApp::confirm(const tray::Confirmation& confirmation) {
                          core_text(confirmation.title), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
   dialog.SetYesNoLabels(core_text(confirmation.accept), _("Cancel"));
   return dialog.ShowModal() == wxID_YES;
+}
+
+void TrayApp::preview_rollback(const tray::MenuCommand& command) {
+  const int from = *tray::current_generation(snapshot_->state);
+  const int to = *command.generation;
+  log_->write("rollback-diff", {{"from", from}, {"to", to}});
+  host_->diff_generations(from, to, [this, command, from, to](tray::ActionResult<protocol::GenerationsDiff> result) {
+    auto diff = result ? std::optional(result.value()) : std::nullopt;
+    run_on_ui([this, command, from, to, diff = std::move(diff)] {
+      if (quitting_ || !snapshot_) return;
+      const auto preview = tray::rollback_preview(snapshot_->state.generations, from, to, diff);
+      if (!ask_rollback(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, preview, *log_)) {
+        log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+        return;
+      }
+      log_->write("command", {{"action", std::string(tray::to_string(command.action))}, {"generation", to}});
+      host_->perform(command);
+    });
+  });
 }
 
 void TrayApp::set_start_at_login(bool enabled) {

@@ -4,6 +4,7 @@
 // "nixtray" catalog, so a sentence the catalog does not know stays English rather than wrong.
 #pragma once
 
+#include "core/state/sentence.hpp"
 #include "core/system/path_text.hpp"
 
 #include <wx/string.h>
@@ -27,5 +28,11 @@ inline wxString path_to_wx(const std::filesystem::path& path) { return to_wx(tra
 
 // Core's English text, translated when the catalog has it.
 inline wxString core_text(std::string_view utf8) { return wxGetTranslation(to_wx(utf8)); }
+
+// Core's sentence: its format translated, then its arguments (names, numbers) put in.
+inline wxString sentence_text(const tray::Sentence& sentence) {
+  if (sentence.empty()) return {};
+  return to_wx(tray::Sentence::fill(from_wx(core_text(sentence.format)), sentence.args));
+}
 
 }  // namespace nixtray::gui

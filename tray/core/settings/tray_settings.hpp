@@ -74,7 +74,9 @@ struct TraySettings {
   std::optional<bool> connect_starts_distro;
   std::optional<std::string> flake;
   bool review_rebuild = true;  // build first, show what changes, ask before activating
-  bool auto_verify_after_rebuild = false;
+  // Rebuild is "rebuild, verify, keep or roll back" by default (issue 18 §3); a file that says
+  // false keeps it off, and the menu keeps a plain Switch without verification.
+  bool auto_verify_after_rebuild = true;
   NotificationToggles notifications;
   bool start_at_login = false;
   // When the tray starts at login (--autostart), it also starts the distro (Windows: WSL starts a

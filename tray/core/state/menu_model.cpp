@@ -187,6 +187,15 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
   }
+  if (context.verify_after_rebuild) {
+    // The setting is on (the default), yet a plain switch stays one click away, named as such.
+    auto plain = action("rebuild/switch-unverified", "Switch (activate now) \xE2\x80\x94 without boot verification",
+                        MenuAction::rebuild);
+    plain.command.mode = protocol::RebuildMode::switch_;
+    plain.command.without_verify = true;
+    if (!blocker.empty()) disable(plain, blocker);
+    menu.children.push_back(std::move(plain));
+  }
   if (!blocker.empty()) disable(menu, blocker);
   return menu;
 }

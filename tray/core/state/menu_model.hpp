@@ -44,6 +44,7 @@ struct MenuCommand {
   std::optional<int> generation;
   std::string unit;
   std::string job_id;
+  bool without_verify = false;  // rebuild: not followed by verify boot, whatever the settings say
 };
 
 struct Confirmation {

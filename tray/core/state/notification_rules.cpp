@@ -207,11 +207,12 @@ void NotificationRules::consider_verify(const VerifyFinished& finished, Notifica
   n.key = "verify:" + std::string(to_string(finished.outcome)) + ":" +
           (finished.generation ? std::to_string(*finished.generation) : std::string("-")) + ":" + finished.message;
   const std::string generation = finished.generation ? " generation " + std::to_string(*finished.generation) : "";
-  n.title = finished.outcome == VerifyOutcome::rolled_back ? "Boot check failed:" + generation + " rolled back"
+  n.title = finished.outcome == VerifyOutcome::rolled_back ? "Boot verification failed:" + generation + " rolled back"
             : finished.outcome == VerifyOutcome::unknown
-                ? "Boot check inconclusive" + (generation.empty() ? "" : ":" + generation)
-                : "Boot check failed" + (generation.empty() ? "" : ":" + generation);
-  n.body = finished.message;
+                ? "Boot verification inconclusive" + (generation.empty() ? "" : ":" + generation)
+                : "Boot verification failed" + (generation.empty() ? "" : ":" + generation);
+  // The headline in words; the command lines and exit codes are in the Verify window's details.
+  n.body = finished.headline.empty() ? finished.message : finished.headline.english() + ".";
   n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   add(std::move(n), toggles_.verify_failed, decision);
 }

@@ -2,6 +2,8 @@
 // the user and verify-boot produce them; the reducer folds them into one TrayState.
 #pragma once
 
+#include "core/state/sentence.hpp"
+
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/hello.hpp"
 #include "nixtray/protocol/jobs.hpp"
@@ -115,6 +117,7 @@ struct VerifyFinished {
   // The steps and what broke (the failed step's lines, the agent's evidence of the failed boot),
   // one line each, for the status window (verify_evidence_lines).
   std::vector<std::string> evidence;
+  Sentence headline;  // "Generation 43 did not start: its init or systemd exited during boot"
 };
 
 using TrayEvent = std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed,

@@ -259,10 +259,10 @@ TrayPresentation present(const TrayState& state, std::string_view distro_name) {
       }
       break;
     case TrayCondition::verify_failed:
-      line = label + " \xE2\x80\x94 verify-boot " +
-             std::string(state.last_verify && state.last_verify->outcome == VerifyOutcome::rolled_back
-                             ? "failed, rolled back"
-                             : "failed");
+      // The headline says what happened in words; the command and its exit code are detail.
+      line = label + " \xE2\x80\x94 " +
+             (state.last_verify && !state.last_verify->headline.empty() ? state.last_verify->headline.english()
+                                                                        : std::string("boot verification failed"));
       if (state.last_verify) view.detail = state.last_verify->message;
       break;
     case TrayCondition::unreachable: {

@@ -65,6 +65,7 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
   check.agent = co_await std::move(waiting);
   if (!check.agent) {
     check.failed_step = "agent";
+    if (phase == "verify") report_.stopped_while_booting = distro_died;
     check.problem = distro_died ? "did not come up: the distro stopped while it booted"
                                 : "did not come up: no agent answered within " + seconds_text(options_.boot_timeout) +
                                       " of the start";

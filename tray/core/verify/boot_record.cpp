@@ -23,12 +23,7 @@ namespace asio = net::asio;
 
 namespace {
 
-std::string clock_text(std::int64_t unix_seconds) {
-  const auto local = local_time(static_cast<std::time_t>(unix_seconds));
-  std::ostringstream out;
-  out << std::put_time(&local, "%H:%M");
-  return out.str();
-}
+std::string clock_text(std::int64_t unix_seconds) { return local_time_text(unix_seconds, "%H:%M"); }
 
 }  // namespace
 

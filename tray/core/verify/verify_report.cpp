@@ -1,6 +1,7 @@
 #include "core/verify/verify_report.hpp"
 
 #include "core/system/local_time.hpp"
+#include "core/verify/verify_progress_view.hpp"
 
 #include <ctime>
 #include <iomanip>
@@ -16,13 +17,6 @@ json optional_number(const std::optional<int>& value) { return value ? json(*val
 
 std::string generation_text(const std::optional<int>& number) {
   return number ? "generation " + std::to_string(*number) : std::string("the generation");
-}
-
-std::string local_time_text(std::int64_t unix_seconds) {
-  const auto local = local_time(static_cast<std::time_t>(unix_seconds));
-  std::ostringstream out;
-  out << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
-  return out.str();
 }
 
 }  // namespace
@@ -223,6 +217,7 @@ std::vector<std::string> verify_evidence_lines(const VerifyReport& report) {
 VerifyFinished verify_finished_event(const VerifyReport& report) {
   VerifyFinished finished;
   finished.message = report.message;
+  finished.headline = verify_headline(report);
   finished.generation = report.expected_generation;
   finished.evidence = verify_evidence_lines(report);
   switch (report.verdict) {
@@ -252,7 +247,7 @@ VerifyFinished verify_finished_event(const VerifyReport& report) {
 
 std::string describe_interrupted_verify(const VerifyRecord& record) {
   return "A boot check of generation " + std::to_string(record.expected_generation) + " started " +
-         local_time_text(record.started) + " did not finish (it was at: " + record.step +
+         local_time_text(record.started, "%Y-%m-%d %H:%M:%S") + " did not finish (it was at: " + record.step +
          "): the tray stopped during it. The distro may be running that generation unchecked" +
          (record.known_good_before ? "; the last known-good generation is " + std::to_string(*record.known_good_before)
                                    : std::string()) +

@@ -65,6 +65,7 @@ struct VerifyReport {
   std::optional<int> rolled_back_to;
   std::optional<int> recovery_booted_generation;  // what booted after the rollback
   std::string failed_step;                        // empty unless failed / refused / not run
+  bool stopped_while_booting = false;             // the distro ended before its agent answered
   std::string message;                            // one paragraph: the result, or what broke
   protocol::ActivationReport activation;          // of the checked boot; unknown unless read
   std::vector<std::string> failed_units;

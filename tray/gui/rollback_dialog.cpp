@@ -1,0 +1,89 @@
+#include "rollback_dialog.hpp"
+
+#include "display_format.hpp"
+#include "ui_log.hpp"
+#include "wx_text.hpp"
+
+#include <wx/button.h>
+#include <wx/dialog.h>
+#include <wx/listctrl.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+
+namespace nixtray::gui {
+
+namespace {
+
+wxString side_text(const tray::RollbackSide& side) {
+  wxString text = side.date.empty() ? wxString::Format(_("generation %d"), side.number)
+                                    : wxString::Format(_("generation %d, made %s"), side.number, to_wx(side.date));
+  if (side.nixos_version) text += " (NixOS " + to_wx(*side.nixos_version) + ")";
+  return text;
+}
+
+}  // namespace
+
+bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog& log) {
+  wxDialog dialog(parent, wxID_ANY, _("Roll back"), wxDefaultPosition, wxDefaultSize,
+                  wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+  auto* top = new wxBoxSizer(wxVERTICAL);
+  auto* question = new wxStaticText(&dialog, wxID_ANY, sentence_text(preview.question));
+  question->SetFont(question->GetFont().Bold());
+  top->Add(question, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+
+  auto* sides = new wxFlexGridSizer(2, dialog.FromDIP(wxSize(12, 4)));
+  sides->Add(new wxStaticText(&dialog, wxID_ANY, _("Now:")));
+  sides->Add(new wxStaticText(&dialog, wxID_ANY, side_text(preview.from)));
+  sides->Add(new wxStaticText(&dialog, wxID_ANY, _("After the rollback:")));
+  sides->Add(new wxStaticText(&dialog, wxID_ANY, side_text(preview.to)));
+  top->Add(sides, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
+
+  wxString summary = sentence_text(preview.summary);
+  if (preview.diff_known) {
+    summary += " " + wxString::Format(_("Closure: %s → %s."), format_size(preview.from_closure_size),
+                                      format_size(preview.to_closure_size));
+  }
+  auto* summary_text = new wxStaticText(&dialog, wxID_ANY, summary);
+  summary_text->Wrap(dialog.FromDIP(760));
+  top->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
+
+  if (!preview.changes.empty()) {
+    auto* list = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(780, 220)),
+                                wxLC_REPORT | wxLC_SINGLE_SEL);
+    list->AppendColumn(_("Package"), wxLIST_FORMAT_LEFT, dialog.FromDIP(180));
+    list->AppendColumn(_("Change"), wxLIST_FORMAT_LEFT, dialog.FromDIP(90));
+    list->AppendColumn(_("Now"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
+    list->AppendColumn(_("After"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
+    list->AppendColumn(_("Size"), wxLIST_FORMAT_RIGHT, dialog.FromDIP(90));
+    for (std::size_t i = 0; i < preview.changes.size(); ++i) {
+      const auto& change = preview.changes[i];
+      const auto row = list->InsertItem(static_cast<long>(i), to_wx(change.name));
+      list->SetItem(row, 1, package_change_kind_text(change.kind));
+      list->SetItem(row, 2, format_versions(change.from_versions));
+      list->SetItem(row, 3, format_versions(change.to_versions));
+      list->SetItem(row, 4, format_size_delta(change.size_delta));
+    }
+    top->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
+  }
+
+  // Cancel on the right: the safe choice where a person's eye ends.
+  auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+  auto* accept = new wxButton(&dialog, wxID_OK, _("Roll back"));
+  auto* cancel = new wxButton(&dialog, wxID_CANCEL, _("Cancel"));
+  buttons->Add(accept, 0, wxRIGHT, dialog.FromDIP(8));
+  buttons->Add(cancel);
+  cancel->SetDefault();
+  top->Add(buttons, 0, wxALIGN_RIGHT | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
+  dialog.SetSizerAndFit(top);
+  dialog.SetEscapeId(wxID_CANCEL);
+
+  log.write("rollback-preview", {{"from", preview.from.number},
+                                 {"to", preview.to.number},
+                                 {"from_date", preview.from.date},
+                                 {"to_date", preview.to.date},
+                                 {"changes", preview.changes.size()},
+                                 {"question", from_wx(question->GetLabel())}});
+  return dialog.ShowModal() == wxID_OK;
+}
+
+}  // namespace nixtray::gui
