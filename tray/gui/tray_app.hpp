@@ -23,6 +23,7 @@ namespace nixtray::gui {
 class DemoLogFeed;
 class NotificationPresenter;
 class SingleInstance;
+class SpaceWindow;
 class StatusWindow;
 class TrayHostMonitor;
 class TrayIcon;
@@ -53,6 +54,7 @@ class TrayApp : public wxApp, public SessionObserver {
   bool confirm(const tray::Confirmation& confirmation);
   void ask_rebuild_review(const tray::RebuildFlow& flow);
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
+  void show_space(const std::string& reason);
   std::string save_settings(const tray::TraySettings& settings);
   void set_start_at_login(bool enabled);
   void check_tray_host();
@@ -72,6 +74,7 @@ class TrayApp : public wxApp, public SessionObserver {
   std::unique_ptr<SingleInstance> instance_;
   TrayIcon* tray_ = nullptr;
   wxWeakRef<StatusWindow> window_;
+  wxWeakRef<SpaceWindow> space_window_;
   std::optional<SessionSnapshot> snapshot_;
   std::string logged_state_;
   bool start_at_login_synced_ = false;
