@@ -2,7 +2,8 @@
 # The Disk space window, in English and in Japanese: nixtray --open-space-window against a plain
 # agent on three toy generations in a private Nix store (booted 2, current 3: generation 1 is the
 # only one a garbage collection may delete). The window shows the agent's own numbers: checked
-# against `nixtray-agent space --json` on the same store. Screenshots: space-window(-ja).png.
+# against `nixtray-agent space --json` on the same store, also after typing another keep count.
+# Screenshots: space-window(-ja).png.
 # Run: tests/gui/run-under-xvfb tests/gui/space_window.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -53,6 +54,18 @@ start_nixtray --agent "$agent" --distro-control local --open-space-window
 wait_ui 10 event=space-window-shown "reason=command line" >/dev/null
 shown=$(wait_ui 60 event=space-window)
 check_shown en "$shown"
+# Keep 1 instead of 3: typed into the spin control, the line under it says what that deletes
+# (generation 1, the only one not kept) and frees, as the agent predicts it for keep = 1.
+sleep 1
+last=$(grep -F '"event":"space-window"' "$ui_log" | tail -n 1)
+read -r x y < <(python3 -c 'import json, sys; p = json.loads(sys.argv[1])["keep_at"]; print(p["x"], p["y"])' "$last")
+xdotool mousemove "$x" "$y" click 1
+xdotool key ctrl+a
+xdotool type 1
+xdotool key Tab
+changed=$(wait_ui 10 event=space-window keep=1)
+check_shown en "$changed"
+grep -qF "Deletes generations: 1. Frees " <<<"$(field "$changed" cleanup)" || fail "keep 1 does not delete generation 1: $changed"
 xdotool mousemove 5 5
 sleep 1
 shot space-window

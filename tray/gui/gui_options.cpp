@@ -38,7 +38,8 @@ cli::Program nixtray_program() {
                                     "open the status window at start; a word after it names the tab: overview, "
                                     "generations, jobs or settings"});
   program.global_options.push_back(
-      {"open-space-window", "", "open the Space window at start (a second start raises it in the running nixtray)"});
+      {"open-space-window", "",
+       "open the Disk space window at start (a second start raises it in the running nixtray)"});
   program.global_options.push_back({"ui-log", "FILE", "append what the GUI shows to FILE, one JSON object per line"});
   program.global_options.push_back(
       {"demo-log-lines", "N", "benchmarks: stream N generated lines into the Jobs page's live log"});

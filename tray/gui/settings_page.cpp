@@ -87,7 +87,7 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   notify_stopped_ = new wxCheckBox(notify_box, wxID_ANY, _("the distro stops without being asked to"));
   notify_unverified_ = new wxCheckBox(notify_box, wxID_ANY, _("a new generation is unverified"));
   notify_low_space_ = new wxCheckBox(notify_box, wxID_ANY, _("free disk space is below (GiB)"));
-  low_space_gib_ = new wxSpinCtrl(notify_box, wxID_ANY, "5", wxDefaultPosition, FromDIP(wxSize(70, -1)),
+  low_space_gib_ = new wxSpinCtrl(notify_box, wxID_ANY, "5", wxDefaultPosition, FromDIP(wxSize(130, -1)),
                                   wxSP_ARROW_KEYS, 1, 10000, 5);
   auto* notify_grid = new wxGridSizer(2, FromDIP(6), FromDIP(24));
   for (auto* check : {notify_job_, notify_verify_, notify_unit_, notify_stopped_, notify_unverified_}) {

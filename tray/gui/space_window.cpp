@@ -117,7 +117,11 @@ SpaceWindow::SpaceWindow(StatusContext& context)
   SetSize(FromDIP(wxSize(760, 720)));
   SetMinSize(FromDIP(wxSize(560, 420)));
 
-  keep_->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) { show_cleanup(); });
+  keep_->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) {
+    show_cleanup();
+    Layout();
+    log_shown();
+  });
   collect_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { collect_garbage(); });
   copy->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
     if (wxTheClipboard->Open()) {
@@ -208,7 +212,7 @@ void SpaceWindow::show_cleanup() {
   cleanup_->SetLabel(
       option->deletes.empty()
           ? wxString::Format(_("Deletes no generation and frees %s (the garbage)."), format_size(option->frees_bytes))
-          : wxString::Format(_("Deletes generations %s and frees %s."), numbers_text(option->deletes),
+          : wxString::Format(_("Deletes generations: %s. Frees %s."), numbers_text(option->deletes),
                              format_size(option->frees_bytes)));
   wrap_labels();
 }
@@ -226,7 +230,7 @@ void SpaceWindow::collect_garbage() {
   const auto frees = option ? format_size(option->frees_bytes) : wxString("?");
   const auto question =
       option && !option->deletes.empty()
-          ? wxString::Format(_("Delete generations %s and collect garbage? This frees about %s and cannot be undone."),
+          ? wxString::Format(_("Collect garbage and delete generations: %s? This frees about %s and cannot be undone."),
                              numbers_text(option->deletes), frees)
           : wxString::Format(_("Collect garbage? No generation is deleted; this frees about %s."), frees);
   wxMessageDialog dialog(this, question, _("Collect garbage"), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
@@ -264,6 +268,10 @@ void SpaceWindow::log_shown() {
                            {"store_bytes", report.store_bytes},
                            {"generations", rows},
                            {"keep", keep_->GetValue()},
+                           // Where a test clicks to type a keep count: the spin control's text, on the screen.
+                           {"keep_at",
+                            {{"x", keep_->GetScreenRect().x + keep_->GetScreenRect().width / 4},
+                             {"y", keep_->GetScreenRect().y + keep_->GetScreenRect().height / 2}}},
                            {"cleanup", from_wx(cleanup_->GetLabel())},
                            {"job", from_wx(job_->GetLabel())}};
   const auto text = fields.dump();

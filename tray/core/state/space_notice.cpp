@@ -16,7 +16,7 @@ NotificationAction show_space() {
 }
 
 // What garbage collection could free now: keeping only the newest generation frees the most
-// (the kept ones stay whatever keep says).
+// (the default, current, booted and known-good generations are kept even then).
 std::int64_t most_freed(const protocol::SpaceReport& report) {
   return report.cleanup.empty() ? report.garbage_bytes : report.cleanup.front().frees_bytes;
 }
