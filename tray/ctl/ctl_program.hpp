@@ -8,12 +8,12 @@
 
 #include "core/tray_session.hpp"
 
+#include "nixtray/cli/command_failure.hpp"
 #include "nixtray/cli/command_line.hpp"
 
 #include <chrono>
 #include <exception>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,15 +26,8 @@ enum ExitCode : int {
   exit_usage = 64,
 };
 
-// Ends a command with a message and an exit code.
-class CommandFailure : public std::runtime_error {
- public:
-  CommandFailure(int exit_code, const std::string& message) : std::runtime_error(message), exit_code_(exit_code) {}
-  [[nodiscard]] int exit_code() const { return exit_code_; }
-
- private:
-  int exit_code_;
-};
+// Ends a command with a message and an exit code (one of the above).
+using cli::CommandFailure;
 
 // What every command gets: the session on its io_context, and how long to wait (--timeout).
 struct CommandContext {
