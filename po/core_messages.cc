@@ -13,10 +13,13 @@ const char* const core_messages[] = {
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
+    N_("Disk space…"),
     // notification_rules.cpp
     N_("Show status"), N_("Verify now"), N_("Rebuild failed"), N_("Rollback failed"), N_("Garbage collection failed"),
     N_("Rebuild interrupted"), N_("Rollback interrupted"), N_("See the job log."),
     N_("The distro stopped while the job ran."),
+    // space_notice.cpp (the bodies carry sizes and stay English)
+    N_("Low disk space"), N_("Show disk space"), N_("Rebuild refused: low disk space"),
     // state_text.cpp
     N_("rebuild"), N_("rollback"), N_("garbage collection"), N_("job"), N_("Rebuilding"), N_("Rolling back"),
     N_("Collecting garbage"), N_("Working"), N_("preparing"), N_("building"), N_("checking the result"),

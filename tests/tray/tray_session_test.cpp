@@ -250,3 +250,32 @@ TEST_CASE(
   CHECK(f.current_inside() == *asked.built_system());
   CHECK(run.errors.empty());
 }
+
+TEST_CASE(
+    "the session keeps the agent's space report, and a rebuild refused for lack of disk space offers the Space "
+    "window") {
+  // More free space required than any disk has: the agent refuses every rebuild (-32005).
+  testing::JobsFixture f("999999999999999");
+  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  // The `space` answer comes after the snapshots, once the agent has looked at the store.
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.space.has_value(); }, 120s));
+  const auto& space = *run.last_state.space;
+  CHECK(space.total_bytes > 0);
+  CHECK(space.store_bytes > 0);
+  REQUIRE(space.generations.size() == 1);
+  CHECK(space.generations[0].number == 1);
+  CHECK(space.generations[0].kept);
+
+  run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
+  REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }, 60s));
+  const auto& note = run.notifications.back();
+  INFO(note.title << ": " << note.body);
+  CHECK(note.kind == NotificationKind::low_space);
+  CHECK(note.title == "Rebuild refused: low disk space");
+  CHECK(note.body.find("; a rebuild needs ") != std::string::npos);
+  REQUIRE(note.action);
+  CHECK(note.action->kind == NotificationAction::Kind::show_space);
+  REQUIRE(!run.errors.empty());
+  CHECK(run.errors.back().find("free") != std::string::npos);  // the agent's own message, for the status line
+}

@@ -1,6 +1,7 @@
 // What a front end asks of the TraySession: the menu's commands, verify boot and onboarding.
 #include "core/distro/process_runner.hpp"
 #include "core/onboarding/agent_install_rebuild.hpp"
+#include "core/state/space_notice.hpp"
 #include "core/tray_session.hpp"
 #include "core/verify/rescue_command.hpp"
 #include "core/verify/session_verify.hpp"
@@ -55,6 +56,7 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::show_unit:
     case MenuAction::show_job_log:
     case MenuAction::open_settings:
+    case MenuAction::show_space:
     case MenuAction::quit:
       break;
   }
@@ -141,6 +143,10 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
       } else {
         self->flow_.job_start_failed(started.error());
         self->report_error(started.error().message);
+        // Refused for lack of disk space: the notification offers the Space window.
+        if (const auto notice = space_refusal_notice(started.error(), self->distro_); notice) {
+          if (self->callbacks_.on_notification) self->callbacks_.on_notification(*notice);
+        }
       }
       self->report_flow();
     });

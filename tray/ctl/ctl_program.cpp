@@ -81,6 +81,27 @@ cli::Program nixtrayctl_program() {
        "Rebuild and verify: the rebuild job (mode boot) registers the new generation without activating it;\n"
        "verify-boot then restarts into it. Exit codes as verify-boot's, and 4 when the rebuild itself\n"
        "failed (nothing was restarted). Without verifying: 0 the job succeeded, 1 it failed, 2 no agent."},
+      {"space",
+       "",
+       "what fills the Nix store's disk, and what deleting old generations or links would free",
+       {{"refresh", "", "look at the store now instead of taking the agent's last look"}, json_option},
+       0,
+       0,
+       "The agent's report, as nixtray-agent space prints it. Sizes are disk usage, as du counts it.\n"
+       "\"frees\" is what nothing else keeps: deleting that generation (gc) or those links frees it at\n"
+       "the next garbage collection. Without --timeout, waits up to 5 minutes for the agent's first look\n"
+       "at the store. --json prints the protocol's SpaceReport."},
+      {"gc",
+       "",
+       "delete old generations and collect garbage (never the default, current, booted or known-good one)",
+       {{"keep", "N", "keep the newest N generations"},
+        {"older-than", "DAYS", "delete generations older than DAYS days (with --keep: and not among the newest N)"},
+        json_option},
+       0,
+       0,
+       "Starts the agent's gc job, follows it (its phases on stderr) and prints what the collection freed\n"
+       "(disk usage, as `space` counts it; `space` shows beforehand what each --keep N would free).\n"
+       "Exit codes: 0 the job succeeded, 1 it failed or could not start, 2 no agent. --json prints the job."},
       {"install-nixos",
        "IMAGE",
        "install a NixOS-WSL image (nixos.wsl, or a legacy .tar.gz) as the distro --distro "
@@ -150,6 +171,8 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
         {"verify-boot", run_verify_boot},
         {"rollback", run_rollback},
         {"rebuild", run_rebuild},
+        {"space", run_space},
+        {"gc", run_gc},
         {"install-nixos", run_install_nixos},
     };
     const auto runner = runners.find(parsed.command);

@@ -1,7 +1,7 @@
 // nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract:
 // the session's (--agent, --token-file, --config, --distro-control command --start CMD --stop CMD
 // --is-running CMD --exec-as-root CMD, ...: core/session_setup.hpp) and --timeout; commands
-// status, start, stop, verify-boot, rollback N, rebuild, install-nixos, with verify-boot's exit
+// status, start, stop, verify-boot, rollback N, rebuild, space, gc, install-nixos, with verify-boot's exit
 // codes (ctl/verify_commands.cpp). Each run parses its command line, makes one TraySession from
 // it, runs the command on it and prints the result.
 #pragma once
@@ -14,7 +14,6 @@
 #include <chrono>
 #include <exception>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -66,6 +65,8 @@ int run_verify_boot(const cli::ParsedCommandLine& args, CommandContext& context)
 int run_install_nixos(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_space(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_gc(const cli::ParsedCommandLine& args, CommandContext& context);
 
 int run_nixtrayctl(const std::vector<std::string>& args);
 

@@ -37,6 +37,9 @@ cli::Program nixtray_program() {
   program.global_options.push_back({"open-status-window", "",
                                     "open the status window at start; a word after it names the tab: overview, "
                                     "generations, jobs or settings"});
+  program.global_options.push_back(
+      {"open-space-window", "",
+       "open the Disk space window at start (a second start raises it in the running nixtray)"});
   program.global_options.push_back({"ui-log", "FILE", "append what the GUI shows to FILE, one JSON object per line"});
   program.global_options.push_back(
       {"demo-log-lines", "N", "benchmarks: stream N generated lines into the Jobs page's live log"});
@@ -71,6 +74,7 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
   if (parsed.args.size() > (options.open_status_window ? 1U : 0U)) {
     throw cli::UsageError("unexpected argument " + parsed.args.back() + " (see --help)");
   }
+  options.open_space_window = parsed.has("open-space-window");
   options.autostart = parsed.has("autostart");
   if (const auto seconds = parsed.integer("quit-after", 1, 7 * 24 * 3600)) {
     options.quit_after_seconds = static_cast<int>(*seconds);

@@ -2,7 +2,7 @@
 //   --agent unix:PATH | tcp:HOST:PORT | exec:COMMAND...   (overrides the settings; not saved)
 //   --token-file PATH, --config FILE,
 //   --distro-control command --start CMD --stop CMD --is-running CMD --exec-as-root CMD --console CMD | local
-//   --quit-after SECONDS, --open-status-window [TAB], --ui-log FILE
+//   --quit-after SECONDS, --open-status-window [TAB], --open-space-window, --ui-log FILE
 // The connection options are the session's (core/session_setup.hpp), as nixtrayctl takes them.
 #pragma once
 
@@ -33,6 +33,7 @@ struct GuiOptions {
   bool autostart = false;                    // started at login (the Run key or the XDG entry passes --autostart)
   std::optional<int> quit_after_seconds;
   std::optional<StatusTab> open_status_window;
+  bool open_space_window = false;
   std::optional<std::filesystem::path> ui_log;
   std::optional<long long> demo_log_lines;  // benchmarks: stream this many lines into the Jobs page
 };

@@ -19,6 +19,7 @@ tray::IconId icon_for(tray::NotificationKind kind) {
       return tray::IconId::failed;
     case tray::NotificationKind::unit_failed:
     case tray::NotificationKind::unverified_generation:
+    case tray::NotificationKind::low_space:
       return tray::IconId::degraded;
     case tray::NotificationKind::distro_stopped:
       return tray::IconId::stopped;
@@ -40,7 +41,8 @@ NotificationPresenter::~NotificationPresenter() = default;
 void NotificationPresenter::show(const tray::Notification& notification) {
   const int serial = next_serial_++;
   const int flags = notification.kind == tray::NotificationKind::distro_stopped ||
-                            notification.kind == tray::NotificationKind::unverified_generation
+                            notification.kind == tray::NotificationKind::unverified_generation ||
+                            notification.kind == tray::NotificationKind::low_space
                         ? wxICON_WARNING
                         : wxICON_ERROR;
   auto shown = std::make_unique<Shown>();

@@ -172,6 +172,15 @@ void SessionHost::mark_good(int generation, tray::Reply<int> reply) {
   });
 }
 
+void SessionHost::collect_garbage(int keep, tray::Reply<std::string> reply) {
+  io_.post([this, keep, reply = std::move(reply)] {
+    if (!session_) return reply_not_connected(reply);
+    tray::GcRequest request;
+    request.keep = keep;
+    session_->actions().collect_garbage(request, reply);
+  });
+}
+
 void SessionHost::diff_generations(int from, int to, tray::Reply<protocol::GenerationsDiff> reply) {
   io_.post([this, from, to, reply = std::move(reply)] {
     if (!session_) return reply_not_connected(reply);

@@ -61,6 +61,8 @@ class SessionHost {
 
   // Calls whose answer goes to a window: wrap the reply with on_window() (ui_thread.hpp).
   void mark_good(int generation, tray::Reply<int> reply);
+  // The agent's gc job keeping the newest `keep` generations (the Space window); the reply is its id.
+  void collect_garbage(int keep, tray::Reply<std::string> reply);
   void diff_generations(int from, int to, tray::Reply<protocol::GenerationsDiff> reply);
   void unit_log(const std::string& unit, int lines, tray::Reply<protocol::UnitsLogResult> reply);
   void job_log(const std::string& job_id, std::int64_t from, int limit, tray::Reply<protocol::LogChunk> reply);

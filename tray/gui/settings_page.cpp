@@ -10,6 +10,7 @@
 #include <wx/choice.h>
 #include <wx/settings.h>
 #include <wx/sizer.h>
+#include <wx/spinctrl.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
@@ -85,10 +86,17 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   notify_unit_ = new wxCheckBox(notify_box, wxID_ANY, _("a systemd unit fails"));
   notify_stopped_ = new wxCheckBox(notify_box, wxID_ANY, _("the distro stops without being asked to"));
   notify_unverified_ = new wxCheckBox(notify_box, wxID_ANY, _("a new generation is unverified"));
+  notify_low_space_ = new wxCheckBox(notify_box, wxID_ANY, _("free disk space is below (GiB)"));
+  low_space_gib_ = new wxSpinCtrl(notify_box, wxID_ANY, "5", wxDefaultPosition, FromDIP(wxSize(130, -1)),
+                                  wxSP_ARROW_KEYS, 1, 10000, 5);
   auto* notify_grid = new wxGridSizer(2, FromDIP(6), FromDIP(24));
   for (auto* check : {notify_job_, notify_verify_, notify_unit_, notify_stopped_, notify_unverified_}) {
     notify_grid->Add(check, 0);
   }
+  auto* low_space = new wxBoxSizer(wxHORIZONTAL);
+  low_space->Add(notify_low_space_, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+  low_space->Add(low_space_gib_, 0, wxALIGN_CENTER_VERTICAL);
+  notify_grid->Add(low_space, 0);
   notify->Add(notify_grid, 0, wxEXPAND | wxALL, FromDIP(8));
   top->Add(notify, 0, wxEXPAND | wxALL, FromDIP(12));
 
@@ -124,9 +132,10 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
     });
   }
   for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_,
-                      notify_unverified_, start_at_login_, start_distro_at_login_}) {
+                      notify_unverified_, notify_low_space_, start_at_login_, start_distro_at_login_}) {
     check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { editing_ = true; });
   }
+  low_space_gib_->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) { editing_ = true; });
   save_button->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { save(); });
   revert->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
     editing_ = false;
@@ -163,6 +172,8 @@ void SettingsPage::load(const tray::TraySettings& settings) {
   notify_unit_->SetValue(settings.notifications.unit_failed);
   notify_stopped_->SetValue(settings.notifications.distro_stopped);
   notify_unverified_->SetValue(settings.notifications.unverified);
+  notify_low_space_->SetValue(settings.notifications.low_space);
+  low_space_gib_->SetValue(settings.notifications.low_space_gib);
   start_at_login_->SetValue(settings.start_at_login);
   start_distro_at_login_->SetValue(settings.start_distro_at_login);
   transport_changed();
@@ -205,6 +216,8 @@ tray::TraySettings SettingsPage::edited() const {
   settings.notifications.unit_failed = notify_unit_->GetValue();
   settings.notifications.distro_stopped = notify_stopped_->GetValue();
   settings.notifications.unverified = notify_unverified_->GetValue();
+  settings.notifications.low_space = notify_low_space_->GetValue();
+  settings.notifications.low_space_gib = low_space_gib_->GetValue();
   settings.start_at_login = start_at_login_->GetValue();
   settings.start_distro_at_login = start_distro_at_login_->GetValue();
   return settings;

@@ -8,6 +8,7 @@
 #include <wx/scrolwin.h>
 
 class wxCheckBox;
+class wxSpinCtrl;
 class wxChoice;
 class wxStaticText;
 class wxTextCtrl;
@@ -42,6 +43,8 @@ class SettingsPage : public wxScrolledWindow {
   wxCheckBox* notify_unit_ = nullptr;
   wxCheckBox* notify_stopped_ = nullptr;
   wxCheckBox* notify_unverified_ = nullptr;
+  wxCheckBox* notify_low_space_ = nullptr;
+  wxSpinCtrl* low_space_gib_ = nullptr;
   wxCheckBox* start_at_login_ = nullptr;
   wxCheckBox* start_distro_at_login_ = nullptr;
   wxStaticText* result_ = nullptr;

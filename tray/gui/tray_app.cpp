@@ -6,6 +6,7 @@
 #include "rebuild_review.hpp"
 #include "resource_paths.hpp"
 #include "single_instance.hpp"
+#include "space_window.hpp"
 #include "status_window.hpp"
 #include "translations.hpp"
 #include "tray_host_monitor.hpp"
@@ -108,7 +109,10 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   const auto key =
       options_.session.settings_file.path().string() + "|" + net::to_string(options_.session.link.endpoint);
   const auto tab = options_.open_status_window.value_or(StatusTab::overview);
-  instance_ = std::make_unique<SingleInstance>(key, std::string(to_string(tab)), [this](const std::string& name) {
+  // A second start asks for a tab of the status window, or for the Space window ("space").
+  const auto asked = options_.open_space_window ? std::string("space") : std::string(to_string(tab));
+  instance_ = std::make_unique<SingleInstance>(key, asked, [this](const std::string& name) {
+    if (name == "space") return show_space("second start");
     show_window(parse_status_tab(name).value_or(StatusTab::overview), "second start");
   });
   if (instance_->outcome() != SingleInstance::Outcome::first) {
@@ -148,6 +152,9 @@ bool TrayApp::start(const std::vector<std::string>& args) {
         break;
       case tray::NotificationAction::Kind::show_status_window:
         show_window(StatusTab::overview, "notification");
+        break;
+      case tray::NotificationAction::Kind::show_space:
+        show_space("notification");
         break;
       case tray::NotificationAction::Kind::verify_boot: {
         // As the menu's "Verify boot…": it restarts the distro, so it asks first (menu_chosen).
@@ -201,6 +208,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
   } else if (options_.open_status_window) {
     show_window(*options_.open_status_window, "command line");
   }
+  if (options_.open_space_window) show_space("command line");
 
   Bind(wxEVT_TIMER, [this](wxTimerEvent& event) {
     if (event.GetTimer().GetId() == quit_timer_.GetId()) {
@@ -250,6 +258,7 @@ void TrayApp::session_changed(const SessionSnapshot& snapshot) {
   snapshot_ = snapshot;
   if (tray_) tray_->show(snapshot);
   if (window_) window_->update(snapshot);
+  if (space_window_) space_window_->update(snapshot);
   log_state(snapshot);
   if (!interrupted_verify_checked_) {
     // A tray that died during a boot check left its record: say so once (Verify boot resumes it).
@@ -365,6 +374,16 @@ StatusWindow& TrayApp::show_window(StatusTab tab, const std::string& reason) {
   return *window_;
 }
 
+void TrayApp::show_space(const std::string& reason) {
+  if (!space_window_) {
+    space_window_ = new SpaceWindow(*context_);
+    if (snapshot_) space_window_->update(*snapshot_);
+  }
+  space_window_->Show();
+  space_window_->Raise();
+  log_->write("space-window-shown", {{"reason", reason}});
+}
+
 std::string TrayApp::save_settings(const tray::TraySettings& settings) {
   try {
     (void)tray::effective_endpoint(settings);
@@ -422,6 +441,7 @@ void TrayApp::quit(const std::string& reason) {
   }
   if (window_) window_->Destroy();
   if (verify_window_) verify_window_->Destroy();
+  if (space_window_) space_window_->Destroy();
   if (tray_) {
     tray_->RemoveIcon();
     tray_->Destroy();

@@ -23,6 +23,7 @@ namespace nixtray::gui {
 class DemoLogFeed;
 class NotificationPresenter;
 class SingleInstance;
+class SpaceWindow;
 class StatusWindow;
 class TrayHostMonitor;
 class TrayIcon;
@@ -57,6 +58,7 @@ class TrayApp : public wxApp, public SessionObserver {
   void preview_rollback(const tray::MenuCommand& command);
   void ask_rebuild_review(const tray::RebuildFlow& flow);
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
+  void show_space(const std::string& reason);
   std::string save_settings(const tray::TraySettings& settings);
   void set_start_at_login(bool enabled);
   void check_tray_host();
@@ -78,6 +80,7 @@ class TrayApp : public wxApp, public SessionObserver {
   wxWeakRef<StatusWindow> window_;
   wxWeakRef<VerifyWindow> verify_window_;
   int verify_serial_ = 0;  // the last check the Verify window was opened for
+  wxWeakRef<SpaceWindow> space_window_;
   std::optional<SessionSnapshot> snapshot_;
   std::string logged_state_;
   bool start_at_login_synced_ = false;

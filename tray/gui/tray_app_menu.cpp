@@ -32,6 +32,9 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
     case tray::MenuAction::open_settings:
       show_window(StatusTab::settings, "menu");
       break;
+    case tray::MenuAction::show_space:
+      show_space("menu");
+      break;
     case tray::MenuAction::quit:
       quit("menu");
       break;

@@ -11,6 +11,8 @@
 //   install-dialog {image, name, folder, install, close}, install {result, steps, failure}
 //   agent-rebuild-dialog {command, rebuild, close}, agent-rebuild {result, message}
 //   dialog-closed {title}
+//   space-window-shown {reason}; space-window {summary, free_bytes, store_bytes, generations: [{generation,
+//   frees, note}], keep, keep_at {x, y} on the screen, cleanup, job} when what the Space window shows changes
 // Positions ({x, y}) are a control's centre in its window's client area, for tests to click.
 // GUI thread only. Text fields carry the translated text as shown.
 #pragma once

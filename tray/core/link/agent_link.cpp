@@ -7,6 +7,7 @@
 #include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/jobs.hpp"
+#include "nixtray/protocol/space.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/version.hpp"
@@ -299,6 +300,7 @@ asio::awaitable<AgentLink::SessionEnd> AgentLink::run_session() {
   co_await std::move(fetch);
   if (!session_closed_) {
     emit(LinkSynced{});
+    fetch_space(client);
   }
 
   while (!session_closed_ && !stopped_) {
@@ -320,6 +322,9 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
   if (supports(protocol::SubscribeMethod::name)) {
     protocol::TopicsParams topics;
     topics.topics = {"status", "units", "generations", "jobs"};
+    // An agent that does not know a topic refuses the whole request: only when hello lists it.
+    if (supports(protocol::SpaceMethod::name)) topics.topics.push_back("space");
+    const auto own_topics = topics.topics.size();
     for (const auto& job : followed_logs_) {
       topics.topics.push_back(protocol::log_topic(job));
     }
@@ -331,7 +336,7 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
       // A followed job vanished from the agent's history, or this connection is read-only and may
       // not follow logs: subscribe without them.
       followed_logs_.clear();
-      topics.topics.resize(4);
+      topics.topics.resize(own_topics);
       auto retry = client->call<protocol::SubscribeMethod>(topics, options_.call_timeout);
       co_await std::move(retry);
     }
@@ -360,6 +365,25 @@ asio::awaitable<void> AgentLink::fetch_snapshots(std::shared_ptr<net::RpcClient>
   }
 }
 
+void AgentLink::fetch_space(std::shared_ptr<net::RpcClient> client) {
+  if (!supports(protocol::SpaceMethod::name)) return;
+  // Not a snapshot the link waits for: an agent answers `space` only after its first look at the
+  // store, seconds or minutes after it started. The `space` topic brings every later look.
+  const auto timeout = std::max(options_.call_timeout, std::chrono::milliseconds(std::chrono::minutes(5)));
+  std::weak_ptr<AgentLink> weak = weak_from_this();
+  asio::co_spawn(
+      executor_,
+      [weak, client, timeout]() -> asio::awaitable<void> {
+        const protocol::SpaceParams params;  // outlives the call, as RpcClient::call needs
+        auto op = client->call<protocol::SpaceMethod>(params, timeout);
+        auto report = co_await std::move(op);
+        const auto link = weak.lock();
+        if (!report || !link || link->client_ != client) co_return;  // a later session fetches its own
+        link->emit(SpaceReceived{std::move(report.value())});
+      },
+      asio::detached);
+}
+
 void AgentLink::handle_event(protocol::Event event) {
   try {
     if (event.topic == "status") {
@@ -370,6 +394,8 @@ void AgentLink::handle_event(protocol::Event event) {
       emit(GenerationsReceived{event.data.get<protocol::GenerationsList>().generations});
     } else if (event.topic == "jobs") {
       emit(JobUpdated{event.data.get<protocol::Job>()});
+    } else if (event.topic == "space") {
+      emit(SpaceReceived{event.data.get<protocol::SpaceReport>()});
     } else if (auto job = protocol::job_id_of_log_topic(event.topic)) {
       emit(JobLogReceived{*job, event.data.get<protocol::LogChunk>()});
     }

@@ -1,5 +1,5 @@
 // The tray's connection to the agent: connects over the configured transport, says hello,
-// subscribes to status/units/generations/jobs, fetches the snapshots, and reports everything as
+// subscribes to status/units/generations/jobs (and space), fetches the snapshots, and reports everything as
 // TrayEvents. Reconnects with Backoff, and knows when not to:
 //  - expected down: the user shut the distro down; losing the agent is no alarm;
 //  - a transport that starts the distro by connecting (the wsl.exe bridge) connects only while
@@ -127,6 +127,7 @@ class AgentLink : public std::enable_shared_from_this<AgentLink> {
   net::asio::awaitable<void> run();
   net::asio::awaitable<SessionEnd> run_session();
   net::asio::awaitable<void> fetch_snapshots(std::shared_ptr<net::RpcClient> client);
+  void fetch_space(std::shared_ptr<net::RpcClient> client);
   net::asio::awaitable<void> sleep_or_wake(std::chrono::milliseconds delay);
   net::asio::awaitable<void> observe_power();
   void subscribe_logs(std::vector<std::string> topics, bool subscribe);

@@ -1,7 +1,7 @@
 #include "core/settings/tray_settings.hpp"
 
-#include "core/system/this_host.hpp"
 #include "core/link/token_file.hpp"
+#include "core/system/this_host.hpp"
 
 namespace nixtray::tray {
 
@@ -97,6 +97,12 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*n, "unit_failed", s.notifications.unit_failed, warnings, "notifications.");
     read_member(*n, "distro_stopped", s.notifications.distro_stopped, warnings, "notifications.");
     read_member(*n, "unverified", s.notifications.unverified, warnings, "notifications.");
+    read_member(*n, "low_space", s.notifications.low_space, warnings, "notifications.");
+    read_member(*n, "low_space_gib", s.notifications.low_space_gib, warnings, "notifications.");
+    if (s.notifications.low_space_gib < 1) {
+      warnings.push_back("settings: notifications.low_space_gib must be at least 1; using 1");
+      s.notifications.low_space_gib = 1;
+    }
   }
   if (const auto* c = object_member(j, "distro_control", warnings)) {
     read_member(*c, "kind", s.distro_control.kind, warnings, "distro_control.");
@@ -155,11 +161,11 @@ json settings_to_json(const TraySettings& s) {
   put_optional(j, "flake", s.flake);
   j["review_rebuild"] = s.review_rebuild;
   j["auto_verify_after_rebuild"] = s.auto_verify_after_rebuild;
-  j["notifications"] = {{"job_failed", s.notifications.job_failed},
-                        {"verify_failed", s.notifications.verify_failed},
-                        {"unit_failed", s.notifications.unit_failed},
-                        {"distro_stopped", s.notifications.distro_stopped},
-                        {"unverified", s.notifications.unverified}};
+  j["notifications"] = {
+      {"job_failed", s.notifications.job_failed},      {"verify_failed", s.notifications.verify_failed},
+      {"unit_failed", s.notifications.unit_failed},    {"distro_stopped", s.notifications.distro_stopped},
+      {"unverified", s.notifications.unverified},      {"low_space", s.notifications.low_space},
+      {"low_space_gib", s.notifications.low_space_gib}};
   j["start_at_login"] = s.start_at_login;
   j["start_distro_at_login"] = s.start_distro_at_login;
   j["distro_control"] = {{"kind", s.distro_control.kind},

@@ -23,6 +23,12 @@ struct NotificationToggles {
   bool unit_failed = true;     // a systemd unit failed
   bool distro_stopped = true;  // the distro stopped without the user asking
   bool unverified = true;      // the generation that boots next is unverified
+  bool low_space = true;       // the Nix store's disk has less than low_space_gib free
+  // 5 GiB: room for a rebuild that replaces much of the system (a nixpkgs update downloads and
+  // builds several GiB) well before the agent refuses rebuilds (its min-free-space, 1 GiB). Not a
+  // share of the disk: on WSL the distro's file system reports its virtual disk's maximum size
+  // (1 TiB by default), so 10 % would warn at 100 GiB free.
+  int low_space_gib = 5;
 };
 
 // How the distro is started and stopped. "local": no lifecycle (the agent runs on this machine);

@@ -45,6 +45,8 @@ std::string_view to_string(MenuAction action) {
       return "open-terminal";
     case MenuAction::open_settings:
       return "open-settings";
+    case MenuAction::show_space:
+      return "show-space";
     case MenuAction::toggle_start_at_login:
       return "toggle-start-at-login";
     case MenuAction::quit:
@@ -414,6 +416,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   }
   items.push_back(std::move(terminal));
   items.push_back(action("status-window", "Status window", MenuAction::show_status_window));
+  items.push_back(action("space", "Disk space\xE2\x80\xA6", MenuAction::show_space));
   items.push_back(action("settings", "Settings\xE2\x80\xA6", MenuAction::open_settings));
   auto login = action("start-at-login", "Start at login", MenuAction::toggle_start_at_login);
   login.checked = context.start_at_login;

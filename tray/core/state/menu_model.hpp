@@ -33,6 +33,7 @@ enum class MenuAction {
   reconnect,
   open_terminal,
   open_settings,
+  show_space,  // the Space window
   toggle_start_at_login,
   quit,
 };

@@ -1,5 +1,6 @@
 #include "core/state/notification_rules.hpp"
 
+#include "core/state/space_notice.hpp"
 #include "core/state/state_text.hpp"
 #include "core/state/verification_view.hpp"
 
@@ -19,6 +20,8 @@ std::string_view to_string(NotificationKind kind) {
       return "distro-stopped";
     case NotificationKind::unverified_generation:
       return "unverified-generation";
+    case NotificationKind::low_space:
+      return "low-space";
   }
   return "unknown";
 }
@@ -241,6 +244,18 @@ void NotificationRules::consider_verification(const TrayState& after, Notificati
   add(std::move(n), toggles_.unverified, decision);
 }
 
+void NotificationRules::consider_space(const TrayState& after, NotificationDecision& decision) {
+  if (!after.space) return;
+  if (!is_low_space(*after.space, toggles_.low_space_gib)) {
+    low_space_ = false;
+    return;
+  }
+  if (low_space_) return;
+  low_space_ = true;
+  add(low_space_notice(*after.space, toggles_.low_space_gib, distro_name_, ++low_space_crossings_), toggles_.low_space,
+      decision);
+}
+
 NotificationDecision NotificationRules::observe(const TrayState& before, const TrayState& after,
                                                 const TrayEvent& event) {
   NotificationDecision decision;
@@ -255,6 +270,8 @@ NotificationDecision NotificationRules::observe(const TrayState& before, const T
     consider_units(before, after, decision);
   } else if (const auto* verify = std::get_if<VerifyFinished>(&event)) {
     consider_verify(*verify, decision);
+  } else if (std::holds_alternative<SpaceReceived>(event)) {
+    consider_space(after, decision);
   }
   consider_stop(before, after, decision);
   // Once the snapshots are in: the jobs tell whether a job of the agent made the generation.

@@ -2,9 +2,10 @@
 // (title + the job's summary, action "Show log"), verify-boot failed or rolled back, a unit
 // failed, the distro stopped without the user asking, the generation that boots next has not been
 // boot-checked (once per generation and store path, remembered in the settings across restarts,
-// action "Verify now"). Each kind can be switched off; each event is
-// notified once; a failure that happened while the tray was not connected is notified once on
-// reconnect (the last job seen is remembered in the settings).
+// action "Verify now"), the Nix store's disk has less free space than the settings' threshold
+// (once per fall below it, action "Show disk space": core/state/space_notice.hpp). Each kind can
+// be switched off; each event is notified once; a failure that happened while the tray was not
+// connected is notified once on reconnect (the last job seen is remembered in the settings).
 //
 // Pure apart from its own memory: observe() sees each event with the state before and after it.
 #pragma once
@@ -20,11 +21,18 @@
 
 namespace nixtray::tray {
 
-enum class NotificationKind { job_failed, verify_failed, unit_failed, distro_stopped, unverified_generation };
+enum class NotificationKind {
+  job_failed,
+  verify_failed,
+  unit_failed,
+  distro_stopped,
+  unverified_generation,
+  low_space
+};
 std::string_view to_string(NotificationKind kind);
 
 struct NotificationAction {
-  enum class Kind { show_job_log, show_unit, show_status_window, verify_boot };
+  enum class Kind { show_job_log, show_unit, show_status_window, verify_boot, show_space };
   Kind kind = Kind::show_status_window;
   std::string label;  // "Show log"
   std::string job_id;
@@ -64,6 +72,7 @@ class NotificationRules {
   void consider_stop(const TrayState& before, const TrayState& after, NotificationDecision& decision);
   void consider_verify(const VerifyFinished& finished, NotificationDecision& decision);
   void consider_verification(const TrayState& after, NotificationDecision& decision);
+  void consider_space(const TrayState& after, NotificationDecision& decision);
   void advance_last_seen(const std::string& job_id, NotificationDecision& decision);
   void add(Notification notification, bool enabled, NotificationDecision& decision);
 
@@ -76,6 +85,8 @@ class NotificationRules {
   bool units_baseline_ = false;                     // the first status after connecting is a baseline
   bool stop_reported_ = false;
   int stops_ = 0;
+  bool low_space_ = false;  // below the threshold, notified: not again until it recovers
+  int low_space_crossings_ = 0;
 };
 
 }  // namespace nixtray::tray

@@ -7,6 +7,7 @@
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/hello.hpp"
 #include "nixtray/protocol/jobs.hpp"
+#include "nixtray/protocol/space.hpp"
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/units.hpp"
 
@@ -83,6 +84,10 @@ struct JobLogReceived {
   std::string job_id;
   protocol::LogChunk chunk;
 };
+// The agent's space report (the `space` answer after connecting, then the `space` topic).
+struct SpaceReceived {
+  protocol::SpaceReport report;
+};
 
 // --- from the distro control ---
 
@@ -120,9 +125,10 @@ struct VerifyFinished {
   Sentence headline;  // "Generation 43 did not start: its init or systemd exited during boot"
 };
 
-using TrayEvent = std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed,
-                               StatusReceived, UnitsChangedReceived, GenerationsReceived, JobsReceived, JobUpdated,
-                               JobLogReceived, DistroPowerObserved, DistroActionFailed, UserRequestedStart,
-                               UserRequestedStop, UserDismissedFailure, VerifyProgress, VerifyFinished>;
+using TrayEvent =
+    std::variant<LinkConnecting, LinkConnected, LinkSynced, LinkUnreachable, LinkPaused, LinkResumed, StatusReceived,
+                 UnitsChangedReceived, GenerationsReceived, JobsReceived, JobUpdated, JobLogReceived, SpaceReceived,
+                 DistroPowerObserved, DistroActionFailed, UserRequestedStart, UserRequestedStop, UserDismissedFailure,
+                 VerifyProgress, VerifyFinished>;
 
 }  // namespace nixtray::tray

@@ -54,6 +54,7 @@ struct TrayState {
   std::vector<protocol::Generation> generations;  // newest first
   std::vector<protocol::Job> jobs;                // newest first, at most max_jobs
   static constexpr std::size_t max_jobs = 50;
+  std::optional<protocol::SpaceReport> space;  // agents that report space (hello lists `space`)
 
   // Verify-boot.
   std::optional<VerifyProgress> verifying;

@@ -90,6 +90,10 @@ TrayState TrayStateReducer::reduce(TrayState state, const TrayEvent& event) {
                  },
                  [&](const JobUpdated& e) { upsert_job(state.jobs, e.job); },
                  [&](const JobLogReceived&) {},  // logs go to the status window, not into the state
+                 [&](const SpaceReceived& e) {
+                   // The answer after connecting may arrive after a newer event: keep the newest look.
+                   if (!state.space || e.report.computed >= state.space->computed) state.space = e.report;
+                 },
                  [&](const DistroPowerObserved& e) {
                    state.power = e.power;
                    state.power_detail = e.detail;
