@@ -4,7 +4,8 @@
 //  2. A job that logs a million lines, built by real Nix through the nixos-rebuild stand-in in a
 //     real systemd (the tests' harness): two clients read the whole log through the agent
 //     (jobs.log pages) against `cat` of the same file into a pipe; the agent's RSS before and after.
-// Prints a table; every ratio is measured in the same run. `--short` for CI.
+// Prints a table; every ratio is measured in the same run. `--short` for CI; `--parse-only` runs
+// only the first part (full size), e.g. under `perf record`.
 #include "systemd_fixture.hpp"
 
 #include "jobs/job_log.hpp"
@@ -189,9 +190,11 @@ void streaming_benchmark(bool short_mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool short_mode = argc > 1 && std::string(argv[1]) == "--short";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool short_mode = mode == "--short";
   std::printf("| measurement | nixtray | baseline | baseline | ratio |\n| --- | --- | --- | --- | --- |\n");
   parsing_benchmark(short_mode);
+  if (mode == "--parse-only") return 0;  // for a profiler: the analyzer alone
   try {
     streaming_benchmark(short_mode);
   } catch (const std::exception& e) {
