@@ -4,7 +4,8 @@
 //  2. A job that logs a million lines, built by real Nix through the nixos-rebuild stand-in in a
 //     real systemd (the tests' harness): two clients read the whole log through the agent
 //     (jobs.log pages) against `cat` of the same file into a pipe; the agent's RSS before and after.
-// Prints a table; every ratio is measured in the same run. `--short` for CI.
+// Prints a table; every ratio is measured in the same run. `--short` for CI; `--parse-only` runs
+// only the first part (full size), e.g. under `perf record`.
 #include "systemd_fixture.hpp"
 
 #include "jobs/job_log.hpp"
@@ -89,8 +90,8 @@ void parsing_benchmark(bool short_mode) {
     std::cerr << "parsing benchmark: inconsistent counts\n";
   }
   std::printf(
-      "| internal-json: analyzer (progress + visible lines) | %.0f messages/s | plain line split | %.0f lines/s | "
-      "%.1fx slower |\n",
+      "| internal-json: analyzer (progress + visible lines; goal >= 1,000,000 messages/s) | %.0f messages/s | plain "
+      "line split | %.0f lines/s | %.1fx slower |\n",
       static_cast<double>(messages) / analyze_seconds, static_cast<double>(messages) / split_seconds,
       analyze_seconds / split_seconds);
   std::printf("|   (%zu messages, %.1f MiB; %zu visible lines; builds done at the end: %d/%d) | | | | |\n", messages,
@@ -118,6 +119,23 @@ std::int64_t read_whole_log(const SystemdAgent& agent, const std::string& id) {
     const auto& chunk = (*reply)["result"];
     from = chunk["next"].get<std::int64_t>();
     if (chunk["complete"].get<bool>() || chunk["lines"].empty()) return from;
+  }
+}
+
+// Reads the whole log file of a job through jobs.log's raw form; returns the number of bytes.
+std::uint64_t read_whole_raw_log(const SystemdAgent& agent, const std::string& id) {
+  auto client = agent.client();
+  std::int64_t from = 0;
+  std::uint64_t bytes = 0;
+  int request = 10;
+  for (;;) {
+    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"format", "raw"}});
+    const auto reply = client.response(request++, std::chrono::seconds(60));
+    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log (raw) failed");
+    const auto& chunk = (*reply)["result"];
+    bytes += chunk["text"].get_ref<const std::string&>().size();
+    from = chunk["next"].get<std::int64_t>();
+    if (chunk["complete"].get<bool>()) return bytes;
   }
 }
 
@@ -169,6 +187,13 @@ void streaming_benchmark(bool short_mode) {
   const double agent_seconds = seconds_since(read_start);
   const long rss_after_reads = rss_kib(pid);
 
+  const auto raw_start = Clock::now();
+  auto first_raw = std::async(std::launch::async, [&] { return read_whole_raw_log(agent, build_id); });
+  auto second_raw = std::async(std::launch::async, [&] { return read_whole_raw_log(agent, build_id); });
+  const auto raw_bytes = first_raw.get();
+  second_raw.get();
+  const double raw_seconds = seconds_since(raw_start);
+
   const auto log_file = agent.dir() / "state" / "jobs" / build_id / "log";
   const auto cat_start = Clock::now();
   RunOptions cat;
@@ -178,9 +203,14 @@ void streaming_benchmark(bool short_mode) {
 
   std::printf(
       "| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a "
-      "pipe | %.3f s | %.0fx |\n",
+      "pipe | %.3f s | %.0fx (goal <= 2x) |\n",
       static_cast<long long>(read_lines), trim_right(piped.out).c_str(), agent_seconds, cat_seconds,
       agent_seconds / cat_seconds);
+  std::printf(
+      "| the same log's file (%.1f MiB) read whole by 2 clients via jobs.log's raw form | %.2f s | cat of the file "
+      "into a pipe | %.3f s | %.1fx (goal <= 2x)%s |\n",
+      static_cast<double>(raw_bytes) / (1024.0 * 1024.0), raw_seconds, cat_seconds, raw_seconds / cat_seconds,
+      raw_bytes == fs::file_size(log_file) ? "" : " BYTES DIFFER");
   std::printf("| the job itself (nix-build printing %d lines, followed live) | %.1f s | | | |\n", lines, job_seconds);
   std::printf("| agent RSS: before the job / after the job / after both reads | %ld / %ld / %ld KiB | | | |\n",
               rss_before, rss_after_job, rss_after_reads);
@@ -189,9 +219,11 @@ void streaming_benchmark(bool short_mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool short_mode = argc > 1 && std::string(argv[1]) == "--short";
+  const std::string mode = argc > 1 ? argv[1] : "";
+  const bool short_mode = mode == "--short";
   std::printf("| measurement | nixtray | baseline | baseline | ratio |\n| --- | --- | --- | --- | --- |\n");
   parsing_benchmark(short_mode);
+  if (mode == "--parse-only") return 0;  // for a profiler: the analyzer alone
   try {
     streaming_benchmark(short_mode);
   } catch (const std::exception& e) {

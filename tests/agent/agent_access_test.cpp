@@ -270,7 +270,8 @@ TEST_CASE("a read-only peer reads state but not logs") {
                        request(4, "generations.diff", {{"from", 1}, {"to", 2}}), request(5, "jobs.list"),
                        request(6, "jobs.get", {{"id", "1"}}), request(7, "units.log", {{"unit", "sshd.service"}}),
                        request(8, "jobs.log", {{"id", "1"}}), request(9, "subscribe", {{"topics", {"log:1"}}}),
-                       request(10, "subscribe", {{"topics", {"status", "jobs"}}})}));
+                       request(10, "subscribe", {{"topics", {"status", "jobs"}}}),
+                       request(11, "jobs.log", {{"id", "1"}, {"format", "raw"}})}));
   INFO(result.describe() << agent.log());
   REQUIRE(result.ok());
   std::map<int, json> answers;
@@ -290,7 +291,7 @@ TEST_CASE("a read-only peer reads state but not logs") {
     CHECK(answers[id].contains("error"));
     CHECK(answers[id]["error"]["code"] != -32001);
   }
-  for (const int id : {7, 8, 9}) {
+  for (const int id : {7, 8, 9, 11}) {
     INFO(answers[id].dump());
     CHECK(answers[id]["error"]["code"] == -32001);
     CHECK(answers[id]["error"]["message"].get<std::string>().find("may hold secrets") != std::string::npos);

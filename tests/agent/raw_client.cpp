@@ -47,10 +47,15 @@ std::optional<std::string> RawClient::read_line(std::chrono::milliseconds timeou
 }
 
 std::optional<std::string> RawClient::take_line() {
-  const auto newline = buffer_.find('\n');
-  if (newline == std::string::npos) return std::nullopt;
+  // Looks only at bytes not looked at yet: a line of megabytes arrives in many receives.
+  const auto newline = buffer_.find('\n', scanned_);
+  if (newline == std::string::npos) {
+    scanned_ = buffer_.size();
+    return std::nullopt;
+  }
   auto line = buffer_.substr(0, newline);
   buffer_.erase(0, newline + 1);
+  scanned_ = 0;
   return line;
 }
 

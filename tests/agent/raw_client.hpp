@@ -52,6 +52,7 @@ class RawClient {
   std::optional<nlohmann::json> read_json_until(std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
   std::string buffer_;
+  std::size_t scanned_ = 0;  // buffer_ holds no newline before this
   bool eof_ = false;
 };
 

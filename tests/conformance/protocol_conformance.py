@@ -151,7 +151,8 @@ TYPES = {
                    "derivation": "string?", "phase": "string?", "units": "string[]",
                    "log_tail": "string[]"},
     "JobStarter": {"uid": "int?", "name": "string?"},
-    "LogChunk": {"from": "int64", "lines": "string[]", "next": "int64", "complete": "bool"},
+    "LogChunk": {"from": "int64", "lines": "string[]", "next": "int64", "complete": "bool",
+                 "text?": "string"},  # §6.12's raw form only
     "UnitsChanged": {"changed": "Unit[]", "removed": "string[]"},
     # §6.16 / §8 SpaceReport and its parts.
     "SpaceReport": {"store_dir": "string", "free_bytes": "bytes", "total_bytes": "bytes",
@@ -235,7 +236,8 @@ METHODS = {
     "jobs.list": (False, {"limit": P("int", False, (1, 1000))}, "JobsList"),
     "jobs.get": (False, {"id": P("string", True, nonempty=True)}, "Job"),
     "jobs.log": (False, {"id": P("string", True), "from": P("int64", False, (0, None)),
-                         "limit": P("int", False, (1, 10_000))}, "LogChunk"),
+                         "limit": P("int", False, (1, 10_000)),
+                         "format": P("string", values=["lines", "raw"])}, "LogChunk"),
     "jobs.cancel": (True, {"id": P("string", True, nonempty=True)}, "Job"),
     "subscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
     "unsubscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
@@ -432,6 +434,10 @@ def sem_diff(v, path, rep):
 def sem_log_chunk(v, path, rep):
     if v["from"] < 0:
         rep.add(path + ".from", "negative")
+    if "text" in v:  # the raw form: byte offsets (§6.12)
+        if v["lines"] or v["next"] != v["from"] + len(v["text"].encode()):
+            rep.add(path + ".next", f"raw form: {v['next']} != from + bytes of text, or lines not empty")
+        return
     if v["next"] != v["from"] + len(v["lines"]):
         rep.add(path + ".next", f"{v['next']} != from + len(lines) = "
                 f"{v['from'] + len(v['lines'])}")

@@ -331,6 +331,25 @@ TEST_CASE("log subscribers get new lines as events, and jobs.log serves any rang
   REQUIRE(all.size() >= from_events.size());
   CHECK(std::equal(from_events.rbegin(), from_events.rend(), all.rbegin()));
   CHECK(contains(from_events, "building slowly: second 2"));
+  // The raw form: pages of the log file's bytes that concatenate to exactly the file; past its
+  // end, nothing more.
+  std::string raw;
+  std::int64_t offset = 0;
+  for (int page = 0; page < 100; ++page) {
+    const auto chunk = f.agent->call("jobs.log", {{"id", id}, {"from", offset}, {"format", "raw"}})["result"];
+    CHECK(chunk["lines"].empty());
+    raw += chunk["text"].get<std::string>();
+    offset = chunk["next"].get<std::int64_t>();
+    if (chunk["complete"].get<bool>()) break;
+  }
+  std::ifstream file(f.agent->dir() / "state" / "jobs" / id / "log", std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  CHECK(raw == bytes);
+  CHECK(raw.find("@nix {") != std::string::npos);
+  const auto past = f.agent->call("jobs.log", {{"id", id}, {"from", offset + 1000}, {"format", "raw"}})["result"];
+  CHECK(past["text"] == "");
+  CHECK(past["next"] == offset + 1000);
+  CHECK(f.agent->call("jobs.log", {{"id", id}, {"format", "json"}})["error"]["code"] == -32602);
   const auto unknown = f.agent->call("subscribe", {{"topics", {"log:424242"}}});
   CHECK(unknown["error"]["code"] == -32003);
 }

@@ -168,6 +168,7 @@ void AgentDaemon::register_methods() {
 }
 
 void AgentDaemon::publish(std::string_view topic, const protocol::json& data) {
+  status_may_have_changed();
   if (server_) {
     server_->publish(topic, data);
   }
@@ -184,6 +185,7 @@ void AgentDaemon::watch_system_links() {
 }
 
 void AgentDaemon::refresh_generations() {
+  status_may_have_changed();  // the versions, activation report and default user are read again too
   const auto before = generations_.triple();
   const bool list_changed = generations_.refresh();
   const auto after = generations_.triple();
@@ -234,6 +236,7 @@ void AgentDaemon::request_closure_sizes() {
   }
   closure_sizes_pending_ = true;
   closure_queries_.closure_sizes(std::move(paths), [this](const ClosureSizes& sizes) {
+    status_may_have_changed();
     closure_sizes_pending_ = false;
     std::optional<std::string> database_problem;
     for (const auto& [path, result] : sizes) {
@@ -271,6 +274,15 @@ SpaceSubjects AgentDaemon::space_subjects() const {
   subjects.keep_derivations = gc.keep_derivations;
   subjects.keep_outputs = gc.keep_outputs;
   return subjects;
+}
+
+std::shared_ptr<const std::string> AgentDaemon::encoded_status() {
+  auto host = host_name();  // changes without an event: looked at on each request (one syscall)
+  if (!encoded_status_ || host != encoded_status_host_) {
+    encoded_status_ = std::make_shared<const std::string>(protocol::encode_compact(protocol::json(status())));
+    encoded_status_host_ = std::move(host);
+  }
+  return encoded_status_;
 }
 
 protocol::Status AgentDaemon::status() const {

@@ -36,6 +36,10 @@ class AgentDaemon {
   void stop();
 
   [[nodiscard]] protocol::Status status() const;
+  // status(), encoded (compact JSON): built on the first request after a change and shared until
+  // the next one. A change is anything the daemon publishes an event for, a generations refresh,
+  // closure sizes arriving, or another host name.
+  std::shared_ptr<const std::string> encoded_status();
   GenerationStore& generations() { return generations_; }
   KnownGoodStore& known_good() { return known_good_; }
   // systemd as the agent sees it, and unit journals (both exist once start() ran).
@@ -63,6 +67,7 @@ class AgentDaemon {
   // list again when they arrive.
   void request_closure_sizes();
   void publish(std::string_view topic, const protocol::json& data);
+  void status_may_have_changed() { encoded_status_.reset(); }
   // A finished job's latest log lines to a client that subscribed to its log topic; read after
   // the subscription (numbering the log may take several turns of the event loop).
   net::asio::awaitable<void> send_log_tail(std::shared_ptr<Session> session, std::string topic, std::string id);
@@ -78,6 +83,8 @@ class AgentDaemon {
   AgentConfig config_;
   std::optional<StateDirLock> state_lock_;  // held from start() on
   std::int64_t started_at_;
+  std::shared_ptr<const std::string> encoded_status_;
+  std::string encoded_status_host_;  // the host name it holds
   KnownGoodStore known_good_;
   GenerationStore generations_;
   MethodRegistry methods_;

@@ -1,5 +1,6 @@
 #include "jobs/job_log_analyzer.hpp"
 
+#include "jobs/flat_nix_event.hpp"
 #include "jobs/job_log_line.hpp"
 #include "jobs/unit_list_text.hpp"
 #include "nix/nix_log_codes.hpp"
@@ -48,16 +49,22 @@ std::vector<std::string> JobLogAnalyzer::feed(std::string_view raw_line) {
     return {};
   }
   std::vector<std::string> lines;
-  if (raw_line.starts_with(nix_line_prefix)) {
+  const auto flat = raw_line.starts_with(nix_line_prefix) && reading_ == Reading::fast
+                        ? scan_flat_nix_event(raw_line.substr(nix_line_prefix.size()))
+                        : std::nullopt;
+  if (flat) {
+    lines = visible_lines_of_flat_nix_event(*flat);
+    feed_flat_nix(*flat);
+  } else if (raw_line.starts_with(nix_line_prefix)) {
     const auto event = nlohmann::json::parse(raw_line.substr(nix_line_prefix.size()), nullptr, false);
     if (event.is_object()) {
       lines = visible_lines_of_nix_event(event);
       feed_nix(event);
     } else {
-      lines = visible_lines(raw_line);  // not what it claims to be: plain text
+      lines = visible_lines_full_parse(raw_line);  // not what it claims to be: plain text
     }
   } else {
-    lines = visible_lines(raw_line);
+    lines = visible_lines_full_parse(raw_line);  // no Nix line: the scanner has nothing to do
     for (const auto& line : lines) feed_plain(line);
   }
   for (const auto& line : lines) remember_tail(line);
@@ -114,24 +121,10 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
       activity_types_[id] = type;
       if (type == nix_log::activity_build) {
         const auto& fields = event.value("fields", nlohmann::json::array());
-        BuildActivity build;
-        build.derivation = fields.empty() || !fields[0].is_string() ? std::string("?") : fields[0].get<std::string>();
-        running_builds_[id] = std::move(build);
-        update_current();
+        start_build(id, fields.empty() || !fields[0].is_string() ? std::string("?") : fields[0].get<std::string>());
       }
     } else if (action == "stop") {
-      activity_types_.erase(id);
-      if (const auto it = running_builds_.find(id); it != running_builds_.end()) {
-        const auto path = it->second.derivation;
-        finished_builds_[path] = std::move(it->second);
-        finished_order_.push_back(path);
-        if (finished_order_.size() > remembered_builds) {
-          finished_builds_.erase(finished_order_.front());
-          finished_order_.pop_front();
-        }
-        running_builds_.erase(it);
-        update_current();
-      }
+      stop_activity(id);
     } else if (action == "result") {
       const int type = member_whole_number_or(event, "type", 0);
       const auto& fields = event.value("fields", nlohmann::json::array());
@@ -148,19 +141,80 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
           progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
         }
       } else if (type == nix_log::result_set_phase && !fields.empty()) {
-        if (auto it = running_builds_.find(id); it != running_builds_.end()) {
-          it->second.phase = fields[0].get<std::string>();
-          update_current();
-        }
+        if (running_builds_.contains(id)) set_build_phase(id, fields[0].get<std::string>());
       } else if (type == nix_log::result_build_log_line && !fields.empty()) {
-        if (auto it = running_builds_.find(id); it != running_builds_.end()) {
-          push_bounded(it->second.last_lines, strip_terminal_codes(fields[0].get<std::string>()), build_tail_lines);
-        }
+        if (running_builds_.contains(id)) add_build_line(id, fields[0].get<std::string>());
       }
     }
   } catch (const nlohmann::json::exception&) {
     // Fields of unexpected types (a newer Nix): the line still counts as log, not as progress.
   }
+}
+
+// The same as feed_nix() for the shapes the flat scanner reads (no `msg`; fields are strings or
+// whole numbers).
+void JobLogAnalyzer::feed_flat_nix(const FlatNixEvent& event) {
+  using Action = FlatNixEvent::Action;
+  const auto& fields = event.fields;
+  if (event.action == Action::start) {
+    activity_types_[event.id] = event.type;
+    if (event.type == nix_log::activity_build) {
+      start_build(event.id, event.field_count == 0 || !fields[0].is_string ? std::string("?") : fields[0].text);
+    }
+  } else if (event.action == Action::stop) {
+    stop_activity(event.id);
+  } else if (event.action == Action::result) {
+    if (event.type == nix_log::result_progress && event.field_count >= 4) {
+      const auto activity = activity_types_.find(event.id);
+      const int kind = activity == activity_types_.end() ? 0 : activity->second;
+      if (kind == nix_log::activity_builds) {
+        progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
+        progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
+        progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
+        progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
+      } else if (kind == nix_log::activity_copy_paths) {
+        progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
+        progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
+      }
+    } else if (event.field_count == 0 || !running_builds_.contains(event.id)) {
+      return;
+    } else if (event.type == nix_log::result_set_phase) {
+      if (fields[0].is_string) set_build_phase(event.id, fields[0].text);  // else: as the full parse's type error
+    } else if (event.type == nix_log::result_build_log_line) {
+      if (fields[0].is_string) add_build_line(event.id, fields[0].text);
+    }
+  }
+}
+
+void JobLogAnalyzer::start_build(std::uint64_t id, std::string derivation) {
+  BuildActivity build;
+  build.derivation = std::move(derivation);
+  running_builds_[id] = std::move(build);
+  update_current();
+}
+
+void JobLogAnalyzer::stop_activity(std::uint64_t id) {
+  activity_types_.erase(id);
+  if (const auto it = running_builds_.find(id); it != running_builds_.end()) {
+    const auto path = it->second.derivation;
+    finished_builds_[path] = std::move(it->second);
+    finished_order_.push_back(path);
+    if (finished_order_.size() > remembered_builds) {
+      finished_builds_.erase(finished_order_.front());
+      finished_order_.pop_front();
+    }
+    running_builds_.erase(it);
+    update_current();
+  }
+}
+
+void JobLogAnalyzer::set_build_phase(std::uint64_t id, std::string phase) {
+  running_builds_.at(id).phase = std::move(phase);
+  update_current();
+}
+
+void JobLogAnalyzer::add_build_line(std::uint64_t id, std::string_view line) {
+  push_bounded(running_builds_.at(id).last_lines, strip_terminal_codes(line), build_tail_lines);
 }
 
 void JobLogAnalyzer::update_current() {

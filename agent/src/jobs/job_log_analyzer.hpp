@@ -16,8 +16,16 @@
 
 namespace nixtray::agent {
 
+struct FlatNixEvent;
+
 class JobLogAnalyzer {
  public:
+  // How Nix's lines are read: `fast` takes the flat scanner's path where it applies
+  // (flat_nix_event.hpp); `full_parse` parses every line with nlohmann::json, the reference the
+  // fast path is checked against (tests, the job-log fuzz target).
+  enum class Reading { fast, full_parse };
+  explicit JobLogAnalyzer(Reading reading = Reading::fast) : reading_(reading) {}
+
   // Learns from one raw line; returns its visible lines (what visible_lines() gives), parsing the
   // line once for both.
   std::vector<std::string> feed(std::string_view raw_line);
@@ -44,11 +52,17 @@ class JobLogAnalyzer {
     std::deque<std::string> last_lines;
   };
   void feed_nix(const nlohmann::json& event);
+  void feed_flat_nix(const FlatNixEvent& event);
+  void start_build(std::uint64_t id, std::string derivation);
+  void stop_activity(std::uint64_t id);
+  void set_build_phase(std::uint64_t id, std::string phase);
+  void add_build_line(std::uint64_t id, std::string_view line);
   void feed_marker(const std::string& json_text);
   void feed_plain(std::string_view line);
   void remember_tail(const std::string& line);
   void update_current();
 
+  Reading reading_;
   protocol::JobProgress progress_ = starting_progress();
   static protocol::JobProgress starting_progress() {
     protocol::JobProgress progress;

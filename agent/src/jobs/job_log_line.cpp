@@ -1,5 +1,7 @@
 #include "jobs/job_log_line.hpp"
 
+#include "jobs/flat_nix_event.hpp"
+
 #include "nix/nix_log_codes.hpp"
 #include "nixtray/protocol/wire_text.hpp"
 
@@ -44,9 +46,20 @@ std::optional<std::string> visible_nix_text(const nlohmann::json& event) {
 std::string strip_terminal_codes(std::string_view text) {
   std::string clean;
   clean.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\x1b') {
+  bool non_ascii = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    // Copies the run of bytes kept as they are at once; most lines are only that.
+    const auto run_start = i;
+    while (i < text.size()) {
+      const auto byte = static_cast<unsigned char>(text[i]);
+      if ((byte < 0x20 && byte != '\t' && byte != '\n') || byte == 0x7F) break;
+      non_ascii |= byte >= 0x80;
+      ++i;
+    }
+    clean.append(text.data() + run_start, i - run_start);
+    if (i >= text.size()) break;
+    if (text[i] == '\x1b') {
       // CSI: ESC [ parameters... final byte in 0x40..0x7E. Other escapes: ESC + one byte.
       if (i + 1 < text.size() && text[i + 1] == '[') {
         i += 2;
@@ -54,15 +67,10 @@ std::string strip_terminal_codes(std::string_view text) {
       } else {
         ++i;
       }
-      continue;
     }
-    const auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && c != '\t' && c != '\n') || byte == 0x7F) {
-      continue;
-    }
-    clean.push_back(c);
+    ++i;  // the control character, or the escape's last byte
   }
-  protocol::replace_invalid_utf8(clean);
+  if (non_ascii) protocol::replace_invalid_utf8(clean);  // ASCII alone is always valid
   return clean;
 }
 
@@ -106,8 +114,12 @@ std::uint64_t member_whole_number_or(const nlohmann::json& object, const char* k
 
 namespace {
 
-std::vector<std::string> split_lines(const std::string& text) {
+std::vector<std::string> split_lines(std::string text) {
   std::vector<std::string> lines;
+  if (text.find('\n') == std::string::npos) {
+    lines.push_back(std::move(text));  // the common case: one line, not copied
+    return lines;
+  }
   std::size_t start = 0;
   while (start <= text.size()) {
     const auto end = text.find('\n', start);
@@ -148,28 +160,37 @@ bool is_progress_only(std::string_view raw_line) {
   return progress_result || raw_line.starts_with(R"(@nix {"action":"stop",)");
 }
 
-// A build's own output is most of the rest: `@nix {"action":"result","fields":["TEXT"],"id":N,
-// "type":101}`. Its one string is decoded alone, without building a JSON object for the line.
-std::optional<std::string> build_log_text(std::string_view raw_line) {
-  constexpr std::string_view head = R"(@nix {"action":"result","fields":[")";
-  if (!raw_line.starts_with(head) || !raw_line.ends_with(R"(,"type":101})")) return std::nullopt;
-  std::size_t end = head.size();
-  while (end < raw_line.size() && raw_line[end] != '"') {
-    end += raw_line[end] == '\\' ? 2 : 1;
+std::vector<std::string> visible_lines_of_flat_nix_event(const FlatNixEvent& event) {
+  using Action = FlatNixEvent::Action;
+  if (event.action == Action::start) {
+    const int type = event.type;
+    const bool shown =
+        type == nix_log::activity_build || type == nix_log::activity_copy_path || type == nix_log::activity_substitute;
+    if (!shown || event.text.empty() || event.level > nix_log::highest_visible_level) return {};
+    return split_lines(strip_terminal_codes(event.text));
   }
-  if (end >= raw_line.size() || raw_line.substr(end, 8) != R"("],"id":)") return std::nullopt;
-  const auto literal = raw_line.substr(head.size() - 1, end - head.size() + 2);  // with its quotes
-  const auto value = nlohmann::json::parse(literal, nullptr, false);
-  if (!value.is_string()) return std::nullopt;
-  return strip_terminal_codes(value.get<std::string>());
+  if (event.action == Action::result) {
+    if (event.type != nix_log::result_build_log_line && event.type != nix_log::result_post_build_log_line) return {};
+    if (event.field_count == 0 || !event.fields[0].is_string) return {};
+    return split_lines(strip_terminal_codes(event.fields[0].text));
+  }
+  return {};
 }
 
 std::vector<std::string> visible_lines(std::string_view raw_line) {
   if (is_progress_only(raw_line)) return {};
-  if (auto text = build_log_text(raw_line)) return split_lines(*text);
-  const auto text = visible_text(raw_line);
+  if (raw_line.starts_with(nix_line_prefix)) {
+    if (const auto event = scan_flat_nix_event(raw_line.substr(nix_line_prefix.size())))
+      return visible_lines_of_flat_nix_event(*event);
+  }
+  return visible_lines_full_parse(raw_line);
+}
+
+std::vector<std::string> visible_lines_full_parse(std::string_view raw_line) {
+  if (is_progress_only(raw_line)) return {};
+  auto text = visible_text(raw_line);
   if (!text) return {};
-  return split_lines(*text);
+  return split_lines(std::move(*text));
 }
 
 std::vector<std::string> visible_lines_of_nix_event(const nlohmann::json& event) {

@@ -19,10 +19,16 @@ inline constexpr std::string_view marker_line_prefix = "@nixtray ";
 // The lines a person sees for one raw line: none for machine-only lines (progress, markers, debug
 // chatter), several for a Nix message that spans lines (an evaluation error with its code excerpt).
 std::vector<std::string> visible_lines(std::string_view raw_line);
+// The same without the flat scanner's fast path: every Nix line parsed with nlohmann::json.
+std::vector<std::string> visible_lines_full_parse(std::string_view raw_line);
 // True for a Nix line that carries only progress (never visible), known without parsing it.
 bool is_progress_only(std::string_view raw_line);
 // The same for a Nix line already parsed (the `{...}` after "@nix "), so a reader parses it once.
 std::vector<std::string> visible_lines_of_nix_event(const nlohmann::json& event);
+
+struct FlatNixEvent;
+// The same for an event the flat scanner read (flat_nix_event.hpp).
+std::vector<std::string> visible_lines_of_flat_nix_event(const FlatNixEvent& event);
 
 // Removes ANSI escape sequences (colors) and control characters except tab and newline.
 std::string strip_terminal_codes(std::string_view text);

@@ -1,6 +1,8 @@
 // JobService: the read methods (jobs.list, jobs.get, jobs.log and a log's tail).
 #include "jobs/job_service.hpp"
 
+#include "jobs/job_log.hpp"
+#include "jobs/raw_log_slice.hpp"
 #include "jobs/running_job.hpp"
 
 #include <algorithm>
@@ -30,6 +32,22 @@ asio::awaitable<protocol::LogChunk> JobService::log(std::string id, std::int64_t
   auto chunk = co_await std::move(reading);
   chunk.complete = chunk.complete && finished;
   co_return chunk;
+}
+
+protocol::LogChunk JobService::raw_log(const std::string& id, std::int64_t from) const {
+  const auto& record = record_of(id);
+  const bool finished = protocol::is_finished(record.job.state);
+  const auto slice =
+      read_raw_log_slice(store_.files(id).log(), static_cast<std::uint64_t>(from), max_slice_bytes, finished);
+  if (!slice) {
+    throw protocol::RpcException(protocol::ErrorCode::not_found, "the log of job " + id + " has been removed");
+  }
+  protocol::LogChunk chunk;
+  chunk.from = from;
+  chunk.next = static_cast<std::int64_t>(slice->next);
+  chunk.complete = finished && slice->at_end;
+  chunk.text = std::move(slice->text);
+  return chunk;
 }
 
 std::optional<protocol::LogChunk> JobService::running_log_tail(const std::string& id, int limit) const {

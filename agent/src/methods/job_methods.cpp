@@ -19,6 +19,7 @@ void register_job_methods(MethodRegistry& registry, JobService& jobs) {
       });
   registry.add<protocol::JobsLogMethod>(
       [&jobs](CallContext, protocol::JobsLogParams params) -> net::asio::awaitable<protocol::LogChunk> {
+        if (params.raw) co_return jobs.raw_log(params.id, params.from);
         auto reading = jobs.log(params.id, params.from, params.limit);
         co_return co_await std::move(reading);
       });

@@ -5,10 +5,9 @@
 namespace nixtray::agent {
 
 void register_status_methods(MethodRegistry& registry, AgentDaemon& daemon) {
-  registry.add<protocol::StatusMethod>(
-      [&daemon](CallContext, protocol::NoParams) -> net::asio::awaitable<protocol::Status> {
-        co_return daemon.status();
-      });
+  // The most frequent request (every client on connecting, the tray on each menu): encoded once
+  // per change of the status, not per request.
+  registry.add_encoded<protocol::StatusMethod>([&daemon](protocol::NoParams) { return daemon.encoded_status(); });
 }
 
 }  // namespace nixtray::agent

@@ -26,10 +26,14 @@ struct CallContext {
 class MethodRegistry {
  public:
   using RawHandler = std::function<net::asio::awaitable<protocol::json>(CallContext, protocol::json params)>;
+  // A result that is already encoded (compact JSON), shared by every caller until it changes;
+  // answered at once, without a coroutine or a JSON value per request.
+  using EncodedHandler = std::function<std::shared_ptr<const std::string>(const protocol::json& params)>;
   struct Entry {
     bool mutating = false;
     bool confidential = false;
     RawHandler handler;
+    EncodedHandler encoded;  // when set, used instead of `handler`
   };
 
   // handler: awaitable<M::Result>(CallContext, M::Params)
@@ -43,6 +47,15 @@ class MethodRegistry {
                 auto call = handler(std::move(context), std::move(typed));  // see Session: no temporaries in co_await
                 co_return protocol::json(co_await std::move(call));
               }};
+  }
+
+  // handler: std::shared_ptr<const std::string>(M::Params), the encoded M::Result.
+  template <protocol::MethodDescription M, class Handler>
+  void add_encoded(Handler handler) {
+    entries_[std::string(M::name)] = Entry{M::mutating, protocol::is_confidential<M>(), nullptr,
+                                           [handler = std::move(handler)](const protocol::json& params) {
+                                             return handler(decode_params<typename M::Params>(params, M::name));
+                                           }};
   }
 
   // Params of `method` decoded into their type; an RpcException (-32602) naming the method and the

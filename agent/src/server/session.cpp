@@ -85,6 +85,17 @@ void Session::reply(const protocol::Response& response) {
   connection_->send(protocol::encode_compact(protocol::encode(response)));
 }
 
+void Session::reply_encoded(const json& id, std::string_view encoded_result) {
+  // What encode_compact(encode(make_result(id, result))) writes: the members in nlohmann's order.
+  constexpr std::string_view head = R"({"id":)";
+  constexpr std::string_view middle = R"(,"jsonrpc":"2.0","result":)";
+  const auto encoded_id = protocol::encode_compact(id);
+  std::string line;
+  line.reserve(head.size() + encoded_id.size() + middle.size() + encoded_result.size() + 2);  // '}' and '\n'
+  line.append(head).append(encoded_id).append(middle).append(encoded_result).push_back('}');
+  connection_->send(std::move(line));
+}
+
 void Session::reply_error(const json& id, RpcError error) {
   if (in_handshake()) {
     reply_error_and_close(id, std::move(error));
@@ -263,6 +274,18 @@ void Session::dispatch(protocol::Request request) {
                                  " requests of this connection are still being answered: wait for their answers "
                                  "before sending more",
                              json{{"limit", limit}})));
+    return;
+  }
+  if (entry->encoded) {
+    try {
+      const auto result = entry->encoded(request.params);
+      reply_encoded(request.id, *result);
+    } catch (const protocol::RpcException& e) {
+      reply(protocol::make_error(request.id, e.error()));
+    } catch (const std::exception& e) {
+      log_error(request.method + " failed: " + e.what());
+      reply(protocol::make_error(request.id, RpcError(ErrorCode::internal_error, e.what())));
+    }
     return;
   }
   auto self = shared_from_this();

@@ -45,6 +45,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void reply_error(const protocol::json& id, protocol::RpcError error);
   void reply_error_and_close(const protocol::json& id, protocol::RpcError error);
   void reply(const protocol::Response& response);
+  // The line of a result response whose result is already encoded (compact JSON).
+  void reply_encoded(const protocol::json& id, std::string_view encoded_result);
   void close_when_answered();
 
   std::shared_ptr<net::LineConnection> connection_;

@@ -243,7 +243,10 @@ void from_json(const json& j, JobIdParams& p) {
   }
 }
 
-void to_json(json& j, const JobsLogParams& p) { j = json{{"id", p.id}, {"from", p.from}, {"limit", p.limit}}; }
+void to_json(json& j, const JobsLogParams& p) {
+  j = json{{"id", p.id}, {"from", p.from}, {"limit", p.limit}};
+  if (p.raw) j["format"] = "raw";
+}
 
 void from_json(const json& j, JobsLogParams& p) {
   read_required(j, "id", p.id);
@@ -254,10 +257,15 @@ void from_json(const json& j, JobsLogParams& p) {
   read_defaulted(j, "limit", p.limit);
   require_in_range(p.from, 0, INT64_MAX, "from");
   require_in_range(p.limit, 1, 10000, "limit");
+  std::optional<std::string> format;
+  read_optional(j, "format", format);
+  if (format && *format != "lines" && *format != "raw") bad_params("format must be \"lines\" or \"raw\"");
+  p.raw = format == "raw";
 }
 
 void to_json(json& j, const LogChunk& c) {
   j = json{{"from", c.from}, {"lines", c.lines}, {"next", c.next}, {"complete", c.complete}};
+  if (c.text) j["text"] = *c.text;  // omitted when absent
 }
 
 void from_json(const json& j, LogChunk& c) {
@@ -265,6 +273,7 @@ void from_json(const json& j, LogChunk& c) {
   read_required(j, "lines", c.lines);
   read_required(j, "next", c.next);
   read_required(j, "complete", c.complete);
+  read_optional(j, "text", c.text);
 }
 
 }  // namespace nixtray::protocol

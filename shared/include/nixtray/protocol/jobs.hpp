@@ -204,8 +204,9 @@ struct JobsGetMethod {
 
 struct JobsLogParams {
   std::string id;
-  std::int64_t from = 0;  // index of the first line wanted
-  int limit = 1000;       // at most this many lines (1..10000)
+  std::int64_t from = 0;  // index of the first line wanted; with `raw`, a byte offset in the log file
+  int limit = 1000;       // at most this many lines (1..10000); not used with `raw`
+  bool raw = false;       // "format": "raw": the file's bytes as text, in large slices (§6.12)
 };
 void to_json(json& j, const JobsLogParams& p);
 void from_json(const json& j, JobsLogParams& p);
@@ -214,8 +215,9 @@ void from_json(const json& j, JobsLogParams& p);
 struct LogChunk {
   std::int64_t from = 0;  // index of lines[0]
   std::vector<std::string> lines;
-  std::int64_t next = 0;  // index after the last line: the `from` of the next request
-  bool complete = false;  // the job finished and every line has been delivered
+  std::int64_t next = 0;            // index after the last line: the `from` of the next request
+  bool complete = false;            // the job finished and every line has been delivered
+  std::optional<std::string> text;  // "format": "raw" only: the bytes from..next of the log file
 };
 void to_json(json& j, const LogChunk& c);
 void from_json(const json& j, LogChunk& c);
