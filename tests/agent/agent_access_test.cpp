@@ -310,7 +310,8 @@ TEST_CASE("a read-only peer reads state but not logs") {
   REQUIRE(recorded);
   INFO(recorded->dump() << agent.log());
   REQUIRE((*recorded)["result"]["evidence"].is_object());
-  const auto read_only = run_as_nobody(requests_client(agent.socket(), {request(1, "verify.get", {{"generation", 1}})}));
+  const auto read_only =
+      run_as_nobody(requests_client(agent.socket(), {request(1, "verify.get", {{"generation", 1}})}));
   REQUIRE(read_only.ok());
   const auto record = json::parse(read_only.out.substr(read_only.out.find('\n') + 1));
   INFO(record.dump());

@@ -135,9 +135,10 @@ void add_stand_in(agent::MethodRegistry& registry, agent::AgentServer& server) {
 
 template <MethodDescription... M>
 struct MethodList {};
-using StandIns = MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod, GenerationsDiffMethod,
-                            GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod, VerifyGetMethod,
-                            JobsStartMethod, JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod, SpaceMethod>;
+using StandIns =
+    MethodList<StatusMethod, UnitsListMethod, UnitsLogMethod, GenerationsListMethod, GenerationsDiffMethod,
+               GenerationsMarkGoodMethod, VerifyPreflightMethod, VerifyRecordMethod, VerifyGetMethod, JobsStartMethod,
+               JobsListMethod, JobsGetMethod, JobsLogMethod, JobsCancelMethod, SpaceMethod>;
 
 template <MethodDescription... M>
 void add_stand_ins(MethodList<M...>, agent::MethodRegistry& registry, agent::AgentServer& server) {

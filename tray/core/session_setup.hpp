@@ -7,8 +7,8 @@
 //   auto session = TraySession::create(executor, std::move(setup), callbacks);
 #pragma once
 
-#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/settings/settings_file.hpp"
 
 #include "nixtray/cli/command_line.hpp"

@@ -27,10 +27,10 @@ struct Owner {
 
 // Per store path: who reaches it.
 struct Reach {
-  std::int32_t first = -1;       // the first owner that reached it
-  bool shared = false;           // a second owner reached it too
-  bool by_system = false;        // a kept generation or the running system
-  bool by_group = false;         // a root of some group
+  std::int32_t first = -1;                 // the first owner that reached it
+  bool shared = false;                     // a second owner reached it too
+  bool by_system = false;                  // a kept generation or the running system
+  bool by_group = false;                   // a root of some group
   std::int32_t min_deletable = INT32_MAX;  // the newest (lowest index) deletable generation reaching it
 };
 
@@ -83,7 +83,7 @@ protocol::SpaceReport account_space(const StoreGraph& graph, const std::vector<s
   // Profiles of other users live in <state>/profiles: the system profile's directory's parent
   // when that is where it lies, as on NixOS.
   const auto profiles = subjects.profile_dir.parent_path().filename() == "profiles" ? subjects.profile_dir.parent_path()
-                                                                                     : subjects.profile_dir;
+                                                                                    : subjects.profile_dir;
   for (const auto& root : roots) {
     const auto index = graph.find(root.store_path);
     if (!index) continue;
@@ -217,8 +217,9 @@ protocol::SpaceReport account_space(const StoreGraph& graph, const std::vector<s
     report.cleanup.push_back(std::move(option));
   }
 
-  std::stable_sort(report.roots.begin(), report.roots.end(),
-                   [](const protocol::RootGroup& a, const protocol::RootGroup& b) { return a.keeps_bytes > b.keeps_bytes; });
+  std::stable_sort(
+      report.roots.begin(), report.roots.end(),
+      [](const protocol::RootGroup& a, const protocol::RootGroup& b) { return a.keeps_bytes > b.keeps_bytes; });
   if (report.roots.size() > max_root_groups) report.roots.resize(max_root_groups);
   return report;
 }

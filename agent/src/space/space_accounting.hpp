@@ -23,8 +23,8 @@ struct SpaceSubjects {
     std::string store_path;
     bool kept = false;  // default, current, booted or known-good
   };
-  std::vector<Generation> generations;  // newest first, every link of the system profile
-  std::filesystem::path profile_dir;    // where system-N-link live: those roots are the generations
+  std::vector<Generation> generations;              // newest first, every link of the system profile
+  std::filesystem::path profile_dir;                // where system-N-link live: those roots are the generations
   std::vector<std::filesystem::path> system_links;  // /run/current-system, /run/booted-system
   // Nix's keep-derivations (default on) and keep-outputs (default off).
   bool keep_derivations = true;

@@ -34,7 +34,8 @@ SpaceMonitor::SpaceMonitor(asio::io_context& io, NixStoreLocation store, Subject
       publish_(std::move(publish)),
       options_(options),
       usage_cache_(store_.store_dir),
-      watcher_(io, [this] { look_soon(); }, std::chrono::seconds(1)),
+      watcher_(
+          io, [this] { look_soon(); }, std::chrono::seconds(1)),
       soon_timer_(io),
       poll_timer_(io),
       looked_(io, asio::steady_timer::time_point::max()) {}
@@ -145,7 +146,8 @@ asio::awaitable<protocol::SpaceReport> SpaceMonitor::report(bool refresh) {
     throw protocol::RpcException(protocol::ErrorCode::internal_error,
                                  "cannot tell how the Nix store's space is used: " + problem_);
   }
-  if (!last_) throw protocol::RpcException(protocol::ErrorCode::internal_error, "no look at the Nix store succeeded yet");
+  if (!last_)
+    throw protocol::RpcException(protocol::ErrorCode::internal_error, "no look at the Nix store succeeded yet");
   co_return *last_;
 }
 

@@ -42,7 +42,8 @@ protocol::SpaceReport survey_space(const NixStoreLocation& store, const SpaceSub
   // no temporary root holds), and Nix's own files (the directory, .links).
   UnregisteredEntries unregistered;
   struct stat dir {};
-  if (::lstat(store.store_dir.c_str(), &dir) == 0) unregistered.other_bytes += static_cast<std::int64_t>(dir.st_blocks) * 512;
+  if (::lstat(store.store_dir.c_str(), &dir) == 0)
+    unregistered.other_bytes += static_cast<std::int64_t>(dir.st_blocks) * 512;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(store.store_dir, ec)) {
     const auto path = (store.store_dir / entry.path().filename()).string();

@@ -6,8 +6,8 @@
 // Threading: as AgentLink — call on the io_context's thread; replies run there.
 #pragma once
 
-#include "core/link/agent_link.hpp"
 #include "core/link/action_result.hpp"
+#include "core/link/agent_link.hpp"
 
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/jobs.hpp"

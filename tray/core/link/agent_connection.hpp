@@ -6,8 +6,8 @@
 // Threading: as AgentLink (one io_context thread).
 #pragma once
 
-#include "core/link/connection_failure.hpp"
 #include "core/link/action_result.hpp"
+#include "core/link/connection_failure.hpp"
 
 #include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/net/endpoint.hpp"

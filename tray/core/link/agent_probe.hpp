@@ -3,8 +3,8 @@
 // the one attempt has failed (or `deadline` passed). Persists nothing and notifies nothing.
 #pragma once
 
-#include "core/link/agent_link.hpp"
 #include "core/distro/distro_control.hpp"
+#include "core/link/agent_link.hpp"
 #include "core/state/tray_state.hpp"
 
 #include <chrono>

@@ -21,7 +21,8 @@ inline constexpr const char* distro_nixos_rebuild = "/run/current-system/sw/bin/
 std::vector<std::string> agent_install_rebuild_command(const TraySettings& settings);
 
 // Runs it; `output` holds everything it printed (stdout then stderr, decoded), `message` why it
-// failed (also: a flake setting with a space or shell character, which the login shell would split). Rebuilds take minutes: the deadline is `timeout`, not the control's usual one.
+// failed (also: a flake setting with a space or shell character, which the login shell would split). Rebuilds take
+// minutes: the deadline is `timeout`, not the control's usual one.
 net::asio::awaitable<ControlResult> run_agent_install_rebuild(
     WslDistroControlOptions wsl, const TraySettings& settings,
     std::chrono::milliseconds timeout = std::chrono::hours(1));
