@@ -1,13 +1,15 @@
 // One connection to the agent, opened with hello and used for a few calls: for flows that own the
 // distro's lifecycle (verify-boot restarts it and waits for a new agent) and cannot use AgentLink,
-// whose session reconnects, subscribes and fetches snapshots by itself. No events, no reconnect:
-// when the agent goes away, open a new one.
+// whose session reconnects, subscribes and fetches snapshots by itself. No reconnect: when the
+// agent goes away, open a new one. Events of the topics it subscribes to (call<SubscribeMethod>)
+// wait in its EventInbox until next_event() takes them.
 //
 // Threading: as AgentLink (one io_context thread).
 #pragma once
 
 #include "core/link/action_result.hpp"
 #include "core/link/connection_failure.hpp"
+#include "core/link/event_inbox.hpp"
 
 #include "nixtray/net/agent_handshake.hpp"
 #include "nixtray/net/endpoint.hpp"
@@ -23,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace nixtray::tray {
 
@@ -48,9 +51,10 @@ class AgentConnection {
   // One attempt; a failure says why in words a user can act on.
   static net::asio::awaitable<Opened> open(AgentConnectionOptions options);
 
-  explicit AgentConnection(std::shared_ptr<net::RpcClient> client, protocol::HelloResult hello,
-                           std::chrono::milliseconds call_timeout)
-      : client_(std::move(client)), hello_(std::move(hello)), call_timeout_(call_timeout) {}
+  // `inbox` receives the client's events (open() sets that up before the client starts).
+  AgentConnection(std::shared_ptr<net::RpcClient> client, protocol::HelloResult hello,
+                  std::chrono::milliseconds call_timeout, std::shared_ptr<EventInbox> inbox)
+      : client_(std::move(client)), hello_(std::move(hello)), call_timeout_(call_timeout), inbox_(std::move(inbox)) {}
   ~AgentConnection() { close(); }
   AgentConnection(const AgentConnection&) = delete;
   AgentConnection& operator=(const AgentConnection&) = delete;
@@ -63,6 +67,19 @@ class AgentConnection {
   void close() {
     if (client_) client_->close();
   }
+
+  // The next event of a subscribed topic, waiting up to `timeout`; empty when the time passed or
+  // the connection ended. events_missed(): some were dropped since the last look (read the state
+  // again).
+  net::asio::awaitable<std::optional<protocol::Event>> next_event(std::chrono::milliseconds timeout) {
+    auto inbox = inbox_;  // alive until the wait ends, whatever happens to this object
+    auto waiting = inbox->next(timeout);
+    co_return co_await std::move(waiting);
+  }
+  bool events_missed() { return inbox_->take_missed(); }
+
+  // Subscribes to `topics`; false when the agent refused (then the caller asks instead of listening).
+  net::asio::awaitable<bool> subscribe(std::vector<std::string> topics);
 
   template <protocol::MethodDescription M>
   net::asio::awaitable<ActionResult<typename M::Result>> call(typename M::Params params,
@@ -83,10 +100,13 @@ class AgentConnection {
   std::shared_ptr<net::RpcClient> client_;
   protocol::HelloResult hello_;
   std::chrono::milliseconds call_timeout_;
+  std::shared_ptr<EventInbox> inbox_;
 };
 
-// Starts a job and follows it (jobs.get every `poll`) until it has finished or `timeout` passed;
-// on_update sees the job each time it is read. The result is the finished job, or why it could
+// Starts a job and follows it until it has finished or `timeout` passed: through the `jobs` topic
+// (each event of this job), with jobs.get only at the start and when events were missed; `poll`
+// is how often to ask instead when the agent refuses the subscription. on_update sees the job each
+// time it is read. The result is the finished job, or why it could
 // not be started or followed (a timeout leaves the job running).
 net::asio::awaitable<ActionResult<protocol::Job>> run_job_to_end(std::shared_ptr<AgentConnection> connection,
                                                                  protocol::JobStartParams params,

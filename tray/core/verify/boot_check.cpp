@@ -213,26 +213,53 @@ asio::awaitable<std::optional<protocol::Status>> BootVerifier::wait_for_systemd(
                                                                                 std::string phase) {
   const auto step = begin("systemd", phase, "waiting for systemd to finish starting");
   const auto deadline = Clock::now() + options_.settle_timeout;
+  // Listen for the agent's `status` events rather than asking every poll_interval; subscribed
+  // before the first `status` call, so a change between the two is not lost.
+  auto subscribing = agent.subscribe({"status"});
+  const bool listening = co_await std::move(subscribing);
+  bool ask = true;
+  std::optional<protocol::Status> status;
   for (;;) {
-    auto asking = agent.call<protocol::StatusMethod>(protocol::NoParams{});
-    auto status = co_await std::move(asking);
-    if (!status) {
-      end(step, StepStatus::failed, "the agent stopped answering: " + status.error().message);
-      co_return std::nullopt;
+    if (ask) {
+      auto asking = agent.call<protocol::StatusMethod>(protocol::NoParams{});
+      auto answer = co_await std::move(asking);
+      if (!answer) {
+        end(step, StepStatus::failed, "the agent stopped answering: " + answer.error().message);
+        co_return std::nullopt;
+      }
+      status = std::move(answer.value());
+      ask = false;
     }
     const auto state = status->system_state;
     if (state == protocol::SystemState::running || state == protocol::SystemState::degraded) {
       end(step, StepStatus::ok, "systemd is " + state_name(state));
-      co_return std::move(status.value());
+      co_return std::move(status);
     }
-    if (Clock::now() >= deadline) {
+    const auto now = Clock::now();
+    if (now >= deadline) {
       end(step, StepStatus::failed,
           "systemd is still " + state_name(state) + " after " + seconds_text(options_.settle_timeout) + " (" +
               std::to_string(status->systemd_jobs) + " jobs queued)");
       co_return std::nullopt;
     }
-    auto nap = pause_for(options_.poll_interval);
-    co_await std::move(nap);
+    if (!listening) {
+      auto nap = pause_for(options_.poll_interval);
+      co_await std::move(nap);
+      ask = true;
+      continue;
+    }
+    auto waiting = agent.next_event(std::chrono::duration_cast<milliseconds>(deadline - now));
+    auto event = co_await std::move(waiting);
+    if (agent.events_missed() || !event) {
+      ask = true;  // dropped events, the deadline, or a closed connection: `status` says which
+      continue;
+    }
+    if (event->topic != "status") continue;
+    try {
+      status = event->data.get<protocol::Status>();
+    } catch (const protocol::json::exception&) {
+      ask = true;
+    }
   }
 }
 

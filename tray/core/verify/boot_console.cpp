@@ -82,19 +82,27 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
   const auto login_time = console_started_ - 1;  // unix seconds; the agent's clock may lag by one
   // WSL starts the session at the login; give it the console's time to come up.
   const auto deadline = Clock::now() + options_.console_timeout;
+  // Listen for the agent's `units` events rather than listing every poll_interval; subscribed
+  // before the first list, so a change between the two is not lost.
+  auto subscribing = agent->subscribe({"units"});
+  const bool listening = co_await std::move(subscribing);
+  bool ask = true;
   std::optional<protocol::Unit> last;
   for (;;) {
-    auto listing = agent->call<protocol::UnitsListMethod>(protocol::UnitsListParams{});
-    auto units = co_await std::move(listing);
-    if (!units) {
-      end(step, StepStatus::failed, "the agent did not list the units: " + units.error().message);
-      check.failed_step = "session";
-      check.problem = "could not be checked: the agent did not list the units (" + units.error().message + ")";
-      co_return false;
-    }
-    last.reset();
-    for (const auto& unit : units->units) {
-      if (unit.name == unit_name) last = unit;
+    if (ask) {
+      auto listing = agent->call<protocol::UnitsListMethod>(protocol::UnitsListParams{});
+      auto units = co_await std::move(listing);
+      if (!units) {
+        end(step, StepStatus::failed, "the agent did not list the units: " + units.error().message);
+        check.failed_step = "session";
+        check.problem = "could not be checked: the agent did not list the units (" + units.error().message + ")";
+        co_return false;
+      }
+      last.reset();
+      for (const auto& unit : units->units) {
+        if (unit.name == unit_name) last = unit;
+      }
+      ask = false;
     }
     if (last && last->active_state == protocol::UnitActiveState::active) {
       end(step, StepStatus::ok, unit_name + " (the session of " + user->name + ") is active");
@@ -109,9 +117,32 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
       co_return true;
     }
     const bool settled = last && last->active_state == protocol::UnitActiveState::failed;
-    if (settled || Clock::now() >= deadline) break;
-    auto nap = pause_for(options_.poll_interval);
-    co_await std::move(nap);
+    const auto now = Clock::now();
+    if (settled || now >= deadline) break;
+    if (!listening) {
+      auto nap = pause_for(options_.poll_interval);
+      co_await std::move(nap);
+      ask = true;
+      continue;
+    }
+    auto waiting = agent->next_event(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    auto event = co_await std::move(waiting);
+    if (agent->events_missed() || !event) {
+      ask = true;  // dropped events, the deadline, or a closed connection: the list says which
+      continue;
+    }
+    if (event->topic != "units") continue;
+    try {
+      const auto changes = event->data.get<protocol::UnitsChanged>();
+      for (const auto& unit : changes.changed) {
+        if (unit.name == unit_name) last = unit;
+      }
+      for (const auto& name : changes.removed) {
+        if (name == unit_name) last.reset();
+      }
+    } catch (const protocol::json::exception&) {
+      ask = true;
+    }
   }
   const std::string state = last ? unit_state(*last) : std::string("absent");
   std::vector<std::string> lines;
