@@ -1,7 +1,7 @@
 // Not compiled: the fixed English texts tray/core produces that the GUI shows (menu labels,
 // headlines, job words), marked for xgettext. The GUI translates core's text by looking the exact
-// string up (gui/wx_text.hpp core_text), so a text core changes must be changed here too; a
-// sentence core composes at run time (with a unit name, a number) stays English.
+// string up (gui/wx_text.hpp core_text and sentence_text), so a text core changes must be changed
+// here too; a sentence core still composes by concatenation at run time stays English.
 #define N_(text) text
 
 const char* const core_messages[] = {
@@ -14,12 +14,39 @@ const char* const core_messages[] = {
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
     N_("Disk space…"),
-    // notification_rules.cpp
+    // notification_rules.cpp: whole sentences with placeholders (core/state/sentence.hpp), so a
+    // notification reads in one language; what fills a %s (unit names, the agent's own summary of
+    // a failure, sizes, numbers) is not translated.
     N_("Show status"), N_("Verify now"), N_("Rebuild failed"), N_("Rollback failed"), N_("Garbage collection failed"),
-    N_("Rebuild interrupted"), N_("Rollback interrupted"), N_("See the job log."),
+    N_("Rebuild interrupted"), N_("Rollback interrupted"), N_("Garbage collection interrupted"),
+    N_("Job failed"), N_("Job interrupted"), N_("See the job log."),
     N_("The distro stopped while the job ran."),
-    // space_notice.cpp (the bodies carry sizes and stay English)
+    N_("The distro stopped while the job ran, while nixtray was not connected."),
+    N_("It failed while nixtray was not connected. See the job log."), N_("%s (while nixtray was not connected)"),
+    N_("Rebuild done"), N_("The new configuration is active until the next start."),
+    N_("The new generation boots at the next start."), N_("The new generation is active."),
+    N_("Generation %s boots at the next start."), N_("Generation %s is active."), N_("Rolled back"),
+    N_("Rolled back to generation %s"), N_("It boots at the next start."), N_("It is active now."),
+    N_("Garbage collection done"), N_("Freed %s."), N_("Old generations were deleted."),
+    N_("%s failed"), N_("%1$s failed in %2$s."), N_("%1$s failed in %2$s (%3$s)."), N_("%s units failed"),
+    N_("%s stopped"), N_("The distro stopped without being asked to."),
+    N_("The distro stopped without being asked to. %s"),
+    N_("Boot verification passed"), N_("The distro started and is healthy."),
+    N_("The distro started; some units failed."), N_("Generation %s is active and passed boot verification."),
+    N_("Generation %s is active and passed boot verification; some units failed."),
+    N_("Boot verification failed: rolled back"), N_("Boot verification failed: generation %s rolled back"),
+    N_("Boot verification inconclusive"), N_("Boot verification inconclusive: generation %s"),
+    N_("Boot verification failed"), N_("Boot verification failed: generation %s"),
+    N_("%1$s: generation %2$s is unverified"), N_("Generation %s was activated without boot verification."),
+    N_("Generation %s was activated outside nixtray and its boot has not been verified."),
+    // session_verify.cpp
+    N_("Boot verification did not finish"),
+    // space_notice.cpp
     N_("Low disk space"), N_("Show disk space"), N_("Rebuild refused: low disk space"),
+    N_("%1$s has %2$s free for the Nix store (warning below %3$s). Garbage collection can free up to %4$s."),
+    N_("%1$s has %2$s free for the Nix store (warning below %3$s)."),
+    N_("%1$s has %2$s free for the Nix store; a rebuild needs %3$s. Garbage collection frees room."),
+    N_("%1$s has %2$s free for the Nix store. Garbage collection frees room."),
     // state_text.cpp
     N_("rebuild"), N_("rollback"), N_("garbage collection"), N_("job"), N_("Rebuilding"), N_("Rolling back"),
     N_("Collecting garbage"), N_("Working"), N_("preparing"), N_("building"), N_("checking the result"),

@@ -104,7 +104,7 @@ TEST_CASE("rebuild and verify: mode boot, asks first, only where the tray contro
   CHECK(verified->command.action == MenuAction::rebuild_and_verify);
   CHECK(verified->command.mode == protocol::RebuildMode::boot);
   REQUIRE(verified->confirm);
-  CHECK(verified->confirm->question.find("roll back to the last good generation") != std::string::npos);
+  CHECK(verified->confirm->question.find("roll back to the last known-good generation") != std::string::npos);
 
   auto local = wsl_context();
   local.has_lifecycle = false;

@@ -65,8 +65,8 @@ TEST_CASE("low disk space is notified once per fall below the threshold, with an
   const auto notes = tray.feed(SpaceReceived{space(4 * gib)});
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].kind == NotificationKind::low_space);
-  CHECK(notes[0].title == "Low disk space");
-  CHECK(notes[0].body ==
+  CHECK(notes[0].title.english() == "Low disk space");
+  CHECK(notes[0].body.english() ==
         "NixOS has 4.0 GiB free for the Nix store (warning below 5.0 GiB). Garbage collection can free up to 3.5 GiB.");
   REQUIRE(notes[0].action);
   CHECK(notes[0].action->kind == NotificationAction::Kind::show_space);
@@ -87,7 +87,7 @@ TEST_CASE("the low-space threshold and its toggle come from the settings") {
     Tray tray(toggles);
     const auto notes = tray.feed(SpaceReceived{space(10 * gib)});
     REQUIRE(notes.size() == 1);
-    CHECK(notes[0].body.find("(warning below 20.0 GiB)") != std::string::npos);
+    CHECK(notes[0].body.english().find("(warning below 20.0 GiB)") != std::string::npos);
   }
   SECTION("switched off: nothing, and nothing replayed when switched on while still low") {
     NotificationToggles toggles;
@@ -129,8 +129,8 @@ TEST_CASE("a rebuild refused for lack of disk space points to the Space window, 
   const auto notice = space_refusal_notice(refused, "NixOS");
   REQUIRE(notice);
   CHECK(notice->kind == NotificationKind::low_space);
-  CHECK(notice->title == "Rebuild refused: low disk space");
-  CHECK(notice->body ==
+  CHECK(notice->title.english() == "Rebuild refused: low disk space");
+  CHECK(notice->body.english() ==
         "NixOS has 500.0 MiB free for the Nix store; a rebuild needs 1.0 GiB. Garbage collection frees room.");
   REQUIRE(notice->action);
   CHECK(notice->action->kind == NotificationAction::Kind::show_space);

@@ -203,7 +203,7 @@ TEST_CASE("a rebuild through the session: the flow starts a build job and its fa
   REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }));
   const auto& note = run.notifications.front();
   CHECK(note.kind == NotificationKind::job_failed);
-  CHECK(note.title == "Rebuild failed");
+  CHECK(note.title.english() == "Rebuild failed");
   REQUIRE(note.action);
   CHECK(note.action->job_id == flow.job_id());
   CHECK(run.last_state.condition == TrayCondition::rebuild_failed);
@@ -270,10 +270,10 @@ TEST_CASE(
   run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
   REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }, 60s));
   const auto& note = run.notifications.back();
-  INFO(note.title << ": " << note.body);
+  INFO(note.title.english() << ": " << note.body.english());
   CHECK(note.kind == NotificationKind::low_space);
-  CHECK(note.title == "Rebuild refused: low disk space");
-  CHECK(note.body.find("; a rebuild needs ") != std::string::npos);
+  CHECK(note.title.english() == "Rebuild refused: low disk space");
+  CHECK(note.body.english().find("; a rebuild needs ") != std::string::npos);
   REQUIRE(note.action);
   CHECK(note.action->kind == NotificationAction::Kind::show_space);
   REQUIRE(!run.errors.empty());

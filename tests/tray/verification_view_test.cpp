@@ -141,8 +141,8 @@ TEST_CASE("a new unverified generation is notified once, with Verify now, but no
   const auto notes = tray.connect(with_verification(protocol::VerificationState::unverified));
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].kind == NotificationKind::unverified_generation);
-  CHECK(notes[0].body == "Generation 43 was activated outside nixtray and its boot has not been verified.");
-  CHECK(notes[0].title == "NixOS: generation 43 is unverified");
+  CHECK(notes[0].body.english() == "Generation 43 was activated outside nixtray and its boot has not been verified.");
+  CHECK(notes[0].title.english() == "NixOS: generation 43 is unverified");
   REQUIRE(notes[0].action);
   CHECK(notes[0].action->kind == NotificationAction::Kind::verify_boot);
   CHECK(notes[0].action->label == "Verify now");
@@ -171,7 +171,7 @@ TEST_CASE("unverified notifications: a generation a job made says so, but verifi
   Tray tray;
   const auto notes = tray.connect(with_verification(protocol::VerificationState::unverified), {made});
   REQUIRE(notes.size() == 1);
-  CHECK(notes[0].body == "Generation 43 was activated without boot verification.");
+  CHECK(notes[0].body.english() == "Generation 43 was activated without boot verification.");
 
   // The known-good generation (marked by hand, or what a rollback went back to) is no news.
   auto known_good = with_verification(protocol::VerificationState::unverified);

@@ -121,7 +121,7 @@ TEST_CASE("a terminal nixos-rebuild switch: the tray shows the generation unveri
     tray.run_until([] { return false; }, 2s);
     REQUIRE(tray.unverified_notifications() == 1);
     const auto& note = tray.notifications.back();
-    CHECK(note.body == "Generation 2 was activated outside nixtray and its boot has not been verified.");
+    CHECK(note.body.english() == "Generation 2 was activated outside nixtray and its boot has not been verified.");
     REQUIRE(note.action);
     CHECK(note.action->kind == NotificationAction::Kind::verify_boot);
   }

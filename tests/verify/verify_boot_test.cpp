@@ -55,7 +55,8 @@ TEST_CASE("good generation 1, rebuild to good generation 2: verify passes and 2 
   CHECK(report["activation"]["state"] == "ok");
   CHECK(report["failed_units"].empty());
   CHECK(report["rebuild_job"].is_string());
-  CHECK(report["notification"].is_null());          // a pass is not notified
+  CHECK(report["notification"]["kind"] == "verify-passed");  // success is told too
+  CHECK(report["notification"]["body"] == "Generation 2 is active and passed boot verification.");
   CHECK(report["preflight"]["verdict"] == "pass");  // real store: store paths registered and present
   for (const auto* step : {"rebuild", "pre-flight", "stop", "start", "agent", "generation", "activation", "systemd",
                            "units", "console", "session", "mark-good"}) {
@@ -192,7 +193,7 @@ TEST_CASE("a generation that boots with a failing unit: passed-degraded, kept, t
   CHECK((*find_step(report, "units"))["status"] == "warn");
   CHECK(report["message"].get<std::string>().find("broken-thing.service") != std::string::npos);
   CHECK_FALSE(has_step(report, "rollback", "recover"));
-  CHECK(report["notification"].is_null());
+  CHECK(report["notification"]["body"] == "Generation 3 is active and passed boot verification; some units failed.");
   CHECK(distro.store().current_generation() == 3);
   CHECK(distro.agent_status()["generations"]["known_good"] == 3);
   CHECK(distro.distro_record()["known_good"] == 3);

@@ -73,8 +73,8 @@ TEST_CASE("a rolled-back check becomes a notification that says what broke") {
   REQUIRE(decision.notifications.size() == 1);
   const auto& n = decision.notifications.front();
   CHECK(n.kind == NotificationKind::verify_failed);
-  CHECK(n.title.find("generation 3 rolled back") != std::string::npos);
-  CHECK(n.body.find("did not start") != std::string::npos);
+  CHECK(n.title.english().find("generation 3 rolled back") != std::string::npos);
+  CHECK(n.body.english().find("did not start") != std::string::npos);
 
   VerifyReport degraded;
   degraded.verdict = VerifyVerdict::passed_degraded;
@@ -106,8 +106,8 @@ TEST_CASE("a tray that finds an unfinished check at start notifies it once, nami
   const auto notice = interrupted_verify_notification(settings);
   REQUIRE(notice);
   CHECK(notice->kind == NotificationKind::verify_failed);
-  CHECK(notice->title == "Boot check did not finish");
-  CHECK(notice->body.find("generation 5") != std::string::npos);
+  CHECK(notice->title.english() == "Boot verification did not finish");
+  CHECK(notice->body.english().find("generation 5") != std::string::npos);
   CHECK(notice->key.find("1717236000") != std::string::npos);
 }
 

@@ -240,7 +240,7 @@ std::shared_ptr<BootVerifier> TraySession::make_verifier(const BootCheckRequest&
 
 void TraySession::verify_boot(bool rebuild_first) {
   if (verifier_ && verifier_->running()) {
-    report_error("a boot check is already running");
+    report_error("boot verification is already running");
     return;
   }
   BootCheckRequest request;
@@ -272,7 +272,7 @@ asio::awaitable<VerifyReport> TraySession::check_boot(BootCheckRequest request) 
   auto self = shared_from_this();
   if (verifier_ && verifier_->running()) {
     VerifyReport busy;
-    busy.message = "a boot check is already running";
+    busy.message = "boot verification is already running";
     co_return busy;
   }
   auto verifier = make_verifier(request);

@@ -18,8 +18,8 @@ namespace {
 json to_json(const std::optional<tray::Notification>& notification) {
   if (!notification) return nullptr;
   return json{{"kind", std::string(tray::to_string(notification->kind))},
-              {"title", notification->title},
-              {"body", notification->body}};
+              {"title", notification->title.english()},
+              {"body", notification->body.english()}};
 }
 
 int run_check(const cli::ParsedCommandLine& args, CommandContext& context,

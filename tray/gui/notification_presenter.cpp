@@ -23,6 +23,9 @@ tray::IconId icon_for(tray::NotificationKind kind) {
       return tray::IconId::degraded;
     case tray::NotificationKind::distro_stopped:
       return tray::IconId::stopped;
+    case tray::NotificationKind::job_succeeded:
+    case tray::NotificationKind::verify_passed:
+      return tray::IconId::running;
   }
   return tray::IconId::failed;
 }
@@ -40,14 +43,17 @@ NotificationPresenter::~NotificationPresenter() = default;
 
 void NotificationPresenter::show(const tray::Notification& notification) {
   const int serial = next_serial_++;
-  const int flags = notification.kind == tray::NotificationKind::distro_stopped ||
-                            notification.kind == tray::NotificationKind::unverified_generation ||
-                            notification.kind == tray::NotificationKind::low_space
+  const auto kind = notification.kind;
+  const int flags = kind == tray::NotificationKind::job_succeeded || kind == tray::NotificationKind::verify_passed
+                        ? wxICON_INFORMATION
+                    : kind == tray::NotificationKind::distro_stopped ||
+                            kind == tray::NotificationKind::unverified_generation ||
+                            kind == tray::NotificationKind::low_space
                         ? wxICON_WARNING
                         : wxICON_ERROR;
   auto shown = std::make_unique<Shown>();
-  shown->message = std::make_unique<wxNotificationMessage>(core_text(notification.title), core_text(notification.body),
-                                                           nullptr, flags);
+  shown->message = std::make_unique<wxNotificationMessage>(sentence_text(notification.title),
+                                                           sentence_text(notification.body), nullptr, flags);
   shown->action = notification.action;
   auto& message = *shown->message;
   wxIcon icon;
@@ -73,8 +79,8 @@ void NotificationPresenter::show(const tray::Notification& notification) {
                [this, serial](wxCommandEvent&) { CallAfter([this, serial] { finished(serial); }); });
   const bool ok = message.Show(wxNotificationMessage::Timeout_Auto);
   log_.write("notification", {{"kind", std::string(tray::to_string(notification.kind))},
-                              {"title", from_wx(core_text(notification.title))},
-                              {"body", from_wx(core_text(notification.body))},
+                              {"title", from_wx(sentence_text(notification.title))},
+                              {"body", from_wx(sentence_text(notification.body))},
                               {"action", notification.action && action_offered
                                              ? protocol::json(from_wx(core_text(notification.action->label)))
                                              : protocol::json(nullptr)},

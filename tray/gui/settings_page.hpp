@@ -43,6 +43,8 @@ class SettingsPage : public wxScrolledWindow {
   wxCheckBox* notify_unit_ = nullptr;
   wxCheckBox* notify_stopped_ = nullptr;
   wxCheckBox* notify_unverified_ = nullptr;
+  wxCheckBox* notify_job_done_ = nullptr;
+  wxCheckBox* notify_verify_passed_ = nullptr;
   wxCheckBox* notify_low_space_ = nullptr;
   wxSpinCtrl* low_space_gib_ = nullptr;
   wxCheckBox* start_at_login_ = nullptr;

@@ -98,6 +98,8 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*n, "distro_stopped", s.notifications.distro_stopped, warnings, "notifications.");
     read_member(*n, "unverified", s.notifications.unverified, warnings, "notifications.");
     read_member(*n, "low_space", s.notifications.low_space, warnings, "notifications.");
+    read_member(*n, "job_succeeded", s.notifications.job_succeeded, warnings, "notifications.");
+    read_member(*n, "verify_passed", s.notifications.verify_passed, warnings, "notifications.");
     read_member(*n, "low_space_gib", s.notifications.low_space_gib, warnings, "notifications.");
     if (s.notifications.low_space_gib < 1) {
       warnings.push_back("settings: notifications.low_space_gib must be at least 1; using 1");
@@ -162,10 +164,11 @@ json settings_to_json(const TraySettings& s) {
   j["review_rebuild"] = s.review_rebuild;
   j["auto_verify_after_rebuild"] = s.auto_verify_after_rebuild;
   j["notifications"] = {
-      {"job_failed", s.notifications.job_failed},      {"verify_failed", s.notifications.verify_failed},
-      {"unit_failed", s.notifications.unit_failed},    {"distro_stopped", s.notifications.distro_stopped},
-      {"unverified", s.notifications.unverified},      {"low_space", s.notifications.low_space},
-      {"low_space_gib", s.notifications.low_space_gib}};
+      {"job_failed", s.notifications.job_failed},       {"verify_failed", s.notifications.verify_failed},
+      {"unit_failed", s.notifications.unit_failed},     {"distro_stopped", s.notifications.distro_stopped},
+      {"unverified", s.notifications.unverified},       {"low_space", s.notifications.low_space},
+      {"low_space_gib", s.notifications.low_space_gib}, {"job_succeeded", s.notifications.job_succeeded},
+      {"verify_passed", s.notifications.verify_passed}};
   j["start_at_login"] = s.start_at_login;
   j["start_distro_at_login"] = s.start_distro_at_login;
   j["distro_control"] = {{"kind", s.distro_control.kind},

@@ -24,6 +24,8 @@ struct NotificationToggles {
   bool distro_stopped = true;  // the distro stopped without the user asking
   bool unverified = true;      // the generation that boots next is unverified
   bool low_space = true;       // the Nix store's disk has less than low_space_gib free
+  bool job_succeeded = true;   // a switch, boot, test, rollback or garbage collection finished well
+  bool verify_passed = true;   // boot verification passed
   // 5 GiB: room for a rebuild that replaces much of the system (a nixpkgs update downloads and
   // builds several GiB) well before the agent refuses rebuilds (its min-free-space, 1 GiB). Not a
   // share of the disk: on WSL the distro's file system reports its virtual disk's maximum size

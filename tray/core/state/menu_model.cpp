@@ -109,7 +109,7 @@ std::string date_of(std::int64_t unix_time) {
 
 // Why an action that needs the agent cannot run now; empty when it can.
 std::string agent_action_blocker(const TrayState& state, std::string_view method, bool mutating) {
-  if (state.verifying) return "verify-boot is running";
+  if (state.verifying) return "boot verification is running";
   if (!is_connected(state)) {
     return state.condition == TrayCondition::stopped ? "the distro is not running" : "not connected to the agent";
   }
@@ -164,7 +164,7 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
     verified.confirm = Confirmation{"Rebuild and verify",
                                     "Rebuild " + context.distro_name +
                                         " for the next boot, restart into it and check that it comes up; if it does "
-                                        "not, roll back to the last good generation. Every open session in the "
+                                        "not, roll back to the last known-good generation. Every open session in the "
                                         "distro ends. Continue?",
                                     "Rebuild and verify"};
     if (!blocker.empty()) disable(verified, blocker);
@@ -180,11 +180,12 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
     if (context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
       // The setting makes the distro restart afterwards: that ends sessions, so it is asked first.
       item.label += ", then verify boot";
-      item.confirm = Confirmation{"Rebuild and verify",
-                                  "Rebuild " + context.distro_name + ", then restart it and check that it comes up " +
-                                      "(the setting \"Verify boot after each rebuild\"); if it does not, roll back " +
-                                      "to the last good generation. Every open session in the distro ends. Continue?",
-                                  "Rebuild"};
+      item.confirm =
+          Confirmation{"Rebuild and verify",
+                       "Rebuild " + context.distro_name + ", then restart it and check that it comes up " +
+                           "(the setting \"Verify boot after each rebuild\"); if it does not, roll back " +
+                           "to the last known-good generation. Every open session in the distro ends. Continue?",
+                       "Rebuild"};
     }
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
@@ -365,7 +366,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
       auto start = action("distro/start", "Start distro", MenuAction::start_distro);
       if (state.user_starting) disable(start, "the distro is starting");
       if (state.power == DistroPower::missing) disable(start, "there is no distro named " + context.distro_name);
-      if (state.verifying) disable(start, "verify-boot controls the distro now");
+      if (state.verifying) disable(start, "boot verification controls the distro now");
       items.push_back(std::move(start));
     } else {
       auto stop = action("distro/stop", "Shut down distro", MenuAction::stop_distro);
@@ -373,7 +374,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
           Confirmation{"Shut down " + context.distro_name,
                        "Shut down " + context.distro_name + "? This ends every open session in it.", "Shut down"};
       if (state.user_stopped) disable(stop, "the distro is shutting down");
-      if (state.verifying) disable(stop, "verify-boot controls the distro now");
+      if (state.verifying) disable(stop, "boot verification controls the distro now");
       if (const auto job = running_job(state)) {
         disable(stop, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
                           " is running; shutting down would interrupt it");
@@ -387,7 +388,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
                                  "Shut down WSL? This stops every WSL distro, not only " + context.distro_name +
                                      ", and ends every open session in them.",
                                  "Shut down"};
-      if (state.verifying) disable(all, "verify-boot controls the distro now");
+      if (state.verifying) disable(all, "boot verification controls the distro now");
       if (const auto job = running_job(state)) {
         disable(all, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
                          " is running; shutting down would interrupt it");

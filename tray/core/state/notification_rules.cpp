@@ -4,6 +4,8 @@
 #include "core/state/state_text.hpp"
 #include "core/state/verification_view.hpp"
 
+#include "nixtray/text/byte_size.hpp"
+
 #include <algorithm>
 
 namespace nixtray::tray {
@@ -22,6 +24,10 @@ std::string_view to_string(NotificationKind kind) {
       return "unverified-generation";
     case NotificationKind::low_space:
       return "low-space";
+    case NotificationKind::job_succeeded:
+      return "job-succeeded";
+    case NotificationKind::verify_passed:
+      return "verify-passed";
   }
   return "unknown";
 }
@@ -32,10 +38,77 @@ bool is_reported_failure(const protocol::Job& job) {
   return job.state == protocol::JobState::failed || job.state == protocol::JobState::interrupted;
 }
 
-std::string capitalized(std::string_view text) {
-  std::string s(text);
-  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
-  return s;
+// Whole titles, so each is one entry of the catalogue (po/core_messages.cc).
+std::string failed_title(const protocol::Job& job) {
+  const bool interrupted = job.state == protocol::JobState::interrupted;
+  switch (job.kind) {
+    case protocol::JobKind::rebuild:
+      return interrupted ? "Rebuild interrupted" : "Rebuild failed";
+    case protocol::JobKind::rollback:
+      return interrupted ? "Rollback interrupted" : "Rollback failed";
+    case protocol::JobKind::gc:
+      return interrupted ? "Garbage collection interrupted" : "Garbage collection failed";
+    case protocol::JobKind::unknown:
+      break;
+  }
+  return interrupted ? "Job interrupted" : "Job failed";
+}
+
+Sentence failed_body(const protocol::Job& job, bool while_away) {
+  // The agent's own words (its summary, in English) go in as they are.
+  const auto detail = job.summary ? job.summary : job.failure ? std::optional(job.failure->message) : std::nullopt;
+  if (detail) return sentence(while_away ? "%s (while nixtray was not connected)" : "%s", {*detail});
+  if (job.state == protocol::JobState::interrupted) {
+    return sentence(while_away ? "The distro stopped while the job ran, while nixtray was not connected."
+                               : "The distro stopped while the job ran.");
+  }
+  return sentence(while_away ? "It failed while nixtray was not connected. See the job log." : "See the job log.");
+}
+
+bool is_activating_mode(protocol::RebuildMode mode) {
+  return mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot ||
+         mode == protocol::RebuildMode::test;
+}
+
+// A job that finished well and changed something a person waits for: a switch, boot or test, a
+// rollback, a garbage collection. Builds and previews are followed by their own windows.
+std::optional<Notification> success_notice(const protocol::Job& job) {
+  Notification n;
+  n.kind = NotificationKind::job_succeeded;
+  n.key = "job-done:" + job.id;
+  n.action = NotificationAction{NotificationAction::Kind::show_job_log, "Show log", job.id, {}};
+  const auto mode = job.args.mode.value_or(protocol::RebuildMode::switch_);
+  const auto generation = job.generation_after ? std::to_string(*job.generation_after) : std::string();
+  switch (job.kind) {
+    case protocol::JobKind::rebuild:
+      if (!is_activating_mode(mode)) return std::nullopt;
+      n.title = sentence("Rebuild done");
+      if (mode == protocol::RebuildMode::test) {
+        n.body = sentence("The new configuration is active until the next start.");
+      } else if (generation.empty()) {
+        n.body = sentence(mode == protocol::RebuildMode::boot ? "The new generation boots at the next start."
+                                                              : "The new generation is active.");
+      } else {
+        n.body = sentence(
+            mode == protocol::RebuildMode::boot ? "Generation %s boots at the next start." : "Generation %s is active.",
+            {generation});
+      }
+      return n;
+    case protocol::JobKind::rollback: {
+      const auto to = job.args.to ? std::to_string(*job.args.to) : generation;
+      n.title = to.empty() ? sentence("Rolled back") : sentence("Rolled back to generation %s", {to});
+      n.body = sentence(mode == protocol::RebuildMode::boot ? "It boots at the next start." : "It is active now.");
+      return n;
+    }
+    case protocol::JobKind::gc:
+      n.title = sentence("Garbage collection done");
+      n.body = job.freed_bytes ? sentence("Freed %s.", {text::format_bytes(*job.freed_bytes)})
+                               : sentence("Old generations were deleted.");
+      return n;
+    case protocol::JobKind::unknown:
+      break;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -64,7 +137,8 @@ void NotificationRules::advance_last_seen(const std::string& job_id, Notificatio
   }
 }
 
-void NotificationRules::consider_job(const protocol::Job& job, bool while_away, NotificationDecision& decision) {
+void NotificationRules::consider_job(const protocol::Job& job, bool while_away, bool verifying,
+                                     NotificationDecision& decision) {
   if (!protocol::is_finished(job.state)) {
     return;
   }
@@ -73,21 +147,14 @@ void NotificationRules::consider_job(const protocol::Job& job, bool while_away, 
     Notification n;
     n.kind = NotificationKind::job_failed;
     n.key = "job:" + job.id;
-    const std::string noun = capitalized(job_kind_noun(job.kind));
-    n.title = noun + (job.state == protocol::JobState::interrupted ? " interrupted" : " failed");
-    if (job.summary) {
-      n.body = *job.summary;
-    } else if (job.failure) {
-      n.body = job.failure->message;
-    } else {
-      n.body =
-          job.state == protocol::JobState::interrupted ? "The distro stopped while the job ran." : "See the job log.";
-    }
-    if (while_away) {
-      n.body += " (while nixtray was not connected)";
-    }
+    n.title = sentence(failed_title(job));
+    n.body = failed_body(job, while_away);
     n.action = NotificationAction{NotificationAction::Kind::show_job_log, "Show log", job.id, {}};
     add(std::move(n), toggles_.job_failed, decision);
+  } else if (unseen && !while_away && !verifying && job.state == protocol::JobState::succeeded) {
+    // Success as it happens (not from the history on reconnect). During boot verification its
+    // own outcome is the news, not the jobs it runs.
+    if (auto n = success_notice(job)) add(std::move(*n), toggles_.job_succeeded, decision);
   }
   advance_last_seen(job.id, decision);
 }
@@ -110,7 +177,7 @@ void NotificationRules::consider_jobs_snapshot(const std::vector<protocol::Job>&
     }
   }
   if (newest_failure) {
-    consider_job(*newest_failure, true, decision);
+    consider_job(*newest_failure, true, false, decision);
   }
   for (const auto& job : jobs) {
     if (protocol::is_finished(job.state)) advance_last_seen(job.id, decision);
@@ -158,9 +225,11 @@ void NotificationRules::consider_units(const TrayState& before, const TrayState&
   if (fresh.size() == 1) {
     const auto& unit = *fresh.front();
     n.key = "unit:" + unit.name;
-    n.title = unit.name + " failed";
-    n.body = (unit.description.empty() ? unit.name : unit.description) + " failed in " + distro_name_ +
-             (unit.result.empty() || unit.result == "success" ? "" : " (" + unit.result + ")") + ".";
+    n.title = sentence("%s failed", {unit.name});
+    const auto what = unit.description.empty() ? unit.name : unit.description;
+    n.body = unit.result.empty() || unit.result == "success"
+                 ? sentence("%1$s failed in %2$s.", {what, distro_name_})
+                 : sentence("%1$s failed in %2$s (%3$s).", {what, distro_name_, unit.result});
     n.action = NotificationAction{NotificationAction::Kind::show_unit, "Show log", {}, unit.name};
     add(std::move(n), toggles_.unit_failed, decision);
     return;
@@ -171,8 +240,8 @@ void NotificationRules::consider_units(const TrayState& before, const TrayState&
     shown_.insert("unit:" + unit->name);
   }
   n.key = "units:" + names;
-  n.title = std::to_string(fresh.size()) + " units failed";
-  n.body = names + " failed in " + distro_name_ + ".";
+  n.title = sentence("%s units failed", {std::to_string(fresh.size())});
+  n.body = sentence("%1$s failed in %2$s.", {names, distro_name_});
   n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   add(std::move(n), toggles_.unit_failed, decision);
 }
@@ -193,29 +262,52 @@ void NotificationRules::consider_stop(const TrayState& before, const TrayState& 
   Notification n;
   n.kind = NotificationKind::distro_stopped;
   n.key = "stopped:" + std::to_string(++stops_);
-  n.title = distro_name_ + " stopped";
-  n.body = "The distro stopped without being asked to." +
-           (after.power_detail.empty() ? std::string() : " " + after.power_detail);
+  n.title = sentence("%s stopped", {distro_name_});
+  n.body = after.power_detail.empty() ? sentence("The distro stopped without being asked to.")
+                                      : sentence("The distro stopped without being asked to. %s", {after.power_detail});
   n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   add(std::move(n), toggles_.distro_stopped, decision);
 }
 
 void NotificationRules::consider_verify(const VerifyFinished& finished, NotificationDecision& decision) {
+  const auto key = std::string(to_string(finished.outcome)) + ":" +
+                   (finished.generation ? std::to_string(*finished.generation) : std::string("-")) + ":" +
+                   finished.message;
+  const std::string generation = finished.generation ? std::to_string(*finished.generation) : "";
+  if (finished.outcome == VerifyOutcome::passed || finished.outcome == VerifyOutcome::passed_degraded) {
+    Notification n;
+    n.kind = NotificationKind::verify_passed;
+    n.key = "verify:" + key;
+    n.title = sentence("Boot verification passed");
+    const bool degraded = finished.outcome == VerifyOutcome::passed_degraded;
+    n.body = generation.empty()
+                 ? sentence(degraded ? "The distro started; some units failed." : "The distro started and is healthy.")
+                 : sentence(degraded ? "Generation %s is active and passed boot verification; some units failed."
+                                     : "Generation %s is active and passed boot verification.",
+                            {generation});
+    n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
+    add(std::move(n), toggles_.verify_passed, decision);
+    return;
+  }
   if (finished.outcome != VerifyOutcome::failed && finished.outcome != VerifyOutcome::rolled_back &&
       finished.outcome != VerifyOutcome::unknown) {
     return;
   }
   Notification n;
   n.kind = NotificationKind::verify_failed;
-  n.key = "verify:" + std::string(to_string(finished.outcome)) + ":" +
-          (finished.generation ? std::to_string(*finished.generation) : std::string("-")) + ":" + finished.message;
-  const std::string generation = finished.generation ? " generation " + std::to_string(*finished.generation) : "";
-  n.title = finished.outcome == VerifyOutcome::rolled_back ? "Boot verification failed:" + generation + " rolled back"
-            : finished.outcome == VerifyOutcome::unknown
-                ? "Boot verification inconclusive" + (generation.empty() ? "" : ":" + generation)
-                : "Boot verification failed" + (generation.empty() ? "" : ":" + generation);
+  n.key = "verify:" + key;
+  if (finished.outcome == VerifyOutcome::rolled_back) {
+    n.title = generation.empty() ? sentence("Boot verification failed: rolled back")
+                                 : sentence("Boot verification failed: generation %s rolled back", {generation});
+  } else if (finished.outcome == VerifyOutcome::unknown) {
+    n.title = generation.empty() ? sentence("Boot verification inconclusive")
+                                 : sentence("Boot verification inconclusive: generation %s", {generation});
+  } else {
+    n.title = generation.empty() ? sentence("Boot verification failed")
+                                 : sentence("Boot verification failed: generation %s", {generation});
+  }
   // The headline in words; the command lines and exit codes are in the Verify window's details.
-  n.body = finished.headline.empty() ? finished.message : finished.headline.english() + ".";
+  n.body = finished.headline.empty() ? sentence("%s", {finished.message}) : finished.headline;
   n.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   add(std::move(n), toggles_.verify_failed, decision);
 }
@@ -236,10 +328,10 @@ void NotificationRules::consider_verification(const TrayState& after, Notificati
   Notification n;
   n.kind = NotificationKind::unverified_generation;
   n.key = "unverified:" + key;
-  n.title = distro_name_ + ": generation " + number + " is unverified";
+  n.title = sentence("%1$s: generation %2$s is unverified", {distro_name_, number});
   n.body = view->made_by_agent
-               ? "Generation " + number + " was activated without boot verification."
-               : "Generation " + number + " was activated outside nixtray and its boot has not been verified.";
+               ? sentence("Generation %s was activated without boot verification.", {number})
+               : sentence("Generation %s was activated outside nixtray and its boot has not been verified.", {number});
   n.action = NotificationAction{NotificationAction::Kind::verify_boot, "Verify now", {}, {}};
   add(std::move(n), toggles_.unverified, decision);
 }
@@ -265,7 +357,7 @@ NotificationDecision NotificationRules::observe(const TrayState& before, const T
   } else if (const auto* jobs = std::get_if<JobsReceived>(&event)) {
     consider_jobs_snapshot(jobs->jobs, decision);
   } else if (const auto* update = std::get_if<JobUpdated>(&event)) {
-    consider_job(update->job, false, decision);
+    consider_job(update->job, false, after.verifying.has_value(), decision);
   } else if (std::holds_alternative<StatusReceived>(event) || std::holds_alternative<UnitsChangedReceived>(event)) {
     consider_units(before, after, decision);
   } else if (const auto* verify = std::get_if<VerifyFinished>(&event)) {

@@ -3,14 +3,17 @@
 // failed, the distro stopped without the user asking, the generation that boots next has not been
 // boot-checked (once per generation and store path, remembered in the settings across restarts,
 // action "Verify now"), the Nix store's disk has less free space than the settings' threshold
-// (once per fall below it, action "Show disk space": core/state/space_notice.hpp). Each kind can
-// be switched off; each event is notified once; a failure that happened while the tray was not
-// connected is notified once on reconnect (the last job seen is remembered in the settings).
+// (once per fall below it, action "Show disk space": core/state/space_notice.hpp); and success,
+// told too: a switch, boot, test, rollback or garbage collection that finished well, a boot
+// verification that passed. Each kind can be switched off; each event is notified once; a
+// failure that happened while the tray was not connected is notified once on reconnect (the last
+// job seen is remembered in the settings), a success only as it happens.
 //
 // Pure apart from its own memory: observe() sees each event with the state before and after it.
 #pragma once
 
 #include "core/settings/tray_settings.hpp"
+#include "core/state/sentence.hpp"
 #include "core/state/tray_event.hpp"
 #include "core/state/tray_state.hpp"
 
@@ -27,14 +30,16 @@ enum class NotificationKind {
   unit_failed,
   distro_stopped,
   unverified_generation,
-  low_space
+  low_space,
+  job_succeeded,
+  verify_passed
 };
 std::string_view to_string(NotificationKind kind);
 
 struct NotificationAction {
   enum class Kind { show_job_log, show_unit, show_status_window, verify_boot, show_space };
   Kind kind = Kind::show_status_window;
-  std::string label;  // "Show log"
+  std::string label;  // "Show log": fixed English, in po/core_messages.cc
   std::string job_id;
   std::string unit;
 };
@@ -42,8 +47,9 @@ struct NotificationAction {
 struct Notification {
   NotificationKind kind = NotificationKind::job_failed;
   std::string key;  // what makes it unique, for deduplication
-  std::string title;
-  std::string body;
+  // Sentences (core/state/sentence.hpp): the GUI translates them, nixtrayctl and logs use english().
+  Sentence title;
+  Sentence body;
   std::optional<NotificationAction> action;
 };
 
@@ -66,7 +72,7 @@ class NotificationRules {
   NotificationDecision observe(const TrayState& before, const TrayState& after, const TrayEvent& event);
 
  private:
-  void consider_job(const protocol::Job& job, bool while_away, NotificationDecision& decision);
+  void consider_job(const protocol::Job& job, bool while_away, bool verifying, NotificationDecision& decision);
   void consider_jobs_snapshot(const std::vector<protocol::Job>& jobs, NotificationDecision& decision);
   void consider_units(const TrayState& before, const TrayState& after, NotificationDecision& decision);
   void consider_stop(const TrayState& before, const TrayState& after, NotificationDecision& decision);

@@ -34,11 +34,15 @@ Notification low_space_notice(const protocol::SpaceReport& report, int gib, cons
   Notification n;
   n.kind = NotificationKind::low_space;
   n.key = "low-space:" + std::to_string(crossing);
-  n.title = "Low disk space";
-  n.body = distro + " has " + text::format_bytes(report.free_bytes) + " free for the Nix store (warning below " +
-           text::format_bytes(low_space_threshold(gib)) + ").";
+  n.title = sentence("Low disk space");
+  const auto free = text::format_bytes(report.free_bytes);
+  const auto threshold = text::format_bytes(low_space_threshold(gib));
   if (const auto freed = most_freed(report); freed > 0) {
-    n.body += " Garbage collection can free up to " + text::format_bytes(freed) + ".";
+    n.body =
+        sentence("%1$s has %2$s free for the Nix store (warning below %3$s). Garbage collection can free up to %4$s.",
+                 {distro, free, threshold, text::format_bytes(freed)});
+  } else {
+    n.body = sentence("%1$s has %2$s free for the Nix store (warning below %3$s).", {distro, free, threshold});
   }
   n.action = show_space();
   return n;
@@ -52,14 +56,15 @@ std::optional<Notification> space_refusal_notice(const ActionError& error, const
   Notification n;
   n.kind = NotificationKind::low_space;
   n.key = "space-refused:" + std::to_string(error.data["free_bytes"].get<std::int64_t>());
-  n.title = "Rebuild refused: low disk space";
-  n.body =
-      distro + " has " + text::format_bytes(error.data["free_bytes"].get<std::int64_t>()) + " free for the Nix store";
+  n.title = sentence("Rebuild refused: low disk space");
+  const auto free = text::format_bytes(error.data["free_bytes"].get<std::int64_t>());
   if (const auto required = error.data.find("required_bytes");
       required != error.data.end() && required->is_number_integer()) {
-    n.body += "; a rebuild needs " + text::format_bytes(required->get<std::int64_t>());
+    n.body = sentence("%1$s has %2$s free for the Nix store; a rebuild needs %3$s. Garbage collection frees room.",
+                      {distro, free, text::format_bytes(required->get<std::int64_t>())});
+  } else {
+    n.body = sentence("%1$s has %2$s free for the Nix store. Garbage collection frees room.", {distro, free});
   }
-  n.body += ". Garbage collection frees room.";
   n.action = show_space();
   return n;
 }

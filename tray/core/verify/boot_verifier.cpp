@@ -59,7 +59,7 @@ asio::awaitable<VerifyReport> BootVerifier::run(VerifyRequest request) {
   auto self = shared_from_this();
   if (running_) {
     VerifyReport busy;
-    busy.message = "a boot check is already running";
+    busy.message = "boot verification is already running";
     co_return busy;
   }
   running_ = true;
@@ -75,7 +75,7 @@ asio::awaitable<VerifyReport> BootVerifier::run(VerifyRequest request) {
     // A bug, not an expected failure: say so, and whether the distro was touched.
     report_.verdict = record_ ? VerifyVerdict::failed : VerifyVerdict::not_run;
     report_.recovery = record_ ? RecoveryResult::not_recovered : RecoveryResult::not_needed;
-    report_.message = std::string("the boot check stopped on an internal error: ") + e.what();
+    report_.message = std::string("boot verification stopped on an internal error: ") + e.what();
     if (report_.failed_step.empty() && !report_.steps.empty()) report_.failed_step = report_.steps.back().name;
   }
   finish();
@@ -134,7 +134,7 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
     end(preflight, StepStatus::failed, why);
     report_.verdict = VerifyVerdict::not_run;
     report_.failed_step = "pre-flight";
-    report_.message = "The boot check could not run: " + why + ". Nothing was restarted.";
+    report_.message = "Boot verification could not run: " + why + ". Nothing was restarted.";
   };
   if (!control_ || !control_->has_lifecycle()) {
     not_run("the distro control (" + std::string(control_ ? control_->describe() : "none") +

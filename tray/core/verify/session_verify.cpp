@@ -37,8 +37,9 @@ std::optional<Notification> interrupted_verify_notification(const TraySettings& 
   Notification notification;
   notification.kind = NotificationKind::verify_failed;
   notification.key = "verify-interrupted:" + std::to_string(record->verify_in_progress->started);
-  notification.title = "Boot check did not finish";
-  notification.body = describe_interrupted_verify(*record->verify_in_progress);
+  notification.title = sentence("Boot verification did not finish");
+  // The record's description (times, the step it was at, the commands to run) stays English.
+  notification.body = sentence("%s", {describe_interrupted_verify(*record->verify_in_progress)});
   notification.action = NotificationAction{NotificationAction::Kind::show_status_window, "Show status", {}, {}};
   return notification;
 }

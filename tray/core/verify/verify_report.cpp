@@ -246,7 +246,7 @@ VerifyFinished verify_finished_event(const VerifyReport& report) {
 }
 
 std::string describe_interrupted_verify(const VerifyRecord& record) {
-  return "A boot check of generation " + std::to_string(record.expected_generation) + " started " +
+  return "A boot verification of generation " + std::to_string(record.expected_generation) + " started " +
          local_time_text(record.started, "%Y-%m-%d %H:%M:%S") + " did not finish (it was at: " + record.step +
          "): the tray stopped during it. The distro may be running that generation unchecked" +
          (record.known_good_before ? "; the last known-good generation is " + std::to_string(*record.known_good_before)

@@ -98,7 +98,7 @@ std::vector<std::string> verify_evidence_lines(const VerifyReport& report);
 // The tray event (TraySession::end_verify); NotificationRules notifies failures and rollbacks.
 VerifyFinished verify_finished_event(const VerifyReport& report);
 
-// "A boot check of generation 5 started 2024-06-01 12:00 did not finish (it was at: waiting for
+// "A boot verification of generation 5 started 2024-06-01 12:00 did not finish (it was at: waiting for
 // the agent). ..." for a tray or nixtrayctl that finds a VerifyRecord at start.
 std::string describe_interrupted_verify(const VerifyRecord& record);
 
