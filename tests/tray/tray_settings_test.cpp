@@ -191,7 +191,7 @@ TEST_CASE("the effective agent address and distro control") {
 }
 
 TEST_CASE("verify boot after each rebuild is on by default; a file that says false keeps it off") {
-  fixtures::ScratchDir dir("nxv");
+  testing::TempDir dir("nxv");
   const auto path = dir / "settings.json";
   std::ofstream(path) << R"({"version": 1, "distro": "NixOS"})";
   CHECK(SettingsFile(path).load().settings.auto_verify_after_rebuild);
