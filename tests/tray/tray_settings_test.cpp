@@ -190,7 +190,7 @@ TEST_CASE("the effective agent address and distro control") {
   CHECK_THROWS_AS(effective_endpoint(settings), std::invalid_argument);
 }
 
-TEST_CASE("verify boot after each rebuild is on by default; a file that says false keeps it off") {
+TEST_CASE("verify boot after each rebuild is on by default, and a file that says false keeps it off") {
   testing::TempDir dir("nxv");
   const auto path = dir / "settings.json";
   std::ofstream(path) << R"({"version": 1, "distro": "NixOS"})";

@@ -135,7 +135,7 @@ TEST_CASE("after a failure: a headline in words, what the rollback did, and the 
   CHECK(evidence[3].lines[0].find("rescue rollback 42") != std::string::npos);  // the command, as detail
 }
 
-TEST_CASE("each failed step has its own headline; the Overview's headline comes from the same sentence") {
+TEST_CASE("each failed step has its own headline, and the Overview's headline comes from the same sentence") {
   auto report = failed_report();
   report.stopped_while_booting = false;
   CHECK(verify_headline(report).english() == "Generation 43 did not start: its agent did not answer in time");
