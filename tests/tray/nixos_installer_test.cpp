@@ -25,13 +25,6 @@ void write_file(const fs::path& path, const std::string& text) {
   std::ofstream(path) << text;
 }
 
-std::vector<std::string> read_lines(const fs::path& path) {
-  std::ifstream in(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 bool mentions(const std::vector<std::string>& problems, const std::string& text) {
   for (const auto& problem : problems) {
     if (problem.find(text) != std::string::npos) return true;
@@ -131,6 +124,14 @@ TEST_CASE("the rebuild that adds the agent is nixos-rebuild switch inside the di
 #include "wsl_standin.hpp"
 
 namespace {
+
+// The wsl.exe stand-in's record of what ran (Linux only: the stand-in is a shell script).
+std::vector<std::string> read_lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
 
 // A miniature NixOS-WSL root file system, packed as WSL wants it: a real shell at /bin/sh (what
 // the tray's start runs), and for a legacy image the profile's activation, which leaves a mark.
