@@ -47,6 +47,10 @@ const char* const core_messages[] = {
     N_("%1$s has %2$s free for the Nix store (warning below %3$s)."),
     N_("%1$s has %2$s free for the Nix store; a rebuild needs %3$s. Garbage collection frees room."),
     N_("%1$s has %2$s free for the Nix store. Garbage collection frees room."),
+    // virtual_disk_advice.cpp
+    N_("The virtual disk %1$s takes %2$s on Windows."),
+    N_("The virtual disk %1$s takes %2$s on Windows; the distro uses %3$s of it. Compacting gives about %4$s back:"),
+    N_("The virtual disk %1$s takes %2$s on Windows; the distro uses %3$s of it. Compacting would give little back."),
     // state_text.cpp
     N_("rebuild"), N_("rollback"), N_("garbage collection"), N_("job"), N_("Rebuilding"), N_("Rolling back"),
     N_("Collecting garbage"), N_("Working"), N_("preparing"), N_("building"), N_("checking the result"),

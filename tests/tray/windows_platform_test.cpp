@@ -1,22 +1,28 @@
 // The Windows platform layer against the real Windows API (run under Wine in CI): child
 // processes on overlapped pipes without a console, the C runtime's command-line quoting checked
-// against the real CommandLineToArgvW, and the Run key in the registry.
+// against the real CommandLineToArgvW, the Run key in the registry, and a distro's virtual disk
+// found through WSL's registry entries.
 #include "catch.hpp"
 
 #if defined(_WIN32)
 #include "run_on_io.hpp"
 
 #include "core/distro/process_runner.hpp"
+#include "core/system/wsl_virtual_disk.hpp"
 #include "win/run_key_start_at_login.hpp"
 
 #include "nixtray/net/pipe_stream.hpp"
 #include "nixtray/net/windows_child.hpp"
 #include "nixtray/net/windows_command_line.hpp"
+#include "nixtray/testing/temp_dir.hpp"
 
 #include <shellapi.h>
 #include <windows.h>
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
+#include <string>
 #include <thread>
 #include <tuple>
 
@@ -152,6 +158,62 @@ TEST_CASE("start at login is a value in the Run key, quoted, and switching off r
 
   REQUIRE(run_key.set_enabled(false).ok);
   CHECK_FALSE(run_key.enabled());
+  ::RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\nixtray-test");
+}
+
+namespace {
+
+// A distro as WSL registers it, under a test key of HKEY_CURRENT_USER (never WSL's own).
+void register_distro(const std::wstring& key, const std::wstring& guid, const std::wstring& name,
+                     const std::wstring& base, const std::wstring& vhd_file_name = {}) {
+  HKEY entry = nullptr;
+  REQUIRE(::RegCreateKeyExW(HKEY_CURRENT_USER, (key + L"\\" + guid).c_str(), 0, nullptr, 0, KEY_WRITE, nullptr, &entry,
+                            nullptr) == ERROR_SUCCESS);
+  const auto put = [entry](const wchar_t* value_name, const std::wstring& value) {
+    REQUIRE(::RegSetValueExW(entry, value_name, 0, REG_SZ, reinterpret_cast<const BYTE*>(value.c_str()),
+                             static_cast<DWORD>((value.size() + 1) * sizeof(wchar_t))) == ERROR_SUCCESS);
+  };
+  put(L"DistributionName", name);
+  put(L"BasePath", base);
+  if (!vhd_file_name.empty()) put(L"VhdFileName", vhd_file_name);
+  ::RegCloseKey(entry);
+}
+
+void write_bytes(const std::filesystem::path& file, std::size_t size) {
+  std::ofstream out(file, std::ios::binary);
+  out << std::string(size, 'x');
+}
+
+}  // namespace
+
+TEST_CASE("a distro's virtual disk is found through WSL's registry entries, with its size on Windows") {
+  const std::string key = "Software\\nixtray-test\\Lxss";
+  const auto wide_key = net::windows::widen(key);
+  ::RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\nixtray-test");
+  CHECK_FALSE(wsl_virtual_disk("NixOS", key));  // no key at all
+
+  testing::TempDir nixos_dir("nxvhd");
+  testing::TempDir other_dir("nxvhd");
+  write_bytes(nixos_dir / "ext4.vhdx", 3 * 1024 * 1024 + 5);
+  write_bytes(other_dir / "disk.vhdx", 4096);
+  // WSL writes BasePath with the long-path prefix on some versions; newer ones name the file.
+  register_distro(wide_key, L"{11111111-2222-3333-4444-555555555555}", L"Ubuntu", other_dir.path().wstring(),
+                  L"disk.vhdx");
+  register_distro(wide_key, L"{66666666-7777-8888-9999-000000000000}", L"NixOS",
+                  L"\\\\?\\" + nixos_dir.path().wstring());
+
+  const auto nixos = wsl_virtual_disk("NixOS", key);
+  REQUIRE(nixos);
+  CHECK(nixos->bytes == 3 * 1024 * 1024 + 5);
+  CHECK(std::filesystem::path(net::windows::widen(nixos->file)) == nixos_dir / "ext4.vhdx");
+  CHECK(wsl_virtual_disk("nixos", key));  // WSL's names are not case-sensitive
+  const auto other = wsl_virtual_disk("Ubuntu", key);
+  REQUIRE(other);
+  CHECK(other->bytes == 4096);
+  CHECK_FALSE(wsl_virtual_disk("Debian", key));  // not registered
+
+  std::filesystem::remove(nixos_dir / "ext4.vhdx");
+  CHECK_FALSE(wsl_virtual_disk("NixOS", key));  // registered, but no disk (WSL 1, or moved)
   ::RegDeleteTreeW(HKEY_CURRENT_USER, L"Software\\nixtray-test");
 }
 

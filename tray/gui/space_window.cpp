@@ -9,6 +9,8 @@
 #include "wx_text.hpp"
 
 #include "core/state/tray_state.hpp"
+#include "core/state/virtual_disk_advice.hpp"
+#include "core/system/wsl_virtual_disk.hpp"
 
 #include <wx/button.h>
 #include <wx/clipbrd.h>
@@ -103,12 +105,14 @@ SpaceWindow::SpaceWindow(StatusContext& context)
   top->Add(roots_, 0, wxEXPAND | wxALL, gap);
 
   top->Add(heading(scroll, _("Giving the space back to Windows")), 0, wxLEFT | wxRIGHT, gap);
+  disk_ = new wxStaticText(scroll, wxID_ANY, wxEmptyString);
+  top->Add(disk_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, gap);
   advice_ = new wxTextCtrl(scroll, wxID_ANY, wxEmptyString, wxDefaultPosition, FromDIP(wxSize(-1, 200)),
                            wxTE_MULTILINE | wxTE_READONLY | wxTE_DONTWRAP);
   advice_->SetFont(wxFont(wxFontInfo(advice_->GetFont().GetPointSize()).Family(wxFONTFAMILY_TELETYPE)));
   top->Add(advice_, 0, wxEXPAND | wxALL, gap);
-  auto* copy = new wxButton(scroll, wxID_ANY, _("Copy the steps"));
-  top->Add(copy, 0, wxLEFT | wxRIGHT | wxBOTTOM, gap);
+  copy_ = new wxButton(scroll, wxID_ANY, _("Copy the steps"));
+  top->Add(copy_, 0, wxLEFT | wxRIGHT | wxBOTTOM, gap);
 
   scroll->SetSizer(top);
   auto* frame_sizer = new wxBoxSizer(wxVERTICAL);
@@ -123,7 +127,7 @@ SpaceWindow::SpaceWindow(StatusContext& context)
     log_shown();
   });
   collect_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { collect_garbage(); });
-  copy->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+  copy_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
     if (wxTheClipboard->Open()) {
       wxTheClipboard->SetData(new wxTextDataObject(advice_->GetValue()));
       wxTheClipboard->Close();
@@ -155,6 +159,7 @@ void SpaceWindow::update(const SessionSnapshot& snapshot) {
                                     format_size(*state.jobs.front().freed_bytes)));
   }
   collect_->Enable(state.space && tray::is_connected(state) && !running && !state.verifying);
+  show_virtual_disk();
   show_cleanup();
   wrap_labels();
   Layout();
@@ -199,6 +204,23 @@ void SpaceWindow::show_report(const protocol::SpaceReport& report) {
   if (report.roots.empty()) roots_->SetItem(roots_->InsertItem(0, wxEmptyString), 1, _("none"));
 }
 
+void SpaceWindow::show_virtual_disk() {
+  // Read again when the distro or its free space changes (a registry read and a file's size).
+  const auto& space = snapshot_->state.space;
+  const auto key = distro_ + ":" + (space ? std::to_string(space->free_bytes) : std::string("-"));
+  if (key == disk_key_) return;
+  disk_key_ = key;
+  const auto disk = tray::wsl_virtual_disk(distro_);
+  const auto advice = tray::virtual_disk_advice(disk, space);
+  disk_->SetLabel(sentence_text(advice.line));
+  disk_->Show(!advice.line.empty());
+  advice_->Show(advice.compact);
+  copy_->Show(advice.compact);
+  context_.log.write("space-virtual-disk", {{"bytes", disk ? protocol::json(disk->bytes) : protocol::json(nullptr)},
+                                            {"compact", advice.compact},
+                                            {"line", advice.line.english()}});
+}
+
 void SpaceWindow::show_cleanup() {
   if (!snapshot_ || !snapshot_->state.space) {
     cleanup_->SetLabel(wxEmptyString);
@@ -220,7 +242,7 @@ void SpaceWindow::show_cleanup() {
 void SpaceWindow::wrap_labels() {
   // To the window's width: a long store path or error message must not widen the page past its edge.
   const int width = std::max(GetClientSize().x - FromDIP(48), FromDIP(300));
-  for (auto* label : {summary_, cleanup_, job_}) label->Wrap(width);
+  for (auto* label : {summary_, cleanup_, job_, disk_}) label->Wrap(width);
 }
 
 void SpaceWindow::collect_garbage() {

@@ -2,8 +2,9 @@
 // each generation alone would free, what garbage collection keeping the newest N generations
 // deletes and frees (and the button that starts it: the agent's gc job, which never deletes the
 // default, current, booted or known-good generation), the other roots, and how to give the space
-// back to Windows (vhd_compaction_advice). Everything shown comes from the agent's space report
-// in the session's state.
+// back to Windows (vhd_compaction_advice: offered when the virtual disk on Windows is much larger
+// than what the distro uses, core/state/virtual_disk_advice.hpp, or its size is not known).
+// Everything else shown comes from the agent's space report in the session's state.
 #pragma once
 
 #include "session_host.hpp"
@@ -33,6 +34,7 @@ class SpaceWindow : public wxFrame {
  private:
   void show_report(const protocol::SpaceReport& report);
   void show_cleanup();
+  void show_virtual_disk();
   void wrap_labels();
   void collect_garbage();
   void log_shown();
@@ -48,8 +50,11 @@ class SpaceWindow : public wxFrame {
   wxButton* collect_ = nullptr;
   wxStaticText* job_ = nullptr;
   wxListCtrl* roots_ = nullptr;
+  wxStaticText* disk_ = nullptr;
   wxTextCtrl* advice_ = nullptr;
-  std::string logged_;  // what log_shown wrote last
+  wxButton* copy_ = nullptr;
+  std::string disk_key_;  // what show_virtual_disk read the disk for
+  std::string logged_;    // what log_shown wrote last
 };
 
 }  // namespace nixtray::gui
