@@ -39,13 +39,16 @@ struct AgentWithWitness {
   int next_id = 100;
 
   // Waits for the agent's work of its first moments (its first look at the store for `space`, on
-  // a worker thread), so that memory measured from here on is what the test made it use.
+  // a worker thread), so that memory measured from here on is what the test made it use. Any
+  // answer says the look is over: on a machine without Nix it is the error that there is no Nix
+  // database, and that is fine here.
   void settle() {
     const int id = next_id++;
     witness.request(id, "space");
     const auto reply = witness.response(id, std::chrono::seconds(120));
     REQUIRE(reply);
-    REQUIRE(reply->contains("result"));
+    INFO(reply->dump());
+    REQUIRE((reply->contains("result") || reply->contains("error")));
   }
 
   void check_still_serving() {

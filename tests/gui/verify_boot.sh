@@ -22,10 +22,12 @@ if [ "${VERIFY_LANG:-}" = ja ]; then
   prefix=ja-
   confirm_title='起動の検証'
   did_not_start='起動しませんでした'
+  rolled_back="世代 $generation をロールバックしました"
 else
   prefix=
   confirm_title='Verify boot'
   did_not_start='did not start'
+  rolled_back="generation $generation rolled back"
 fi
 
 start_tray_host
@@ -62,7 +64,8 @@ wait_ui 60 event=state condition=verifying >/dev/null
 wait_ui 60 event=verify-window finished=false phase=recover step=stop >/dev/null ||
   fail "the Verify window did not show the running step"
 shot "${prefix}verify-window-running"
-notification=$(wait_notify 300 "generation $generation rolled back" "did not start")
+# The notification in the tray's language, the generation's number filled in.
+notification=$(wait_notify 300 "$rolled_back" "$did_not_start")
 log "notification on the bus: $notification"
 # After the rollback: a headline in words, what the rollback did, and the evidence in one place.
 failed=$(wait_ui 300 event=verify-window finished=true failed=true "headline~=$did_not_start")

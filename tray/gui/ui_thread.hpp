@@ -21,7 +21,7 @@ namespace nixtray::gui {
 // Runs fn on the GUI thread, later (from any thread).
 inline void run_on_ui(std::function<void()> fn) {
   if (auto* app = wxTheApp) {
-    app->CallAfter(std::move(fn));
+    app->CallAfter(fn);  // CallAfter takes a const reference and copies it into its event
   }
 }
 
