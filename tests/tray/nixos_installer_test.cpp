@@ -146,7 +146,7 @@ fs::path pack_image(const testing::TempDir& dir, const std::string& file_name, b
                "touch \"$NIXTRAY_WSL_STANDIN_ROOT/run/activated\"\n");
     fs::permissions(activate, fs::perms::owner_all, fs::perm_options::add);
   }
-  const auto image = dir / file_name;
+  auto image = dir / file_name;
   const auto packed = fixtures::run_on_io(run_process({"/bin/tar", "-czf", image.string(), "-C", root.string(), "."}));
   REQUIRE(packed.ok());
   return image;

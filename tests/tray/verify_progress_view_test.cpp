@@ -123,6 +123,7 @@ TEST_CASE("after a failure: a headline in words, what the rollback did, and the 
 
   const auto& evidence = view.evidence();
   std::vector<std::string> headings;
+  headings.reserve(evidence.size());
   for (const auto& section : evidence) headings.push_back(section.heading);
   CHECK(headings == std::vector<std::string>{"The failed step", "Errors in the failed boot's journal",
                                              "Failed units and their last lines", "What the rollback did"});

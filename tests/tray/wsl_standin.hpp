@@ -13,7 +13,7 @@ namespace nixtray::tray::fixtures {
 
 // Returns the program to use as wsl.exe; its state lives in dir/wsl-state.
 inline std::filesystem::path write_wsl_standin(const testing::TempDir& dir) {
-  const auto wrapper = dir / "wsl-standin";
+  auto wrapper = dir / "wsl-standin";
   std::ofstream out(wrapper);
   out << "#!/bin/sh\nNIXTRAY_WSL_STANDIN_DIR='" << (dir / "wsl-state").string() << "' exec '"
       << NIXTRAY_WSL_STANDIN_SCRIPT << "' \"$@\"\n";

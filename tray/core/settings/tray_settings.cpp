@@ -102,7 +102,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*n, "verify_passed", s.notifications.verify_passed, warnings, "notifications.");
     read_member(*n, "low_space_gib", s.notifications.low_space_gib, warnings, "notifications.");
     if (s.notifications.low_space_gib < 1) {
-      warnings.push_back("settings: notifications.low_space_gib must be at least 1; using 1");
+      warnings.emplace_back("settings: notifications.low_space_gib must be at least 1; using 1");
       s.notifications.low_space_gib = 1;
     }
   }

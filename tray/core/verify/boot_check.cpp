@@ -24,6 +24,7 @@ std::string state_name(protocol::SystemState state) { return protocol::json(stat
 
 std::vector<std::string> unit_names(const std::vector<protocol::Unit>& units) {
   std::vector<std::string> names;
+  names.reserve(units.size());
   for (const auto& unit : units) names.push_back(unit.name);
   return names;
 }
