@@ -99,6 +99,23 @@ void JobLogAnalyzer::feed_plain(std::string_view line) {
   for (auto& unit : parse_unit_list(line.substr(at + lead.size()))) failed_units_.push_back(std::move(unit));
 }
 
+// A progress result (at least 4 fields) of activity `id`, from either parser: both have a
+// whole_number_or() for their fields.
+template <class Fields>
+void JobLogAnalyzer::update_progress(std::uint64_t id, const Fields& fields) {
+  const auto activity = activity_types_.find(id);
+  const int kind = activity == activity_types_.end() ? 0 : activity->second;
+  if (kind == nix_log::activity_builds) {
+    progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
+    progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
+    progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
+    progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
+  } else if (kind == nix_log::activity_copy_paths) {
+    progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
+    progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
+  }
+}
+
 void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
   try {
     const auto action = event.value("action", "");
@@ -129,17 +146,7 @@ void JobLogAnalyzer::feed_nix(const nlohmann::json& event) {
       const int type = member_whole_number_or(event, "type", 0);
       const auto& fields = event.value("fields", nlohmann::json::array());
       if (type == nix_log::result_progress && fields.size() >= 4) {
-        const auto activity = activity_types_.find(id);
-        const int kind = activity == activity_types_.end() ? 0 : activity->second;
-        if (kind == nix_log::activity_builds) {
-          progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
-          progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
-          progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
-          progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
-        } else if (kind == nix_log::activity_copy_paths) {
-          progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
-          progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
-        }
+        update_progress(id, fields);
       } else if (type == nix_log::result_set_phase && !fields.empty()) {
         if (running_builds_.contains(id)) set_build_phase(id, fields[0].get<std::string>());
       } else if (type == nix_log::result_build_log_line && !fields.empty()) {
@@ -165,17 +172,7 @@ void JobLogAnalyzer::feed_flat_nix(const FlatNixEvent& event) {
     stop_activity(event.id);
   } else if (event.action == Action::result) {
     if (event.type == nix_log::result_progress && event.field_count >= 4) {
-      const auto activity = activity_types_.find(event.id);
-      const int kind = activity == activity_types_.end() ? 0 : activity->second;
-      if (kind == nix_log::activity_builds) {
-        progress_.builds_done = whole_number_or(fields[0], progress_.builds_done);
-        progress_.builds_expected = whole_number_or(fields[1], progress_.builds_expected);
-        progress_.builds_running = whole_number_or(fields[2], progress_.builds_running);
-        progress_.builds_failed = whole_number_or(fields[3], progress_.builds_failed);
-      } else if (kind == nix_log::activity_copy_paths) {
-        progress_.downloads_done = whole_number_or(fields[0], progress_.downloads_done);
-        progress_.downloads_expected = whole_number_or(fields[1], progress_.downloads_expected);
-      }
+      update_progress(event.id, fields);
     } else if (event.field_count == 0 || !running_builds_.contains(event.id)) {
       return;
     } else if (event.type == nix_log::result_set_phase) {
@@ -275,7 +272,7 @@ std::string JobLogAnalyzer::summary_of(const protocol::JobFailure& failure) {
       if (!failure.units.empty()) {
         text += ": ";
         for (std::size_t i = 0; i < failure.units.size(); ++i) text += (i ? ", " : "") + failure.units[i];
-        text += failure.units.size() == 1 ? " failed to start" : " failed to start";
+        text += " failed to start";
       } else if (!failure.message.empty()) {
         text += ": " + failure.message;
       }

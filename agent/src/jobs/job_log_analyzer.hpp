@@ -55,6 +55,8 @@ class JobLogAnalyzer {
   void feed_flat_nix(const FlatNixEvent& event);
   void start_build(std::uint64_t id, std::string derivation);
   void stop_activity(std::uint64_t id);
+  template <class Fields>
+  void update_progress(std::uint64_t id, const Fields& fields);
   void set_build_phase(std::uint64_t id, std::string phase);
   void add_build_line(std::uint64_t id, std::string_view line);
   void feed_marker(const std::string& json_text);

@@ -1,5 +1,7 @@
 #include "win/run_key_start_at_login.hpp"
 
+#include "win/registry_key.hpp"
+
 #include "nixtray/net/windows_child.hpp"
 #include "nixtray/net/windows_command_line.hpp"
 
@@ -7,31 +9,8 @@
 
 namespace nixtray::platform {
 
-namespace {
-
 using net::windows::narrow;
 using net::windows::widen;
-
-class RunKey {
- public:
-  RunKey(const std::string& path, REGSAM access) {
-    status_ = ::RegCreateKeyExW(HKEY_CURRENT_USER, widen(path).c_str(), 0, nullptr, 0, access, nullptr, &key_, nullptr);
-  }
-  ~RunKey() {
-    if (status_ == ERROR_SUCCESS) ::RegCloseKey(key_);
-  }
-  RunKey(const RunKey&) = delete;
-  RunKey& operator=(const RunKey&) = delete;
-
-  [[nodiscard]] LSTATUS status() const { return status_; }
-  [[nodiscard]] HKEY get() const { return key_; }
-
- private:
-  HKEY key_ = nullptr;
-  LSTATUS status_ = ERROR_INVALID_HANDLE;
-};
-
-}  // namespace
 
 std::string RunKeyStartAtLogin::command_line() const {
   std::vector<std::string> argv{options_.executable};
@@ -43,29 +22,15 @@ std::string RunKeyStartAtLogin::command_line() const {
 }
 
 std::string RunKeyStartAtLogin::current_value() const {
-  RunKey key(options_.key, KEY_QUERY_VALUE);
-  if (key.status() != ERROR_SUCCESS) return {};
-  const auto name = widen(options_.value_name);
-  DWORD type = 0;
-  DWORD bytes = 0;
-  if (::RegQueryValueExW(key.get(), name.c_str(), nullptr, &type, nullptr, &bytes) != ERROR_SUCCESS ||
-      (type != REG_SZ && type != REG_EXPAND_SZ)) {
-    return {};
-  }
-  std::wstring value(bytes / sizeof(wchar_t) + 1, L'\0');
-  if (::RegQueryValueExW(key.get(), name.c_str(), nullptr, &type, reinterpret_cast<BYTE*>(value.data()), &bytes) !=
-      ERROR_SUCCESS) {
-    return {};
-  }
-  value.resize(bytes / sizeof(wchar_t));
-  while (!value.empty() && value.back() == L'\0') value.pop_back();
-  return narrow(value);
+  // The Run key (or the tests' own) is created when missing, as it is for writing.
+  const RegistryKey key(HKEY_CURRENT_USER, widen(options_.key), KEY_QUERY_VALUE, true);
+  return key.open() ? narrow(key.text(widen(options_.value_name))) : std::string();
 }
 
 bool RunKeyStartAtLogin::enabled() const { return !current_value().empty(); }
 
 tray::StartAtLoginResult RunKeyStartAtLogin::set_enabled(bool enabled) {
-  RunKey key(options_.key, KEY_SET_VALUE | KEY_QUERY_VALUE);
+  const RegistryKey key(HKEY_CURRENT_USER, widen(options_.key), KEY_SET_VALUE | KEY_QUERY_VALUE, true);
   if (key.status() != ERROR_SUCCESS) {
     return {false, "cannot open HKCU\\" + options_.key + ": " + net::windows::error_text(key.status())};
   }
