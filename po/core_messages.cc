@@ -13,7 +13,7 @@ const char* const core_messages[] = {
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
-    N_("Disk space…"),
+    N_("Disk space…"), N_("Targets"), N_("Show in the menu and windows"), N_("Found in WSL, add as a target:"),
     // notification_rules.cpp: whole sentences with placeholders (core/state/sentence.hpp), so a
     // notification reads in one language; what fills a %s (unit names, the agent's own summary of
     // a failure, sizes, numbers) is not translated.

@@ -11,12 +11,17 @@
 #   rootfs as NIXTRAY_WSL_STANDIN_ROOT), so a missing program fails as it would in the distro.
 #   Real WSL runs `--` ARGV through the user's login shell and `--exec` ARGV without one; this
 #   stand-in has no login shell, so it writes down which way it was asked (`runs`, below).
+# - `--export NAME FILE` writes the distro's files as a tarball (WSL's default format) and
+#   `--unregister NAME` forgets a distro and deletes its files (real WSL deletes its ext4.vhdx);
+#   a distro made of the host's own files (ROOT "-") cannot be exported or unregistered here.
 # State in $NIXTRAY_WSL_STANDIN_DIR: `distros` (NAME<TAB>ROOT per line, ROOT "-" for the host's own
-# files; Debian and NixOS when absent), `running/NAME`, and `runs`: one line per -d command,
-# `USER WAY PROGRAM` (USER "-" when not given, WAY `--exec`, `-e` or `--`).
+# files; Debian and NixOS when absent), `running/NAME`, `runs`: one line per -d command,
+# `USER WAY PROGRAM` (USER "-" when not given, WAY `--exec`, `-e` or `--`), and `calls`: every
+# command line it was given, one per line (arguments joined by spaces).
 set -u
 state=${NIXTRAY_WSL_STANDIN_DIR:?the stand-in needs its state directory}
 mkdir -p "$state/running"
+echo "$*" >>"$state/calls"
 [ -f "$state/distros" ] || printf 'Debian\t-\nNixOS\t-\n' >"$state/distros"
 
 say() { printf '%s\r\n' "$1" | iconv -f UTF-8 -t UTF-16LE; }
@@ -40,6 +45,22 @@ case "${1:-}" in
     say "The operation completed successfully." ;;
   --shutdown)
     rm -f "$state"/running/* ;;
+  --export)
+    [ $# -ge 3 ] || { say "Invalid command line argument: --export"; exit 1; }
+    info=$(root_of "$2") || { say "There is no distribution with the supplied name."; exit 1; }
+    root=$(echo "$info" | sed -n 1p)
+    [ "$root" != - ] || { say "The stand-in cannot export a distro made of the host's files."; exit 1; }
+    say "Export in progress, this may take a few minutes."
+    tar -cf "$3" -C "$root" . 2>/dev/null || { say "The system cannot find the path specified."; exit 1; }
+    say "The operation completed successfully." ;;
+  --unregister)
+    info=$(root_of "${2:-}") || { say "There is no distribution with the supplied name."; exit 1; }
+    root=$(echo "$info" | sed -n 1p) name=$(echo "$info" | sed -n 2p)
+    [ "$root" != - ] || { say "The stand-in cannot unregister a distro made of the host's files."; exit 1; }
+    say "Unregistering."
+    rm -rf "$root" "$state/running/$name"
+    awk -F '\t' -v n="$name" '$1 != n' "$state/distros" >"$state/distros.new" && mv "$state/distros.new" "$state/distros"
+    say "The operation completed successfully." ;;
   --import)
     [ $# -ge 4 ] || { say "Invalid command line argument: --import"; exit 1; }
     name=$2 folder=$3 file=$4

@@ -339,3 +339,79 @@ TEST_CASE("every action item has a unique, non-empty id") {
   };
   walk(menu.items);
 }
+
+TEST_CASE("with several targets a Targets submenu selects which one the menu is for") {
+  auto context = wsl_context();
+  CHECK(MenuModel::build(connected(), context).find("targets") == nullptr);  // one target: no submenu
+  context.targets = {{"daily", TrayCondition::running, false, true},
+                     {"test", TrayCondition::verify_failed, false, false},
+                     {"server", TrayCondition::degraded, true, false}};
+  const auto menu = MenuModel::build(connected(), context);
+  CHECK(top_level_ids(menu)[1] == "targets");
+  const auto* targets = menu.find("targets");
+  REQUIRE(targets);
+  REQUIRE(targets->children.size() == 3);
+  CHECK(targets->children[0].label == "daily \xE2\x80\x94 running");
+  CHECK(targets->children[0].checked == true);
+  CHECK(targets->children[1].label == "test \xE2\x80\x94 verify failed");
+  CHECK(targets->children[1].checked == false);
+  CHECK(targets->children[2].label == "server \xE2\x80\x94 degraded, unverified");
+  const auto* test = menu.find("target/test");
+  REQUIRE(test);
+  CHECK(test->command.action == MenuAction::select_target);
+  CHECK(test->command.target == "test");
+}
+
+TEST_CASE("WSL distros found without a target are offered in the Targets submenu, even with one target") {
+  auto context = wsl_context();
+  context.targets = {{"daily", TrayCondition::running, false, true}};
+  context.found_distros = {"NixOS-work", "NixOS-old"};
+  const auto menu = MenuModel::build(connected(), context);
+  const auto* targets = menu.find("targets");
+  REQUIRE(targets);
+  REQUIRE(targets->children.size() == 5);
+  CHECK(targets->children[0].id == "target/daily");
+  CHECK(targets->children[1].kind == MenuItem::Kind::separator);
+  CHECK(targets->children[2].kind == MenuItem::Kind::header);
+  CHECK(targets->children[2].label == "Found in WSL, add as a target:");
+  const auto* work = menu.find("targets/add/NixOS-work");
+  REQUIRE(work);
+  CHECK(work->label == "NixOS-work");
+  CHECK(work->command.action == MenuAction::add_target);
+  CHECK(work->command.distro == "NixOS-work");
+  CHECK(work->command.target.empty());  // not another target's action: nothing to select first
+}
+
+TEST_CASE("a target's own actions in the Targets submenu name it and keep their ids apart") {
+  auto context = wsl_context();
+  const auto other = connected();
+  auto other_context = wsl_context();
+  other_context.distro_name = "NixOS-test";
+  context.targets = {{"daily", TrayCondition::running, false, true, {}},
+                     {"test", TrayCondition::running, false, false, target_actions("test", other, other_context)}};
+  const auto menu = MenuModel::build(connected(), context);
+  const auto* test = menu.find("target/test");
+  REQUIRE(test);
+  REQUIRE(test->kind == MenuItem::Kind::submenu);
+  CHECK(test->label == "test \xE2\x80\x94 running");
+  REQUIRE(test->children.size() >= 3);
+  CHECK(test->children[0].id == "target/test/select");
+  CHECK(test->children[0].command.action == MenuAction::select_target);
+  CHECK(test->children[0].checked == false);
+  std::vector<std::string> ids;
+  for (const auto& item : test->children) {
+    if (item.kind != MenuItem::Kind::separator) ids.push_back(item.id);
+  }
+  CHECK(ids == std::vector<std::string>{"target/test/select", "target/test/distro/stop", "target/test/rebuild",
+                                        "target/test/verify-boot", "target/test/rollback"});
+  const auto* stop = menu.find("target/test/distro/stop");
+  REQUIRE(stop);
+  CHECK(stop->command.action == MenuAction::stop_distro);
+  CHECK(stop->command.target == "test");
+  REQUIRE(stop->confirm);
+  CHECK(stop->confirm->question.find("NixOS-test") != std::string::npos);  // its own distro's name
+  // The selected target's own actions stay at the top level, without a target.
+  const auto* top_stop = menu.find("distro/stop");
+  REQUIRE(top_stop);
+  CHECK(top_stop->command.target.empty());
+}

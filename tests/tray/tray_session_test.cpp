@@ -268,8 +268,13 @@ TEST_CASE(
   CHECK(space.generations[0].kept);
 
   run.session->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
-  REQUIRE(run.watcher.run_until([&] { return !run.notifications.empty(); }, 60s));
-  const auto& note = run.notifications.back();
+  // Other notifications may come first (generation 1 is unverified): the refusal's is the one.
+  const auto refused = [&] {
+    return std::find_if(run.notifications.begin(), run.notifications.end(),
+                        [](const Notification& n) { return n.kind == NotificationKind::low_space; });
+  };
+  REQUIRE(run.watcher.run_until([&] { return refused() != run.notifications.end(); }, 60s));
+  const auto note = *refused();
   INFO(note.title.english() << ": " << note.body.english());
   CHECK(note.kind == NotificationKind::low_space);
   CHECK(note.title.english() == "Rebuild refused: low disk space");

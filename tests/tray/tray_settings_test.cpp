@@ -133,15 +133,119 @@ TEST_CASE("a member of the wrong type is skipped with a warning, the rest is kep
 
 TEST_CASE("members of a newer version are kept when saving") {
   testing::TempDir dir("nxs");
-  std::ofstream(dir / "settings.json") << R"({"distro": "work", "future_feature": {"on": true}})";
+  std::ofstream(dir / "settings.json") << R"({"version": 3, "future_feature": {"on": true}, "default_target": "work",
+      "targets": [{"name": "work", "distro": "work", "future_member": 7}]})";
   SettingsFile file(dir / "settings.json");
   auto settings = file.load().settings;
+  CHECK(settings.target_name() == "work");
   settings.start_at_login = true;
   file.save(settings);
   const auto saved = protocol::json::parse(read_file(dir / "settings.json"));
   CHECK(saved["future_feature"]["on"] == true);
+  CHECK(saved["targets"][0]["future_member"] == 7);
   CHECK(saved["start_at_login"] == true);
-  CHECK(saved["version"] == 1);
+  CHECK_FALSE(saved["targets"][0].contains("start_at_login"));  // the tray's, not a target's
+  CHECK(saved["version"] == 2);
+}
+
+TEST_CASE("a single-distro settings file migrates to one target with everything it held") {
+  testing::TempDir dir("nxs");
+  const auto path = dir / "settings.json";
+  std::ofstream(path) << R"({"version": 1, "distro": "work", "agent": "tcp:127.0.0.1:7428", "flake": "/etc/nixos#w",
+      "start_at_login": true, "notifications": {"unit_failed": false}, "future_feature": 1,
+      "distros": {"work": {"known_good": 41, "last_job_seen": "17",
+                           "verify_in_progress": {"expected_generation": 42, "known_good_before": 41,
+                                                  "started": 1717243200, "step": "restarting"}},
+                  "NixOS": {"known_good": 7}}})";
+  SettingsFile file(path);
+  const auto loaded = file.load();
+  CHECK(loaded.warnings.empty());
+  REQUIRE(loaded.document.targets.size() == 1);
+  const auto& target = loaded.document.targets[0];
+  CHECK(target.target_name() == "work");
+  CHECK(target.watch);
+  CHECK(loaded.document.default_settings().target_name() == "work");
+  CHECK(loaded.document.start_at_login);
+  CHECK(target.start_at_login);
+  CHECK(target.agent == "tcp:127.0.0.1:7428");
+  CHECK_FALSE(target.notifications.unit_failed);
+  REQUIRE(target.find_record());
+  CHECK(target.find_record()->known_good == 41);
+  REQUIRE(target.find_record()->verify_in_progress);
+  CHECK(target.find_record()->verify_in_progress->step == "restarting");
+  CHECK(target.distros.at("NixOS").known_good == 7);
+
+  // Written back as version 2, and read again the same.
+  file.save(loaded.settings);
+  const auto saved = protocol::json::parse(read_file(path));
+  CHECK(saved["version"] == 2);
+  CHECK(saved["default_target"] == "work");
+  REQUIRE(saved["targets"].size() == 1);
+  CHECK(saved["targets"][0]["future_feature"] == 1);
+  CHECK(saved["targets"][0]["distros"]["work"]["known_good"] == 41);
+  const auto again = file.load();
+  CHECK(again.warnings.empty());
+  CHECK(again.settings.find_record()->known_good == 41);
+  CHECK(again.settings.distros.at("NixOS").known_good == 7);
+  CHECK(again.settings.start_at_login);
+}
+
+TEST_CASE("saving one target keeps the others as they are in the file") {
+  testing::TempDir dir("nxs");
+  SettingsFile file(dir / "settings.json");
+  TraySettings daily;
+  daily.distro = "NixOS";
+  daily.record().known_good = 40;
+  TraySettings test;
+  test.name = "test copy";
+  test.distro = "NixOS-test";
+  test.watch = false;
+  file.save(daily);
+  file.save(test);
+  // A second program changes the daily target meanwhile; saving the test target keeps that.
+  file.update([](SettingsDocument& document) { document.find("NixOS")->record().known_good = 41; });
+  test.flake = "/home/me/nixos#test";
+  file.save(test);
+
+  const auto loaded = file.load();
+  REQUIRE(loaded.document.targets.size() == 2);
+  CHECK(loaded.document.names() == "NixOS, test copy");
+  CHECK(loaded.settings.target_name() == "NixOS");  // the first is the default
+  CHECK(loaded.document.find("NixOS")->find_record()->known_good == 41);
+  const auto* saved_test = loaded.document.find("test copy");
+  REQUIRE(saved_test);
+  CHECK(saved_test->distro == "NixOS-test");
+  CHECK_FALSE(saved_test->watch);
+  CHECK(saved_test->flake == "/home/me/nixos#test");
+}
+
+TEST_CASE("targets without a name or with a taken name are skipped with a warning") {
+  testing::TempDir dir("nxs");
+  std::ofstream(dir / "settings.json") << R"({"version": 2, "default_target": "gone",
+      "targets": [{"name": "a", "distro": "A"}, {"distro": "B"}, {"name": "a", "distro": "C"}, 5]})";
+  const auto loaded = SettingsFile(dir / "settings.json").load();
+  REQUIRE(loaded.document.targets.size() == 1);
+  CHECK(loaded.settings.distro == "A");
+  CHECK(loaded.warnings.size() == 4);  // no name, a second "a", not an object, an unknown default
+}
+
+TEST_CASE("the last target cannot be removed, and removing the default picks another") {
+  SettingsDocument document;
+  TraySettings a;
+  a.name = "a";
+  TraySettings b;
+  b.name = "b";
+  document.put(a);
+  document.put(b);
+  document.default_target = "b";
+  CHECK(document.remove("b"));
+  CHECK(document.default_settings().target_name() == "a");
+  CHECK_FALSE(document.remove("a"));
+  CHECK_FALSE(document.remove("nothing"));
+  CHECK_FALSE(target_name_problem("").empty());
+  CHECK_FALSE(target_name_problem(std::string(65, 'x')).empty());
+  CHECK_FALSE(target_name_problem("a\tb").empty());
+  CHECK(target_name_problem("NixOS (work)").empty());
 }
 
 TEST_CASE("saving leaves no temporary file behind") {

@@ -203,8 +203,13 @@ json MiniDistro::settings() const {
 
 json MiniDistro::distro_record() const {
   const auto j = settings();
-  if (j.is_null() || !j.contains("distros") || !j["distros"].contains("NixOS")) return nullptr;
-  return j["distros"]["NixOS"];
+  if (j.is_null() || !j.contains("targets")) return nullptr;
+  for (const auto& target : j["targets"]) {
+    if (target.value("distro", "") == "NixOS" && target.contains("distros") && target["distros"].contains("NixOS")) {
+      return target["distros"]["NixOS"];
+    }
+  }
+  return nullptr;
 }
 
 std::vector<std::string> MiniDistro::control_log() const { return read_lines(dir_ / "control.log"); }

@@ -63,6 +63,9 @@ std::vector<cli::Option> session_options() {
        "the agent: unix:PATH, tcp:HOST:PORT or exec:COMMAND [ARGS...] [default: from the settings]"},
       {"token-file", "PATH", "the agent's token, for tcp: [default: from the settings]"},
       {"config", "FILE", "the settings file [default: " + SettingsFile::default_path().string() + "]"},
+      {"target", "NAME",
+       "which of the settings' targets (distros and hosts): nixtrayctl targets lists them [default: the "
+       "settings' default target]"},
       {"distro-control", "KIND",
        "how to start and stop the distro: wsl, command or local [default: from the settings; "
        "wsl on Windows, local elsewhere]"},
@@ -89,6 +92,7 @@ std::vector<cli::Option> session_options() {
 SessionFlags session_flags(const cli::ParsedCommandLine& parsed) {
   SessionFlags flags;
   if (const auto config = parsed.value("config")) flags.config = std::filesystem::path(*config);
+  flags.target = parsed.value("target");
   flags.distro = parsed.value("distro");
   flags.agent = parsed.value("agent");
   flags.token_file = parsed.value("token-file");
@@ -112,8 +116,15 @@ SessionSetup make_session_setup(SessionFlags flags, SessionUse use, std::optiona
     setup.settings = std::move(*settings);
   } else {
     auto loaded = setup.settings_file.load();
-    setup.settings = std::move(loaded.settings);
     setup.warnings = std::move(loaded.warnings);
+    if (!flags.target) {
+      setup.settings = std::move(loaded.settings);
+    } else if (const auto* target = loaded.document.find(*flags.target)) {
+      setup.settings = *target;
+    } else {
+      throw cli::UsageError("--target: there is no target \"" + *flags.target + "\" in " +
+                            setup.settings_file.path().string() + "; its targets are " + loaded.document.names());
+    }
   }
   // The command line's overrides: used, never saved.
   auto effective = setup.settings;

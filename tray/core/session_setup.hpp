@@ -23,7 +23,7 @@
 namespace nixtray::tray {
 
 // The options both front ends take to say which distro and agent and how to control the distro:
-// --config, --agent, --token-file, --distro, --distro-control (with --wsl, --through-login-shell,
+// --config, --target, --agent, --token-file, --distro, --distro-control (with --wsl, --through-login-shell,
 // --start, --stop, --is-running, --exec-as-root, --console) and --profile-dir. A contract: tests, login
 // entries and people's scripts pass them.
 std::vector<cli::Option> session_options();
@@ -31,6 +31,7 @@ std::vector<cli::Option> session_options();
 // Those options as given (unset: not on the command line).
 struct SessionFlags {
   std::optional<std::filesystem::path> config;
+  std::optional<std::string> target;
   std::optional<std::string> distro;
   std::optional<std::string> agent;
   std::optional<std::string> token_file;
@@ -58,8 +59,8 @@ struct SessionUse {
 
 struct SessionSetup {
   SettingsFile settings_file{std::filesystem::path()};  // chosen by make_session_setup
-  TraySettings settings;              // as saved: what the session keeps and writes back, never an override
-  std::string distro;                 // the distro the session is for: --distro, else the settings'
+  TraySettings settings;  // the target's, as saved: what the session keeps and writes back, never an override
+  std::string distro;     // the distro the session is for: --distro, else the settings'
   std::vector<std::string> warnings;  // from reading the settings file
   AgentLinkOptions link;
   std::shared_ptr<DistroControl> control;
@@ -71,8 +72,9 @@ struct SessionSetup {
   SessionUse use;
 };
 
-// Reads the settings file (a corrupt one is moved aside: a warning) unless `settings` are given
-// (the Settings window's edit), applies the flags and builds the link's options and the distro
+// Reads the settings file (a corrupt one is moved aside: a warning) and takes the target --target
+// names (else the file's default target) unless `settings` are given (the Settings window's
+// edit), applies the flags and builds the link's options and the distro
 // control. Throws cli::UsageError for flags or settings that cannot work, with what to change.
 SessionSetup make_session_setup(SessionFlags flags, SessionUse use, std::optional<TraySettings> settings = {});
 

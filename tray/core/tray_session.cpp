@@ -136,9 +136,13 @@ void TraySession::change_record(const std::function<void(DistroRecord&)>& change
   // Only this distro's record goes to the file, changed there: what another program (nixtrayctl,
   // a second tray) saved meanwhile stays, and so does anything the command line overrode.
   try {
-    auto saved = settings_file_.load().settings;
-    change(saved.distros[distro_]);
-    settings_file_.save(saved);
+    settings_file_.update([&](SettingsDocument& document) {
+      if (auto* saved = document.find(settings_.target_name())) {
+        change(saved->distros[distro_]);
+      } else {
+        document.put(settings_);
+      }
+    });
   } catch (const std::exception& e) {
     report_error(e.what());
   }
@@ -169,9 +173,11 @@ void TraySession::set_notification_toggles(NotificationToggles toggles) {
 }
 
 void TraySession::update_settings(const TraySettings& edited) {
+  auto name = std::move(settings_.name);
   auto records = std::move(settings_.distros);
   auto unknown = std::move(settings_.unknown_members);
   settings_ = edited;
+  settings_.name = std::move(name);
   settings_.distros = std::move(records);
   settings_.unknown_members = std::move(unknown);
   rules_.set_toggles(settings_.notifications);

@@ -57,6 +57,8 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::show_job_log:
     case MenuAction::open_settings:
     case MenuAction::show_space:
+    case MenuAction::select_target:  // the front end's: which session it talks to
+    case MenuAction::add_target:     // the front end's: the fleet grows
     case MenuAction::quit:
       break;
   }

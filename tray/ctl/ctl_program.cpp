@@ -113,6 +113,60 @@ cli::Program nixtrayctl_program() {
        "free and valid, the folder is new or empty), then wsl.exe --import <distro> <folder> <image>\n"
        "--version 2; a legacy .tar.gz also gets its first /nix/var/nix/profiles/system/activate; then\n"
        "the distro is started. Exit codes: 0 installed and running, 1 a step failed (it says which)."},
+      {"targets",
+       "",
+       "the settings' targets (distros and hosts) and the state of each",
+       {json_option},
+       0,
+       0,
+       "Looks at every target at the same time (each for --timeout at most). The default target, the one\n"
+       "commands use without --target, is marked *. A target that is not watched is listed, but the tray\n"
+       "shows no icon state or notifications for it. --json prints one object per target."},
+      {"add-target",
+       "NAME",
+       "add a target to the settings: reached and controlled as the session options say",
+       {{"no-watch", "", "list it, but do not watch it in the tray"},
+        {"default", "", "make it the default target (commands without --target use it)"}},
+       1,
+       1,
+       "The target is made from --distro, --agent, --token-file, --distro-control and its commands and\n"
+       "--profile-dir as given (the defaults for the rest), checked as a session would use it, and saved.\n"
+       "Examples:\n"
+       "  nixtrayctl add-target test --distro NixOS-test\n"
+       "  nixtrayctl add-target server --agent 'exec:ssh server nixtray-agent bridge' --distro-control local"},
+      {"try-on-copy",
+       "",
+       "rebuild and verify a throw-away copy of the distro first; the distro itself is not changed",
+       {{"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
+        {"upgrade", "", "update channels / flake inputs first"},
+        {"timeout", "S",
+         "seconds to wait for the copy's agent after its restart [default: the settings' boot timeout]"},
+        json_option},
+       0,
+       0,
+       "With --distro-control wsl only. wsl.exe --export DISTRO, then --import DISTRO-nixtray-trial (in\n"
+       "<local app data>/nixtray/distros/DISTRO-nixtray-trial), then the rebuild (mode boot) and boot\n"
+       "verification of `rebuild` on that copy, then wsl.exe --unregister of the copy and its folder,\n"
+       "whatever happened. The distro itself is only exported: nothing runs in it and it is not restarted.\n"
+       "When the copy passed, `nixtrayctl rebuild` applies the same rebuild to the distro.\n"
+       "Exit codes: 0 the copy rebuilt and booted; 1 it failed there (the distro is unchanged); 2 the copy\n"
+       "could not be made or checked."},
+      {"discover",
+       "",
+       "the WSL distros that are not targets yet, and whether nixtray's agent answers in each",
+       {{"add", "", "add each one where the agent answers as a target (named after it, watched)"}, json_option},
+       0,
+       0,
+       "Lists the distros with wsl.exe --list (--wsl, else the default target's wsl.exe). In a running distro it\n"
+       "runs /run/current-system/sw/bin/nixtray-agent --version; a stopped distro is not started to look:\n"
+       "start it (wsl.exe -d NAME) or add it by hand with add-target NAME --distro NAME --distro-control wsl."},
+      {"remove-target",
+       "NAME",
+       "remove a target from the settings, with what the host remembered about it",
+       {},
+       1,
+       1,
+       ""},
   };
   program.footer =
       "Exit codes: 0 done (status: the agent answered); 1 the request failed; 2 the agent could not be reached\n"
@@ -152,7 +206,15 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     }
     std::chrono::milliseconds timeout{30'000};
     if (const auto seconds = parsed.integer("timeout", 1, 24 * 3600)) timeout = std::chrono::seconds(*seconds);
-    auto setup = tray::make_session_setup(tray::session_flags(parsed), ctl_use(timeout));
+    const auto flags = tray::session_flags(parsed);
+    if (parsed.command == "targets") {
+      return run_targets(parsed, flags.config.value_or(tray::SettingsFile::default_path()), ctl_use(timeout));
+    }
+    if (parsed.command == "add-target") return run_add_target(parsed, flags, ctl_use(timeout));
+    if (parsed.command == "remove-target") return run_remove_target(parsed, flags);
+    if (parsed.command == "discover") return run_discover(parsed, flags);
+    auto setup = tray::make_session_setup(flags, ctl_use(timeout));
+    if (parsed.command == "try-on-copy") return run_try_on_copy(parsed, setup);
     for (const auto& warning : setup.warnings) {
       std::cerr << "nixtrayctl: warning: " << warning << "\n";
     }

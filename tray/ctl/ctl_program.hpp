@@ -1,7 +1,8 @@
 // nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract:
 // the session's (--agent, --token-file, --config, --distro-control command --start CMD --stop CMD
 // --is-running CMD --exec-as-root CMD, ...: core/session_setup.hpp) and --timeout; commands
-// status, start, stop, verify-boot, rollback N, rebuild, space, gc, install-nixos, with verify-boot's exit
+// status, start, stop, verify-boot, rollback N, rebuild, space, gc, install-nixos, targets,
+// add-target NAME, remove-target NAME, discover, try-on-copy, with verify-boot's exit
 // codes (ctl/verify_commands.cpp). Each run parses its command line, makes one TraySession from
 // it, runs the command on it and prints the result.
 #pragma once
@@ -67,6 +68,15 @@ int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_space(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_gc(const cli::ParsedCommandLine& args, CommandContext& context);
+
+// The settings' targets: these need no session (targets makes one per target itself).
+int run_targets(const cli::ParsedCommandLine& args, const std::filesystem::path& file, const tray::SessionUse& use);
+int run_add_target(const cli::ParsedCommandLine& args, const tray::SessionFlags& flags, const tray::SessionUse& use);
+int run_remove_target(const cli::ParsedCommandLine& args, const tray::SessionFlags& flags);
+int run_discover(const cli::ParsedCommandLine& args, const tray::SessionFlags& flags);
+
+// A rebuild and boot verification on a throw-away copy of the distro (it makes its own session).
+int run_try_on_copy(const cli::ParsedCommandLine& args, const tray::SessionSetup& setup);
 
 int run_nixtrayctl(const std::vector<std::string>& args);
 

@@ -1,6 +1,10 @@
 #include "gui_options.hpp"
 
+#include "core/targets/target_fleet.hpp"
+
 #include "nixtray/version.hpp"
+
+#include <algorithm>
 
 namespace nixtray::gui {
 
@@ -88,19 +92,38 @@ GuiOptions parse_gui_options(const std::vector<std::string>& args) {
 
   // The link, the control and the settings as saved: an --agent given today must not end up in
   // the file.
-  options.session = tray::make_session_setup(tray::session_flags(parsed),
-                                             tray::SessionUse{std::string("nixtray/") + nixtray::version, true,
-                                                              std::chrono::seconds(10), std::chrono::seconds(30)});
+  const auto flags = tray::session_flags(parsed);
+  const tray::SessionUse use{std::string("nixtray/") + nixtray::version, true, std::chrono::seconds(10),
+                             std::chrono::seconds(30)};
+  options.session = tray::make_session_setup(flags, use);
+  // Every watched target of the settings, unless the command line chose one target or how to
+  // reach it: then that one alone.
+  if (!flags.target && !flags.distro && !tray::overrides_connection(flags)) {
+    std::vector<std::string> problems;
+    for (auto& setup : tray::target_setups(options.session.settings_file.path(), use, true, problems)) {
+      if (setup.settings.target_name() != options.session.settings.target_name()) {
+        options.other_targets.push_back(std::move(setup));
+      }
+    }
+    // The settings file's own warnings came with the first set-up already.
+    for (auto& problem : problems) {
+      if (std::find(options.session.warnings.begin(), options.session.warnings.end(), problem) ==
+          options.session.warnings.end()) {
+        options.session.warnings.push_back(std::move(problem));
+      }
+    }
+  }
 
-  options.start_arguments.push_back("--autostart");
-  for (const char* name :
-       {"config", "agent", "token-file", "distro-control", "start", "stop", "is-running", "exec-as-root", "console"}) {
+  options.start_arguments.emplace_back("--autostart");
+  for (const char* name : {"config", "target", "agent", "token-file", "distro-control", "start", "stop", "is-running",
+                           "exec-as-root", "console"}) {
     if (const auto value = parsed.value(name)) {
       auto text = *value;
       if (std::string_view(name) == "config") text = std::filesystem::absolute(text).string();
       options.start_arguments.push_back(std::string("--") + name);
       options.start_arguments.push_back(text);
-      if (std::string_view(name) != "config") options.overrides.push_back(std::string("--") + name + " " + text);
+      if (std::string_view(name) != "config" && std::string_view(name) != "target")
+        options.overrides.push_back(std::string("--") + name + " " + text);
     }
   }
   return options;

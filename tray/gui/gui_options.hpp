@@ -27,10 +27,11 @@ std::optional<StatusTab> parse_status_tab(std::string_view name);
 struct GuiOptions {
   bool help = false;
   bool version = false;
-  tray::SessionSetup session;
-  std::vector<std::string> overrides;        // "--agent unix:/x": shown on the Settings page
-  std::vector<std::string> start_arguments;  // what a login start needs to reproduce this session
-  bool autostart = false;                    // started at login (the Run key or the XDG entry passes --autostart)
+  tray::SessionSetup session;                     // the target the tray starts with selected
+  std::vector<tray::SessionSetup> other_targets;  // the settings' other watched targets
+  std::vector<std::string> overrides;             // "--agent unix:/x": shown on the Settings page
+  std::vector<std::string> start_arguments;       // what a login start needs to reproduce this session
+  bool autostart = false;                         // started at login (the Run key or the XDG entry passes --autostart)
   std::optional<int> quit_after_seconds;
   std::optional<StatusTab> open_status_window;
   bool open_space_window = false;

@@ -34,6 +34,7 @@ tray::IconId icon_for(tray::NotificationKind kind) {
 struct NotificationPresenter::Shown {
   std::unique_ptr<wxNotificationMessage> message;
   std::optional<tray::NotificationAction> action;
+  std::string target;
 };
 
 NotificationPresenter::NotificationPresenter(const TrayIconArt& art, UiLog& log, ActionHandler on_action)
@@ -52,9 +53,12 @@ void NotificationPresenter::show(const tray::Notification& notification) {
                         ? wxICON_WARNING
                         : wxICON_ERROR;
   auto shown = std::make_unique<Shown>();
-  shown->message = std::make_unique<wxNotificationMessage>(sentence_text(notification.title),
-                                                           sentence_text(notification.body), nullptr, flags);
+  // With several targets, whose it is comes first: "test: Rebuild failed".
+  auto title = sentence_text(notification.title);
+  if (!notification.target.empty()) title = to_wx(notification.target) + ": " + title;
+  shown->message = std::make_unique<wxNotificationMessage>(title, sentence_text(notification.body), nullptr, flags);
   shown->action = notification.action;
+  shown->target = notification.target;
   auto& message = *shown->message;
   wxIcon icon;
   icon.CopyFromBitmap(art_.bitmap(icon_for(notification.kind), 48));
@@ -67,9 +71,12 @@ void NotificationPresenter::show(const tray::Notification& notification) {
     const auto it = shown_.find(serial);
     if (it != shown_.end() && it->second->action) {
       const auto action = *it->second->action;
-      log_.write("notification-action",
-                 {{"label", from_wx(core_text(action.label))}, {"job", action.job_id}, {"unit", action.unit}});
-      on_action_(action);
+      const auto target = it->second->target;
+      log_.write("notification-action", {{"label", from_wx(core_text(action.label))},
+                                         {"job", action.job_id},
+                                         {"unit", action.unit},
+                                         {"target", target}});
+      on_action_(action, target);
     }
     CallAfter([this, serial] { finished(serial); });
   };
@@ -79,7 +86,8 @@ void NotificationPresenter::show(const tray::Notification& notification) {
                [this, serial](wxCommandEvent&) { CallAfter([this, serial] { finished(serial); }); });
   const bool ok = message.Show(wxNotificationMessage::Timeout_Auto);
   log_.write("notification", {{"kind", std::string(tray::to_string(notification.kind))},
-                              {"title", from_wx(sentence_text(notification.title))},
+                              {"title", from_wx(title)},
+                              {"target", notification.target},
                               {"body", from_wx(sentence_text(notification.body))},
                               {"action", notification.action && action_offered
                                              ? protocol::json(from_wx(core_text(notification.action->label)))

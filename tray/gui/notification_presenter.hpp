@@ -21,7 +21,8 @@ class UiLog;
 
 class NotificationPresenter : public wxEvtHandler {
  public:
-  using ActionHandler = std::function<void(const tray::NotificationAction&)>;
+  // The action and whose it is (the notification's target; empty with one target).
+  using ActionHandler = std::function<void(const tray::NotificationAction&, const std::string& target)>;
 
   NotificationPresenter(const TrayIconArt& art, UiLog& log, ActionHandler on_action);
   ~NotificationPresenter() override;

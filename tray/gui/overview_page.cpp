@@ -13,6 +13,7 @@
 #include "widget_position.hpp"
 
 #include <wx/button.h>
+#include <wx/choice.h>
 #include <wx/clipbrd.h>
 #include <wx/listctrl.h>
 #include <wx/sizer.h>
@@ -52,6 +53,20 @@ wxString system_state_text(protocol::SystemState state) {
 
 OverviewPage::OverviewPage(wxWindow* parent, StatusContext& context) : wxPanel(parent), context_(context) {
   auto* top = new wxBoxSizer(wxVERTICAL);
+
+  target_row_ = new wxBoxSizer(wxHORIZONTAL);
+  target_row_->Add(new wxStaticText(this, wxID_ANY, _("Target:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
+  targets_ = new wxChoice(this, wxID_ANY);
+  targets_->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) {
+    const auto index = targets_->GetSelection();
+    if (index == wxNOT_FOUND || static_cast<std::size_t>(index) >= target_names_.size()) return;
+    const auto& name = target_names_[static_cast<std::size_t>(index)];
+    context_.log.write("select-target", {{"target", name}, {"from", "overview"}});
+    context_.host.select(name);
+  });
+  target_row_->Add(targets_, 1, wxALIGN_CENTER_VERTICAL);
+  top->Add(target_row_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+  top->Show(target_row_, false);
 
   auto* head = new wxBoxSizer(wxHORIZONTAL);
   icon_ = new wxStaticBitmap(this, wxID_ANY, context_.art.bitmap(tray::IconId::transition, 48));
@@ -166,12 +181,33 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
   detail_->SetLabel(core_text(view.detail));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
   settings_ = snapshot.settings;
+  fill_targets(snapshot);
   fill_verify_evidence(snapshot);
   const bool advice_changed = fill_advice(snapshot);
   fill_facts(snapshot);
   fill_units(snapshot);
   Layout();
   if (advice_changed) log_advice_action();
+}
+
+void OverviewPage::fill_targets(const SessionSnapshot& snapshot) {
+  const auto& targets = snapshot.menu.targets;
+  GetSizer()->Show(target_row_, targets.size() > 1);
+  std::vector<std::string> names;
+  wxArrayString labels;
+  int selected = wxNOT_FOUND;
+  for (const auto& target : targets) {
+    if (target.selected) selected = static_cast<int>(names.size());
+    names.push_back(target.name);
+    labels.Add(to_wx(tray::target_line(target)));
+  }
+  bool same = names == target_names_ && labels.size() == targets_->GetCount();
+  for (unsigned i = 0; same && i < labels.size(); ++i) same = targets_->GetString(i) == labels[i];
+  if (!same) {
+    target_names_ = std::move(names);
+    targets_->Set(labels);
+  }
+  if (targets_->GetSelection() != selected) targets_->SetSelection(selected);
 }
 
 void OverviewPage::fill_verify_evidence(const SessionSnapshot& snapshot) {
@@ -288,6 +324,7 @@ void OverviewPage::fill_units(const SessionSnapshot& snapshot) {
   std::vector<std::string> names;
   const std::vector<protocol::Unit> none;
   const auto& units = snapshot.state.status ? snapshot.state.status->failed_units : none;
+  names.reserve(units.size());
   for (const auto& unit : units) names.push_back(unit.name);
   units_empty_->Show(units.empty());
   units_->Show(!units.empty());

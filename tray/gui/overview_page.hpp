@@ -11,6 +11,7 @@
 #include <wx/panel.h>
 
 class wxButton;
+class wxChoice;
 class wxListCtrl;
 class wxListEvent;
 class wxSizer;
@@ -29,6 +30,7 @@ class OverviewPage : public wxPanel {
   void show_unit(const std::string& unit);
 
  private:
+  void fill_targets(const SessionSnapshot& snapshot);
   void fill_facts(const SessionSnapshot& snapshot);
   void fill_units(const SessionSnapshot& snapshot);
   // Returns whether the advice changed.
@@ -39,6 +41,10 @@ class OverviewPage : public wxPanel {
   void fetch_unit_log(const std::string& unit);
 
   StatusContext& context_;
+  // With several targets: which one the page (and the menu) is for.
+  wxSizer* target_row_ = nullptr;
+  wxChoice* targets_ = nullptr;
+  std::vector<std::string> target_names_;
   wxStaticBitmap* icon_ = nullptr;
   wxStaticText* headline_ = nullptr;
   wxStaticText* detail_ = nullptr;

@@ -2,6 +2,8 @@
 
 #include "ui_thread.hpp"
 
+#include <algorithm>
+
 namespace nixtray::gui {
 
 struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
@@ -46,54 +48,138 @@ SessionHost::SessionHost(IoThread& io, SessionObserver& observer) : io_(io), sha
 
 SessionHost::~SessionHost() { shared_->observer = nullptr; }
 
-void SessionHost::start(tray::SessionSetup setup) {
-  wsl_options_ = tray::wsl_options_of(setup.control.get());
-  auto shared = shared_;
-  auto payload = std::make_shared<tray::SessionSetup>(std::move(setup));
-  io_.post([this, shared, payload] {
-    if (session_) {
-      session_->stop();
-      session_.reset();
+void SessionHost::start(tray::SessionSetup selected, std::vector<tray::SessionSetup> others) {
+  wsl_options_ = tray::wsl_options_of(selected.control.get());
+  auto setups = std::make_shared<std::vector<tray::SessionSetup>>();
+  setups->push_back(std::move(selected));
+  for (auto& other : others) setups->push_back(std::move(other));
+  io_.post([this, setups] {
+    fleet_.reset();  // stops the sessions
+    selected_ = setups->front().settings.target_name();
+    settings_path_ = setups->front().settings_file.path();
+    use_ = setups->front().use;
+    discovery_.reset();
+    found_.clear();
+    for (const auto& setup : *setups) {
+      if (auto wsl = tray::wsl_options_of(setup.control.get()); wsl && !discovery_) discovery_ = std::move(wsl);
     }
-    auto weak = std::make_shared<std::weak_ptr<tray::TraySession>>();
-    tray::TraySessionCallbacks callbacks;
-    callbacks.on_state = [shared, weak](const tray::TrayState& state) {
-      auto session = weak->lock();
-      if (!session) return;
-      shared->wake(shared->snapshot.put(SessionSnapshot{state, session->menu_context(), session->settings()}));
-    };
-    callbacks.on_notification = [shared](const tray::Notification& notification) {
+    auto shared = shared_;
+    tray::FleetCallbacks callbacks;
+    // Any target's state changes the icon and the Targets menu: a new snapshot.
+    callbacks.on_state = [this](const std::string&, const tray::TrayState&) { publish(); };
+    callbacks.on_notification = [shared](const std::string&, const tray::Notification& notification) {
       shared->wake(shared->notifications.push(notification));
     };
-    callbacks.on_rebuild_flow = [shared](const tray::RebuildFlow& flow) { shared->wake(shared->flows.push(flow)); };
-    callbacks.on_job_log = [shared](const tray::JobLogReceived& log) { shared->wake(shared->logs.push(log)); };
-    callbacks.on_error = [shared](const std::string& message) { shared->wake(shared->errors.push(message)); };
-    callbacks.on_verify = [shared](const tray::VerifyProgressView& view) { shared->wake(shared->verify.put(view)); };
-    session_ = tray::TraySession::create(io_.executor(), std::move(*payload), std::move(callbacks));
-    *weak = session_;
+    callbacks.on_error = [this, shared](const std::string& target, const std::string& message) {
+      shared->wake(shared->errors.push(target == selected_ ? message : target + ": " + message));
+    };
+    // What only the selected target's windows show.
+    callbacks.on_session = [this, shared](const std::string& target, tray::TraySessionCallbacks& named) {
+      named.on_rebuild_flow = [this, shared, target](const tray::RebuildFlow& flow) {
+        if (target == selected_) shared->wake(shared->flows.push(flow));
+      };
+      named.on_job_log = [this, shared, target](const tray::JobLogReceived& log) {
+        if (target == selected_) shared->wake(shared->logs.push(log));
+      };
+      named.on_verify = [this, shared, target](const tray::VerifyProgressView& view) {
+        if (target == selected_) shared->wake(shared->verify.put(view));
+      };
+    };
+    fleet_ = std::make_unique<tray::TargetFleet>(io_.executor(), std::move(*setups), std::move(callbacks));
     // The first picture: connecting, with the settings and menu context the session starts from.
-    shared->wake(
-        shared->snapshot.put(SessionSnapshot{session_->state(), session_->menu_context(), session_->settings()}));
-    session_->start();
+    publish();
+    fleet_->start();
+    discover();
   });
 }
 
-void SessionHost::stop() {
-  io_.run_and_wait([this] {
-    if (session_) {
-      session_->stop();
-      session_.reset();
-    }
+void SessionHost::discover() {
+  if (!discovery_ || !fleet_) return;
+  const auto document = tray::SettingsFile(settings_path_).load().document;
+  net::asio::co_spawn(io_.executor(), tray::discover_wsl_distros(*discovery_, document),
+                      [this](std::exception_ptr error, tray::DistroDiscovery discovery) {
+                        if (error || !discovery.ok || !fleet_) return;  // nothing to offer: the menu stays as it is
+                        found_ = std::move(discovery.distros);
+                        publish();
+                      });
+}
+
+void SessionHost::add_found_distro(const std::string& distro) {
+  const auto found =
+      std::find_if(found_.begin(), found_.end(), [&](const tray::FoundDistro& f) { return f.distro == distro; });
+  if (found == found_.end() || !discovery_ || !fleet_) return;
+  try {
+    const auto added = tray::add_found_distro(tray::SettingsFile(settings_path_), *found, discovery_->wsl);
+    tray::SessionFlags flags;
+    flags.config = settings_path_;
+    flags.target = added.target_name();
+    fleet_->add(tray::make_session_setup(flags, use_, added));
+  } catch (const std::exception& e) {
+    shared_->wake(shared_->errors.push("could not add " + distro + " as a target: " + e.what()));
+    return;
+  }
+  found_.erase(found);
+  publish();
+  discover();
+}
+
+void SessionHost::restart_selected(tray::SessionSetup setup) {
+  wsl_options_ = tray::wsl_options_of(setup.control.get());
+  auto payload = std::make_shared<tray::SessionSetup>(std::move(setup));
+  io_.post([this, payload] {
+    if (!fleet_) return;
+    fleet_->replace(selected_, std::move(*payload));
+    publish();
   });
+}
+
+void SessionHost::select(const std::string& target) {
+  io_.post([this, target] {
+    if (!fleet_ || !fleet_->session(target)) return;
+    selected_ = target;
+    publish();
+  });
+}
+
+std::shared_ptr<tray::TraySession> SessionHost::selected_session() const {
+  return fleet_ ? fleet_->session(selected_) : nullptr;
+}
+
+void SessionHost::publish() {
+  const auto session = selected_session();
+  if (!session) return;
+  SessionSnapshot snapshot{session->state(), session->menu_context(), session->settings(), std::nullopt};
+  const auto names = fleet_->names();
+  for (const auto& found : found_) {
+    if (found.worth_adding()) snapshot.menu.found_distros.push_back(found.distro);
+  }
+  if (names.size() > 1) snapshot.fleet = fleet_->view();
+  if (names.size() > 1 || !snapshot.menu.found_distros.empty()) {
+    for (const auto& name : names) {
+      const auto target = fleet_->session(name);
+      const auto& state = target->state();
+      snapshot.menu.targets.push_back({name, state.condition, tray::present(state, name).unverified_badge,
+                                       name == selected_, tray::target_actions(name, state, target->menu_context())});
+    }
+  }
+  shared_->wake(shared_->snapshot.put(std::move(snapshot)));
+}
+
+void SessionHost::stop() {
+  io_.run_and_wait([this] { fleet_.reset(); });
 }
 
 void SessionHost::with_session(std::function<void(tray::TraySession&)> fn) {
   io_.post([this, fn = std::move(fn)] {
-    if (session_) fn(*session_);
+    if (const auto session = selected_session()) fn(*session);
   });
 }
 
 void SessionHost::perform(const tray::MenuCommand& command) {
+  if (command.action == tray::MenuAction::add_target) {
+    io_.post([this, distro = command.distro] { add_found_distro(distro); });
+    return;
+  }
   with_session([command](tray::TraySession& session) { session.perform(command); });
 }
 
@@ -108,7 +194,7 @@ void SessionHost::set_start_at_login(bool enabled) {
 tray::AppliedSettings SessionHost::apply_settings(const tray::TraySettings& settings) {
   tray::AppliedSettings applied;
   io_.run_and_wait([this, &settings, &applied] {
-    if (session_) applied = session_->apply_settings(settings);
+    if (const auto session = selected_session()) applied = session->apply_settings(settings);
   });
   return applied;
 }
@@ -120,9 +206,10 @@ void SessionHost::verify_boot(bool rebuild_first) {
 void SessionHost::install_nixos(tray::NixosImportRequest request, std::function<void(tray::InstallStep)> on_step,
                                 std::function<void(tray::NixosInstallReport)> done) {
   io_.post([this, request = std::move(request), on_step = std::move(on_step), done = std::move(done)]() mutable {
-    if (!session_) return;
+    const auto selected = selected_session();
+    if (!selected) return;
     // The coroutine keeps the session alive until it is done.
-    auto install = [session = session_, request = std::move(request), on_step = std::move(on_step)]() mutable {
+    auto install = [session = selected, request = std::move(request), on_step = std::move(on_step)]() mutable {
       return session->install_nixos(std::move(request), [on_step](const tray::InstallStep& step) { on_step(step); });
     };
     net::asio::co_spawn(io_.executor(), std::move(install),
@@ -139,9 +226,10 @@ void SessionHost::install_nixos(tray::NixosImportRequest request, std::function<
 
 void SessionHost::rebuild_to_add_agent(std::function<void(tray::ControlResult)> done) {
   io_.post([this, done = std::move(done)]() mutable {
-    if (!session_) return;
+    const auto selected = selected_session();
+    if (!selected) return;
     net::asio::co_spawn(
-        io_.executor(), [session = session_] { return session->add_agent(); },
+        io_.executor(), [session = selected] { return session->add_agent(); },
         [done](std::exception_ptr error, tray::ControlResult result) {
           done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly") : std::move(result));
         });
@@ -167,42 +255,47 @@ void SessionHost::reply_not_connected(const tray::Reply<T>& reply) {
 
 void SessionHost::mark_good(int generation, tray::Reply<int> reply) {
   io_.post([this, generation, reply = std::move(reply)] {
-    if (!session_) return reply_not_connected(reply);
-    session_->actions().mark_good(generation, reply);
+    const auto session = selected_session();
+    if (!session) return reply_not_connected(reply);
+    session->actions().mark_good(generation, reply);
   });
 }
 
 void SessionHost::collect_garbage(int keep, tray::Reply<std::string> reply) {
   io_.post([this, keep, reply = std::move(reply)] {
-    if (!session_) return reply_not_connected(reply);
+    const auto session = selected_session();
+    if (!session) return reply_not_connected(reply);
     tray::GcRequest request;
     request.keep = keep;
-    session_->actions().collect_garbage(request, reply);
+    session->actions().collect_garbage(request, reply);
   });
 }
 
 void SessionHost::diff_generations(int from, int to, tray::Reply<protocol::GenerationsDiff> reply) {
   io_.post([this, from, to, reply = std::move(reply)] {
-    if (!session_) return reply_not_connected(reply);
+    const auto session = selected_session();
+    if (!session) return reply_not_connected(reply);
     protocol::GenerationsDiffParams params;
     params.from = from;
     params.to = to;
-    session_->actions().diff_generations(std::move(params), reply);
+    session->actions().diff_generations(std::move(params), reply);
   });
 }
 
 void SessionHost::unit_log(const std::string& unit, int lines, tray::Reply<protocol::UnitsLogResult> reply) {
   io_.post([this, unit, lines, reply = std::move(reply)] {
-    if (!session_) return reply_not_connected(reply);
-    session_->actions().unit_log(unit, lines, reply);
+    const auto session = selected_session();
+    if (!session) return reply_not_connected(reply);
+    session->actions().unit_log(unit, lines, reply);
   });
 }
 
 void SessionHost::job_log(const std::string& job_id, std::int64_t from, int limit,
                           tray::Reply<protocol::LogChunk> reply) {
   io_.post([this, job_id, from, limit, reply = std::move(reply)] {
-    if (!session_) return reply_not_connected(reply);
-    session_->actions().job_log(job_id, from, limit, reply);
+    const auto session = selected_session();
+    if (!session) return reply_not_connected(reply);
+    session->actions().job_log(job_id, from, limit, reply);
   });
 }
 

@@ -1,12 +1,19 @@
-// The GUI's handle on core's TraySession (the running tray), which lives on the io thread. The
-// GUI calls these methods on its own thread; each posts to the io thread. What the session
-// reports comes back through SessionObserver on the GUI thread, batched: the newest state once
-// per wake-up, and notifications, flow steps and log chunks in order.
+// The GUI's handle on core's TraySessions (the running tray), which live on the io thread: one
+// per watched target (core/targets/target_fleet.hpp), one of them selected, the one the menu's
+// actions and the windows are for. The GUI calls these methods on its own thread; each posts to
+// the io thread. What the sessions report comes back through SessionObserver on the GUI thread,
+// batched: the newest state once per wake-up, and notifications, flow steps and log chunks in
+// order. Notifications come from every target; flow steps, logs, boot checks and errors from the
+// selected one. When a target is controlled with wsl.exe, the WSL distros no target watches are
+// looked for (core/targets/target_discovery.hpp) and offered in the menu; adding one writes it to
+// the settings file and starts its session next to the others.
 #pragma once
 
 #include "inbox.hpp"
 #include "io_thread.hpp"
 
+#include "core/targets/target_discovery.hpp"
+#include "core/targets/target_fleet.hpp"
 #include "core/tray_session.hpp"
 
 #include <functional>
@@ -17,9 +24,11 @@ namespace nixtray::gui {
 
 // What the GUI draws from: copies, owned by the GUI thread.
 struct SessionSnapshot {
-  tray::TrayState state;
-  tray::MenuContext menu;
+  tray::TrayState state;   // the selected target's
+  tray::MenuContext menu;  // with every watched target in menu.targets
   tray::TraySettings settings;
+  // With several targets: the icon and tooltip for all of them.
+  std::optional<tray::FleetView> fleet;
 };
 
 class SessionObserver {
@@ -41,9 +50,13 @@ class SessionHost {
   SessionHost(const SessionHost&) = delete;
   SessionHost& operator=(const SessionHost&) = delete;
 
-  // Creates and starts a session; a running one is stopped first (the settings' connection
-  // changed). The observer sees a fresh "connecting" state.
-  void start(tray::SessionSetup setup);
+  // Creates and starts a session for `selected` and each of `others` (the other watched targets);
+  // running ones are stopped first. The observer sees a fresh "connecting" state.
+  void start(tray::SessionSetup selected, std::vector<tray::SessionSetup> others = {});
+  // The selected target's session made again (its settings changed how it is reached).
+  void restart_selected(tray::SessionSetup setup);
+  // Makes the named target the one the menu and the windows are for.
+  void select(const std::string& target);
   // Stops the session and waits until it has (before the io thread ends).
   void stop();
 
@@ -86,12 +99,23 @@ class SessionHost {
   struct Shared;  // what the io thread's callbacks reach, kept alive by them
 
   void with_session(std::function<void(tray::TraySession&)> fn);
+  // io thread: the selected target's session (null before start and after stop).
+  [[nodiscard]] std::shared_ptr<tray::TraySession> selected_session() const;
+  void publish();  // io thread: a new snapshot for the GUI
+  // io thread: the WSL distros no target watches, looked for again (then published).
+  void discover();
+  void add_found_distro(const std::string& distro);  // io thread
   template <class T>
   void reply_not_connected(const tray::Reply<T>& reply);
 
   IoThread& io_;
   std::shared_ptr<Shared> shared_;
-  std::shared_ptr<tray::TraySession> session_;                // io thread only
+  std::unique_ptr<tray::TargetFleet> fleet_;                  // io thread only
+  std::string selected_;                                      // io thread only
+  std::filesystem::path settings_path_;                       // io thread only
+  tray::SessionUse use_;                                      // io thread only: for added targets
+  std::optional<tray::WslDistroControlOptions> discovery_;    // io thread only: the wsl.exe to look with
+  std::vector<tray::FoundDistro> found_;                      // io thread only
   std::optional<tray::WslDistroControlOptions> wsl_options_;  // GUI thread only
 };
 

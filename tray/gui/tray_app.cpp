@@ -142,33 +142,36 @@ bool TrayApp::start(const std::vector<std::string>& args) {
                     },
                     [this](const tray::TraySettings& settings) { return save_settings(settings); }, options_.overrides,
                     options_.session.settings_file.path().string(), start_at_login_->describe()});
-  notifier_ = std::make_unique<NotificationPresenter>(*art_, *log_, [this](const tray::NotificationAction& action) {
-    switch (action.kind) {
-      case tray::NotificationAction::Kind::show_job_log:
-        show_window(StatusTab::jobs, "notification").show_job(action.job_id);
-        break;
-      case tray::NotificationAction::Kind::show_unit:
-        show_window(StatusTab::overview, "notification").show_unit(action.unit);
-        break;
-      case tray::NotificationAction::Kind::show_status_window:
-        show_window(StatusTab::overview, "notification");
-        break;
-      case tray::NotificationAction::Kind::show_space:
-        show_space("notification");
-        break;
-      case tray::NotificationAction::Kind::verify_boot: {
-        // As the menu's "Verify boot…": it restarts the distro, so it asks first (menu_chosen).
-        if (!snapshot_) break;
-        const auto menu = tray::MenuModel::build(snapshot_->state, snapshot_->menu);
-        if (const auto* verify = menu.find("verify-boot"); verify && verify->enabled) {
-          menu_chosen(*verify);
-        } else {
-          show_window(StatusTab::overview, "notification");
+  notifier_ = std::make_unique<NotificationPresenter>(
+      *art_, *log_, [this](const tray::NotificationAction& action, const std::string& target) {
+        // Another target's notification: its windows, so the menu and the windows are for it first.
+        if (!target.empty()) host_->select(target);
+        switch (action.kind) {
+          case tray::NotificationAction::Kind::show_job_log:
+            show_window(StatusTab::jobs, "notification").show_job(action.job_id);
+            break;
+          case tray::NotificationAction::Kind::show_unit:
+            show_window(StatusTab::overview, "notification").show_unit(action.unit);
+            break;
+          case tray::NotificationAction::Kind::show_status_window:
+            show_window(StatusTab::overview, "notification");
+            break;
+          case tray::NotificationAction::Kind::show_space:
+            show_space("notification");
+            break;
+          case tray::NotificationAction::Kind::verify_boot: {
+            // As the menu's "Verify boot…": it restarts the distro, so it asks first (menu_chosen).
+            if (!snapshot_) break;
+            const auto menu = tray::MenuModel::build(snapshot_->state, snapshot_->menu);
+            if (const auto* verify = menu.find("verify-boot"); verify && verify->enabled) {
+              menu_chosen(*verify);
+            } else {
+              show_window(StatusTab::overview, "notification");
+            }
+            break;
+          }
         }
-        break;
-      }
-    }
-  });
+      });
 
   // The icon is created even without a tray host: GTK embeds it as soon as one appears.
   tray_available_ = wxTaskBarIcon::IsAvailable();
@@ -197,7 +200,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
                           {"locale", resources.locale.string()}});
   log_->write("tray", {{"available", tray_available_}});
 
-  host_->start(options_.session);
+  host_->start(options_.session, options_.other_targets);
   if (options_.autostart && options_.session.settings.start_distro_at_login) {
     log_->write("command", {{"action", "start_distro"}, {"why", "start at login"}});
     request(tray::MenuCommand{tray::MenuAction::start_distro}, std::nullopt);
@@ -256,6 +259,11 @@ bool TrayApp::OnExceptionInMainLoop() {
 
 void TrayApp::session_changed(const SessionSnapshot& snapshot) {
   snapshot_ = snapshot;
+  if (pending_choice_ && pending_choice_->command.target == snapshot.settings.target_name()) {
+    const auto chosen = *pending_choice_;
+    pending_choice_.reset();
+    CallAfter([this, chosen] { menu_chosen(chosen); });
+  }
   if (tray_) tray_->show(snapshot);
   if (window_) window_->update(snapshot);
   if (space_window_) space_window_->update(snapshot);
@@ -277,16 +285,29 @@ void TrayApp::log_state(const SessionSnapshot& snapshot) {
   const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
   const auto tooltip = from_wx(core_text(view.tooltip));
   const auto detail = from_wx(core_text(view.detail));
+  const auto target = snapshot.settings.target_name();
+  const auto fleet_icon = snapshot.fleet ? std::string(tray::to_string(snapshot.fleet->icon)) : std::string();
+  const auto fleet_tooltip = snapshot.fleet ? snapshot.fleet->tooltip : std::string();
   const auto key = std::string(tray::to_string(view.condition)) + "|" + std::string(tray::to_string(view.icon)) + "|" +
-                   tooltip + "|" + detail + "|" + (view.progress_percent ? std::to_string(*view.progress_percent) : "");
+                   tooltip + "|" + detail + "|" +
+                   (view.progress_percent ? std::to_string(*view.progress_percent) : "") + "|" + target + "|" +
+                   fleet_icon + "|" + fleet_tooltip;
   if (key == logged_state_) return;
   logged_state_ = key;
-  log_->write("state",
-              {{"condition", std::string(tray::to_string(view.condition))},
-               {"icon", std::string(tray::to_string(view.icon))},
-               {"tooltip", tooltip},
-               {"detail", detail},
-               {"progress", view.progress_percent ? protocol::json(*view.progress_percent) : protocol::json()}});
+  protocol::json entry = {
+      {"condition", std::string(tray::to_string(view.condition))},
+      {"icon", std::string(tray::to_string(view.icon))},
+      {"tooltip", tooltip},
+      {"detail", detail},
+      {"progress", view.progress_percent ? protocol::json(*view.progress_percent) : protocol::json()},
+      {"target", target}};
+  // Several targets: what the icon shows for all of them.
+  if (snapshot.fleet) {
+    entry["fleet_icon"] = fleet_icon;
+    entry["fleet_worst"] = snapshot.fleet->worst_target;
+    entry["fleet_tooltip"] = fleet_tooltip;
+  }
+  log_->write("state", entry);
 }
 
 void TrayApp::notification_arrived(const tray::Notification& notification) { notifier_->show(notification); }
@@ -400,7 +421,7 @@ std::string TrayApp::save_settings(const tray::TraySettings& settings) {
   if (applied.next) {
     options_.session = *applied.next;
     log_->write("reconnect", {{"agent", net::to_string(applied.next->link.endpoint)}});
-    host_->start(std::move(*applied.next));
+    host_->restart_selected(std::move(*applied.next));
   }
   return {};
 }

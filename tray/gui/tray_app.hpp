@@ -82,6 +82,8 @@ class TrayApp : public wxApp, public SessionObserver {
   int verify_serial_ = 0;  // the last check the Verify window was opened for
   wxWeakRef<SpaceWindow> space_window_;
   std::optional<SessionSnapshot> snapshot_;
+  // Another target's menu action, waiting until that target is the one shown (menu_chosen).
+  std::optional<tray::MenuItem> pending_choice_;
   std::string logged_state_;
   bool start_at_login_synced_ = false;
   bool interrupted_verify_checked_ = false;

@@ -16,6 +16,16 @@ namespace nixtray::gui {
 
 void TrayApp::menu_chosen(const tray::MenuItem& item) {
   const auto& command = item.command;
+  // Another target's action (its entry in the Targets submenu): that target is selected first,
+  // and the action runs when the app shows its state (session_changed), so a confirmation or a
+  // rollback preview is about the right distro.
+  if (!command.target.empty() && command.action != tray::MenuAction::select_target && snapshot_ &&
+      snapshot_->settings.target_name() != command.target) {
+    log_->write("select-target", {{"target", command.target}, {"for", item.id}});
+    pending_choice_ = item;
+    host_->select(command.target);
+    return;
+  }
   log_->write("menu-chosen", {{"id", item.id}, {"action", std::string(tray::to_string(command.action))}});
   switch (command.action) {
     case tray::MenuAction::none:
@@ -37,6 +47,10 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
       break;
     case tray::MenuAction::quit:
       quit("menu");
+      break;
+    case tray::MenuAction::select_target:
+      log_->write("select-target", {{"target", command.target}});
+      host_->select(command.target);
       break;
     case tray::MenuAction::toggle_start_at_login:
       set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));

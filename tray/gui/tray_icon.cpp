@@ -17,8 +17,16 @@ TrayIcon::TrayIcon(const TrayIconArt& art, UiLog& log, Handlers handlers)
 
 void TrayIcon::show(const SessionSnapshot& snapshot) {
   snapshot_ = snapshot;
-  const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
-  const auto tooltip = core_text(view.tooltip);
+  auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
+  auto tooltip = core_text(view.tooltip);
+  if (snapshot.fleet) {
+    // Several targets: the most urgent one's icon, every target in the tooltip; progress only
+    // when the selected target is the one shown.
+    if (snapshot.fleet->icon != view.icon) view.progress_percent.reset();
+    view.icon = snapshot.fleet->icon;
+    view.unverified_badge = snapshot.fleet->unverified_badge;
+    tooltip = to_wx(snapshot.fleet->tooltip);
+  }
   const auto key = std::string(tray::to_string(view.icon)) + "|" +
                    (view.progress_percent ? std::to_string(*view.progress_percent) : "-") + "|" +
                    (view.unverified_badge ? "badge" : "-") + "|" + from_wx(tooltip);
@@ -51,12 +59,24 @@ wxMenu* TrayIcon::CreatePopupMenu() {
     }
   });
   protocol::json labels = protocol::json::array();
+  protocol::json targets = protocol::json::array();
+  protocol::json found = protocol::json::array();
   for (const auto& item : menu_.items) {
     if (item.kind == tray::MenuItem::Kind::separator) continue;
     labels.push_back(from_wx(core_text(item.label)) +
                      (item.disabled_reason.empty() ? "" : " [disabled: " + item.disabled_reason + "]"));
+    if (item.id == "targets") {
+      // Each target's line, "[selected]" on the one the menu is for (its own check item, or the
+      // first of its submenu).
+      for (const auto& target : item.children) {
+        if (target.command.action == tray::MenuAction::add_target) found.push_back(target.command.distro);
+        if (target.id.rfind("target/", 0) != 0) continue;  // the found distros' header and separator
+        const auto& select = target.children.empty() ? target : target.children.front();
+        targets.push_back(from_wx(core_text(target.label)) + (select.checked.value_or(false) ? " [selected]" : ""));
+      }
+    }
   }
-  log_.write("menu", {{"items", labels}});
+  log_.write("menu", {{"items", labels}, {"targets", targets}, {"found", found}});
   return menu;
 }
 

@@ -3,6 +3,7 @@
 #include "core/distro/process_runner.hpp"
 #include "core/distro/wsl_list_parser.hpp"
 #include "core/system/environment.hpp"
+#include "core/system/path_text.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -64,7 +65,7 @@ std::vector<std::string> wsl_exec_command(const WslDistroControlOptions& options
   if (as_root) {
     command.insert(command.end(), {"-u", "root"});
   }
-  command.push_back(options.through_login_shell ? "--" : "--exec");
+  command.emplace_back(options.through_login_shell ? "--" : "--exec");
   command.insert(command.end(), argv.begin(), argv.end());
   return command;
 }
@@ -74,7 +75,7 @@ std::vector<std::string> wsl_console_command(const WslDistroControlOptions& opti
                                              const std::vector<std::string>& argv) {
   std::vector<std::string> command{options.wsl, "-d", options.distro};
   if (user) command.insert(command.end(), {"-u", *user});
-  command.push_back("--");
+  command.emplace_back("--");
   command.insert(command.end(), argv.begin(), argv.end());
   return command;
 }
@@ -115,13 +116,31 @@ asio::awaitable<ControlResult> WslDistroControl::list_distros() {
   co_return co_await std::move(op);
 }
 
-asio::awaitable<ControlResult> WslDistroControl::import_distro(const NixosImportRequest& request) {
+asio::awaitable<ControlResult> WslDistroControl::list_running_distros() {
+  auto op = run({options_.wsl, "--list", "--running", "--quiet"}, options_.list_timeout);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<ControlResult> WslDistroControl::import_distro(NixosImportRequest request) {
   auto op = run(wsl_import_command(options_.wsl, request), options_.import_timeout);
   co_return co_await std::move(op);
 }
 
+asio::awaitable<ControlResult> WslDistroControl::export_distro(std::filesystem::path file) {
+  auto op = run({options_.wsl, "--export", options_.distro, path_text(file)}, options_.import_timeout);
+  co_return co_await std::move(op);
+}
+
+asio::awaitable<ControlResult> WslDistroControl::unregister_distro(std::string name) {
+  if (same_distro_name(name, options_.distro)) {
+    co_return ControlResult::failure("refusing to unregister " + name + ": it is the distro nixtray watches");
+  }
+  auto op = run({options_.wsl, "--unregister", name}, options_.list_timeout);
+  co_return co_await std::move(op);
+}
+
 asio::awaitable<RunningProbe> WslDistroControl::is_running() {
-  auto running_op = run({options_.wsl, "--list", "--running", "--quiet"}, options_.list_timeout);
+  auto running_op = list_running_distros();
   const auto running = co_await std::move(running_op);
   // With nothing running, `--quiet` prints nothing (versions without it say so and exit
   // non-zero): a failed list is not an answer yet; the full list below decides.

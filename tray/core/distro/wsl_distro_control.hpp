@@ -79,8 +79,15 @@ class WslDistroControl final : public DistroControl {
 
   // `wsl.exe --list --quiet`: every distro, its output as wsl.exe wrote it (parse_wsl_list reads it).
   net::asio::awaitable<ControlResult> list_distros();
+  // `wsl.exe --list --running --quiet`: the running ones (nothing at all when none runs).
+  net::asio::awaitable<ControlResult> list_running_distros();
   // wsl_import_command: a new distro from a NixOS-WSL image (nixos_installer.hpp runs the rest).
-  net::asio::awaitable<ControlResult> import_distro(const NixosImportRequest& request);
+  net::asio::awaitable<ControlResult> import_distro(NixosImportRequest request);  // by value: a coroutine
+  // `wsl.exe --export <this distro> <file>`: its files as a tarball (a copy to try a change on).
+  net::asio::awaitable<ControlResult> export_distro(std::filesystem::path file);
+  // `wsl.exe --unregister <name>`: forgets a distro and deletes its disk. Only for a distro
+  // nixtray made itself (a trial copy); never this control's own distro.
+  net::asio::awaitable<ControlResult> unregister_distro(std::string name);
 
  private:
   net::asio::awaitable<ControlResult> run(std::vector<std::string> argv, std::chrono::milliseconds timeout);

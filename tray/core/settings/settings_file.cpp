@@ -43,39 +43,59 @@ fs::path SettingsFile::default_path() { return user_config_folder() / "nixtray" 
 
 LoadedSettings SettingsFile::load() const {
   LoadedSettings loaded;
+  const auto value = read(loaded);
+  loaded.document = document_from_json(value.value_or(json::object()), loaded.warnings);
+  loaded.settings = loaded.document.default_settings();
+  return loaded;
+}
+
+std::optional<json> SettingsFile::read(LoadedSettings& loaded) const {
   std::error_code ec;
   if (!fs::exists(path_, ec)) {
-    return loaded;
+    return std::nullopt;
   }
   loaded.existed = true;
   const auto size = fs::file_size(path_, ec);
   if (ec) {
     loaded.warnings.push_back("cannot read " + path_.string() + ": " + ec.message() + "; using the defaults");
-    return loaded;
+    return std::nullopt;
   }
   if (size > max_settings_bytes) {
     loaded.warnings.push_back(path_.string() + " is larger than 4 MiB, so it is not a settings file" +
                               move_aside(path_) + "; using the defaults");
-    return loaded;
+    return std::nullopt;
   }
   std::ifstream in(path_, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
   if (!in) {
     loaded.warnings.push_back("cannot read " + path_.string() + "; using the defaults");
-    return loaded;
+    return std::nullopt;
   }
   in.close();  // Windows cannot move a file aside while it is open
   json value = json::parse(text.str(), nullptr, false);
   if (value.is_discarded() || !value.is_object()) {
     loaded.warnings.push_back(path_.string() + " is not a JSON object" + move_aside(path_) + "; using the defaults");
-    return loaded;
+    return std::nullopt;
   }
-  loaded.settings = settings_from_json(value, loaded.warnings);
-  return loaded;
+  return value;
 }
 
-void SettingsFile::save(const TraySettings& settings) const {
+void SettingsFile::save(const TraySettings& target) const {
+  update([&](SettingsDocument& document) { document.put(target); });
+}
+
+void SettingsFile::update(const std::function<void(SettingsDocument&)>& change) const {
+  // Without a file to read, no default target: only what the change puts there.
+  LoadedSettings loaded;
+  const auto value = read(loaded);
+  SettingsDocument document;
+  if (value) document = document_from_json(*value, loaded.warnings);
+  change(document);
+  save(document);
+}
+
+void SettingsFile::save(const SettingsDocument& document) const {
   auto temporary = path_;
   // A unique name: the tray and nixtrayctl may save at the same moment.
   temporary += ".tmp-" + std::to_string(std::random_device{}());
@@ -83,7 +103,7 @@ void SettingsFile::save(const TraySettings& settings) const {
     if (path_.has_parent_path()) {
       fs::create_directories(path_.parent_path());
     }
-    write_synced_file(temporary, settings_to_json(settings).dump(2) + "\n");
+    write_synced_file(temporary, document_to_json(document).dump(2) + "\n");
     fs::rename(temporary, path_);
   } catch (const std::exception& e) {
     std::error_code ignored;

@@ -59,6 +59,8 @@ void put_optional(json& j, const char* key, const std::optional<T>& value) {
 }
 
 constexpr const char* known_members[] = {"version",
+                                         "name",
+                                         "watch",
                                          "distro",
                                          "agent",
                                          "token_file",
@@ -82,6 +84,8 @@ const DistroRecord* TraySettings::find_record() const {
 
 TraySettings settings_from_json(const json& j, std::vector<std::string>& warnings) {
   TraySettings s;
+  read_member(j, "name", s.name, warnings, "");
+  read_member(j, "watch", s.watch, warnings, "");
   read_member(j, "distro", s.distro, warnings, "");
   read_member(j, "agent", s.agent, warnings, "");
   read_optional_member(j, "token_file", s.token_file, warnings, "");
@@ -155,7 +159,8 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
 
 json settings_to_json(const TraySettings& s) {
   json j = s.unknown_members.is_object() ? s.unknown_members : json::object();
-  j["version"] = 1;
+  j["name"] = s.target_name();
+  j["watch"] = s.watch;
   j["distro"] = s.distro;
   j["agent"] = s.agent;
   put_optional(j, "token_file", s.token_file);
@@ -206,8 +211,13 @@ json settings_to_json(const TraySettings& s) {
 }
 
 std::string default_agent_address(const std::string& distro) {
-  if (is_wsl_host()) return "exec:wsl.exe -d \"" + distro + "\" --exec /run/current-system/sw/bin/nixtray-agent bridge";
+  if (is_wsl_host()) return wsl_bridge_address("wsl.exe", distro);
   return "unix:/run/nixtray/agent.sock";
+}
+
+std::string wsl_bridge_address(const std::string& wsl, const std::string& distro) {
+  const auto program = wsl.find_first_of(" \t") == std::string::npos ? wsl : "\"" + wsl + "\"";
+  return "exec:" + program + " -d \"" + distro + "\" --exec /run/current-system/sw/bin/nixtray-agent bridge";
 }
 
 net::Endpoint effective_endpoint(const TraySettings& settings) {

@@ -73,7 +73,11 @@ struct DistroRecord {
   std::optional<std::string> unverified_notified;
 };
 
+// One target's settings (settings_document.hpp holds every target of the file), as a session uses
+// them; start_at_login is the tray's, the same in each.
 struct TraySettings {
+  std::string name;   // the target's name; empty: the distro's (target_name())
+  bool watch = true;  // whether the tray watches it (its icon, menu and notifications)
   std::string distro = "NixOS";
   std::string agent;  // unix:PATH, tcp:HOST:PORT or exec:COMMAND; empty: the platform's default
   std::optional<std::string> token_file;
@@ -96,17 +100,21 @@ struct TraySettings {
   // Members this version does not know (written by a newer one): kept and written back.
   protocol::json unknown_members = protocol::json::object();
 
+  [[nodiscard]] const std::string& target_name() const { return name.empty() ? distro : name; }
   [[nodiscard]] DistroRecord& record() { return distros[distro]; }
   [[nodiscard]] const DistroRecord* find_record() const;
 };
 
-// Reads settings from JSON. Members with the wrong type are skipped with a warning each.
+// Reads one target's settings from JSON (a target of the file, or a whole version 1 file). Members
+// with the wrong type are skipped with a warning each. The JSON has no "version": the document's.
 TraySettings settings_from_json(const protocol::json& j, std::vector<std::string>& warnings);
 protocol::json settings_to_json(const TraySettings& settings);
 
 // The address used when `agent` is empty: the bridge through wsl.exe on Windows, the local
 // socket elsewhere.
 std::string default_agent_address(const std::string& distro);
+// The agent of a WSL distro through `wsl` (wsl.exe, or a stand-in) and the distro's bridge.
+std::string wsl_bridge_address(const std::string& wsl, const std::string& distro);
 net::Endpoint effective_endpoint(const TraySettings& settings);  // throws std::invalid_argument
 bool effective_connect_starts_distro(const TraySettings& settings);
 std::string effective_distro_control_kind(const TraySettings& settings);

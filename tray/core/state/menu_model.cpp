@@ -3,7 +3,6 @@
 #include "core/state/state_text.hpp"
 #include "core/state/verification_view.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 
@@ -49,10 +48,18 @@ std::string_view to_string(MenuAction action) {
       return "show-space";
     case MenuAction::toggle_start_at_login:
       return "toggle-start-at-login";
+    case MenuAction::select_target:
+      return "select-target";
+    case MenuAction::add_target:
+      return "add-target";
     case MenuAction::quit:
       return "quit";
   }
   return "none";
+}
+
+std::string target_line(const MenuTarget& target) {
+  return target.name + " \xE2\x80\x94 " + condition_words(target.condition) + (target.unverified ? ", unverified" : "");
 }
 
 namespace {
@@ -79,6 +86,54 @@ MenuItem separator() {
   item.kind = MenuItem::Kind::separator;
   item.enabled = false;
   return item;
+}
+
+// "Targets ▸": each watched target with its state, the selected one checked; choosing one makes
+// the rest of the menu (and the windows) its.
+MenuItem targets_menu(const MenuContext& context) {
+  MenuItem menu;
+  menu.kind = MenuItem::Kind::submenu;
+  menu.id = "targets";
+  menu.label = "Targets";
+  for (const auto& target : context.targets) {
+    auto select = action("target/" + target.name, target_line(target), MenuAction::select_target);
+    select.command.target = target.name;
+    select.checked = target.selected;
+    if (target.actions.empty()) {
+      menu.children.push_back(std::move(select));
+      continue;
+    }
+    // A submenu per target: make it the one the menu and windows are for, then its own actions.
+    MenuItem entry;
+    entry.kind = MenuItem::Kind::submenu;
+    entry.id = "target/" + target.name;
+    entry.label = select.label;
+    select.id += "/select";
+    select.label = "Show in the menu and windows";
+    entry.children.push_back(std::move(select));
+    entry.children.push_back(separator());
+    entry.children.insert(entry.children.end(), target.actions.begin(), target.actions.end());
+    menu.children.push_back(std::move(entry));
+  }
+  if (!context.found_distros.empty()) {
+    if (!menu.children.empty()) menu.children.push_back(separator());
+    // The names alone under a header, so the header is one sentence the catalogue translates.
+    menu.children.push_back(header("targets/found", "Found in WSL, add as a target:"));
+    for (const auto& distro : context.found_distros) {
+      auto add = action("targets/add/" + distro, distro, MenuAction::add_target);
+      add.command.distro = distro;
+      menu.children.push_back(std::move(add));
+    }
+  }
+  return menu;
+}
+
+void name_target(std::vector<MenuItem>& items, const std::string& name) {
+  for (auto& item : items) {
+    if (!item.id.empty()) item.id = "target/" + name + "/" + item.id;
+    if (item.command.action != MenuAction::none) item.command.target = name;
+    name_target(item.children, name);
+  }
 }
 
 void disable(MenuItem& item, std::string reason) {
@@ -349,10 +404,26 @@ void add_failed_units(std::vector<MenuItem>& items, const TrayState& state, cons
 
 }  // namespace
 
+std::vector<MenuItem> target_actions(const std::string& name, const TrayState& state, const MenuContext& context) {
+  auto own = context;
+  own.targets.clear();
+  auto built = MenuModel::build(state, own);
+  std::vector<MenuItem> actions;
+  for (auto& item : built.items) {
+    const auto& id = item.id;
+    if (id == "distro/start" || id == "distro/stop" || id == "rebuild" || id == "verify-boot" || id == "rollback") {
+      actions.push_back(std::move(item));
+    }
+  }
+  name_target(actions, name);
+  return actions;
+}
+
 MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   MenuModel menu;
   auto& items = menu.items;
   items.push_back(header("header", present(state, context.distro_name).tooltip));
+  if (context.targets.size() > 1 || !context.found_distros.empty()) items.push_back(targets_menu(context));
   add_verification_line(items, state, context);
   add_status_lines(items, state, context);
   add_failed_units(items, state, context);

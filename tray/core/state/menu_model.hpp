@@ -35,6 +35,8 @@ enum class MenuAction {
   open_settings,
   show_space,  // the Space window
   toggle_start_at_login,
+  select_target,  // with target: the target the menu's actions and the windows are for
+  add_target,     // with distro: a WSL distro found without a target becomes one (target_discovery.hpp)
   quit,
 };
 std::string_view to_string(MenuAction action);
@@ -46,6 +48,8 @@ struct MenuCommand {
   std::string unit;
   std::string job_id;
   bool without_verify = false;  // rebuild: not followed by verify boot, whatever the settings say
+  std::string target;           // select_target, and the target any other command is for
+  std::string distro;           // add_target
 };
 
 struct Confirmation {
@@ -67,6 +71,25 @@ struct MenuItem {
   std::vector<MenuItem> children;  // submenu
 };
 
+// A target the tray watches, for the menu's Targets submenu (shown with more than one).
+struct MenuTarget {
+  std::string name;
+  TrayCondition condition = TrayCondition::connecting;
+  bool unverified = false;
+  bool selected = false;          // the one the rest of the menu is for
+  std::vector<MenuItem> actions;  // target_actions(): its own submenu; none: a plain entry
+};
+
+// "test — degraded, unverified": a target with its state, in the Targets submenu and the
+// Overview's Target field.
+std::string target_line(const MenuTarget& target);
+
+struct MenuContext;
+// A target's own actions for its entry in the Targets submenu: start or shut down, rebuild, verify
+// boot and roll back, as MenuModel::build makes them for that target's state and context, with
+// ids under "target/NAME/" (unique in the whole menu) and each command naming the target.
+std::vector<MenuItem> target_actions(const std::string& name, const TrayState& state, const MenuContext& context);
+
 struct MenuContext {
   std::string distro_name = "NixOS";
   bool has_lifecycle = false;      // false: Start, Shut down and Verify boot are hidden
@@ -78,6 +101,9 @@ struct MenuContext {
   std::optional<int> host_known_good;  // remembered on the host (settings)
   std::size_t max_failed_units = 5;
   std::size_t max_rollback_entries = 8;
+  std::vector<MenuTarget> targets;  // every watched target; the submenu appears with two or more
+  // WSL distros found without a target, offered in the Targets submenu (which they make appear).
+  std::vector<std::string> found_distros;
 };
 
 struct MenuModel {

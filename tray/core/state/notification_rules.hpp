@@ -51,6 +51,9 @@ struct Notification {
   Sentence title;
   Sentence body;
   std::optional<NotificationAction> action;
+  // Whose it is when the tray watches several targets (core/targets/target_fleet.hpp); empty
+  // with one. The front end puts it before the title.
+  std::string target;
 };
 
 struct NotificationDecision {

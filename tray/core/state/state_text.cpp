@@ -1,5 +1,6 @@
 #include "core/state/state_text.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace nixtray::tray {
@@ -155,6 +156,12 @@ std::string_view unreachable_headline(UnreachableReason reason) {
       break;
   }
   return "the agent cannot be reached";
+}
+
+std::string condition_words(TrayCondition condition) {
+  auto words = std::string(to_string(condition));
+  std::replace(words.begin(), words.end(), '-', ' ');
+  return words;
 }
 
 std::string shorten(std::string_view text, std::size_t limit) {

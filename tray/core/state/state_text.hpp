@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/state/tray_event.hpp"
+#include "core/state/tray_state.hpp"
 
 #include "nixtray/protocol/jobs.hpp"
 
@@ -26,6 +27,8 @@ std::string progress_text(const protocol::JobProgress& progress);
 std::optional<int> progress_percent(const protocol::JobProgress& progress);
 // What to tell a user for each reason the agent cannot be reached (the link's message adds detail).
 std::string_view unreachable_headline(UnreachableReason reason);
+// "running", "verify failed": the condition in words, for a line per target.
+std::string condition_words(TrayCondition condition);
 // Cuts at a character boundary and appends "…" when longer than `limit` bytes.
 std::string shorten(std::string_view text, std::size_t limit);
 
