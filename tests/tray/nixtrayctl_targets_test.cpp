@@ -112,9 +112,9 @@ TEST_CASE("nixtrayctl discover adds the WSL distro whose agent answers, and the 
   const auto root = home / "work";
   const auto bin = root / "run/current-system/sw/bin";
   std::filesystem::create_directories(bin);
-  std::ofstream(bin / "nixtray-agent") << "#!/bin/sh\n[ \"$1\" = bridge ] && exec '"
-                                       << testing::agent_binary().string() << "' bridge --socket '"
-                                       << agent.socket().string() << "'\necho 'nixtray-agent 0.1.0'\n";
+  std::ofstream(bin / "nixtray-agent") << "#!/bin/sh\n[ \"$1\" = bridge ] && exec '" << testing::agent_binary().string()
+                                       << "' bridge --socket '" << agent.socket().string()
+                                       << "'\necho 'nixtray-agent 0.1.0'\n";
   std::filesystem::permissions(bin / "nixtray-agent", std::filesystem::perms::owner_all);
   std::filesystem::create_directories(home / "wsl-state" / "running");
   std::ofstream(home / "wsl-state" / "distros") << "Debian\t-\nNixOS-work\t" << root.string() << "\n";
