@@ -3,6 +3,8 @@
 // string up (gui/wx_text.hpp core_text and sentence_text), so a text core changes must be changed
 // here too; a sentence core still composes by concatenation at run time stays English.
 #define N_(text) text
+// A text with a count (core/state/sentence.hpp counted): singular, plural (ngettext).
+#define NP_(singular, plural) singular
 
 const char* const core_messages[] = {
     // menu_model.cpp
@@ -13,7 +15,8 @@ const char* const core_messages[] = {
     N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
-    N_("Disk space…"), N_("Targets"), N_("Show in the menu and windows"), N_("Found in WSL, add as a target:"),
+    N_("Disk space…"), N_("Targets"), N_("Show in the menu and windows"), N_("Found in WSL, add as a target:"), N_("Try the rebuild on a copy…"),
+    N_("Try the rebuild on a copy"), N_("Make a copy and try"),
     // notification_rules.cpp: whole sentences with placeholders (core/state/sentence.hpp), so a
     // notification reads in one language; what fills a %s (unit names, the agent's own summary of
     // a failure, sizes, numbers) is not translated.
@@ -68,6 +71,23 @@ const char* const core_messages[] = {
     N_("Shutting the distro down..."), N_("Starting the distro..."), N_("Waiting for the agent's status..."),
     N_("The agent does not know systemd's state yet."), N_("systemd is starting units..."),
     N_("The agent runs but cannot reach systemd."), N_("NixOS \xE2\x80\x94 connecting to the agent"),
+    // tray_state.cpp: the tooltip's state after "<distro> — ", and the status line's sentences
+    N_("connecting to the agent"), N_("stopped"), N_("shutting down"), N_("gen %s, starting"), N_("starting"),
+    N_("gen %s, running"), N_("running"), N_("gen %s, systemd does not answer"), N_("systemd does not answer"),
+    N_("gen %s, degraded"), N_("degraded"),
+    NP_("gen %2$s, degraded: %1$s failed unit", "gen %2$s, degraded: %1$s failed units"),
+    NP_("degraded: %s failed unit", "degraded: %s failed units"), N_("Rebuilding: %s"), N_("Rolling back: %s"),
+    N_("Collecting garbage: %s"), N_("Working: %s"), N_("rebuild failed: %s"), N_("rollback failed: %s"),
+    N_("garbage collection failed: %s"), N_("job failed: %s"), N_("rebuild failed"), N_("verifying boot: %s"),
+    N_("verifying boot"), N_("boot verification failed"), N_("unreachable: %s"), N_("Connecting to the agent..."),
+    N_("Connecting to %s..."), N_("%1$s (job %2$s): %3$s"), N_("The %1$s (job %2$s) failed: %3$s"),
+    N_("Verify boot: %s"), N_("Verify boot: %1$s \xE2\x80\x94 %2$s"), N_("(%1$s failed: %2$s)"),
+    // fleet_view.cpp: the several-targets tooltip and the Targets lines (condition_words)
+    NP_("nixtray: %s target", "nixtray: %s targets"), N_("%1$s: %2$s"), N_("%1$s: %2$s, unverified"),
+    N_("%1$s \xE2\x80\x94 %2$s"), N_("%1$s \xE2\x80\x94 %2$s, unverified"), N_("connecting"), N_("stopping"),
+    N_("rebuilding"), N_("verifying"), N_("verify failed"), N_("unreachable"),
+    // verification_view.cpp
+    N_("gen %s unverified"), N_("gen %s failed boot verification"),
     // the rebuild flow's question (rebuild_flow.cpp; its notes name the reason and stay English)
     N_("The new configuration is built. Activate it now (switch)?"),
     N_("The new configuration is built. Make it the generation the distro boots next (boot)?"),

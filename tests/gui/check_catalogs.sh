@@ -8,7 +8,7 @@ source_dir=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-xgettext --language=C++ --from-code=UTF-8 --keyword=_ --keyword=N_ --package-name=nixtray --msgid-bugs-address=nixtray \
+xgettext --language=C++ --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NP_:1,2 --package-name=nixtray --msgid-bugs-address=nixtray \
   --output="$work/current.pot" "$source_dir"/po/core_messages.cc "$source_dir"/tray/gui/*.cpp
 total=$(grep -c '^msgid ' "$work/current.pot")
 status=0

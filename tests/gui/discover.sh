@@ -14,30 +14,7 @@ spawn agent-work "$agent_bin" serve --config "$work/agent.json" --socket "$work/
   --profile-dir "$NIX_STATE_DIR/profiles" --current-system "$work/current-system" --booted-system "$work/booted-system"
 wait_for_socket "$work/work.sock"
 
-# The stand-in wsl.exe and its three running distros, each a folder; the agents' bridges relay
-# to the test's sockets, as `nixtray-agent bridge` relays to /run/nixtray/agent.sock in a distro.
-mkdir -p "$work/wsl-state/running"
-cat >"$work/wsl" <<WSL
-#!/bin/sh
-NIXTRAY_WSL_STANDIN_DIR='$work/wsl-state' exec '$NIXTRAY_SOURCE_DIR/tests/support/wsl_standin.sh' "\$@"
-WSL
-chmod +x "$work/wsl"
-: >"$work/wsl-state/distros"
-for distro in NixOS:agent.sock NixOS-work:work.sock Ubuntu:; do
-  name=${distro%%:*} socket=${distro#*:}
-  mkdir -p "$work/roots/$name/etc"
-  if [ -n "$socket" ]; then
-    mkdir -p "$work/roots/$name/run/current-system/sw/bin"
-    cat >"$work/roots/$name/run/current-system/sw/bin/nixtray-agent" <<AGENT
-#!/bin/sh
-[ "\$1" = bridge ] && exec '$agent_bin' bridge --socket '$work/$socket'
-exec '$agent_bin' "\$@"
-AGENT
-    chmod +x "$work/roots/$name/run/current-system/sw/bin/nixtray-agent"
-  fi
-  printf '%s\t%s\n' "$name" "$work/roots/$name" >>"$work/wsl-state/distros"
-  : >"$work/wsl-state/running/$name"
-done
+start_wsl_standin NixOS:agent.sock NixOS-work:work.sock Ubuntu
 
 cat >"$work/settings.json" <<JSON
 {"version": 2, "targets": [{"name": "daily", "distro": "NixOS",

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Scenario 5: the Japanese user interface. nixtray follows the system language: with
 # LANG=ja_JP.UTF-8 it loads the ja catalog (built from po/ja.po with msgfmt) and shows its menu and
-# windows in Japanese (fonts-noto-cjk draws them). The locale is compiled into the test's own
+# windows in Japanese (fonts-noto-cjk draws them), its tooltip and status line too. The locale is compiled into the test's own
 # directory (LOCPATH), so nothing is installed on the machine. Screenshots: the menu and each tab.
 # Run: nixtray-harness run --journald -- tests/gui/run-under-xvfb tests/gui/japanese_ui.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +19,12 @@ start_nixtray --agent "$agent" --distro-control local
 started=$(wait_ui 10 event=started)
 [[ "$(field "$started" language)" == ja* ]] || fail "nixtray chose the language \"$(field "$started" language)\", not Japanese"
 icon=$(embedded_icon 20) || fail "the icon was not embedded in the tray host"
-wait_ui 30 event=state condition=running >/dev/null
+# The tooltip and the status line in Japanese too (core's sentences, through the catalogue), the
+# generation's number filled in.
+state=$(wait_ui 30 event=state condition=running)
+[[ "$(field "$state" tooltip)" =~ 世代\ [0-9]+、稼働中 ]] || fail "the tooltip is not in Japanese: $state"
+[ "$(field "$state" detail)" = "$(grep -A1 '^msgid "Everything runs."' "$NIXTRAY_SOURCE_DIR/po/ja.po" | sed -n 's/^msgstr "\(.*\)"$/\1/p')" ] ||
+  fail "the status line is not in Japanese: $state"
 read -r x y < <(icon_centre "$icon")
 
 xdotool mousemove "$x" "$y" click 3

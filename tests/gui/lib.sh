@@ -106,6 +106,42 @@ start_plain_agent() {
   wait_for_socket "$work/agent.sock"
 }
 
+# start_wsl_standin NAME[:SOCKET]...: the wsl.exe stand-in of tests/support/wsl_standin.sh (a test
+# stand-in, not WSL) at $work/wsl, with a running distro per NAME, each a folder under $work/roots.
+# With SOCKET, its /run/current-system/sw/bin/nixtray-agent is the test's agent whose `bridge`
+# relays to the socket next to the distro's folder (ROOT.sock, a link to $work/SOCKET), as
+# `nixtray-agent bridge` relays to /run/nixtray/agent.sock in a distro. A copy of the distro
+# (exported and imported) has the program but no agent of its own: nothing listens for it, as
+# nothing boots in the stand-in.
+start_wsl_standin() {
+  local distro name socket bin
+  mkdir -p "$work/wsl-state/running"
+  cat >"$work/wsl" <<WSL
+#!/bin/sh
+NIXTRAY_WSL_STANDIN_DIR='$work/wsl-state' exec '$NIXTRAY_SOURCE_DIR/tests/support/wsl_standin.sh' "\$@"
+WSL
+  chmod +x "$work/wsl"
+  : >"$work/wsl-state/distros"
+  for distro in "$@"; do
+    name=${distro%%:*} socket=${distro#*:}
+    [ "$socket" != "$distro" ] || socket=""
+    mkdir -p "$work/roots/$name/etc"
+    if [ -n "$socket" ]; then
+      bin=$work/roots/$name/run/current-system/sw/bin
+      mkdir -p "$bin"
+      cat >"$bin/nixtray-agent" <<AGENT
+#!/bin/sh
+[ "\$1" = bridge ] && exec '$agent_bin' bridge --socket "\$NIXTRAY_WSL_STANDIN_ROOT.sock"
+exec '$agent_bin' "\$@"
+AGENT
+      chmod +x "$bin/nixtray-agent"
+      ln -sfn "$work/$socket" "$work/roots/$name.sock"
+    fi
+    printf '%s\t%s\n' "$name" "$work/roots/$name" >>"$work/wsl-state/distros"
+    : >"$work/wsl-state/running/$name"
+  done
+}
+
 wait_for_socket() {
   for _ in $(seq "$(tries 100)"); do
     [ -S "$1" ] && return 0

@@ -83,7 +83,8 @@ sleep 1
 shot "${prefix}verify-window-failed"
 verify_failed=$(wait_ui 300 event=state condition=verify-failed)
 tooltip=$(field "$verify_failed" tooltip)
-[[ "$tooltip" == *"Generation $generation did not start"* && "$tooltip" != *verify-boot* ]] ||
+# In the tray's language, like the headline (core's sentence through the catalogue).
+[[ "$tooltip" == *"$did_not_start"* && "$tooltip" == *"$generation"* && "$tooltip" != *verify-boot* ]] ||
   fail "the tooltip does not say what happened in words: $tooltip"
 xdotool mousemove 400 400
 sleep 1

@@ -31,6 +31,18 @@ TEST_CASE("the fleet's icon is its most urgent target's, a running one beats a s
   CHECK(view.icon == IconId::failed);
   CHECK(view.worst_target == "c");
   CHECK(view.tooltip == "nixtray: 4 targets\na: running\nb: degraded\nc: verify failed\nd: stopped");
+  // In parts for a catalogue: the heading counted, each condition one of core's phrases, names as they are.
+  const SentenceWords marked = [](const Sentence& s) {
+    auto args = s.args;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (s.is_translated(i)) args[i] = "<" + args[i] + ">";
+    }
+    return Sentence::fill(s.english_format(), args);
+  };
+  CHECK(fleet_tooltip(view, marked) ==
+        "nixtray: 4 targets\na: <running>\nb: <degraded>\nc: <verify failed>\nd: <stopped>");
+  CHECK(view.heading.plural == "nixtray: %s targets");
+  CHECK(view.heading.count == 4);
 
   view = fleet_view({{"only", &stopped}});
   CHECK(view.icon == IconId::stopped);

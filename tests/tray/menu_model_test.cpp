@@ -382,6 +382,23 @@ TEST_CASE("WSL distros found without a target are offered in the Targets submenu
   CHECK(work->command.target.empty());  // not another target's action: nothing to select first
 }
 
+TEST_CASE("a WSL distro's rebuild can be tried on a copy first, one trial at a time") {
+  auto context = wsl_context();
+  CHECK(MenuModel::build(connected(), context).find("try-on-copy") == nullptr);  // not exportable
+  context.can_try_on_copy = true;
+  auto menu = MenuModel::build(connected(), context);
+  const auto* trial = menu.find("try-on-copy");
+  REQUIRE(trial);
+  CHECK(trial->enabled);
+  CHECK(trial->command.action == MenuAction::try_on_copy);
+  REQUIRE(trial->confirm);
+  CHECK(trial->confirm->question.find("NixOS itself is not changed or restarted") != std::string::npos);
+  context.trying_on_copy = true;
+  menu = MenuModel::build(connected(), context);
+  CHECK_FALSE(menu.find("try-on-copy")->enabled);
+  CHECK(menu.find("try-on-copy")->disabled_reason == "a trial on a copy runs already");
+}
+
 TEST_CASE("a target's own actions in the Targets submenu name it and keep their ids apart") {
   auto context = wsl_context();
   const auto other = connected();

@@ -130,6 +130,40 @@ TEST_CASE("an unreachable agent says why") {
   CHECK(view.detail == "there is no agent socket at /x");
 }
 
+TEST_CASE("the tooltip and status line come in parts a catalogue translates: formats, counts, core's phrases") {
+  // A stand-in catalogue: every format and core phrase it is asked for, marked, in the plural form
+  // the count asks for; names and numbers go in as they are.
+  std::vector<std::string> asked;
+  const SentenceWords marked = [&](const Sentence& s) {
+    asked.push_back(s.english_format());
+    auto args = s.args;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (s.is_translated(i)) args[i] = "<" + args[i] + ">";
+    }
+    return "[" + Sentence::fill(s.english_format(), args) + "]";
+  };
+
+  auto status = running_status();
+  status.system_state = protocol::SystemState::degraded;
+  status.failed_units = {failed_unit("nginx.service"), failed_unit("postgresql.service")};
+  const auto degraded = present(connected(status), "work");
+  CHECK(tooltip_line(degraded, marked) == "NixOS 24.11 (work) \xE2\x80\x94 [gen 42, degraded: 2 failed units]");
+  CHECK(asked.back() == "gen %2$s, degraded: %1$s failed units");
+  CHECK(degraded.state.format == "gen %2$s, degraded: %1$s failed unit");  // the singular is the key
+  CHECK(degraded.state.count == 2);
+  CHECK(detail_line(degraded, marked) == "[degraded: 2 failed units]");
+  // English is the same parts, said as they are.
+  CHECK(tooltip_line(degraded, [](const Sentence& s) { return s.english(); }) == degraded.tooltip);
+
+  status.failed_units.pop_back();
+  CHECK(present(connected(status), "work").tooltip.find("degraded: 1 failed unit") != std::string::npos);
+
+  const auto unreachable =
+      present(fold(TrayState{}, {LinkUnreachable{UnreachableReason::unauthorized, "token rejected", 1000ms}}), "NixOS");
+  CHECK(tooltip_line(unreachable, marked) == "NixOS \xE2\x80\x94 [unreachable: <the agent rejected the token>]");
+  CHECK(detail_line(unreachable, marked) == "[token rejected]");  // the link's own words, as they came
+}
+
 TEST_CASE("an agent of another protocol version is its own kind of unreachable") {
   const auto state = fold(TrayState{}, {LinkUnreachable{UnreachableReason::protocol_mismatch, "speaks protocol 2"}});
   CHECK(state.condition == TrayCondition::unreachable);

@@ -91,6 +91,7 @@ MenuContext TraySession::menu_context() const {
   context.review_rebuild = settings_.review_rebuild;
   context.verify_after_rebuild = settings_.auto_verify_after_rebuild && context.has_lifecycle;
   context.start_at_login = settings_.start_at_login;
+  context.can_try_on_copy = context.has_lifecycle && wsl_options().has_value();
   if (const auto* remembered = record()) context.host_known_good = remembered->known_good;
   return context;
 }

@@ -59,6 +59,7 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::show_space:
     case MenuAction::select_target:  // the front end's: which session it talks to
     case MenuAction::add_target:     // the front end's: the fleet grows
+    case MenuAction::try_on_copy:    // the front end's: a session of its own for the copy
     case MenuAction::quit:
       break;
   }

@@ -177,8 +177,8 @@ void OverviewPage::update(const SessionSnapshot& snapshot) {
   const auto& last_verify = snapshot.state.last_verify;
   const bool verify_failed =
       snapshot.state.condition == tray::TrayCondition::verify_failed && last_verify && !last_verify->headline.empty();
-  headline_->SetLabel(verify_failed ? sentence_text(last_verify->headline) : core_text(view.tooltip));
-  detail_->SetLabel(core_text(view.detail));
+  headline_->SetLabel(verify_failed ? sentence_text(last_verify->headline) : tooltip_text(view));
+  detail_->SetLabel(detail_text(view));
   detail_->Wrap(GetClientSize().GetWidth() > FromDIP(200) ? GetClientSize().GetWidth() - FromDIP(100) : FromDIP(500));
   settings_ = snapshot.settings;
   fill_targets(snapshot);
@@ -199,7 +199,7 @@ void OverviewPage::fill_targets(const SessionSnapshot& snapshot) {
   for (const auto& target : targets) {
     if (target.selected) selected = static_cast<int>(names.size());
     names.push_back(target.name);
-    labels.Add(to_wx(tray::target_line(target)));
+    labels.Add(sentence_text(tray::target_line_sentence(target)));
   }
   bool same = names == target_names_ && labels.size() == targets_->GetCount();
   for (unsigned i = 0; same && i < labels.size(); ++i) same = targets_->GetString(i) == labels[i];

@@ -2,6 +2,8 @@
 
 #include "ui_thread.hpp"
 
+#include "core/verify/session_verify.hpp"
+
 #include <algorithm>
 
 namespace nixtray::gui {
@@ -149,6 +151,7 @@ void SessionHost::publish() {
   const auto session = selected_session();
   if (!session) return;
   SessionSnapshot snapshot{session->state(), session->menu_context(), session->settings(), std::nullopt};
+  snapshot.menu.trying_on_copy = trying_on_copy_;
   const auto names = fleet_->names();
   for (const auto& found : found_) {
     if (found.worth_adding()) snapshot.menu.found_distros.push_back(found.distro);
@@ -233,6 +236,45 @@ void SessionHost::rebuild_to_add_agent(std::function<void(tray::ControlResult)> 
         [done](std::exception_ptr error, tray::ControlResult result) {
           done(error ? tray::ControlResult::failure("the rebuild stopped unexpectedly") : std::move(result));
         });
+  });
+}
+
+void SessionHost::try_on_copy(std::function<void(tray::TrialStep)> on_step,
+                              std::function<void(tray::VerifyStep)> on_check_step,
+                              std::function<void(tray::CopyTrialReport)> done) {
+  io_.post([this, on_step = std::move(on_step), on_check_step = std::move(on_check_step),
+            done = std::move(done)]() mutable {
+    const auto session = selected_session();
+    if (!session || trying_on_copy_) return;
+    // The selected target's set-up as the settings file has it (the copy is made from it).
+    std::vector<std::string> problems;
+    auto setups = tray::target_setups(settings_path_, use_, false, problems);
+    const auto setup = std::find_if(setups.begin(), setups.end(),
+                                    [&](const tray::SessionSetup& s) { return s.settings.target_name() == selected_; });
+    if (setup == setups.end()) {
+      tray::CopyTrialReport report;
+      report.original = session->distro();
+      report.message = "The settings file has no target named " + selected_ + " to make a copy of.";
+      done(std::move(report));
+      return;
+    }
+    tray::CopyTrialRequest request;
+    request.rebuild = tray::rebuild_before_verify(setup->settings);
+    tray::CopyTrialObserver observer{std::move(on_step), std::move(on_check_step)};
+    trying_on_copy_ = true;
+    publish();
+    net::asio::co_spawn(io_.executor(), tray::try_on_copy(std::move(*setup), std::move(request), std::move(observer)),
+                        [this, done = std::move(done), distro = session->distro()](std::exception_ptr error,
+                                                                                   tray::CopyTrialReport report) {
+                          trying_on_copy_ = false;
+                          if (error) {
+                            report = {};
+                            report.original = distro;
+                            report.message = "The trial on a copy stopped unexpectedly.";
+                          }
+                          done(std::move(report));
+                          publish();
+                        });
   });
 }
 

@@ -12,6 +12,7 @@
 #include "inbox.hpp"
 #include "io_thread.hpp"
 
+#include "core/targets/copy_trial.hpp"
 #include "core/targets/target_discovery.hpp"
 #include "core/targets/target_fleet.hpp"
 #include "core/tray_session.hpp"
@@ -89,6 +90,11 @@ class SessionHost {
                      std::function<void(tray::NixosInstallReport)> done);
   // Add the agent: nixos-rebuild switch inside the distro (TraySession::add_agent).
   void rebuild_to_add_agent(std::function<void(tray::ControlResult)> done);
+  // The selected target's rebuild and boot check on a throw-away copy (core/targets/copy_trial.hpp).
+  // The callbacks may be called on any thread: wrap them with on_window(). One at a time: the
+  // menu item is disabled while one runs.
+  void try_on_copy(std::function<void(tray::TrialStep)> on_step, std::function<void(tray::VerifyStep)> on_check_step,
+                   std::function<void(tray::CopyTrialReport)> done);
   // Look at the distro and the agent again now, instead of at the next retry.
   void reconnect();
 
@@ -116,6 +122,7 @@ class SessionHost {
   tray::SessionUse use_;                                      // io thread only: for added targets
   std::optional<tray::WslDistroControlOptions> discovery_;    // io thread only: the wsl.exe to look with
   std::vector<tray::FoundDistro> found_;                      // io thread only
+  bool trying_on_copy_ = false;                               // io thread only
   std::optional<tray::WslDistroControlOptions> wsl_options_;  // GUI thread only
 };
 

@@ -55,7 +55,7 @@ StatusWindow::StatusWindow(StatusContext& context, const wxString& title)
 void StatusWindow::update(const SessionSnapshot& snapshot) {
   const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
   SetTitle(wxString::Format(_("nixtray — %s"), to_wx(snapshot.menu.distro_name)));
-  SetStatusText(core_text(view.detail));
+  SetStatusText(detail_text(view));
   overview_->update(snapshot);
   generations_->update(snapshot);
   jobs_->update(snapshot);

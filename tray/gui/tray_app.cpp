@@ -1,5 +1,6 @@
 #include "tray_app.hpp"
 
+#include "copy_trial_window.hpp"
 #include "demo_log_feed.hpp"
 #include "jobs_page.hpp"
 #include "notification_presenter.hpp"
@@ -283,11 +284,11 @@ void TrayApp::session_changed(const SessionSnapshot& snapshot) {
 
 void TrayApp::log_state(const SessionSnapshot& snapshot) {
   const auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
-  const auto tooltip = from_wx(core_text(view.tooltip));
-  const auto detail = from_wx(core_text(view.detail));
+  const auto tooltip = from_wx(tooltip_text(view));
+  const auto detail = from_wx(detail_text(view));
   const auto target = snapshot.settings.target_name();
   const auto fleet_icon = snapshot.fleet ? std::string(tray::to_string(snapshot.fleet->icon)) : std::string();
-  const auto fleet_tooltip = snapshot.fleet ? snapshot.fleet->tooltip : std::string();
+  const auto fleet_tooltip = snapshot.fleet ? tray::fleet_tooltip(*snapshot.fleet, translated_words()) : std::string();
   const auto key = std::string(tray::to_string(view.condition)) + "|" + std::string(tray::to_string(view.icon)) + "|" +
                    tooltip + "|" + detail + "|" +
                    (view.progress_percent ? std::to_string(*view.progress_percent) : "") + "|" + target + "|" +
@@ -463,6 +464,7 @@ void TrayApp::quit(const std::string& reason) {
   if (window_) window_->Destroy();
   if (verify_window_) verify_window_->Destroy();
   if (space_window_) space_window_->Destroy();
+  if (copy_trial_window_) copy_trial_window_->Destroy();
   if (tray_) {
     tray_->RemoveIcon();
     tray_->Destroy();

@@ -20,6 +20,7 @@
 
 namespace nixtray::gui {
 
+class CopyTrialWindow;
 class DemoLogFeed;
 class NotificationPresenter;
 class SingleInstance;
@@ -59,6 +60,7 @@ class TrayApp : public wxApp, public SessionObserver {
   void ask_rebuild_review(const tray::RebuildFlow& flow);
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
   void show_space(const std::string& reason);
+  void try_on_copy();
   std::string save_settings(const tray::TraySettings& settings);
   void set_start_at_login(bool enabled);
   void check_tray_host();
@@ -81,6 +83,7 @@ class TrayApp : public wxApp, public SessionObserver {
   wxWeakRef<VerifyWindow> verify_window_;
   int verify_serial_ = 0;  // the last check the Verify window was opened for
   wxWeakRef<SpaceWindow> space_window_;
+  wxWeakRef<CopyTrialWindow> copy_trial_window_;
   std::optional<SessionSnapshot> snapshot_;
   // Another target's menu action, waiting until that target is the one shown (menu_chosen).
   std::optional<tray::MenuItem> pending_choice_;

@@ -1,6 +1,7 @@
 // What TrayApp does with the person's choices from the tray menu: items only the GUI handles
 // (windows, quit, start at login), a confirmation where the menu model asks for one, and the rest
 // as commands for the session.
+#include "copy_trial_window.hpp"
 #include "rollback_dialog.hpp"
 #include "status_window.hpp"
 #include "tray_app.hpp"
@@ -51,6 +52,13 @@ void TrayApp::menu_chosen(const tray::MenuItem& item) {
     case tray::MenuAction::select_target:
       log_->write("select-target", {{"target", command.target}});
       host_->select(command.target);
+      break;
+    case tray::MenuAction::try_on_copy:
+      if (item.confirm && !confirm(*item.confirm)) {
+        log_->write("declined", {{"action", std::string(tray::to_string(command.action))}});
+        break;
+      }
+      try_on_copy();
       break;
     case tray::MenuAction::toggle_start_at_login:
       set_start_at_login(!(snapshot_ && snapshot_->settings.start_at_login));
@@ -111,6 +119,18 @@ void TrayApp::preview_rollback(const tray::MenuCommand& command) {
       host_->perform(command);
     });
   });
+}
+
+void TrayApp::try_on_copy() {
+  if (copy_trial_window_) {  // the last one's result: a new trial gets a new window
+    copy_trial_window_->Destroy();
+  }
+  const auto distro = snapshot_ ? snapshot_->menu.distro_name : std::string();
+  log_->write("command", {{"action", "try-on-copy"}, {"distro", distro}});
+  copy_trial_window_ = new CopyTrialWindow(*context_, distro);
+  copy_trial_window_->Show();
+  copy_trial_window_->Raise();
+  copy_trial_window_->start();
 }
 
 void TrayApp::set_start_at_login(bool enabled) {

@@ -8,6 +8,15 @@
 
 namespace nixtray::gui {
 
+namespace {
+
+// An item's label in the catalogue's language: its sentence when it has names or numbers in it.
+wxString label_text(const tray::MenuItem& item) {
+  return item.label_sentence.empty() ? core_text(item.label) : sentence_text(item.label_sentence);
+}
+
+}  // namespace
+
 TrayIcon::TrayIcon(const TrayIconArt& art, UiLog& log, Handlers handlers)
     : art_(art), log_(log), handlers_(std::move(handlers)) {
   Bind(wxEVT_TASKBAR_LEFT_DOWN, [this](wxTaskBarIconEvent&) {
@@ -18,14 +27,14 @@ TrayIcon::TrayIcon(const TrayIconArt& art, UiLog& log, Handlers handlers)
 void TrayIcon::show(const SessionSnapshot& snapshot) {
   snapshot_ = snapshot;
   auto view = tray::present(snapshot.state, snapshot.menu.distro_name);
-  auto tooltip = core_text(view.tooltip);
+  auto tooltip = tooltip_text(view);
   if (snapshot.fleet) {
     // Several targets: the most urgent one's icon, every target in the tooltip; progress only
     // when the selected target is the one shown.
     if (snapshot.fleet->icon != view.icon) view.progress_percent.reset();
     view.icon = snapshot.fleet->icon;
     view.unverified_badge = snapshot.fleet->unverified_badge;
-    tooltip = to_wx(snapshot.fleet->tooltip);
+    tooltip = to_wx(tray::fleet_tooltip(*snapshot.fleet, translated_words()));
   }
   const auto key = std::string(tray::to_string(view.icon)) + "|" +
                    (view.progress_percent ? std::to_string(*view.progress_percent) : "-") + "|" +
@@ -63,7 +72,7 @@ wxMenu* TrayIcon::CreatePopupMenu() {
   protocol::json found = protocol::json::array();
   for (const auto& item : menu_.items) {
     if (item.kind == tray::MenuItem::Kind::separator) continue;
-    labels.push_back(from_wx(core_text(item.label)) +
+    labels.push_back(from_wx(label_text(item)) +
                      (item.disabled_reason.empty() ? "" : " [disabled: " + item.disabled_reason + "]"));
     if (item.id == "targets") {
       // Each target's line, "[selected]" on the one the menu is for (its own check item, or the
@@ -72,7 +81,7 @@ wxMenu* TrayIcon::CreatePopupMenu() {
         if (target.command.action == tray::MenuAction::add_target) found.push_back(target.command.distro);
         if (target.id.rfind("target/", 0) != 0) continue;  // the found distros' header and separator
         const auto& select = target.children.empty() ? target : target.children.front();
-        targets.push_back(from_wx(core_text(target.label)) + (select.checked.value_or(false) ? " [selected]" : ""));
+        targets.push_back(from_wx(label_text(target)) + (select.checked.value_or(false) ? " [selected]" : ""));
       }
     }
   }
@@ -84,7 +93,7 @@ void TrayIcon::add_items(wxMenu& menu, const std::vector<tray::MenuItem>& items)
   for (const auto& item : items) {
     const int id = next_id_++;
     item_ids_[id] = item.id;
-    auto label = core_text(item.label);
+    auto label = label_text(item);
     // A popup menu has no status bar and GTK does not highlight a disabled item, so the reason an
     // item is disabled is said in the item itself.
     if (!item.enabled && !item.disabled_reason.empty() && item.kind != tray::MenuItem::Kind::header) {

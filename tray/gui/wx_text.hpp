@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/state/sentence.hpp"
+#include "core/state/tray_state.hpp"
 #include "core/system/path_text.hpp"
 
 #include <wx/string.h>
@@ -29,10 +30,31 @@ inline wxString path_to_wx(const std::filesystem::path& path) { return to_wx(tra
 // Core's English text, translated when the catalog has it.
 inline wxString core_text(std::string_view utf8) { return wxGetTranslation(to_wx(utf8)); }
 
-// Core's sentence: its format translated, then its arguments (names, numbers) put in.
+// Core's sentence: its format translated (in the plural form its count asks for), then its
+// arguments put in: names and numbers as they are, core's own fixed phrases translated too.
 inline wxString sentence_text(const tray::Sentence& sentence) {
   if (sentence.empty()) return {};
-  return to_wx(tray::Sentence::fill(from_wx(core_text(sentence.format)), sentence.args));
+  const auto format = sentence.plural.empty()
+                          ? core_text(sentence.format)
+                          : wxGetTranslation(to_wx(sentence.format), to_wx(sentence.plural), sentence.count);
+  auto args = sentence.args;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (sentence.is_translated(i)) args[i] = from_wx(core_text(args[i]));
+  }
+  return to_wx(tray::Sentence::fill(from_wx(format), args));
+}
+
+// Core's sentences in the catalogue's language, for core's functions that compose them.
+inline tray::SentenceWords translated_words() {
+  return [](const tray::Sentence& s) { return from_wx(sentence_text(s)); };
+}
+
+// The tooltip and the status line of core's presentation, in the catalogue's language.
+inline wxString tooltip_text(const tray::TrayPresentation& view) {
+  return to_wx(tray::tooltip_line(view, translated_words()));
+}
+inline wxString detail_text(const tray::TrayPresentation& view) {
+  return to_wx(tray::detail_line(view, translated_words()));
 }
 
 }  // namespace nixtray::gui

@@ -28,10 +28,18 @@ int attention(TrayCondition condition) {
   return 0;
 }
 
+Sentence target_state_line(const std::string& name, TrayCondition condition, bool unverified,
+                           std::string_view separator) {
+  const std::string between(separator);
+  auto line = sentence(unverified ? "%1$s" + between + "%2$s, unverified" : "%1$s" + between + "%2$s",
+                       {name, condition_words(condition)});
+  line.translated = {1};
+  return line;
+}
+
 FleetView fleet_view(const std::vector<TargetState>& targets) {
   FleetView view;
   int worst = 0;
-  std::string lines;
   for (const auto& target : targets) {
     if (!target.state) continue;
     const auto& state = *target.state;
@@ -43,13 +51,17 @@ FleetView fleet_view(const std::vector<TargetState>& targets) {
       view.worst_target = target.name;
     }
     view.unverified_badge = view.unverified_badge || presented.unverified_badge;
-    lines += "\n" + target.name + ": " + condition_words(state.condition);
-    if (presented.unverified_badge) lines += ", unverified";
+    view.lines.push_back(target_state_line(target.name, state.condition, presented.unverified_badge, ": "));
   }
-  const auto count = std::to_string(targets.size());
-  view.tooltip = shorten("nixtray: " + count + (targets.size() == 1 ? " target" : " targets") + lines,
-                         TrayPresentation::tooltip_limit);
+  view.heading = counted("nixtray: %s target", "nixtray: %s targets", targets.size());
+  view.tooltip = fleet_tooltip(view, [](const Sentence& s) { return s.english(); });
   return view;
+}
+
+std::string fleet_tooltip(const FleetView& view, const SentenceWords& say) {
+  auto text = say(view.heading);
+  for (const auto& line : view.lines) text += "\n" + say(line);
+  return shorten(text, TrayPresentation::tooltip_limit);
 }
 
 }  // namespace nixtray::tray

@@ -23,11 +23,22 @@ struct FleetView {
   std::string worst_target;       // whose state the icon shows; empty without targets
   bool unverified_badge = false;  // some watched target's next boot is unverified
   std::string tooltip;            // "nixtray: 3 targets" and one line per target, within tooltip_limit
+  // The same in parts, for a front end that translates them (fleet_tooltip).
+  Sentence heading;             // "nixtray: 3 targets"
+  std::vector<Sentence> lines;  // "test: degraded, unverified"
 };
 
 // How much a condition needs the person, higher first (the icon shows the highest).
 [[nodiscard]] int attention(TrayCondition condition);
 
 [[nodiscard]] FleetView fleet_view(const std::vector<TargetState>& targets);
+
+// The tooltip from its parts, each in the words `say` gives it, within tooltip_limit.
+[[nodiscard]] std::string fleet_tooltip(const FleetView& view, const SentenceWords& say);
+
+// "test — degraded, unverified": a target with its state (the Targets submenu, the Overview's
+// Target field); the condition is a phrase core's catalogue translates.
+[[nodiscard]] Sentence target_state_line(const std::string& name, TrayCondition condition, bool unverified,
+                                         std::string_view separator);
 
 }  // namespace nixtray::tray

@@ -1,5 +1,6 @@
 #include "core/state/menu_model.hpp"
 
+#include "core/state/fleet_view.hpp"
 #include "core/state/state_text.hpp"
 #include "core/state/verification_view.hpp"
 
@@ -52,14 +53,18 @@ std::string_view to_string(MenuAction action) {
       return "select-target";
     case MenuAction::add_target:
       return "add-target";
+    case MenuAction::try_on_copy:
+      return "try-on-copy";
     case MenuAction::quit:
       return "quit";
   }
   return "none";
 }
 
-std::string target_line(const MenuTarget& target) {
-  return target.name + " \xE2\x80\x94 " + condition_words(target.condition) + (target.unverified ? ", unverified" : "");
+std::string target_line(const MenuTarget& target) { return target_line_sentence(target).english(); }
+
+Sentence target_line_sentence(const MenuTarget& target) {
+  return target_state_line(target.name, target.condition, target.unverified, " \xE2\x80\x94 ");
 }
 
 namespace {
@@ -97,6 +102,7 @@ MenuItem targets_menu(const MenuContext& context) {
   menu.label = "Targets";
   for (const auto& target : context.targets) {
     auto select = action("target/" + target.name, target_line(target), MenuAction::select_target);
+    select.label_sentence = target_line_sentence(target);
     select.command.target = target.name;
     select.checked = target.selected;
     if (target.actions.empty()) {
@@ -108,8 +114,10 @@ MenuItem targets_menu(const MenuContext& context) {
     entry.kind = MenuItem::Kind::submenu;
     entry.id = "target/" + target.name;
     entry.label = select.label;
+    entry.label_sentence = select.label_sentence;
     select.id += "/select";
     select.label = "Show in the menu and windows";
+    select.label_sentence = {};
     entry.children.push_back(std::move(select));
     entry.children.push_back(separator());
     entry.children.insert(entry.children.end(), target.actions.begin(), target.actions.end());
@@ -411,7 +419,8 @@ std::vector<MenuItem> target_actions(const std::string& name, const TrayState& s
   std::vector<MenuItem> actions;
   for (auto& item : built.items) {
     const auto& id = item.id;
-    if (id == "distro/start" || id == "distro/stop" || id == "rebuild" || id == "verify-boot" || id == "rollback") {
+    if (id == "distro/start" || id == "distro/stop" || id == "rebuild" || id == "verify-boot" || id == "try-on-copy" ||
+        id == "rollback") {
       actions.push_back(std::move(item));
     }
   }
@@ -477,6 +486,20 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
     if (blocker.empty()) blocker = job_blocker(state);
     if (!blocker.empty()) disable(verify, blocker);
     items.push_back(std::move(verify));
+  }
+  if (context.can_try_on_copy) {
+    auto trial = action("try-on-copy", "Try the rebuild on a copy\xE2\x80\xA6", MenuAction::try_on_copy);
+    trial.confirm = Confirmation{
+        "Try the rebuild on a copy",
+        "Make a throw-away copy of " + context.distro_name +
+            " (wsl.exe --export and --import), rebuild it for the next boot and restart it to verify the boot? " +
+            context.distro_name +
+            " itself is not changed or restarted; the copy needs as much disk space as it uses and is removed "
+            "afterwards.",
+        "Make a copy and try"};
+    if (context.trying_on_copy) disable(trial, "a trial on a copy runs already");
+    if (state.verifying) disable(trial, "boot verification controls the distro now");
+    items.push_back(std::move(trial));
   }
 
   items.push_back(rollback_menu(state, context));

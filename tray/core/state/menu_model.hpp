@@ -37,6 +37,7 @@ enum class MenuAction {
   toggle_start_at_login,
   select_target,  // with target: the target the menu's actions and the windows are for
   add_target,     // with distro: a WSL distro found without a target becomes one (target_discovery.hpp)
+  try_on_copy,    // the rebuild and boot check on a throw-away copy of the distro (copy_trial.hpp)
   quit,
 };
 std::string_view to_string(MenuAction action);
@@ -63,6 +64,9 @@ struct MenuItem {
   Kind kind = Kind::action;
   std::string id;  // stable: "rebuild/switch", "rollback/41", "unit/nginx.service"
   std::string label;
+  // When the label has names or numbers in it: the same as a sentence a catalogue translates
+  // (the GUI shows this one); `label` is its English.
+  Sentence label_sentence;
   bool enabled = true;
   std::string disabled_reason;
   std::optional<bool> checked;  // a check item when set
@@ -83,6 +87,7 @@ struct MenuTarget {
 // "test — degraded, unverified": a target with its state, in the Targets submenu and the
 // Overview's Target field.
 std::string target_line(const MenuTarget& target);
+Sentence target_line_sentence(const MenuTarget& target);
 
 struct MenuContext;
 // A target's own actions for its entry in the Targets submenu: start or shut down, rebuild, verify
@@ -98,6 +103,8 @@ struct MenuContext {
   bool review_rebuild = true;
   bool verify_after_rebuild = false;  // settings: Switch and Boot are followed by verify-boot (needs has_lifecycle)
   bool start_at_login = false;
+  bool can_try_on_copy = false;        // the distro is controlled with wsl.exe: it can be exported
+  bool trying_on_copy = false;         // a trial on a copy runs (one at a time)
   std::optional<int> host_known_good;  // remembered on the host (settings)
   std::size_t max_failed_units = 5;
   std::size_t max_rollback_entries = 8;

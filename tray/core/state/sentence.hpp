@@ -5,6 +5,8 @@
 // nixtrayctl and the logs use english().
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,9 +17,20 @@ namespace nixtray::tray {
 struct Sentence {
   std::string format;
   std::vector<std::string> args;
+  // With a count (ngettext): `format` is the singular, `plural` the rest; the catalogue picks the
+  // language's form for `count`.
+  std::string plural;
+  unsigned long count = 0;
+  // Arguments that are core's own fixed English phrases ("the agent rejected the token"): the GUI
+  // translates them too before putting them in. Names, paths and numbers never are.
+  std::vector<std::size_t> translated;
 
   [[nodiscard]] bool empty() const { return format.empty(); }
-  [[nodiscard]] std::string english() const { return fill(format, args); }
+  [[nodiscard]] const std::string& english_format() const { return plural.empty() || count == 1 ? format : plural; }
+  [[nodiscard]] std::string english() const { return fill(english_format(), args); }
+  [[nodiscard]] bool is_translated(std::size_t arg) const {
+    return std::find(translated.begin(), translated.end(), arg) != translated.end();
+  }
   bool operator==(const Sentence&) const = default;
 
   // %s takes the next argument, %N$s the Nth, %% is a percent sign; a missing argument is left
@@ -61,7 +74,16 @@ struct Sentence {
 };
 
 inline Sentence sentence(std::string format, std::vector<std::string> args = {}) {
-  return Sentence{std::move(format), std::move(args)};
+  return Sentence{std::move(format), std::move(args), {}, 0, {}};
+}
+
+// A sentence with a count: `singular` for one, `plural` for the rest (in English); the count is
+// also its first argument.
+inline Sentence counted(std::string singular, std::string plural, unsigned long count,
+                        std::vector<std::string> more_args = {}) {
+  std::vector<std::string> args{std::to_string(count)};
+  args.insert(args.end(), more_args.begin(), more_args.end());
+  return Sentence{std::move(singular), std::move(args), std::move(plural), count, {}};
 }
 
 }  // namespace nixtray::tray

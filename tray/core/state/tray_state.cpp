@@ -180,7 +180,155 @@ std::string system_label(const TrayState& state, std::string_view distro_name) {
   return label;
 }
 
-std::string units_phrase(std::size_t n) { return std::to_string(n) + (n == 1 ? " failed unit" : " failed units"); }
+// "gen 3, <what>" when the generation is known, else "<what>": two whole formats, so a
+// translation orders the parts as its language does.
+Sentence with_generation(const std::optional<int>& generation, const std::string& with, const std::string& without) {
+  return generation ? sentence(with, {std::to_string(*generation)}) : sentence(without);
+}
+
+// A phrase core has in its catalogue, as a sentence of its own.
+Sentence fixed(std::string_view english) { return sentence(std::string(english)); }
+
+// Text from elsewhere (the agent, a link error) that is shown as it is.
+Sentence verbatim(std::string text) { return sentence("%s", {std::move(text)}); }
+
+Sentence job_under_way(protocol::JobKind kind, const std::string& text) {
+  switch (kind) {
+    case protocol::JobKind::rebuild:
+      return sentence("Rebuilding: %s", {text});
+    case protocol::JobKind::rollback:
+      return sentence("Rolling back: %s", {text});
+    case protocol::JobKind::gc:
+      return sentence("Collecting garbage: %s", {text});
+    case protocol::JobKind::unknown:
+      break;
+  }
+  return sentence("Working: %s", {text});
+}
+
+Sentence job_failed(protocol::JobKind kind, const std::string& summary) {
+  switch (kind) {
+    case protocol::JobKind::rebuild:
+      return sentence("rebuild failed: %s", {summary});
+    case protocol::JobKind::rollback:
+      return sentence("rollback failed: %s", {summary});
+    case protocol::JobKind::gc:
+      return sentence("garbage collection failed: %s", {summary});
+    case protocol::JobKind::unknown:
+      break;
+  }
+  return sentence("job failed: %s", {summary});
+}
+
+// What the tooltip and the status line say for the state's condition.
+void describe(const TrayState& state, TrayPresentation& view) {
+  const auto generation = current_generation(state);
+  auto& detail = view.detail_sentences;
+  switch (state.condition) {
+    case TrayCondition::connecting:
+      view.state = fixed("connecting to the agent");
+      detail.push_back(state.endpoint.empty() ? fixed("Connecting to the agent...")
+                                              : sentence("Connecting to %s...", {state.endpoint}));
+      break;
+    case TrayCondition::stopped:
+      view.state = fixed("stopped");
+      detail.push_back(fixed(state.user_stopped ? "The distro was shut down." : "The distro is not running."));
+      break;
+    case TrayCondition::stopping:
+      view.state = fixed("shutting down");
+      detail.push_back(fixed("Shutting the distro down..."));
+      break;
+    case TrayCondition::starting:
+      view.state = with_generation(generation, "gen %s, starting", "starting");
+      if (state.user_starting || !is_connected(state)) {
+        detail.push_back(fixed("Starting the distro..."));
+      } else if (!state.status) {
+        detail.push_back(fixed("Waiting for the agent's status..."));
+      } else if (state.status->system_state == protocol::SystemState::unknown) {
+        detail.push_back(fixed("The agent does not know systemd's state yet."));
+      } else {
+        detail.push_back(fixed("systemd is starting units..."));
+      }
+      break;
+    case TrayCondition::running:
+      view.state = with_generation(generation, "gen %s, running", "running");
+      detail.push_back(fixed("Everything runs."));
+      break;
+    case TrayCondition::degraded: {
+      const auto failed = state.status ? state.status->failed_units.size() : 0;
+      if (state.status && state.status->system_state == protocol::SystemState::offline) {
+        view.state = with_generation(generation, "gen %s, systemd does not answer", "systemd does not answer");
+        detail.push_back(fixed("The agent runs but cannot reach systemd."));
+      } else {
+        if (failed == 0) {
+          view.state = with_generation(generation, "gen %s, degraded", "degraded");
+        } else if (generation) {
+          view.state = counted("gen %2$s, degraded: %1$s failed unit", "gen %2$s, degraded: %1$s failed units", failed,
+                               {std::to_string(*generation)});
+        } else {
+          view.state = counted("degraded: %s failed unit", "degraded: %s failed units", failed);
+        }
+        detail.push_back(counted("degraded: %s failed unit", "degraded: %s failed units", failed));
+      }
+      break;
+    }
+    case TrayCondition::rebuilding:
+      if (const auto job = running_job(state)) {
+        view.state = job_under_way(job->kind, job->text);
+        view.progress_percent = job->percent;
+        auto what =
+            sentence("%1$s (job %2$s): %3$s", {std::string(job_kind_gerund(job->kind)), job->job_id, job->text});
+        what.translated = {0};
+        detail.push_back(std::move(what));
+      } else {
+        view.state = fixed("Working");
+      }
+      break;
+    case TrayCondition::rebuild_failed:
+      if (const auto failure = job_failure(state)) {
+        view.state = job_failed(failure->kind, failure->summary);
+        auto what = sentence("The %1$s (job %2$s) failed: %3$s",
+                             {std::string(job_kind_noun(failure->kind)), failure->job_id, failure->summary});
+        what.translated = {0};
+        detail.push_back(std::move(what));
+      } else {
+        view.state = fixed("rebuild failed");
+      }
+      break;
+    case TrayCondition::verifying:
+      if (state.verifying) {
+        view.state = sentence("verifying boot: %s", {state.verifying->step});
+        detail.push_back(
+            state.verifying->message.empty()
+                ? sentence("Verify boot: %s", {state.verifying->step})
+                : sentence("Verify boot: %1$s \xE2\x80\x94 %2$s", {state.verifying->step, state.verifying->message}));
+      } else {
+        view.state = fixed("verifying boot");
+      }
+      break;
+    case TrayCondition::verify_failed:
+      // The headline says what happened in words; the command and its exit code are detail.
+      view.state = state.last_verify && !state.last_verify->headline.empty() ? state.last_verify->headline
+                                                                             : fixed("boot verification failed");
+      if (state.last_verify) detail.push_back(verbatim(state.last_verify->message));
+      break;
+    case TrayCondition::unreachable: {
+      const bool missing = state.power == DistroPower::missing;
+      const auto reason = missing ? UnreachableReason::no_distro
+                                  : (state.last_failure ? state.last_failure->reason : UnreachableReason::unknown);
+      view.state = sentence("unreachable: %s", {std::string(unreachable_headline(reason))});
+      view.state.translated = {0};
+      if (missing && !state.power_detail.empty()) {
+        detail.push_back(verbatim(state.power_detail));
+      } else if (!missing && state.last_failure) {
+        detail.push_back(verbatim(state.last_failure->message));
+      } else {
+        detail.push_back(fixed(unreachable_headline(reason)));
+      }
+      break;
+    }
+  }
+}
 
 }  // namespace
 
@@ -188,108 +336,37 @@ TrayPresentation present(const TrayState& state, std::string_view distro_name) {
   TrayPresentation view;
   view.condition = state.condition;
   view.icon = icon_for(state.condition);
-  const auto label = system_label(state, distro_name);
-  const auto generation = current_generation(state);
-  const std::string gen_text = generation ? "gen " + std::to_string(*generation) + ", " : "";
-  std::string line;
-  switch (state.condition) {
-    case TrayCondition::connecting:
-      line = label + " \xE2\x80\x94 connecting to the agent";
-      view.detail = "Connecting to " + (state.endpoint.empty() ? std::string("the agent") : state.endpoint) + "...";
-      break;
-    case TrayCondition::stopped:
-      line = label + " \xE2\x80\x94 stopped";
-      view.detail = state.user_stopped ? "The distro was shut down." : "The distro is not running.";
-      break;
-    case TrayCondition::stopping:
-      line = label + " \xE2\x80\x94 shutting down";
-      view.detail = "Shutting the distro down...";
-      break;
-    case TrayCondition::starting:
-      line = label + " \xE2\x80\x94 " + gen_text + "starting";
-      if (state.user_starting || !is_connected(state)) {
-        view.detail = "Starting the distro...";
-      } else if (!state.status) {
-        view.detail = "Waiting for the agent's status...";
-      } else if (state.status->system_state == protocol::SystemState::unknown) {
-        view.detail = "The agent does not know systemd's state yet.";
-      } else {
-        view.detail = "systemd is starting units...";
-      }
-      break;
-    case TrayCondition::running:
-      line = label + " \xE2\x80\x94 " + gen_text + "running";
-      view.detail = "Everything runs.";
-      break;
-    case TrayCondition::degraded: {
-      const auto failed = state.status ? state.status->failed_units.size() : 0;
-      const bool offline = state.status && state.status->system_state == protocol::SystemState::offline;
-      line = label + " \xE2\x80\x94 " + gen_text + (offline ? "systemd does not answer" : "degraded");
-      view.detail = offline ? "The agent runs but cannot reach systemd." : "degraded: " + units_phrase(failed);
-      if (!offline && failed > 0) line += ": " + units_phrase(failed);
-      break;
+  view.label = system_label(state, distro_name);
+  describe(state, view);
+  if (const auto& failure = state.distro_action_failure) {
+    const auto english = detail_line(view, [](const Sentence& s) { return s.english(); });
+    if (english.find(failure->message) == std::string::npos) {
+      view.detail_sentences.push_back(sentence("(%1$s failed: %2$s)", {failure->action, failure->message}));
     }
-    case TrayCondition::rebuilding: {
-      const auto job = running_job(state);
-      const std::string what = job ? std::string(job_kind_gerund(job->kind)) : "Working";
-      line = label + " \xE2\x80\x94 " + what;
-      if (job) {
-        line += ": " + job->text;
-        view.progress_percent = job->percent;
-        view.detail = what + " (job " + job->job_id + "): " + job->text;
-      }
-      break;
-    }
-    case TrayCondition::rebuild_failed: {
-      const auto failure = job_failure(state);
-      const std::string noun = failure ? std::string(job_kind_noun(failure->kind)) : "rebuild";
-      line = label + " \xE2\x80\x94 " + noun + " failed";
-      if (failure) {
-        line += ": " + failure->summary;
-        view.detail = "The " + noun + " (job " + failure->job_id + ") failed: " + failure->summary;
-      }
-      break;
-    }
-    case TrayCondition::verifying:
-      line = label + " \xE2\x80\x94 verifying boot";
-      if (state.verifying) {
-        line += ": " + state.verifying->step;
-        view.detail = "Verify boot: " + state.verifying->step +
-                      (state.verifying->message.empty() ? "" : " \xE2\x80\x94 " + state.verifying->message);
-      }
-      break;
-    case TrayCondition::verify_failed:
-      // The headline says what happened in words; the command and its exit code are detail.
-      line = label + " \xE2\x80\x94 " +
-             (state.last_verify && !state.last_verify->headline.empty() ? state.last_verify->headline.english()
-                                                                        : std::string("boot verification failed"));
-      if (state.last_verify) view.detail = state.last_verify->message;
-      break;
-    case TrayCondition::unreachable: {
-      const auto reason = state.power == DistroPower::missing
-                              ? UnreachableReason::no_distro
-                              : (state.last_failure ? state.last_failure->reason : UnreachableReason::unknown);
-      line = label + " \xE2\x80\x94 unreachable: " + std::string(unreachable_headline(reason));
-      view.detail =
-          state.power == DistroPower::missing
-              ? (state.power_detail.empty() ? std::string(unreachable_headline(reason)) : state.power_detail)
-              : (state.last_failure ? state.last_failure->message : std::string(unreachable_headline(reason)));
-      break;
-    }
-  }
-  if (state.distro_action_failure && view.detail.find(state.distro_action_failure->message) == std::string::npos) {
-    view.detail += (view.detail.empty() ? "" : " ") + std::string("(") + state.distro_action_failure->action +
-                   " failed: " + state.distro_action_failure->message + ")";
   }
   if (const auto verification = verification_view(state)) {
     view.unverified_badge = verification->badge;
     if (state.condition == TrayCondition::running || state.condition == TrayCondition::degraded ||
         state.condition == TrayCondition::starting) {
-      line += " \xC2\xB7 " + verification->tooltip_note;
+      view.note = verification->tooltip_note;
     }
   }
-  view.tooltip = shorten(line, TrayPresentation::tooltip_limit);
+  const auto english = [](const Sentence& s) { return s.english(); };
+  view.tooltip = tooltip_line(view, english);
+  view.detail = detail_line(view, english);
   return view;
+}
+
+std::string tooltip_line(const TrayPresentation& view, const SentenceWords& say) {
+  auto line = view.label + " \xE2\x80\x94 " + say(view.state);
+  if (!view.note.empty()) line += " \xC2\xB7 " + say(view.note);
+  return shorten(line, TrayPresentation::tooltip_limit);
+}
+
+std::string detail_line(const TrayPresentation& view, const SentenceWords& say) {
+  std::string text;
+  for (const auto& part : view.detail_sentences) text += (text.empty() ? "" : " ") + say(part);
+  return text;
 }
 
 }  // namespace nixtray::tray

@@ -2,8 +2,10 @@
 // TrayStateReducer; read by the menu model, the notification rules, the GUI and nixtrayctl.
 #pragma once
 
+#include "core/state/sentence.hpp"
 #include "core/state/tray_event.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,8 +95,14 @@ struct JobFailureView {
 struct TrayPresentation {
   TrayCondition condition = TrayCondition::connecting;
   IconId icon = IconId::transition;
-  std::string tooltip;  // one line, at most tooltip_limit characters
-  std::string detail;   // a longer sentence for the status line
+  std::string tooltip;  // one line, at most tooltip_limit characters, in English (tooltip_line)
+  std::string detail;   // a longer sentence for the status line, in English (detail_line)
+  // The same in parts, for a front end that translates them (the GUI: gettext). The tooltip is
+  // "<label> — <state>", then " · <note>" when there is one; the detail is its sentences.
+  std::string label;  // "NixOS 24.11 (test)": names and a version, never translated
+  Sentence state;     // "gen 3, running", "degraded: 2 failed units"
+  Sentence note;      // "gen 43 unverified"; empty: none
+  std::vector<Sentence> detail_sentences;
   std::optional<int> progress_percent;
   // The generation that boots next has not passed a boot check (verification_view.hpp): the GUI
   // draws a mark on the icon; the tooltip says it.
@@ -102,5 +110,11 @@ struct TrayPresentation {
   static constexpr std::size_t tooltip_limit = 127;  // Windows' NOTIFYICONDATA szTip
 };
 [[nodiscard]] TrayPresentation present(const TrayState& state, std::string_view distro_name);
+
+// The tooltip and the detail from their parts, each sentence in the words `say` gives it (English:
+// Sentence::english; the GUI: its catalogue's). The tooltip is cut to tooltip_limit bytes.
+using SentenceWords = std::function<std::string(const Sentence&)>;
+[[nodiscard]] std::string tooltip_line(const TrayPresentation& view, const SentenceWords& say);
+[[nodiscard]] std::string detail_line(const TrayPresentation& view, const SentenceWords& say);
 
 }  // namespace nixtray::tray

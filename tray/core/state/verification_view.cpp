@@ -21,10 +21,10 @@ std::optional<VerificationView> verification_view(const TrayState& state) {
   const auto number = std::to_string(view.generation);
   if (view.state == protocol::VerificationState::unverified) {
     view.menu_line = "Generation " + number + " is unverified";
-    view.tooltip_note = "gen " + number + " unverified";
+    view.tooltip_note = sentence("gen %s unverified", {number});
   } else {
     view.menu_line = "Generation " + number + " failed boot verification";
-    view.tooltip_note = "gen " + number + " failed boot verification";
+    view.tooltip_note = sentence("gen %s failed boot verification", {number});
   }
   return view;
 }

@@ -4,6 +4,7 @@
 // is "unverified" until one passes.
 #pragma once
 
+#include "core/state/sentence.hpp"
 #include "core/state/tray_state.hpp"
 
 #include "nixtray/protocol/verification.hpp"
@@ -19,9 +20,9 @@ struct VerificationView {
   std::optional<std::string> store_path;
   // Made by a job of the agent (a rebuild or rollback without the check), not in a terminal.
   bool made_by_agent = false;
-  bool badge = false;        // unverified or failed: the GUI draws a mark on the icon
-  std::string menu_line;     // "Generation 43 is unverified"
-  std::string tooltip_note;  // "gen 43 unverified"
+  bool badge = false;     // unverified or failed: the GUI draws a mark on the icon
+  std::string menu_line;  // "Generation 43 is unverified"
+  Sentence tooltip_note;  // "gen 43 unverified"
 };
 
 // Null while there is nothing to flag: no status, an agent that does not say (unknown), a check

@@ -29,6 +29,12 @@ std::optional<int> choose_known_good(const VerifyRequest& request, const protoco
   return std::nullopt;
 }
 
+// `why` as a sentence of the report's message: a full stop unless it ends in its own ("...?").
+std::string as_sentence(std::string why) {
+  if (why.empty() || (why.back() != '.' && why.back() != '?' && why.back() != '!')) why += '.';
+  return why;
+}
+
 }  // namespace
 
 std::shared_ptr<BootVerifier> BootVerifier::create(asio::any_io_executor executor, BootVerifierOptions options,
@@ -134,7 +140,7 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
     end(preflight, StepStatus::failed, why);
     report_.verdict = VerifyVerdict::not_run;
     report_.failed_step = "pre-flight";
-    report_.message = "Boot verification could not run: " + why + ". Nothing was restarted.";
+    report_.message = "Boot verification could not run: " + as_sentence(why) + " Nothing was restarted.";
   };
   if (!control_ || !control_->has_lifecycle()) {
     not_run("the distro control (" + std::string(control_ ? control_->describe() : "none") +
@@ -225,7 +231,7 @@ asio::awaitable<bool> BootVerifier::rebuild(RebuildRequest request) {
     end(step, StepStatus::failed, why);
     report_.verdict = verdict;
     report_.failed_step = "rebuild";
-    report_.message = why + ". Nothing was restarted.";
+    report_.message = as_sentence(why) + " Nothing was restarted.";
   };
   auto opening = connect_once();
   auto opened = co_await std::move(opening);

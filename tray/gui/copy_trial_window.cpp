@@ -1,0 +1,160 @@
+#include "copy_trial_window.hpp"
+
+#include "status_context.hpp"
+#include "tray_icon_art.hpp"
+#include "ui_log.hpp"
+#include "ui_thread.hpp"
+#include "wx_text.hpp"
+
+#include <wx/button.h>
+#include <wx/listctrl.h>
+#include <wx/panel.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+
+namespace nixtray::gui {
+
+namespace {
+
+constexpr const char* check_step = "rebuild and verify";
+
+wxString status_text(tray::StepStatus status) {
+  switch (status) {
+    case tray::StepStatus::running:
+      return wxString::FromUTF8("\xE2\x96\xB6 ") + _("running");  // ▶
+    case tray::StepStatus::ok:
+      return wxString::FromUTF8("\xE2\x9C\x93 ") + _("passed");  // ✓
+    case tray::StepStatus::warn:
+      return "! " + _("passed with warnings");
+    case tray::StepStatus::failed:
+      return wxString::FromUTF8("\xE2\x9C\x97 ") + _("failed");  // ✗
+    case tray::StepStatus::unknown:
+      return "? " + _("unknown");
+    case tray::StepStatus::skipped:
+      return wxString::FromUTF8("\xE2\x80\x93 ") + _("skipped");  // –
+  }
+  return {};
+}
+
+wxString step_title(const std::string& step, const std::string& distro) {
+  if (step == "export") return wxString::Format(_("Export %s"), to_wx(distro));
+  if (step == "import") return _("Import it as a copy");
+  if (step == check_step) return _("Rebuild the copy and verify its boot");
+  if (step == "remove") return _("Remove the copy");
+  return "    " + to_wx(step.substr(step.find('/') + 1));  // one of the copy's check steps
+}
+
+}  // namespace
+
+CopyTrialWindow::CopyTrialWindow(StatusContext& context, std::string distro)
+    : wxFrame(nullptr, wxID_ANY, wxString::Format(_("Try on a copy — %s"), to_wx(distro)), wxDefaultPosition,
+              wxDefaultSize, wxDEFAULT_FRAME_STYLE, "nixtray-copy-trial"),
+      context_(context),
+      distro_(std::move(distro)) {
+  wxIcon icon;
+  icon.CopyFromBitmap(context_.art.bitmap(tray::IconId::transition, 32));
+  SetIcon(icon);
+
+  auto* panel = new wxPanel(this);
+  auto* top = new wxBoxSizer(wxVERTICAL);
+  headline_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
+  headline_->SetFont(headline_->GetFont().Larger().Bold());
+  top->Add(headline_, 0, wxEXPAND | wxALL, FromDIP(12));
+  outcome_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
+  top->Add(outcome_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
+  steps_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 260)), wxLC_REPORT | wxLC_SINGLE_SEL);
+  steps_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, FromDIP(140));
+  steps_->AppendColumn(_("Step"), wxLIST_FORMAT_LEFT, FromDIP(280));
+  steps_->AppendColumn(_("Detail"), wxLIST_FORMAT_LEFT, FromDIP(900));
+  top->Add(steps_, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+
+  auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+  apply_ = new wxButton(panel, wxID_ANY, wxString::Format(_("Rebuild %s and verify"), to_wx(distro_)));
+  apply_->Disable();
+  apply_->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+    tray::MenuCommand command;
+    command.action = tray::MenuAction::rebuild_and_verify;
+    context_.log.write("copy-trial-apply", {{"distro", distro_}});
+    context_.request(command, std::nullopt);  // the button is the consent: it says what it does
+    Close();
+  });
+  auto* close = new wxButton(panel, wxID_CLOSE, _("Close"));
+  close->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { Close(); });
+  buttons->Add(apply_, 0, wxRIGHT, FromDIP(8));
+  buttons->Add(close);
+  top->Add(buttons, 0, wxALIGN_RIGHT | wxALL, FromDIP(12));
+  panel->SetSizer(top);
+  SetSize(FromDIP(wxSize(820, 520)));
+  SetMinSize(FromDIP(wxSize(520, 360)));
+}
+
+void CopyTrialWindow::start() {
+  headline_->SetLabel(wxString::Format(_("Trying the rebuild on a copy of %s…"), to_wx(distro_)));
+  outcome_->SetLabel(wxString::Format(
+      _("%s itself is not changed or restarted. The copy is removed at the end, whatever happens."), to_wx(distro_)));
+  log_state(false, false);
+  context_.host.try_on_copy(
+      on_window<CopyTrialWindow, tray::TrialStep>(
+          this, [](CopyTrialWindow& w, tray::TrialStep step) { w.show_step(step.name, step.status, step.message); }),
+      on_window<CopyTrialWindow, tray::VerifyStep>(this,
+                                                   [](CopyTrialWindow& w, tray::VerifyStep step) {
+                                                     w.show_step(std::string(check_step) + "/" + step.name, step.status,
+                                                                 step.message);
+                                                   }),
+      on_window<CopyTrialWindow, tray::CopyTrialReport>(
+          this, [](CopyTrialWindow& w, tray::CopyTrialReport report) { w.finish(report); }));
+}
+
+void CopyTrialWindow::show_step(const std::string& step, tray::StepStatus status, const std::string& detail) {
+  auto row = std::find_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.step == step; });
+  if (row == rows_.end()) {
+    rows_.push_back({step, status, detail});
+  } else {
+    row->status = status;
+    row->detail = detail;
+  }
+  fill_rows();
+}
+
+void CopyTrialWindow::fill_rows() {
+  steps_->Freeze();
+  steps_->DeleteAllItems();
+  for (std::size_t i = 0; i < rows_.size(); ++i) {
+    const auto index = static_cast<long>(i);
+    steps_->InsertItem(index, status_text(rows_[i].status));
+    steps_->SetItem(index, 1, step_title(rows_[i].step, distro_));
+    steps_->SetItem(index, 2, to_wx(rows_[i].detail));
+  }
+  steps_->Thaw();
+}
+
+void CopyTrialWindow::finish(const tray::CopyTrialReport& report) {
+  if (report.passed) {
+    headline_->SetLabel(_("The copy rebuilt and booted"));
+  } else if (report.check) {
+    headline_->SetLabel(wxString::Format(_("The rebuild failed on the copy: %s was not changed"), to_wx(distro_)));
+  } else {
+    headline_->SetLabel(_("The copy could not be made or checked"));
+  }
+  outcome_->SetLabel(to_wx(report.message) +
+                     (report.removed
+                          ? wxString()
+                          : "\n" + wxString::Format(_("The copy %s or its folder is left over."), to_wx(report.copy))));
+  outcome_->Wrap(GetClientSize().GetWidth() - FromDIP(24));
+  apply_->Enable(report.passed);
+  GetChildren().front()->Layout();
+  log_state(true, report.passed);
+}
+
+void CopyTrialWindow::log_state(bool finished, bool passed) {
+  protocol::json steps = protocol::json::array();
+  for (const auto& row : rows_) steps.push_back(row.step + ": " + std::string(tray::to_string(row.status)));
+  context_.log.write("copy-trial-window", {{"distro", distro_},
+                                           {"finished", finished},
+                                           {"passed", passed},
+                                           {"headline", from_wx(headline_->GetLabel())},
+                                           {"outcome", from_wx(outcome_->GetLabel())},
+                                           {"steps", steps}});
+}
+
+}  // namespace nixtray::gui
