@@ -1,6 +1,7 @@
 #include "copy_trial_window.hpp"
 
 #include "status_context.hpp"
+#include "step_list.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_log.hpp"
 #include "ui_thread.hpp"
@@ -51,22 +52,11 @@ CopyTrialWindow::CopyTrialWindow(StatusContext& context, std::string distro)
               wxDefaultSize, wxDEFAULT_FRAME_STYLE, "nixtray-copy-trial"),
       context_(context),
       distro_(std::move(distro)) {
-  wxIcon icon;
-  icon.CopyFromBitmap(context_.art.bitmap(tray::IconId::transition, 32));
-  SetIcon(icon);
+  SetIcons(context_.art.window_icons(tray::IconId::transition));
 
   auto* panel = new wxPanel(this);
   auto* top = new wxBoxSizer(wxVERTICAL);
-  headline_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
-  headline_->SetFont(headline_->GetFont().Larger().Bold());
-  top->Add(headline_, 0, wxEXPAND | wxALL, FromDIP(12));
-  outcome_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
-  top->Add(outcome_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
-  steps_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 260)), wxLC_REPORT | wxLC_SINGLE_SEL);
-  steps_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, FromDIP(140));
-  steps_->AppendColumn(_("Step"), wxLIST_FORMAT_LEFT, FromDIP(280));
-  steps_->AppendColumn(_("Detail"), wxLIST_FORMAT_LEFT, FromDIP(900));
-  top->Add(steps_, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+  parts_ = add_step_list(panel, *top, 260);
 
   auto* buttons = new wxBoxSizer(wxHORIZONTAL);
   apply_ = new wxButton(panel, wxID_ANY, wxString::Format(_("Rebuild %s and verify"), to_wx(distro_)));
@@ -89,8 +79,8 @@ CopyTrialWindow::CopyTrialWindow(StatusContext& context, std::string distro)
 }
 
 void CopyTrialWindow::start() {
-  headline_->SetLabel(wxString::Format(_("Trying the rebuild on a copy of %s…"), to_wx(distro_)));
-  outcome_->SetLabel(wxString::Format(
+  parts_.headline->SetLabel(wxString::Format(_("Trying the rebuild on a copy of %s…"), to_wx(distro_)));
+  parts_.outcome->SetLabel(wxString::Format(
       _("%s itself is not changed or restarted. The copy is removed at the end, whatever happens."), to_wx(distro_)));
   log_state(false, false);
   context_.host.try_on_copy(
@@ -117,30 +107,31 @@ void CopyTrialWindow::show_step(const std::string& step, tray::StepStatus status
 }
 
 void CopyTrialWindow::fill_rows() {
-  steps_->Freeze();
-  steps_->DeleteAllItems();
+  parts_.steps->Freeze();
+  parts_.steps->DeleteAllItems();
   for (std::size_t i = 0; i < rows_.size(); ++i) {
     const auto index = static_cast<long>(i);
-    steps_->InsertItem(index, status_text(rows_[i].status));
-    steps_->SetItem(index, 1, step_title(rows_[i].step, distro_));
-    steps_->SetItem(index, 2, to_wx(rows_[i].detail));
+    parts_.steps->InsertItem(index, status_text(rows_[i].status));
+    parts_.steps->SetItem(index, 1, step_title(rows_[i].step, distro_));
+    parts_.steps->SetItem(index, 2, to_wx(rows_[i].detail));
   }
-  steps_->Thaw();
+  parts_.steps->Thaw();
 }
 
 void CopyTrialWindow::finish(const tray::CopyTrialReport& report) {
   if (report.passed) {
-    headline_->SetLabel(_("The copy rebuilt and booted"));
+    parts_.headline->SetLabel(_("The copy rebuilt and booted"));
   } else if (report.check) {
-    headline_->SetLabel(wxString::Format(_("The rebuild failed on the copy: %s was not changed"), to_wx(distro_)));
+    parts_.headline->SetLabel(
+        wxString::Format(_("The rebuild failed on the copy: %s was not changed"), to_wx(distro_)));
   } else {
-    headline_->SetLabel(_("The copy could not be made or checked"));
+    parts_.headline->SetLabel(_("The copy could not be made or checked"));
   }
-  outcome_->SetLabel(to_wx(report.message) +
-                     (report.removed
-                          ? wxString()
-                          : "\n" + wxString::Format(_("The copy %s or its folder is left over."), to_wx(report.copy))));
-  outcome_->Wrap(GetClientSize().GetWidth() - FromDIP(24));
+  parts_.outcome->SetLabel(
+      to_wx(report.message) +
+      (report.removed ? wxString()
+                      : "\n" + wxString::Format(_("The copy %s or its folder is left over."), to_wx(report.copy))));
+  parts_.outcome->Wrap(GetClientSize().GetWidth() - FromDIP(24));
   apply_->Enable(report.passed);
   GetChildren().front()->Layout();
   log_state(true, report.passed);
@@ -152,8 +143,8 @@ void CopyTrialWindow::log_state(bool finished, bool passed) {
   context_.log.write("copy-trial-window", {{"distro", distro_},
                                            {"finished", finished},
                                            {"passed", passed},
-                                           {"headline", from_wx(headline_->GetLabel())},
-                                           {"outcome", from_wx(outcome_->GetLabel())},
+                                           {"headline", from_wx(parts_.headline->GetLabel())},
+                                           {"outcome", from_wx(parts_.outcome->GetLabel())},
                                            {"steps", steps}});
 }
 

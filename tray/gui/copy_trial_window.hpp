@@ -6,6 +6,8 @@
 
 #include "core/targets/copy_trial.hpp"
 
+#include "step_list.hpp"
+
 #include <wx/frame.h>
 
 #include <string>
@@ -39,9 +41,7 @@ class CopyTrialWindow : public wxFrame {
 
   StatusContext& context_;
   std::string distro_;
-  wxStaticText* headline_ = nullptr;
-  wxStaticText* outcome_ = nullptr;
-  wxListCtrl* steps_ = nullptr;
+  StepList parts_;  // headline, outcome, steps
   wxButton* apply_ = nullptr;
   std::vector<Row> rows_;
 };

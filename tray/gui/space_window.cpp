@@ -57,13 +57,7 @@ SpaceWindow::SpaceWindow(StatusContext& context)
     : wxFrame(nullptr, wxID_ANY, _("Disk space"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_FRAME_STYLE,
               "nixtray-space"),
       context_(context) {
-  wxIconBundle icons;
-  for (const int size : {16, 24, 32, 48}) {
-    wxIcon icon;
-    icon.CopyFromBitmap(context_.art.bitmap(tray::IconId::running, size));
-    icons.AddIcon(icon);
-  }
-  SetIcons(icons);
+  SetIcons(context_.art.window_icons(tray::IconId::running));
 
   auto* scroll = new wxScrolledWindow(this, wxID_ANY);
   scroll->SetScrollRate(0, FromDIP(12));

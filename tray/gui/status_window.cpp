@@ -20,13 +20,7 @@ namespace nixtray::gui {
 StatusWindow::StatusWindow(StatusContext& context, const wxString& title)
     : wxFrame(nullptr, wxID_ANY, title, wxDefaultPosition, wxDefaultSize, wxDEFAULT_FRAME_STYLE, "nixtray-status"),
       context_(context) {
-  wxIconBundle icons;
-  for (const int size : {16, 24, 32, 48, 64}) {
-    wxIcon icon;
-    icon.CopyFromBitmap(context_.art.bitmap(tray::IconId::running, size));
-    icons.AddIcon(icon);
-  }
-  SetIcons(icons);
+  SetIcons(context_.art.window_icons(tray::IconId::running));
 
   auto* top = new wxBoxSizer(wxVERTICAL);
   notice_ = new NoticeBar(this);

@@ -61,6 +61,16 @@ wxBitmap TrayIconArt::base(tray::IconId icon, int size) const {
   return wxBitmap(image);
 }
 
+wxIconBundle TrayIconArt::window_icons(tray::IconId icon) const {
+  wxIconBundle icons;
+  for (const int size : {16, 24, 32, 48, 64}) {
+    wxIcon one;
+    one.CopyFromBitmap(bitmap(icon, size));
+    icons.AddIcon(one);
+  }
+  return icons;
+}
+
 wxBitmap TrayIconArt::bitmap(tray::IconId icon, int size, std::optional<int> percent) const {
   auto picture = base(icon, nearest_size(size));
   if (percent && icon == tray::IconId::busy) {

@@ -6,6 +6,7 @@
 
 #include <wx/bitmap.h>
 #include <wx/bmpbndl.h>
+#include <wx/iconbndl.h>
 
 #include <filesystem>
 #include <map>
@@ -30,6 +31,8 @@ class TrayIconArt {
   [[nodiscard]] wxBitmap bitmap(tray::IconId icon, int size, std::optional<int> percent = std::nullopt) const;
   // All sizes, for windows (they pick by DPI).
   [[nodiscard]] wxBitmapBundle bundle(tray::IconId icon, std::optional<int> percent = std::nullopt) const;
+  // A window's icon in the sizes title bars and task switchers use.
+  [[nodiscard]] wxIconBundle window_icons(tray::IconId icon) const;
   // For the tray. wxGTK hands GtkStatusIcon the bundle's smallest picture and GTK only scales
   // down, so there the set starts at 22 px, the icon size of the usual 24 px panels.
   // `badge`: the mark of a generation that has not passed a boot check (TrayPresentation).

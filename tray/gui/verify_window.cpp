@@ -1,6 +1,7 @@
 #include "verify_window.hpp"
 
 #include "status_context.hpp"
+#include "step_list.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_log.hpp"
 #include "wx_text.hpp"
@@ -51,23 +52,11 @@ VerifyWindow::VerifyWindow(StatusContext& context)
     : wxFrame(nullptr, wxID_ANY, _("Verify boot"), wxDefaultPosition, wxDefaultSize, wxDEFAULT_FRAME_STYLE,
               "nixtray-verify"),
       context_(context) {
-  wxIcon icon;
-  icon.CopyFromBitmap(context_.art.bitmap(tray::IconId::transition, 32));
-  SetIcon(icon);
+  SetIcons(context_.art.window_icons(tray::IconId::transition));
 
   auto* panel = new wxPanel(this);
   auto* top = new wxBoxSizer(wxVERTICAL);
-  headline_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
-  headline_->SetFont(headline_->GetFont().Larger().Bold());
-  top->Add(headline_, 0, wxEXPAND | wxALL, FromDIP(12));
-  outcome_ = new wxStaticText(panel, wxID_ANY, wxEmptyString);
-  top->Add(outcome_, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(12));
-
-  steps_ = new wxListCtrl(panel, wxID_ANY, wxDefaultPosition, FromDIP(wxSize(-1, 220)), wxLC_REPORT | wxLC_SINGLE_SEL);
-  steps_->AppendColumn(_("State"), wxLIST_FORMAT_LEFT, FromDIP(170));
-  steps_->AppendColumn(_("Step"), wxLIST_FORMAT_LEFT, FromDIP(270));
-  steps_->AppendColumn(_("Detail"), wxLIST_FORMAT_LEFT, FromDIP(900));
-  top->Add(steps_, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+  parts_ = add_step_list(panel, *top, 220);
 
   evidence_title_ = new wxStaticText(panel, wxID_ANY, _("What broke"));
   evidence_title_->SetFont(evidence_title_->GetFont().Bold());
@@ -89,11 +78,11 @@ VerifyWindow::VerifyWindow(StatusContext& context)
 
 void VerifyWindow::update(const tray::VerifyProgressView& view, const std::string& distro) {
   SetTitle(wxString::Format(_("Verify boot — %s"), to_wx(distro)));
-  headline_->SetLabel(sentence_text(view.headline()));
-  outcome_->SetLabel(sentence_text(view.outcome()));
+  parts_.headline->SetLabel(sentence_text(view.headline()));
+  parts_.outcome->SetLabel(sentence_text(view.outcome()));
   const int width = GetClientSize().GetWidth() - FromDIP(24);
-  headline_->Wrap(width);
-  outcome_->Wrap(width);
+  parts_.headline->Wrap(width);
+  parts_.outcome->Wrap(width);
   fill_steps(view);
   fill_evidence(view);
   evidence_->GetParent()->Layout();  // the panel's sizer: the evidence may have appeared
@@ -106,8 +95,8 @@ void VerifyWindow::update(const tray::VerifyProgressView& view, const std::strin
                              {"failed", view.failed()},
                              {"step", running ? running->name : std::string()},
                              {"phase", running ? running->phase : std::string()},
-                             {"headline", from_wx(headline_->GetLabel())},
-                             {"outcome", from_wx(outcome_->GetLabel())},
+                             {"headline", from_wx(parts_.headline->GetLabel())},
+                             {"outcome", from_wx(parts_.outcome->GetLabel())},
                              {"sections", sections}};
   if (entry.dump() == logged_) return;
   logged_ = entry.dump();
@@ -116,25 +105,27 @@ void VerifyWindow::update(const tray::VerifyProgressView& view, const std::strin
 
 void VerifyWindow::fill_steps(const tray::VerifyProgressView& view) {
   const auto& rows = view.rows();
-  steps_->Freeze();
-  while (steps_->GetItemCount() > static_cast<int>(rows.size())) steps_->DeleteItem(steps_->GetItemCount() - 1);
+  parts_.steps->Freeze();
+  while (parts_.steps->GetItemCount() > static_cast<int>(rows.size()))
+    parts_.steps->DeleteItem(parts_.steps->GetItemCount() - 1);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& row = rows[i];
     const auto index = static_cast<long>(i);
-    if (index >= steps_->GetItemCount()) steps_->InsertItem(index, wxEmptyString);
-    steps_->SetItem(index, 0, state_text(row.state));
+    if (index >= parts_.steps->GetItemCount()) parts_.steps->InsertItem(index, wxEmptyString);
+    parts_.steps->SetItem(index, 0, state_text(row.state));
     const auto title = core_text(row.title);
-    steps_->SetItem(index, 1, row.phase == "recover" ? wxString::Format(_("After the rollback: %s"), title) : title);
-    steps_->SetItem(index, 2, core_text(row.detail));
-    if (row.state == tray::StepRowState::running) steps_->EnsureVisible(index);
+    parts_.steps->SetItem(index, 1,
+                          row.phase == "recover" ? wxString::Format(_("After the rollback: %s"), title) : title);
+    parts_.steps->SetItem(index, 2, core_text(row.detail));
+    if (row.state == tray::StepRowState::running) parts_.steps->EnsureVisible(index);
   }
   // The state and the step's title in full (their length depends on the language); the detail
   // takes the rest and scrolls.
   for (const int column : {0, 1}) {
-    steps_->SetColumnWidth(column, wxLIST_AUTOSIZE);
-    steps_->SetColumnWidth(column, steps_->GetColumnWidth(column) + FromDIP(12));
+    parts_.steps->SetColumnWidth(column, wxLIST_AUTOSIZE);
+    parts_.steps->SetColumnWidth(column, parts_.steps->GetColumnWidth(column) + FromDIP(12));
   }
-  steps_->Thaw();
+  parts_.steps->Thaw();
 }
 
 void VerifyWindow::fill_evidence(const tray::VerifyProgressView& view) {

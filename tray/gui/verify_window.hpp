@@ -7,6 +7,8 @@
 
 #include "core/verify/verify_progress_view.hpp"
 
+#include "step_list.hpp"
+
 #include <wx/frame.h>
 
 #include <string>
@@ -30,9 +32,7 @@ class VerifyWindow : public wxFrame {
   void fill_evidence(const tray::VerifyProgressView& view);
 
   StatusContext& context_;
-  wxStaticText* headline_ = nullptr;
-  wxStaticText* outcome_ = nullptr;
-  wxListCtrl* steps_ = nullptr;
+  StepList parts_;  // headline, outcome, steps
   wxStaticText* evidence_title_ = nullptr;
   wxTextCtrl* evidence_ = nullptr;
   std::string logged_;
