@@ -33,12 +33,17 @@ TrayIconArt::TrayIconArt(std::filesystem::path directory, std::string variant) :
   for (const auto icon : all_icons) {
     for (const int size : sizes) {
       const auto name = std::string(tray::to_string(icon));
-      const auto file = directory_ / (name + "-" + std::to_string(size) + ".png");
-      const auto variant_file = directory_ / (name + "-" + variant + "-" + std::to_string(size) + ".png");
+      const auto suffix = "-" + std::to_string(size) + ".png";
+      const auto file = directory_ / (name + suffix);
+      auto variant_name = name;
+      variant_name.append("-").append(variant).append(suffix);
+      const auto variant_file = directory_ / variant_name;
       wxImage image;
-      if (!directory_.empty() && !variant.empty() && image.LoadFile(to_wx(variant_file.string()), wxBITMAP_TYPE_PNG)) {
-        cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
-      } else if (!directory_.empty() && image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG)) {
+      // The variant's picture when there is one, else the default one.
+      const bool loaded = !directory_.empty() &&
+                          ((!variant.empty() && image.LoadFile(to_wx(variant_file.string()), wxBITMAP_TYPE_PNG)) ||
+                           image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG));
+      if (loaded) {
         cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
       } else if (missing.empty()) {
         missing = file.string();
