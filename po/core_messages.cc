@@ -82,6 +82,15 @@ const char* const core_messages[] = {
     N_("verifying boot"), N_("boot verification failed"), N_("unreachable: %s"), N_("Connecting to the agent..."),
     N_("Connecting to %s..."), N_("%1$s (job %2$s): %3$s"), N_("The %1$s (job %2$s) failed: %3$s"),
     N_("Verify boot: %s"), N_("Verify boot: %1$s \xE2\x80\x94 %2$s"), N_("(%1$s failed: %2$s)"),
+    // menu_model.cpp: lines with a name or a number in them
+    N_("Flake: %s"), N_("Generation %1$s \xE2\x80\x94 %2$s (%3$s) \xE2\x9C\x93 known good"),
+    N_("Generation %1$s \xE2\x80\x94 %2$s (%3$s)"), N_("Generation %1$s (%2$s) \xE2\x9C\x93 known good"),
+    N_("Generation %1$s (%2$s)"), N_("Generation %s \xE2\x9C\x93 known good, from outside"),
+    N_("%1$s: %2$s (%3$s%%)"), N_("Cancel %s"), N_("\xE2\x9A\xA0 Generation %s failed boot verification"),
+    N_("\xE2\x9A\xA0 Generation %s is unverified"),
+    N_("\xE2\x9A\xA0 Generation %s failed boot verification \xE2\x80\x94 Verify now\xE2\x80\xA6"),
+    N_("\xE2\x9A\xA0 Generation %s is unverified \xE2\x80\x94 Verify now\xE2\x80\xA6"), N_("\xE2\x9C\x97 %s failed"),
+    NP_("%s more failed unit\xE2\x80\xA6", "%s more failed units\xE2\x80\xA6"),
     // fleet_view.cpp: the several-targets tooltip and the Targets lines (condition_words)
     NP_("nixtray: %s target", "nixtray: %s targets"), N_("%1$s: %2$s"), N_("%1$s: %2$s, unverified"),
     N_("%1$s \xE2\x80\x94 %2$s"), N_("%1$s \xE2\x80\x94 %2$s, unverified"), N_("connecting"), N_("stopping"),

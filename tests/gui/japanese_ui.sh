@@ -32,6 +32,8 @@ menu=$(wait_ui 10 event=menu)
 for item in リビルド ロールバック 状態ウィンドウ "ログイン時に起動" 終了; do
   grep -qF "\"$item" <<<"$menu" || fail "the menu has no \"$item\": $menu"
 done
+# Its first line is the tooltip's, in Japanese too, with the generation's number filled in.
+[[ "$(field "$menu" items)" =~ \"NixOS\ [0-9.]+\ —\ 世代\ [0-9]+、稼働中 ]] || fail "the menu's first line is not in Japanese: $menu"
 sleep 1
 shot ja-tray-menu
 xdotool key Down Down Right Return  # Rebuild, Roll back, its first generation

@@ -22,11 +22,13 @@ if [ "${VERIFY_LANG:-}" = ja ]; then
   prefix=ja-
   confirm_title='起動の検証'
   did_not_start='起動しませんでした'
+  unverified_line="世代 $generation は未検証です"
   rolled_back="世代 $generation をロールバックしました"
 else
   prefix=
   confirm_title='Verify boot'
   did_not_start='did not start'
+  unverified_line="Generation $generation is unverified"
   rolled_back="generation $generation rolled back"
 fi
 
@@ -41,7 +43,7 @@ read -r x y < <(icon_centre "$icon")
 # The broken generation is unverified: the first item that can be chosen is the line at the top
 # of the menu that says so, and it starts Verify boot.
 xdotool mousemove "$x" "$y" click 3
-wait_ui 10 event=menu "items~=Generation $generation is unverified" >/dev/null
+wait_ui 10 event=menu "items~=$unverified_line" >/dev/null
 sleep 0.5
 xdotool key Down
 sleep 0.3

@@ -304,6 +304,9 @@ TEST_CASE("an agent that does not answer: the known-good generation the host rem
   REQUIRE(rescue);
   CHECK(rescue->enabled);
   CHECK(rescue->label == "Generation 41 \xE2\x9C\x93 known good, from outside");
+  // The same as a sentence for the catalogue: the format is the key, the number goes in as it is.
+  CHECK(rescue->label_sentence.format == "Generation %s \xE2\x9C\x93 known good, from outside");
+  CHECK(rescue->label_sentence.args == std::vector<std::string>{"41"});
   CHECK(rescue->command.action == MenuAction::rescue_rollback);
   CHECK(rescue->command.generation == 41);
   REQUIRE(rescue->confirm);

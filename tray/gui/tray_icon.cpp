@@ -53,6 +53,11 @@ wxMenu* TrayIcon::CreatePopupMenu() {
     return menu;
   }
   menu_ = tray::MenuModel::build(snapshot_->state, snapshot_->menu);
+  // Its first line is the tooltip's (core's present()): in parts, so in the catalogue's language.
+  for (auto& item : menu_.items) {
+    if (item.id == "header")
+      item.label = from_wx(tooltip_text(tray::present(snapshot_->state, snapshot_->menu.distro_name)));
+  }
   item_ids_.clear();
   next_id_ = wxID_HIGHEST + 1000;
   add_items(*menu, menu_.items);

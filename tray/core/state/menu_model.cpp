@@ -86,6 +86,13 @@ MenuItem header(std::string id, std::string label) {
   return item;
 }
 
+// A label with names or numbers in it: its sentence for a front end that translates, its English.
+MenuItem said(MenuItem item, Sentence label) {
+  item.label = label.english();
+  item.label_sentence = std::move(label);
+  return item;
+}
+
 MenuItem separator() {
   MenuItem item;
   item.kind = MenuItem::Kind::separator;
@@ -205,8 +212,8 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
   menu.kind = MenuItem::Kind::submenu;
   menu.id = "rebuild";
   menu.label = "Rebuild";
-  menu.children.push_back(
-      header("rebuild/flake", "Flake: " + (context.flake ? *context.flake : std::string("the agent's default"))));
+  menu.children.push_back(context.flake ? said(header("rebuild/flake", {}), sentence("Flake: %s", {*context.flake}))
+                                        : header("rebuild/flake", "Flake: the agent's default"));
   if (context.review_rebuild) {
     menu.children.push_back(header("rebuild/review", "Builds first, shows what changes, then asks"));
   }
@@ -278,12 +285,17 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
   for (const auto& generation : state.generations) {
     if (shown == context.max_rollback_entries) break;
     ++shown;
-    std::string label = "Generation " + std::to_string(generation.number);
-    if (generation.nixos_version) label += " \xE2\x80\x94 " + short_nixos_version(*generation.nixos_version);
-    label += " (" + date_of(generation.created) + ")";
+    // Whole formats for each combination, so a translation orders the parts as its language does.
     const bool good = generation.known_good || (known_good && *known_good == generation.number);
-    if (good) label += " \xE2\x9C\x93 known good";
-    auto item = action("rollback/" + std::to_string(generation.number), label, MenuAction::rollback);
+    const auto number = std::to_string(generation.number);
+    const auto date = date_of(generation.created);
+    auto label = generation.nixos_version
+                     ? sentence(good ? "Generation %1$s \xE2\x80\x94 %2$s (%3$s) \xE2\x9C\x93 known good"
+                                     : "Generation %1$s \xE2\x80\x94 %2$s (%3$s)",
+                                {number, short_nixos_version(*generation.nixos_version), date})
+                     : sentence(good ? "Generation %1$s (%2$s) \xE2\x9C\x93 known good" : "Generation %1$s (%2$s)",
+                                {number, date});
+    auto item = said(action("rollback/" + number, {}, MenuAction::rollback), std::move(label));
     item.command.generation = generation.number;
     item.command.mode = protocol::RebuildMode::switch_;
     item.confirm = Confirmation{"Roll back",
@@ -303,8 +315,8 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
   std::optional<MenuItem> rescue;
   if (!is_connected(state) && context.has_lifecycle && context.host_known_good && !state.verifying) {
     const auto good = std::to_string(*context.host_known_good);
-    rescue = action("rollback/rescue", "Generation " + good + " \xE2\x9C\x93 known good, from outside",
-                    MenuAction::rescue_rollback);
+    rescue = said(action("rollback/rescue", {}, MenuAction::rescue_rollback),
+                  sentence("Generation %s \xE2\x9C\x93 known good, from outside", {good}));
     rescue->command.generation = *context.host_known_good;
     rescue->confirm = Confirmation{"Roll back from outside",
                                    "The agent of " + context.distro_name + " does not answer. Make generation " + good +
@@ -330,12 +342,17 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
   switch (state.condition) {
     case TrayCondition::rebuilding:
       if (const auto job = running_job(state)) {
-        items.push_back(header("status-line", std::string(job_kind_gerund(job->kind)) + ": " + job->text +
-                                                  (job->percent ? " (" + std::to_string(*job->percent) + "%)" : "")));
+        auto line = job->percent ? sentence("%1$s: %2$s (%3$s%%)", {std::string(job_kind_gerund(job->kind)), job->text,
+                                                                    std::to_string(*job->percent)})
+                                 : sentence("%1$s: %2$s", {std::string(job_kind_gerund(job->kind)), job->text});
+        line.translated = {0};
+        items.push_back(said(header("status-line", {}), std::move(line)));
         auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
         log.command.job_id = job->job_id;
         items.push_back(std::move(log));
-        auto cancel = action("job/cancel", "Cancel " + std::string(job_kind_noun(job->kind)), MenuAction::cancel_job);
+        auto cancel_label = sentence("Cancel %s", {std::string(job_kind_noun(job->kind))});
+        cancel_label.translated = {0};
+        auto cancel = said(action("job/cancel", {}, MenuAction::cancel_job), std::move(cancel_label));
         cancel.command.job_id = job->job_id;
         const auto blocker = agent_action_blocker(state, "jobs.cancel", true);
         if (!blocker.empty()) {
@@ -380,12 +397,20 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
 void add_verification_line(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
   const auto view = verification_view(state);
   if (!view) return;
+  const bool failed = view->state == protocol::VerificationState::failed;
+  const auto number = std::to_string(view->generation);
   if (!context.has_lifecycle) {
-    items.push_back(header("verification", "\xE2\x9A\xA0 " + view->menu_line));
+    items.push_back(
+        said(header("verification", {}), sentence(failed ? "\xE2\x9A\xA0 Generation %s failed boot verification"
+                                                         : "\xE2\x9A\xA0 Generation %s is unverified",
+                                                  {number})));
     return;
   }
-  auto verify = action("verification", "\xE2\x9A\xA0 " + view->menu_line + " \xE2\x80\x94 Verify now\xE2\x80\xA6",
-                       MenuAction::verify_boot);
+  auto verify = said(action("verification", {}, MenuAction::verify_boot),
+                     sentence(failed ? "\xE2\x9A\xA0 Generation %s failed boot verification \xE2\x80\x94 Verify "
+                                       "now\xE2\x80\xA6"
+                                     : "\xE2\x9A\xA0 Generation %s is unverified \xE2\x80\x94 Verify now\xE2\x80\xA6",
+                              {number}));
   verify.confirm = verify_boot_confirmation(context);
   auto blocker = agent_action_blocker(state, "verify.preflight", false);
   if (blocker.empty()) blocker = job_blocker(state);
@@ -400,13 +425,15 @@ void add_failed_units(std::vector<MenuItem>& items, const TrayState& state, cons
   const auto& units = state.status->failed_units;
   const auto shown = std::min(units.size(), context.max_failed_units);
   for (std::size_t i = 0; i < shown; ++i) {
-    auto item = action("unit/" + units[i].name, "\xE2\x9C\x97 " + units[i].name + " failed", MenuAction::show_unit);
+    auto item = said(action("unit/" + units[i].name, {}, MenuAction::show_unit),
+                     sentence("\xE2\x9C\x97 %s failed", {units[i].name}));
     item.command.unit = units[i].name;
     items.push_back(std::move(item));
   }
   if (units.size() > shown) {
-    items.push_back(action("units/more", std::to_string(units.size() - shown) + " more failed units\xE2\x80\xA6",
-                           MenuAction::show_status_window));
+    items.push_back(
+        said(action("units/more", {}, MenuAction::show_status_window),
+             counted("%s more failed unit\xE2\x80\xA6", "%s more failed units\xE2\x80\xA6", units.size() - shown)));
   }
 }
 
