@@ -82,6 +82,9 @@ const char* const core_messages[] = {
     N_("verifying boot"), N_("boot verification failed"), N_("unreachable: %s"), N_("Connecting to the agent..."),
     N_("Connecting to %s..."), N_("%1$s (job %2$s): %3$s"), N_("The %1$s (job %2$s) failed: %3$s"),
     N_("Verify boot: %s"), N_("Verify boot: %1$s \xE2\x80\x94 %2$s"), N_("(%1$s failed: %2$s)"),
+    // state_text.cpp progress_sentence: a job's progress
+    N_("building %1$s/%2$s, %3$s/%4$s downloads"), N_("building %1$s/%2$s"), N_("building %1$s/%2$s downloads"),
+    N_("job %s"),
     // menu_model.cpp: lines with a name or a number in them
     N_("Flake: %s"), N_("Generation %1$s \xE2\x80\x94 %2$s (%3$s) \xE2\x9C\x93 known good"),
     N_("Generation %1$s \xE2\x80\x94 %2$s (%3$s)"), N_("Generation %1$s (%2$s) \xE2\x9C\x93 known good"),

@@ -65,6 +65,16 @@ TEST_CASE("a running rebuild shows its progress") {
   const auto view = present(state, "NixOS");
   CHECK(view.icon == IconId::busy);
   CHECK(view.tooltip.find("Rebuilding: building 12/40, 130/212 downloads") != std::string::npos);
+  // The progress is a sentence of its own inside the tooltip's: a catalogue says both.
+  std::vector<std::string> asked;
+  std::function<std::string(const Sentence&)> say = [&](const Sentence& s) {
+    asked.push_back(s.english_format());
+    auto args = s.args;
+    for (std::size_t k = 0; k < s.nested.size(); ++k) args[s.nested_at[k]] = say(s.nested[k]);
+    return "[" + Sentence::fill(s.english_format(), args) + "]";
+  };
+  CHECK(tooltip_line(view, say) == "NixOS 24.11 \xE2\x80\x94 [Rebuilding: [building 12/40, 130/212 downloads]]");
+  CHECK(std::find(asked.begin(), asked.end(), "building %1$s/%2$s, %3$s/%4$s downloads") != asked.end());
   REQUIRE(view.progress_percent);
   CHECK(*view.progress_percent == (12 + 130) * 100 / (40 + 212));
 }

@@ -156,8 +156,8 @@ void JobsPage::fill_detail() {
     wxString text;
     if (running) {
       text = core_text(tray::job_phase_text(job->progress.phase));
-      const auto counters = tray::progress_text(job->progress);
-      if (!counters.empty() && counters != tray::job_phase_text(job->progress.phase)) text += " · " + to_wx(counters);
+      const auto counters = tray::progress_sentence(job->progress);
+      if (counters.english() != tray::job_phase_text(job->progress.phase)) text += " · " + sentence_text(counters);
       if (percent) text += wxString::Format(" · %d%%", *percent);
     } else if (job->state != protocol::JobState::succeeded) {
       text = wxString::Format(_("%s while %s"), job_state_text(job->state),

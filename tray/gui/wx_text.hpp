@@ -41,6 +41,9 @@ inline wxString sentence_text(const tray::Sentence& sentence) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (sentence.is_translated(i)) args[i] = from_wx(core_text(args[i]));
   }
+  for (std::size_t k = 0; k < sentence.nested.size() && k < sentence.nested_at.size(); ++k) {
+    if (sentence.nested_at[k] < args.size()) args[sentence.nested_at[k]] = from_wx(sentence_text(sentence.nested[k]));
+  }
   return to_wx(tray::Sentence::fill(from_wx(format), args));
 }
 

@@ -346,6 +346,7 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
                                                                     std::to_string(*job->percent)})
                                  : sentence("%1$s: %2$s", {std::string(job_kind_gerund(job->kind)), job->text});
         line.translated = {0};
+        line.nest(1, job->text_sentence);
         items.push_back(said(header("status-line", {}), std::move(line)));
         auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
         log.command.job_id = job->job_id;

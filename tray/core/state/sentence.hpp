@@ -24,12 +24,23 @@ struct Sentence {
   // Arguments that are core's own fixed English phrases ("the agent rejected the token"): the GUI
   // translates them too before putting them in. Names, paths and numbers never are.
   std::vector<std::size_t> translated;
+  // Arguments that are sentences of their own (a job's progress inside the tooltip): `args` holds
+  // their English, and a front end that translates says nested[k] for the argument nested_at[k].
+  std::vector<std::size_t> nested_at;
+  std::vector<Sentence> nested;
 
   [[nodiscard]] bool empty() const { return format.empty(); }
   [[nodiscard]] const std::string& english_format() const { return plural.empty() || count == 1 ? format : plural; }
   [[nodiscard]] std::string english() const { return fill(english_format(), args); }
   [[nodiscard]] bool is_translated(std::size_t arg) const {
     return std::find(translated.begin(), translated.end(), arg) != translated.end();
+  }
+  // Puts `inner` in as argument `at` (which must exist).
+  Sentence& nest(std::size_t at, Sentence inner) {
+    args.at(at) = inner.english();
+    nested_at.push_back(at);
+    nested.push_back(std::move(inner));
+    return *this;
   }
   bool operator==(const Sentence&) const = default;
 
@@ -74,7 +85,7 @@ struct Sentence {
 };
 
 inline Sentence sentence(std::string format, std::vector<std::string> args = {}) {
-  return Sentence{std::move(format), std::move(args), {}, 0, {}};
+  return Sentence{std::move(format), std::move(args), {}, 0, {}, {}, {}};
 }
 
 // A sentence with a count: `singular` for one, `plural` for the rest (in English); the count is
@@ -83,7 +94,7 @@ inline Sentence counted(std::string singular, std::string plural, unsigned long 
                         std::vector<std::string> more_args = {}) {
   std::vector<std::string> args{std::to_string(count)};
   args.insert(args.end(), more_args.begin(), more_args.end());
-  return Sentence{std::move(singular), std::move(args), std::move(plural), count, {}};
+  return Sentence{std::move(singular), std::move(args), std::move(plural), count, {}, {}, {}};
 }
 
 }  // namespace nixtray::tray

@@ -114,18 +114,22 @@ std::optional<int> progress_percent(const protocol::JobProgress& progress) {
   return static_cast<int>(percent < 0 ? 0 : (percent > 99 ? 99 : percent));
 }
 
-std::string progress_text(const protocol::JobProgress& progress) {
-  std::string text(job_phase_text(progress.phase));
-  if (progress.phase == protocol::JobPhase::building) {
-    if (progress.builds_expected > 0) {
-      text += " " + std::to_string(progress.builds_done) + "/" + std::to_string(progress.builds_expected);
-    }
-    if (progress.downloads_expected > 0) {
-      text += (progress.builds_expected > 0 ? ", " : " ") + std::to_string(progress.downloads_done) + "/" +
-              std::to_string(progress.downloads_expected) + " downloads";
-    }
+std::string progress_text(const protocol::JobProgress& progress) { return progress_sentence(progress).english(); }
+
+Sentence progress_sentence(const protocol::JobProgress& progress) {
+  const bool builds = progress.phase == protocol::JobPhase::building && progress.builds_expected > 0;
+  const bool downloads = progress.phase == protocol::JobPhase::building && progress.downloads_expected > 0;
+  const auto builds_done = std::to_string(progress.builds_done);
+  const auto builds_expected = std::to_string(progress.builds_expected);
+  const auto downloads_done = std::to_string(progress.downloads_done);
+  const auto downloads_expected = std::to_string(progress.downloads_expected);
+  if (builds && downloads) {
+    return sentence("building %1$s/%2$s, %3$s/%4$s downloads",
+                    {builds_done, builds_expected, downloads_done, downloads_expected});
   }
-  return text;
+  if (builds) return sentence("building %1$s/%2$s", {builds_done, builds_expected});
+  if (downloads) return sentence("building %1$s/%2$s downloads", {downloads_done, downloads_expected});
+  return sentence(std::string(job_phase_text(progress.phase)));
 }
 
 std::string_view unreachable_headline(UnreachableReason reason) {

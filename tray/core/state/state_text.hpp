@@ -2,6 +2,7 @@
 // the same way.
 #pragma once
 
+#include "core/state/sentence.hpp"
 #include "core/state/tray_event.hpp"
 #include "core/state/tray_state.hpp"
 
@@ -24,6 +25,8 @@ std::string_view job_phase_text(protocol::JobPhase phase);
 std::string_view rebuild_mode_text(protocol::RebuildMode mode);
 // "building 12/40, 130/212 downloads", and a percentage when the counters allow one.
 std::string progress_text(const protocol::JobProgress& progress);
+// The same as a sentence a catalogue translates (the phase word, the counters as numbers).
+Sentence progress_sentence(const protocol::JobProgress& progress);
 std::optional<int> progress_percent(const protocol::JobProgress& progress);
 // What to tell a user for each reason the agent cannot be reached (the link's message adds detail).
 std::string_view unreachable_headline(UnreachableReason reason);

@@ -74,14 +74,19 @@ bool is_newer_job_id(std::string_view a, std::string_view b) {
 std::optional<JobProgressView> running_job(const TrayState& state) {
   for (const auto& job : state.jobs) {
     if (job.state == protocol::JobState::running) {
-      return JobProgressView{job.id, job.kind, job.progress.phase, progress_percent(job.progress),
-                             progress_text(job.progress)};
+      return JobProgressView{job.id,
+                             job.kind,
+                             job.progress.phase,
+                             progress_percent(job.progress),
+                             progress_text(job.progress),
+                             progress_sentence(job.progress)};
     }
   }
   // An agent without jobs.list still names the running job in its status.
   if (state.status && state.status->running_job) {
-    return JobProgressView{*state.status->running_job, protocol::JobKind::unknown, protocol::JobPhase::unknown,
-                           std::nullopt, "job " + *state.status->running_job};
+    return JobProgressView{*state.status->running_job,          protocol::JobKind::unknown,
+                           protocol::JobPhase::unknown,         std::nullopt,
+                           "job " + *state.status->running_job, sentence("job %s", {*state.status->running_job})};
   }
   return std::nullopt;
 }
@@ -192,18 +197,22 @@ Sentence fixed(std::string_view english) { return sentence(std::string(english))
 // Text from elsewhere (the agent, a link error) that is shown as it is.
 Sentence verbatim(std::string text) { return sentence("%s", {std::move(text)}); }
 
-Sentence job_under_way(protocol::JobKind kind, const std::string& text) {
+Sentence job_under_way(protocol::JobKind kind, const Sentence& progress) {
+  const char* format = "Working: %s";
   switch (kind) {
     case protocol::JobKind::rebuild:
-      return sentence("Rebuilding: %s", {text});
+      format = "Rebuilding: %s";
+      break;
     case protocol::JobKind::rollback:
-      return sentence("Rolling back: %s", {text});
+      format = "Rolling back: %s";
+      break;
     case protocol::JobKind::gc:
-      return sentence("Collecting garbage: %s", {text});
+      format = "Collecting garbage: %s";
+      break;
     case protocol::JobKind::unknown:
       break;
   }
-  return sentence("Working: %s", {text});
+  return sentence(format, {""}).nest(0, progress);
 }
 
 Sentence job_failed(protocol::JobKind kind, const std::string& summary) {
@@ -274,11 +283,12 @@ void describe(const TrayState& state, TrayPresentation& view) {
     }
     case TrayCondition::rebuilding:
       if (const auto job = running_job(state)) {
-        view.state = job_under_way(job->kind, job->text);
+        view.state = job_under_way(job->kind, job->text_sentence);
         view.progress_percent = job->percent;
         auto what =
             sentence("%1$s (job %2$s): %3$s", {std::string(job_kind_gerund(job->kind)), job->job_id, job->text});
         what.translated = {0};
+        what.nest(2, job->text_sentence);
         detail.push_back(std::move(what));
       } else {
         view.state = fixed("Working");

@@ -75,6 +75,7 @@ struct JobProgressView {
   protocol::JobPhase phase = protocol::JobPhase::unknown;
   std::optional<int> percent;  // nullopt when the job cannot tell
   std::string text;            // "building 12/40"
+  Sentence text_sentence;      // the same, for a catalogue
 };
 
 struct JobFailureView {
