@@ -1,7 +1,9 @@
 // Several targets watched by one tray (TargetFleet, issue 21): real agents on temporary sockets,
 // one reached through exec: with the agent's bridge relaying stdio to its socket (standing for
-// `exec:ssh host nixtray-agent bridge`), each target with the command distro control.
+// `exec:ssh host nixtray-agent bridge`), each target with the command distro control; for a
+// rebuild, an agent in the namespaced-systemd harness on a relocated store (jobs_fixture.hpp).
 #include "catch.hpp"
+#include "jobs_fixture.hpp"
 #include "link_fixtures.hpp"
 
 #include "core/targets/target_fleet.hpp"
@@ -155,4 +157,42 @@ TEST_CASE("a target that never answers does not hold up the others") {
   REQUIRE(run.watcher.run_until([&] { return run.synced("daily"); }, 10s));
   CHECK_FALSE(run.synced("silent"));
   CHECK(run.fleet->view().tooltip.find("silent: connecting") != std::string::npos);
+}
+
+TEST_CASE("a rebuild on one target holds up no other: the other's link reports while the rebuild waits") {
+  testing::JobsFixture f;  // generation 1 runs; the configuration builds hello 2.12.2
+  PlainDistro quiet_distro;
+  testing::TestAgent quiet(quiet_distro.agent_options());
+  testing::TempDir home("nxf");
+  SettingsFile file(home / "settings.json");
+  file.update([&](SettingsDocument& document) {
+    auto busy = target("busy", "unix:" + f.agent->socket().string(), "/bin/true");
+    busy.review_rebuild = true;  // the build job runs, then the rebuild waits for the person's answer
+    document.put(busy);
+    document.put(target("quiet", "unix:" + quiet.socket().string(), "/bin/true"));
+    document.default_target = "busy";
+    document.remove("NixOS");
+  });
+
+  FleetRun run(file.path());
+  REQUIRE(run.watcher.run_until([&] { return run.synced("busy") && run.synced("quiet"); }));
+  const auto busy = run.fleet->session("busy");
+  busy->perform(MenuCommand{MenuAction::rebuild, protocol::RebuildMode::switch_});
+  REQUIRE(run.watcher.run_until(
+      [&] { return busy->rebuild_flow().step() == RebuildStep::reviewing || !busy->rebuild_flow().active(); }, 180s));
+  INFO("agent log:\n" << f.agent->log());
+  REQUIRE(busy->rebuild_flow().step() == RebuildStep::reviewing);
+
+  // Mid-rebuild on busy, the quiet target's agent dies: its own link sees it at once.
+  quiet.kill();
+  REQUIRE(run.watcher.run_until([&] { return run.states["quiet"].condition == TrayCondition::unreachable; }, 30s));
+  CHECK(busy->rebuild_flow().step() == RebuildStep::reviewing);
+  CHECK(run.fleet->view().worst_target == "quiet");
+
+  // The rebuild goes on when answered, as if nothing had happened elsewhere.
+  busy->answer_rebuild_review(true);
+  REQUIRE(run.watcher.run_until([&] { return !busy->rebuild_flow().active(); }, 180s));
+  INFO("failure: " << busy->rebuild_flow().failure());
+  CHECK(busy->rebuild_flow().step() == RebuildStep::finished);
+  CHECK(f.agent->status()["generations"]["default"] == 2);
 }
