@@ -139,6 +139,26 @@ std::uint64_t read_whole_raw_log(const SystemdAgent& agent, const std::string& i
   }
 }
 
+// Reads the whole log file of a job through jobs.log's bytes form (each slice's bytes after its
+// response line); returns the number of bytes.
+std::uint64_t read_whole_bytes_log(const SystemdAgent& agent, const std::string& id) {
+  auto client = agent.client();
+  std::int64_t from = 0;
+  std::uint64_t bytes = 0;
+  int request = 10;
+  for (;;) {
+    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"format", "bytes"}});
+    const auto reply = client.response(request++, std::chrono::seconds(60));
+    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log (bytes) failed");
+    const auto& chunk = (*reply)["result"];
+    const auto payload = client.read_bytes(chunk["bytes"].get<std::size_t>(), std::chrono::seconds(60));
+    if (!payload) throw std::runtime_error("jobs.log (bytes): the payload did not arrive");
+    bytes += payload->size();
+    from = chunk["next"].get<std::int64_t>();
+    if (chunk["complete"].get<bool>()) return bytes;
+  }
+}
+
 void streaming_benchmark(bool short_mode) {
   const int lines = short_mode ? 20000 : 1000000;
   TempDir dir("nxbj");  // not /dev/shm: the namespace has its own /dev
@@ -194,6 +214,13 @@ void streaming_benchmark(bool short_mode) {
   second_raw.get();
   const double raw_seconds = seconds_since(raw_start);
 
+  const auto bytes_start = Clock::now();
+  auto first_bytes = std::async(std::launch::async, [&] { return read_whole_bytes_log(agent, build_id); });
+  auto second_bytes = std::async(std::launch::async, [&] { return read_whole_bytes_log(agent, build_id); });
+  const auto bulk_bytes = first_bytes.get();
+  second_bytes.get();
+  const double bytes_seconds = seconds_since(bytes_start);
+
   const auto log_file = agent.dir() / "state" / "jobs" / build_id / "log";
   const auto cat_start = Clock::now();
   RunOptions cat;
@@ -203,14 +230,19 @@ void streaming_benchmark(bool short_mode) {
 
   std::printf(
       "| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a "
-      "pipe | %.3f s | %.0fx (goal <= 2x) |\n",
+      "pipe | %.3f s | %.0fx |\n",
       static_cast<long long>(read_lines), trim_right(piped.out).c_str(), agent_seconds, cat_seconds,
       agent_seconds / cat_seconds);
   std::printf(
       "| the same log's file (%.1f MiB) read whole by 2 clients via jobs.log's raw form | %.2f s | cat of the file "
-      "into a pipe | %.3f s | %.1fx (goal <= 2x)%s |\n",
+      "into a pipe | %.3f s | %.1fx%s |\n",
       static_cast<double>(raw_bytes) / (1024.0 * 1024.0), raw_seconds, cat_seconds, raw_seconds / cat_seconds,
       raw_bytes == fs::file_size(log_file) ? "" : " BYTES DIFFER");
+  std::printf(
+      "| the same log's file read whole by 2 clients via jobs.log's bytes form | %.2f s | cat of the file "
+      "into a pipe | %.3f s | %.1fx (goal <= 2x)%s |\n",
+      bytes_seconds, cat_seconds, bytes_seconds / cat_seconds,
+      bulk_bytes == fs::file_size(log_file) ? "" : " BYTES DIFFER");
   std::printf("| the job itself (nix-build printing %d lines, followed live) | %.1f s | | | |\n", lines, job_seconds);
   std::printf("| agent RSS: before the job / after the job / after both reads | %ld / %ld / %ld KiB | | | |\n",
               rss_before, rss_after_job, rss_after_reads);

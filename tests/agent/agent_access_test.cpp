@@ -271,7 +271,8 @@ TEST_CASE("a read-only peer reads state but not logs") {
                        request(6, "jobs.get", {{"id", "1"}}), request(7, "units.log", {{"unit", "sshd.service"}}),
                        request(8, "jobs.log", {{"id", "1"}}), request(9, "subscribe", {{"topics", {"log:1"}}}),
                        request(10, "subscribe", {{"topics", {"status", "jobs"}}}),
-                       request(11, "jobs.log", {{"id", "1"}, {"format", "raw"}})}));
+                       request(11, "jobs.log", {{"id", "1"}, {"format", "raw"}}),
+                       request(12, "jobs.log", {{"id", "1"}, {"format", "bytes"}})}));
   INFO(result.describe() << agent.log());
   REQUIRE(result.ok());
   std::map<int, json> answers;
@@ -291,7 +292,7 @@ TEST_CASE("a read-only peer reads state but not logs") {
     CHECK(answers[id].contains("error"));
     CHECK(answers[id]["error"]["code"] != -32001);
   }
-  for (const int id : {7, 8, 9, 11}) {
+  for (const int id : {7, 8, 9, 11, 12}) {
     INFO(answers[id].dump());
     CHECK(answers[id]["error"]["code"] == -32001);
     CHECK(answers[id]["error"]["message"].get<std::string>().find("may hold secrets") != std::string::npos);

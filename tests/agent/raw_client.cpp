@@ -82,6 +82,21 @@ std::optional<std::string> RawClient::read_line_until(std::chrono::steady_clock:
   }
 }
 
+std::optional<std::string> RawClient::read_bytes(std::size_t count, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  while (buffer_.size() < count && !eof_) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    receive(static_cast<int>(left.count()));
+  }
+  if (buffer_.size() < count) return std::nullopt;
+  auto bytes = buffer_.substr(0, count);
+  buffer_.erase(0, count);
+  scanned_ = 0;
+  return bytes;
+}
+
 std::optional<std::string> RawClient::read_line_if_ready() {
   if (buffer_.find('\n') == std::string::npos && !eof_) receive(0);
   return take_line();

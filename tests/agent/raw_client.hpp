@@ -27,6 +27,10 @@ class RawClient {
   std::optional<nlohmann::json> read_json(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Reads until a response with this id arrives (skipping events).
   std::optional<nlohmann::json> response(int id, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The next `count` bytes as they are (a payload after a response line, jobs.log's bytes form),
+  // or nullopt on timeout or when the peer closed first.
+  std::optional<std::string> read_bytes(std::size_t count,
+                                        std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the peer closed (EOF) within the timeout; lines received meanwhile are discarded.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // A whole line already received, or one that a single read of what is waiting completes; never

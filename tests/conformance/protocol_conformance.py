@@ -152,7 +152,8 @@ TYPES = {
                    "log_tail": "string[]"},
     "JobStarter": {"uid": "int?", "name": "string?"},
     "LogChunk": {"from": "int64", "lines": "string[]", "next": "int64", "complete": "bool",
-                 "text?": "string"},  # §6.12's raw form only
+                 "text?": "string",   # §6.12's raw form only
+                 "bytes?": "int64"},  # §6.12's bytes form only (its octets follow the line)
     "UnitsChanged": {"changed": "Unit[]", "removed": "string[]"},
     # §6.16 / §8 SpaceReport and its parts.
     "SpaceReport": {"store_dir": "string", "free_bytes": "bytes", "total_bytes": "bytes",
@@ -237,7 +238,7 @@ METHODS = {
     "jobs.get": (False, {"id": P("string", True, nonempty=True)}, "Job"),
     "jobs.log": (False, {"id": P("string", True), "from": P("int64", False, (0, None)),
                          "limit": P("int", False, (1, 10_000)),
-                         "format": P("string", values=["lines", "raw"])}, "LogChunk"),
+                         "format": P("string", values=["lines", "raw", "bytes"])}, "LogChunk"),
     "jobs.cancel": (True, {"id": P("string", True, nonempty=True)}, "Job"),
     "subscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),
     "unsubscribe": (False, {"topics": P("topic[]", True)}, "TopicsResult"),

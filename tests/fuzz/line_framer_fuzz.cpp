@@ -1,7 +1,9 @@
 // LineFramer fed in chunks gives the same lines as when fed everything at once, and both agree
 // with a plain split of the input: lines up to the first one over the limit, then too_large for
-// good. The first input byte picks the line limit and the next four the chunk sizes, so the
-// fuzzer can move both while the stream itself stays the whole input.
+// good. A line starting with '#' announces a payload (jobs.log's bytes form): its second byte
+// modulo 8 bytes (none for a bare '#') follow it as they are. The first input byte picks the line
+// limit and the next four the chunk sizes, so the fuzzer can move both while the stream itself
+// stays the whole input.
 #include "fuzz_oracle.hpp"
 #include "nixtray/protocol/line_framer.hpp"
 
@@ -9,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +29,23 @@ struct Framed {
   bool operator==(const Framed&) const = default;
 };
 
+// How many payload bytes a line announces (the rule above), if it announces any.
+std::optional<std::size_t> announced_payload(const std::string& line) {
+  if (line.empty() || line.front() != '#') return std::nullopt;
+  return line.size() > 1 ? std::size_t{static_cast<std::uint8_t>(line[1])} % 8 : 0;
+}
+
 // Takes every line the framer has; after too_large it must keep saying so.
 void drain(LineFramer& framer, Framed& out) {
   for (;;) {
     auto next = framer.next();
     if (next.status == LineFramer::Status::complete) {
       require(!out.too_large, "a complete line after too_large");
+      if (next.payload) {
+        out.lines.push_back("payload:" + next.line);
+        continue;
+      }
+      if (const auto payload = announced_payload(next.line)) framer.expect_payload(*payload);
       out.lines.push_back(std::move(next.line));
     } else if (next.status == LineFramer::Status::too_large) {
       out.too_large = true;
@@ -88,8 +102,20 @@ Framed frame_reference(std::string_view stream, std::size_t limit) {
     }
     std::string line(stream.substr(0, length));
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    const auto payload = announced_payload(line);
     out.lines.push_back(std::move(line));
     stream.remove_prefix(newline + 1);
+    if (!payload) continue;
+    if (*payload > limit) {
+      out.too_large = true;
+      return out;
+    }
+    if (stream.size() < *payload) {
+      out.pending_bytes = stream.size();
+      return out;
+    }
+    out.lines.push_back("payload:" + std::string(stream.substr(0, *payload)));
+    stream.remove_prefix(*payload);
   }
 }
 

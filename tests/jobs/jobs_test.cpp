@@ -349,6 +349,34 @@ TEST_CASE("log subscribers get new lines as events, and jobs.log serves any rang
   const auto past = f.agent->call("jobs.log", {{"id", id}, {"from", offset + 1000}, {"format", "raw"}})["result"];
   CHECK(past["text"] == "");
   CHECK(past["next"] == offset + 1000);
+  // The bytes form: the same slices, each one's bytes right after its response line, as they are.
+  auto client = f.agent->client();
+  std::string bulk;
+  offset = 0;
+  for (int page = 0; page < 100; ++page) {
+    client.request(20 + page, "jobs.log", {{"id", id}, {"from", offset}, {"format", "bytes"}});
+    const auto reply = client.response(20 + page);
+    REQUIRE(reply);
+    INFO(reply->dump());
+    const auto& chunk = (*reply)["result"];
+    CHECK_FALSE(chunk.contains("text"));
+    const auto payload = client.read_bytes(chunk["bytes"].get<std::size_t>());
+    REQUIRE(payload);
+    CHECK(static_cast<std::int64_t>(payload->size()) == chunk["next"].get<std::int64_t>() - offset);
+    bulk += *payload;
+    offset = chunk["next"].get<std::int64_t>();
+    if (chunk["complete"].get<bool>()) break;
+  }
+  CHECK(bulk == bytes);
+  // Past the end: no bytes, and the next line on the connection is the next answer.
+  client.request(200, "jobs.log", {{"id", id}, {"from", offset + 5}, {"format", "bytes"}});
+  const auto empty = client.response(200);
+  REQUIRE(empty);
+  CHECK((*empty)["result"]["bytes"] == 0);
+  client.request(201, "jobs.log", {{"id", "424242"}, {"format", "bytes"}});
+  const auto missing = client.response(201);
+  REQUIRE(missing);
+  CHECK((*missing)["error"]["code"] == -32003);
   CHECK(f.agent->call("jobs.log", {{"id", id}, {"format", "json"}})["error"]["code"] == -32602);
   const auto unknown = f.agent->call("subscribe", {{"topics", {"log:424242"}}});
   CHECK(unknown["error"]["code"] == -32003);
@@ -543,4 +571,30 @@ TEST_CASE("the command line: logs ID --follow prints every line and ends when th
   const auto finished = agent_cli(f, {"logs", id, "-f"});
   CHECK(finished.exit_code() == 0);
   CHECK(lines_of(finished.out) == all);
+}
+
+TEST_CASE("the command line: logs ID --raw prints the log file as the job wrote it, --follow until the job ends") {
+  JobsFixture f;
+  auto slow = toy_system_spec("24.11.20241222.jjjjjjj (Vicuna)", "2.12.7");
+  slow.build_delay_seconds = 4;
+  f.store->write_configuration(f.configs, "default", slow);
+  const auto id = f.start({{"kind", "rebuild"}, {"mode", "build"}});
+  REQUIRE(f.job(id)["state"] == "running");
+
+  const auto follow = agent_cli(f, {"logs", id, "--raw", "--follow"});
+  INFO(follow.describe());
+  CHECK_FALSE(follow.timed_out);
+  CHECK(follow.exit_code() == 0);
+  CHECK(f.job(id)["state"] == "succeeded");
+  const auto file = read_text(f.agent->dir() / "state" / "jobs" / id / "log");
+  CHECK(follow.out == file);
+  CHECK(file.find("@nix {") != std::string::npos);  // Nix's own lines, for `nom --json`
+
+  const auto whole = agent_cli(f, {"logs", id, "--raw"});
+  CHECK(whole.exit_code() == 0);
+  CHECK(whole.out == file);
+  const auto mixed = agent_cli(f, {"logs", id, "--raw", "--from", "3"});
+  CHECK(mixed.exit_code() == 64);
+  CHECK(mixed.err.find("--from counts lines") != std::string::npos);
+  CHECK(agent_cli(f, {"logs", "4242", "--raw"}).exit_code() == 1);
 }

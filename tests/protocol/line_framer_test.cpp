@@ -86,3 +86,36 @@ TEST_CASE("framer memory stays bounded over many lines") {
   }
   CHECK(framer.buffered_bytes() == 0);
 }
+
+TEST_CASE("framer hands over a payload after its line whole and as it is, newlines and all, then lines again") {
+  LineFramer framer(64);
+  framer.feed("{\"bytes\":11}\nab\r\n");
+  const auto head = framer.next();
+  CHECK(head.line == "{\"bytes\":11}");
+  CHECK_FALSE(head.payload);
+  framer.expect_payload(11);
+  CHECK(framer.next().status == Status::need_more);  // 4 of 11 bytes so far
+  framer.feed("\ncd\nef");
+  CHECK(framer.next().status == Status::need_more);
+  framer.feed("gnext line\n");
+  const auto payload = framer.next();
+  CHECK(payload.status == Status::complete);
+  CHECK(payload.payload);
+  CHECK(payload.line == "ab\r\n\ncd\nefg");  // no '\r' dropped, no line split
+  const auto after = framer.next();
+  CHECK(after.line == "next line");
+  CHECK_FALSE(after.payload);
+  CHECK(framer.next().status == Status::need_more);
+}
+
+TEST_CASE("framer: an empty payload is there at once, one over the line limit is too_large") {
+  LineFramer framer(8);
+  framer.expect_payload(0);
+  const auto empty = framer.next();
+  CHECK(empty.payload);
+  CHECK(empty.line.empty());
+  framer.feed("line\n");
+  CHECK(framer.next().line == "line");
+  framer.expect_payload(9);
+  CHECK(framer.next().status == Status::too_large);
+}

@@ -38,6 +38,7 @@ T run_until_done(asio::io_context& io, asio::awaitable<T> work) {
         failure = error;
         done = true;
       });
+  // NOLINTNEXTLINE(bugprone-infinite-loop): the completion handler sets `done`, run by io.run_one()
   while (!done) {
     if (io.run_one() == 0) {
       io.restart();
@@ -92,6 +93,10 @@ AgentClient::~AgentClient() {
 
 protocol::Outcome<protocol::json> AgentClient::call_raw(const std::string& method, protocol::json params) {
   return run_until_done(io_, client_->call(method, std::move(params), timeout_));
+}
+
+protocol::Outcome<protocol::json> AgentClient::call_with_payload(const std::string& method, protocol::json params) {
+  return run_until_done(io_, client_->call_with_payload(method, std::move(params), timeout_));
 }
 
 std::optional<protocol::Event> AgentClient::next_event(std::chrono::milliseconds timeout) {

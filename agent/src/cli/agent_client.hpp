@@ -22,6 +22,8 @@ class AgentClient {
   [[nodiscard]] const protocol::HelloResult& hello() const { return hello_; }
 
   protocol::Outcome<protocol::json> call_raw(const std::string& method, protocol::json params);
+  // A call whose result is followed by a payload (jobs.log's bytes form), which arrives as `text`.
+  protocol::Outcome<protocol::json> call_with_payload(const std::string& method, protocol::json params);
 
   // Throws CommandFailure with the agent's message and the matching exit code.
   template <protocol::MethodDescription M>

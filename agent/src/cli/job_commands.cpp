@@ -99,8 +99,9 @@ int follow_job(AgentClient& client, const std::string& id, bool json_output) {
   while (!protocol::is_finished(job.state)) {
     const auto event = client.next_event(1s);
     if (!client.connected()) {
-      throw CommandFailure(exit_unreachable, "lost the agent while following job " + id +
-                                                 "; the job goes on (see: nixtray-agent job " + id + ")");
+      std::string message = "lost the agent while following job " + id;
+      message.append("; the job goes on (see: nixtray-agent job ").append(id).append(")");
+      throw CommandFailure(exit_unreachable, message);
     }
     if (!event) continue;
     if (event->topic == "jobs") {
@@ -199,9 +200,46 @@ int run_job_details(const cli::ParsedCommandLine& args) {
   return exit_ok;
 }
 
+namespace {
+
+// The log file's bytes as the job wrote them, through jobs.log's bytes form; with `follow`, until
+// the job ends (each `log:<id>` event says there is more).
+int print_raw_log(AgentClient& client, const std::string& id, bool follow) {
+  if (follow) client.call<protocol::SubscribeMethod>({{protocol::log_topic(id)}});
+  std::int64_t from = 0;
+  for (;;) {
+    protocol::JobsLogParams params;
+    params.id = id;
+    params.from = from;
+    params.format = protocol::LogFormat::bytes;
+    auto outcome = protocol::decode_outcome<protocol::LogChunk>(
+        client.call_with_payload(std::string(protocol::JobsLogMethod::name), protocol::json(params)));
+    if (!outcome) throw CommandFailure(exit_code_for(outcome.error()), outcome.error().message);
+    const auto& chunk = outcome.value();
+    if (chunk.text) std::cout.write(chunk.text->data(), static_cast<std::streamsize>(chunk.text->size()));
+    if (chunk.complete) return exit_ok;
+    while (client.next_event(0ms)) {
+      // Events that came while reading announce bytes just read: dropped, so none pile up.
+    }
+    if (chunk.next == from) {
+      if (!follow) return exit_ok;  // a running job: what it has written so far
+      std::cout.flush();
+      (void)client.next_event(1s);
+      if (!client.connected()) throw CommandFailure(exit_unreachable, "lost the agent");
+    }
+    from = chunk.next;
+  }
+}
+
+}  // namespace
+
 int run_logs(const cli::ParsedCommandLine& args) {
   auto client = connect(args);
   const auto& id = args.args.at(0);
+  if (args.has("raw")) {
+    if (args.has("from")) throw CommandFailure(exit_usage, "--from counts lines; --raw prints the log file whole");
+    return print_raw_log(client, id, args.has("follow"));
+  }
   const auto from = args.integer("from", 0, INT64_MAX).value_or(0);
   LogFollower follower(client, id, from);
   if (!args.has("follow")) {

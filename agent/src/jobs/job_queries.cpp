@@ -34,11 +34,10 @@ asio::awaitable<protocol::LogChunk> JobService::log(std::string id, std::int64_t
   co_return chunk;
 }
 
-protocol::LogChunk JobService::raw_log(const std::string& id, std::int64_t from) const {
+protocol::LogChunk JobService::raw_log(const std::string& id, std::int64_t from, std::size_t max_bytes) const {
   const auto& record = record_of(id);
   const bool finished = protocol::is_finished(record.job.state);
-  const auto slice =
-      read_raw_log_slice(store_.files(id).log(), static_cast<std::uint64_t>(from), max_slice_bytes, finished);
+  auto slice = read_raw_log_slice(store_.files(id).log(), static_cast<std::uint64_t>(from), max_bytes, finished);
   if (!slice) {
     throw protocol::RpcException(protocol::ErrorCode::not_found, "the log of job " + id + " has been removed");
   }

@@ -46,7 +46,9 @@ class JobService {
   // A slice of a job's log; a finished log not numbered yet is numbered in steps (finished_job_logs.hpp).
   net::asio::awaitable<protocol::LogChunk> log(std::string id, std::int64_t from, int limit);
   // A slice of a job's log file as it is (jobs.log's "format": "raw"): from, next are byte offsets.
-  [[nodiscard]] protocol::LogChunk raw_log(const std::string& id, std::int64_t from) const;
+  // At most max_bytes (the bytes form takes smaller slices: see job_methods.cpp).
+  [[nodiscard]] protocol::LogChunk raw_log(const std::string& id, std::int64_t from,
+                                           std::size_t max_bytes = max_slice_bytes) const;
   // The latest lines of a job, for a client that just subscribed to its log topic: at once for a
   // running job (so that they come before its next lines), through log_tail() for a finished one.
   [[nodiscard]] std::optional<protocol::LogChunk> running_log_tail(const std::string& id, int limit) const;

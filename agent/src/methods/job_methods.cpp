@@ -18,8 +18,19 @@ void register_job_methods(MethodRegistry& registry, JobService& jobs) {
         co_return jobs.get(params.id);
       });
   registry.add<protocol::JobsLogMethod>(
-      [&jobs](CallContext, protocol::JobsLogParams params) -> net::asio::awaitable<protocol::LogChunk> {
-        if (params.raw) co_return jobs.raw_log(params.id, params.from);
+      [&jobs](CallContext context, protocol::JobsLogParams params) -> net::asio::awaitable<protocol::LogChunk> {
+        if (params.format == protocol::LogFormat::raw) co_return jobs.raw_log(params.id, params.from);
+        if (params.format == protocol::LogFormat::bytes) {
+          // A slice like the raw form's, its bytes after the result's line instead of inside it as
+          // JSON text; at most 1 MiB, so that a slice never takes a subscriber's unread answers
+          // near the backlog that drops it (§4), and the next request waits for the client.
+          constexpr std::size_t max_bytes_slice = 1024 * 1024;
+          auto chunk = jobs.raw_log(params.id, params.from, max_bytes_slice);
+          chunk.bytes = static_cast<std::int64_t>(chunk.text->size());
+          *context.payload = std::move(*chunk.text);
+          chunk.text.reset();
+          co_return chunk;
+        }
         auto reading = jobs.log(params.id, params.from, params.limit);
         co_return co_await std::move(reading);
       });

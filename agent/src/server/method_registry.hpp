@@ -21,6 +21,9 @@ class Session;
 struct CallContext {
   const PeerIdentity& peer;
   std::shared_ptr<Session> session;
+  // Bytes to send as they are right after the result's line (jobs.log's bytes form); the result
+  // says how many. Sent only with a result, never with an error.
+  std::string* payload = nullptr;
 };
 
 class MethodRegistry {

@@ -294,10 +294,11 @@ void Session::dispatch(protocol::Request request) {
       connection_->get_executor(),
       [self, entry, request = std::move(request)]() -> net::asio::awaitable<void> {
         protocol::Response response;
+        std::string payload;
         try {
           // GCC 12 destroys temporaries of a co_await expression twice (PR 99576): build the
           // awaitable in its own statement.
-          auto call = entry->handler(CallContext{self->peer_, self}, request.params);
+          auto call = entry->handler(CallContext{self->peer_, self, &payload}, request.params);
           auto result = co_await std::move(call);
           response = protocol::make_result(request.id, std::move(result));
         } catch (const protocol::RpcException& e) {
@@ -308,7 +309,11 @@ void Session::dispatch(protocol::Request request) {
           log_error(request.method + " failed: " + e.what());
           response = protocol::make_error(request.id, RpcError(ErrorCode::internal_error, e.what()));
         }
-        self->reply(response);
+        if (response.result && !payload.empty()) {
+          self->connection_->send(protocol::encode_compact(protocol::encode(response)), std::move(payload));
+        } else {
+          self->reply(response);
+        }
         --self->in_flight_;
         self->close_when_answered();
       },

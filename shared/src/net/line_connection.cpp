@@ -84,6 +84,29 @@ bool LineConnection::send(std::string message) {
   return true;
 }
 
+bool LineConnection::send(std::string message, std::string payload) {
+  if (closed_ || closing_) {
+    return false;
+  }
+  message.push_back('\n');
+  if (queued_bytes_ + message.size() + payload.size() > limits_.max_queued_bytes) {
+    close(CloseReason::queue_overflow);
+    return false;
+  }
+  queued_bytes_ += message.size() + payload.size();
+  queue_.push_back(std::move(message));
+  if (!payload.empty()) {
+    queue_.push_back(std::move(payload));  // gathered into the same write; no copy into the line
+  }
+  writer_wakeup_.cancel();
+  return true;
+}
+
+void LineConnection::expect_payload(std::size_t bytes, std::function<void(std::string)> on_payload) {
+  framer_.expect_payload(bytes);
+  on_payload_ = std::move(on_payload);
+}
+
 void LineConnection::close_after_flush() {
   if (closed_ || closing_) {
     return;
@@ -109,6 +132,7 @@ void LineConnection::close(CloseReason reason) {
   on_line_ = nullptr;
   on_oversize_ = nullptr;
   on_end_of_input_ = nullptr;
+  on_payload_ = nullptr;
   if (handler) {
     asio::post(executor_, [handler = std::move(handler), reason] { handler(reason); });
   }
@@ -179,6 +203,15 @@ asio::awaitable<void> LineConnection::read_loop() {
           close(CloseReason::line_too_large);
         }
         co_return;
+      }
+      if (next.payload) {
+        if (auto handler = std::move(on_payload_)) {
+          handler(std::move(next.line));
+        }
+        if (closed_ || closing_) {
+          co_return;
+        }
+        continue;
       }
       if (next.line.empty()) {
         continue;  // a bare newline is not a message (and does not count as the first one)

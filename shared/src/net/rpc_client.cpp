@@ -7,9 +7,10 @@ namespace nixtray::net {
 using protocol::json;
 
 struct RpcClient::PendingCall {
-  explicit PendingCall(asio::any_io_executor executor) : timer(std::move(executor)) {}
+  explicit PendingCall(const asio::any_io_executor& executor) : timer(executor) {}
   asio::steady_timer timer;
   std::optional<protocol::Response> response;
+  bool takes_payload = false;
 };
 
 RpcClient::RpcClient(std::unique_ptr<ByteStream> stream, RpcClientOptions options)
@@ -56,10 +57,22 @@ void RpcClient::handle_line(std::string line) {
       return;
     }
     const auto it = pending_.find(response->id.get<std::int64_t>());
-    if (it != pending_.end()) {
-      it->second->response = std::move(*response);
-      it->second->timer.cancel();
+    if (it == pending_.end()) {
+      return;
     }
+    auto pending = it->second;
+    pending->response = std::move(*response);
+    const auto& result = pending->response->result;
+    if (pending->takes_payload && result && result->is_object() && result->contains("bytes") &&
+        (*result)["bytes"].is_number_unsigned()) {
+      // The call ends when its payload has arrived, not with the line announcing it.
+      connection_->expect_payload((*result)["bytes"].get<std::size_t>(), [pending](std::string payload) {
+        (*pending->response->result)["text"] = std::move(payload);
+        pending->timer.cancel();
+      });
+      return;
+    }
+    pending->timer.cancel();
   } else if (auto* notification = std::get_if<protocol::Notification>(&*classified.message)) {
     if (notification->method == protocol::event_method && on_event_) {
       try {
@@ -73,6 +86,16 @@ void RpcClient::handle_line(std::string line) {
 
 asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, json params,
                                                          std::chrono::milliseconds timeout) {
+  return call(std::move(method), std::move(params), timeout, false);
+}
+
+asio::awaitable<protocol::Outcome<json>> RpcClient::call_with_payload(std::string method, json params,
+                                                                      std::chrono::milliseconds timeout) {
+  return call(std::move(method), std::move(params), timeout, true);
+}
+
+asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, json params,
+                                                         std::chrono::milliseconds timeout, bool takes_payload) {
   auto self = shared_from_this();
   if (!connection_->is_open()) {
     co_return protocol::local_error(
@@ -81,6 +104,7 @@ asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, jso
   }
   const auto id = next_id_++;
   auto pending = std::make_shared<PendingCall>(connection_->get_executor());
+  pending->takes_payload = takes_payload;
   pending_.emplace(id, pending);
   connection_->send(protocol::encode_compact(protocol::encode(protocol::Request{id, method, std::move(params)})));
   pending->timer.expires_after(timeout.count() > 0 ? timeout : options_.call_timeout);
@@ -89,7 +113,10 @@ asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, jso
   }
   pending_.erase(id);
 
-  if (pending->response) {
+  const bool payload_missing = pending->response && pending->takes_payload && pending->response->result &&
+                               pending->response->result->contains("bytes") &&
+                               !pending->response->result->contains("text");
+  if (pending->response && !payload_missing) {
     if (pending->response->error) {
       co_return *pending->response->error;
     }

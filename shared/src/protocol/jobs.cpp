@@ -1,7 +1,14 @@
 #include "nixtray/protocol/jobs.hpp"
 
+#include <algorithm>
+#include <array>
+#include <string_view>
+
 namespace nixtray::protocol {
 namespace {
+
+// LogFormat's names on the wire, in the enum's order.
+constexpr std::array<std::string_view, 3> log_format_names = {"lines", "raw", "bytes"};
 
 [[noreturn]] void bad_params(const std::string& message) { throw RpcException(ErrorCode::invalid_params, message); }
 
@@ -245,7 +252,7 @@ void from_json(const json& j, JobIdParams& p) {
 
 void to_json(json& j, const JobsLogParams& p) {
   j = json{{"id", p.id}, {"from", p.from}, {"limit", p.limit}};
-  if (p.raw) j["format"] = "raw";
+  if (p.format != LogFormat::lines) j["format"] = log_format_names[static_cast<std::size_t>(p.format)];
 }
 
 void from_json(const json& j, JobsLogParams& p) {
@@ -259,13 +266,18 @@ void from_json(const json& j, JobsLogParams& p) {
   require_in_range(p.limit, 1, 10000, "limit");
   std::optional<std::string> format;
   read_optional(j, "format", format);
-  if (format && *format != "lines" && *format != "raw") bad_params("format must be \"lines\" or \"raw\"");
-  p.raw = format == "raw";
+  p.format = LogFormat::lines;
+  if (format) {
+    const auto* name = std::find(log_format_names.begin(), log_format_names.end(), *format);
+    if (name == log_format_names.end()) bad_params(R"(format must be "lines", "raw" or "bytes")");
+    p.format = static_cast<LogFormat>(name - log_format_names.begin());
+  }
 }
 
 void to_json(json& j, const LogChunk& c) {
   j = json{{"from", c.from}, {"lines", c.lines}, {"next", c.next}, {"complete", c.complete}};
-  if (c.text) j["text"] = *c.text;  // omitted when absent
+  if (c.text && !c.bytes) j["text"] = *c.text;  // omitted when absent; in the bytes form, sent after the line
+  if (c.bytes) j["bytes"] = *c.bytes;
 }
 
 void from_json(const json& j, LogChunk& c) {
@@ -274,6 +286,7 @@ void from_json(const json& j, LogChunk& c) {
   read_required(j, "next", c.next);
   read_required(j, "complete", c.complete);
   read_optional(j, "text", c.text);
+  read_optional(j, "bytes", c.bytes);
 }
 
 }  // namespace nixtray::protocol

@@ -14,9 +14,34 @@ void LineFramer::feed(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
+void LineFramer::expect_payload(std::size_t bytes) {
+  if (bytes > max_line_bytes_) {
+    overflowed_ = true;
+    buffer_.clear();
+    scan_from_ = searched_up_to_ = 0;
+    return;
+  }
+  payload_bytes_ = bytes;
+}
+
 LineFramer::Next LineFramer::next() {
   if (overflowed_) {
     return {Status::too_large, {}};
+  }
+  if (payload_bytes_) {
+    const auto wanted = *payload_bytes_;
+    if (buffer_.size() - scan_from_ < wanted) {
+      return {Status::need_more, {}};
+    }
+    Next payload{Status::complete, buffer_.substr(scan_from_, wanted), true};
+    payload_bytes_.reset();
+    scan_from_ += wanted;
+    searched_up_to_ = 0;
+    if (scan_from_ == buffer_.size()) {
+      buffer_.clear();
+      scan_from_ = 0;
+    }
+    return payload;
   }
   const auto search_start = scan_from_ + searched_up_to_;
   const auto newline = buffer_.find('\n', search_start);

@@ -73,6 +73,14 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   // Queues one message; '\n' is appended. Returns false when the connection is closed or
   // closing; closes the connection (queue_overflow) when the queue limit would be exceeded.
   bool send(std::string message);
+  // Queues one message and, right after its '\n', `payload` as it is (not a line: the peer knows
+  // its length from the message). Same limits and result as send().
+  bool send(std::string message, std::string payload);
+
+  // The next `bytes` bytes that arrive after the line being handled are a payload, handed whole
+  // to `on_payload` instead of being read as lines. Called from the line handler of the line that
+  // announced them; more than the line limit closes the connection (line_too_large).
+  void expect_payload(std::size_t bytes, std::function<void(std::string)> on_payload);
 
   // Stops reading, writes what is queued (bounded by write_timeout), then closes.
   void close_after_flush();
@@ -113,6 +121,7 @@ class LineConnection : public std::enable_shared_from_this<LineConnection> {
   CloseHandler on_close_;
   OversizeHandler on_oversize_;
   std::function<void()> on_end_of_input_;
+  std::function<void(std::string)> on_payload_;
 };
 
 }  // namespace nixtray::net

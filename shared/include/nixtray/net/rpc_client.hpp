@@ -50,6 +50,12 @@ class RpcClient : public std::enable_shared_from_this<RpcClient> {
   asio::awaitable<protocol::Outcome<protocol::json>> call(std::string method, protocol::json params,
                                                           std::chrono::milliseconds timeout = {});
 
+  // A call whose result announces a payload after its line (an integer `bytes` member: jobs.log's
+  // bytes form): the payload is read whole and handed over as the result's `text`, so the result
+  // decodes like the raw form's.
+  asio::awaitable<protocol::Outcome<protocol::json>> call_with_payload(std::string method, protocol::json params,
+                                                                       std::chrono::milliseconds timeout = {});
+
   // Params by value: the coroutine owns them, whatever the caller passed (a temporary, or an
   // awaitable built in its own statement as CONTRIBUTING.md asks).
   template <protocol::MethodDescription M>
@@ -64,6 +70,8 @@ class RpcClient : public std::enable_shared_from_this<RpcClient> {
  private:
   struct PendingCall;
   void handle_line(std::string line);
+  asio::awaitable<protocol::Outcome<protocol::json>> call(std::string method, protocol::json params,
+                                                          std::chrono::milliseconds timeout, bool takes_payload);
 
   std::shared_ptr<LineConnection> connection_;
   RpcClientOptions options_;

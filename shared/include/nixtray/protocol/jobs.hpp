@@ -202,11 +202,15 @@ struct JobsGetMethod {
   using Result = Job;
 };
 
+// jobs.log's forms (§6.12): numbered lines; the file's bytes as JSON text; the file's bytes as
+// they are, after the response line (for reading a long log at the cost of copying it).
+enum class LogFormat { lines, raw, bytes };
+
 struct JobsLogParams {
   std::string id;
-  std::int64_t from = 0;  // index of the first line wanted; with `raw`, a byte offset in the log file
-  int limit = 1000;       // at most this many lines (1..10000); not used with `raw`
-  bool raw = false;       // "format": "raw": the file's bytes as text, in large slices (§6.12)
+  std::int64_t from = 0;  // index of the first line wanted; in the raw and bytes forms, a byte offset
+  int limit = 1000;       // at most this many lines (1..10000); lines form only
+  LogFormat format = LogFormat::lines;
 };
 void to_json(json& j, const JobsLogParams& p);
 void from_json(const json& j, JobsLogParams& p);
@@ -218,6 +222,9 @@ struct LogChunk {
   std::int64_t next = 0;            // index after the last line: the `from` of the next request
   bool complete = false;            // the job finished and every line has been delivered
   std::optional<std::string> text;  // "format": "raw" only: the bytes from..next of the log file
+  // "format": "bytes" only: how many bytes follow the response's line on the wire (next - from).
+  // A client that reads them puts them into `text`.
+  std::optional<std::int64_t> bytes;
 };
 void to_json(json& j, const LogChunk& c);
 void from_json(const json& j, LogChunk& c);
