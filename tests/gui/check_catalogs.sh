@@ -7,11 +7,33 @@ set -euo pipefail
 source_dir=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+status=0
 
 xgettext --language=C++ --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NP_:1,2 --package-name=nixtray --msgid-bugs-address=nixtray \
   --output="$work/current.pot" "$source_dir"/po/core_messages.cc "$source_dir"/tray/gui/*.cpp
 total=$(grep -c '^msgid ' "$work/current.pot")
-status=0
+# A sentence core or the GUI composes (sentence("..."), counted("...", "...")) is only translated
+# when its format is listed in po/core_messages.cc: every one found in the sources must be there.
+mapfile -t sources < <(find "$source_dir/tray/core" "$source_dir/tray/gui" -name '*.cpp' | sort)
+xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=sentence:1 --keyword=counted:1,2 \
+  --output="$work/sentences.pot" "${sources[@]}"
+python3 - "$work/sentences.pot" "$work/current.pot" <<'PY' || status=1
+import re, sys
+def formats(path):
+    text = open(path, encoding="utf-8").read()
+    found = {}
+    for m in re.finditer(r'^msgid ((?:"(?:[^"\\]|\\.)*"\n)+)', text, re.M):
+        value = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
+        where = text.rfind("#:", 0, m.start())
+        found[value] = text[where:text.find("\n", where)] if where >= 0 else ""
+    return found
+used, listed = formats(sys.argv[1]), formats(sys.argv[2])
+# Formats of placeholders and punctuation only ("%s", "%1$s (%2$s)") need no words translated.
+missing = [f for f in used if f and f not in listed and re.search("[A-Za-z]", re.sub(r"%[0-9]*\$?s", "", f))]
+for f in sorted(missing):
+    print(f"not in po/core_messages.cc (it stays English): {f!r} {used[f]}", file=sys.stderr)
+sys.exit(1 if missing else 0)
+PY
 while read -r lang; do
   case "$lang" in '' | '#'*) continue ;; esac
   # Merged without fuzzy matching: a source string with no exact translation is untranslated.

@@ -10,6 +10,7 @@
 #include "translations.hpp"
 #include "wx_text.hpp"
 
+#include "core/state/action_error_text.hpp"
 #include "core/tray_session.hpp"
 #include "nixtray/testing/temp_dir.hpp"
 
@@ -70,6 +71,17 @@ TEST_CASE("the Japanese catalog is built and translates the UI's words and core'
   CHECK(nixtray::gui::from_wx(nixtray::gui::core_text("Show log")) == "ログを表示");
   // A sentence core composes at run time is not in the catalog: it stays English, unchanged.
   CHECK(nixtray::gui::from_wx(nixtray::gui::core_text("nginx.service failed")) == "nginx.service failed");
+  // What core composes with names in it reads in Japanese through its sentence: an agent's
+  // refusal, by its code and data, with the agent's English kept as detail; a confirmation that
+  // names the distro.
+  const auto busy = nixtray::tray::action_error_sentence(nixtray::tray::classify_rpc_error(
+      nixtray::protocol::RpcError(nixtray::protocol::ErrorCode::busy, "job 17 is still running", {{"job", "17"}}),
+      "jobs.start"));
+  CHECK(nixtray::gui::from_wx(nixtray::gui::sentence_text(busy)) ==
+        "ジョブ 17 が実行中です。終わるまで待つか、ジョブタブで取り消してください。（job 17 is still running）");
+  const auto question = nixtray::tray::sentence("Shut down %s? This ends every open session in it.", {"NixOS-test"});
+  CHECK(nixtray::gui::from_wx(nixtray::gui::sentence_text(question)) ==
+        "NixOS-test をシャットダウンしますか？ 中の開いているセッションはすべて終了します。");
   wxTranslations::Set(nullptr);
 }
 
@@ -236,7 +248,7 @@ TEST_CASE("update_settings keeps what the host remembers and saves the edit") {
   link.reconnect = false;
   std::vector<std::string> errors;
   nixtray::tray::TraySessionCallbacks callbacks;
-  callbacks.on_error = [&](const std::string& message) { errors.push_back(message); };
+  callbacks.on_error = [&](const nixtray::tray::Sentence& message) { errors.push_back(message.english()); };
   auto session =
       nixtray::tray::TraySession::create(io.get_executor(), file, file.load().settings, link, nullptr, callbacks);
   nixtray::tray::TraySettings edited;  // the Settings page's copy, without the records

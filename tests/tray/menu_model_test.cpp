@@ -44,14 +44,14 @@ TEST_CASE("the menu of a running distro") {
   REQUIRE(stop);
   CHECK(stop->enabled);
   REQUIRE(stop->confirm);
-  CHECK(stop->confirm->question.find("ends every open session") != std::string::npos);
+  CHECK(stop->confirm->question.english().find("ends every open session") != std::string::npos);
 
   const auto* verify = menu.find("verify-boot");
   REQUIRE(verify);
   CHECK(verify->enabled);
   REQUIRE(verify->confirm);
-  CHECK(verify->confirm->question.find("restarts NixOS") != std::string::npos);
-  CHECK(verify->confirm->question.find("Every open session") != std::string::npos);
+  CHECK(verify->confirm->question.english().find("restarts NixOS") != std::string::npos);
+  CHECK(verify->confirm->question.english().find("Every open session") != std::string::npos);
 
   const auto* login = menu.find("start-at-login");
   REQUIRE(login);
@@ -69,8 +69,8 @@ TEST_CASE("with WSL, the whole VM can be shut down too, after a confirmation tha
   CHECK(all->enabled);
   CHECK(all->command.action == MenuAction::shutdown_all_distros);
   REQUIRE(all->confirm);
-  CHECK(all->confirm->question.find("every WSL distro") != std::string::npos);
-  CHECK(all->confirm->question.find("NixOS") != std::string::npos);
+  CHECK(all->confirm->question.english().find("every WSL distro") != std::string::npos);
+  CHECK(all->confirm->question.english().find("NixOS") != std::string::npos);
 }
 
 TEST_CASE("rebuild offers switch, boot and test with the configured flake") {
@@ -104,7 +104,7 @@ TEST_CASE("rebuild and verify: mode boot, asks first, only where the tray contro
   CHECK(verified->command.action == MenuAction::rebuild_and_verify);
   CHECK(verified->command.mode == protocol::RebuildMode::boot);
   REQUIRE(verified->confirm);
-  CHECK(verified->confirm->question.find("roll back to the last known-good generation") != std::string::npos);
+  CHECK(verified->confirm->question.english().find("roll back to the last known-good generation") != std::string::npos);
 
   auto local = wsl_context();
   local.has_lifecycle = false;
@@ -120,7 +120,7 @@ TEST_CASE("with \"Verify boot after each rebuild\", Switch and Boot say so and a
     REQUIRE(item);
     CHECK(item->label.find(", then verify boot") != std::string::npos);
     REQUIRE(item->confirm);
-    CHECK(item->confirm->question.find("Every open session in the distro ends") != std::string::npos);
+    CHECK(item->confirm->question.english().find("Every open session in the distro ends") != std::string::npos);
   }
   const auto* test = menu.find("rebuild/test");
   REQUIRE(test);
@@ -310,7 +310,7 @@ TEST_CASE("an agent that does not answer: the known-good generation the host rem
   CHECK(rescue->command.action == MenuAction::rescue_rollback);
   CHECK(rescue->command.generation == 41);
   REQUIRE(rescue->confirm);
-  CHECK(rescue->confirm->question.find("does not answer") != std::string::npos);
+  CHECK(rescue->confirm->question.english().find("does not answer") != std::string::npos);
 
   // Not without a remembered generation, without lifecycle control, or while the agent answers.
   CHECK_FALSE(MenuModel::build(state, wsl_context()).find("rollback/rescue"));
@@ -395,7 +395,7 @@ TEST_CASE("a WSL distro's rebuild can be tried on a copy first, one trial at a t
   CHECK(trial->enabled);
   CHECK(trial->command.action == MenuAction::try_on_copy);
   REQUIRE(trial->confirm);
-  CHECK(trial->confirm->question.find("NixOS itself is not changed or restarted") != std::string::npos);
+  CHECK(trial->confirm->question.english().find("NixOS itself is not changed or restarted") != std::string::npos);
   context.trying_on_copy = true;
   menu = MenuModel::build(connected(), context);
   CHECK_FALSE(menu.find("try-on-copy")->enabled);
@@ -429,7 +429,7 @@ TEST_CASE("a target's own actions in the Targets submenu name it and keep their 
   CHECK(stop->command.action == MenuAction::stop_distro);
   CHECK(stop->command.target == "test");
   REQUIRE(stop->confirm);
-  CHECK(stop->confirm->question.find("NixOS-test") != std::string::npos);  // its own distro's name
+  CHECK(stop->confirm->question.english().find("NixOS-test") != std::string::npos);  // its own distro's name
   // The selected target's own actions stay at the top level, without a target.
   const auto* top_stop = menu.find("distro/stop");
   REQUIRE(top_stop);

@@ -222,6 +222,7 @@ TEST_CASE("verify-boot owns the state while it runs, and a failure stays until d
   state = fold(state, {LinkUnreachable{UnreachableReason::connection_lost, "ended", 500ms, true, true}});
   CHECK(state.condition == TrayCondition::verifying);
   CHECK(present(state, "NixOS").tooltip.find("verifying boot: restarting") != std::string::npos);
+  CHECK(present(state, "NixOS").icon == IconId::verifying);  // its own picture, not a job's
 
   VerifyFinished finished{VerifyOutcome::rolled_back, "generation 42 did not boot; rolled back to 41", 42};
   finished.headline = sentence("Generation %s did not start: its agent did not answer in time", {"42"});

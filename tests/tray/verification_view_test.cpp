@@ -82,7 +82,7 @@ TEST_CASE("an unverified default generation: badge, tooltip note and a Verify no
   CHECK(line.enabled);
   CHECK(line.command.action == MenuAction::verify_boot);
   REQUIRE(line.confirm);
-  CHECK(line.confirm->question.find("Every open session") != std::string::npos);
+  CHECK(line.confirm->question.english().find("Every open session") != std::string::npos);
 
   // Without a distro to restart the line only informs.
   const auto local = MenuModel::build(state, MenuContext{});

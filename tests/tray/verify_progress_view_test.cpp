@@ -127,13 +127,21 @@ TEST_CASE("after a failure: a headline in words, what the rollback did, and the 
   for (const auto& section : evidence) headings.push_back(section.heading);
   CHECK(headings == std::vector<std::string>{"The failed step", "Errors in the failed boot's journal",
                                              "Failed units and their last lines", "What the rollback did"});
-  CHECK(evidence[0].lines.front() ==
+  const auto english = [](const std::vector<Sentence>& lines) {
+    std::vector<std::string> text;
+    text.reserve(lines.size());
+    for (const auto& line : lines) text.push_back(line.english());
+    return text;
+  };
+  CHECK(evidence[0].lines.front().english() ==
         "The agent answers: the distro stopped while it booted (last: connection refused)");
-  CHECK(evidence[1].lines == std::vector<std::string>{"systemd[1]: Freezing execution.", "\xE2\x80\xA6 +4"});
-  CHECK(evidence[2].lines ==
+  // The step's line is a sentence with the step's title and its detail as sentences inside it.
+  CHECK(evidence[0].lines.front().nested.size() == 2);
+  CHECK(english(evidence[1].lines) == std::vector<std::string>{"systemd[1]: Freezing execution.", "\xE2\x80\xA6 +4"});
+  CHECK(english(evidence[2].lines) ==
         std::vector<std::string>{"broken.service (exit-code)", "    broken.service: Main process exited"});
   REQUIRE(evidence[3].lines.size() == 3);
-  CHECK(evidence[3].lines[0].find("rescue rollback 42") != std::string::npos);  // the command, as detail
+  CHECK(evidence[3].lines[0].english().find("rescue rollback 42") != std::string::npos);  // the command, as detail
 }
 
 TEST_CASE("each failed step has its own headline, and the Overview's headline comes from the same sentence") {

@@ -145,7 +145,7 @@ void TraySession::change_record(const std::function<void(DistroRecord&)>& change
       }
     });
   } catch (const std::exception& e) {
-    report_error(e.what());
+    report_error(sentence("The settings could not be saved: %s", {e.what()}));
   }
 }
 
@@ -153,11 +153,11 @@ void TraySession::save_settings() {
   try {
     settings_file_.save(settings_);
   } catch (const std::exception& e) {
-    report_error(e.what());
+    report_error(sentence("The settings could not be saved: %s", {e.what()}));
   }
 }
 
-void TraySession::report_error(const std::string& message) {
+void TraySession::report_error(const Sentence& message) {
   if (callbacks_.on_error) callbacks_.on_error(message);
 }
 

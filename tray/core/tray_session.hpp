@@ -36,7 +36,7 @@ struct TraySessionCallbacks {
   std::function<void(const Notification&)> on_notification;
   std::function<void(const RebuildFlow&)> on_rebuild_flow;  // each step; ask when step() == reviewing
   std::function<void(const JobLogReceived&)> on_job_log;    // followed logs (follow_job_log)
-  std::function<void(const std::string&)> on_error;         // an action failed: for the status line
+  std::function<void(const Sentence&)> on_error;            // an action failed: for the status line
   // Verify boot as the tray runs it (verify_boot): the Verify window's view, at its start, at each
   // step and at the end. A new serial is a new check.
   std::function<void(const VerifyProgressView&)> on_verify;
@@ -163,7 +163,7 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void change_record(const std::function<void(DistroRecord&)>& change);
   void save_settings();
   void run_flow_command(RebuildFlow::Command command);
-  void report_error(const std::string& message);
+  void report_error(const Sentence& message);
   void report_flow();
   std::shared_ptr<BootVerifier> make_verifier(const BootCheckRequest& request,
                                               std::function<void(const VerifyReport&)> done = {});

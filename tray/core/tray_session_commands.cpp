@@ -1,6 +1,7 @@
 // What a front end asks of the TraySession: the menu's commands, verify boot and onboarding.
 #include "core/distro/process_runner.hpp"
 #include "core/onboarding/agent_install_rebuild.hpp"
+#include "core/state/action_error_text.hpp"
 #include "core/state/space_notice.hpp"
 #include "core/tray_session.hpp"
 #include "core/verify/rescue_command.hpp"
@@ -94,8 +95,8 @@ void TraySession::rescue_rollback(int generation) {
         auto rescuing = self->control_->run_as_root(argv);
         const auto rescued = co_await std::move(rescuing);
         if (!rescued.ok) {
-          self->report_error("Rolling back to generation " + std::to_string(generation) +
-                             " from outside failed: " + rescued.message + " (" + quote_command_line(argv) + ")");
+          self->report_error(sentence("Rolling back to generation %1$s from outside failed: %2$s (%3$s)",
+                                      {std::to_string(generation), rescued.message, quote_command_line(argv)}));
           co_return;
         }
         // The profile now boots the good generation: restart into it.
@@ -145,7 +146,7 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
         }
       } else {
         self->flow_.job_start_failed(started.error());
-        self->report_error(started.error().message);
+        self->report_error(action_error_sentence(started.error()));
         // Refused for lack of disk space: the notification offers the Space window.
         if (const auto notice = space_refusal_notice(started.error(), self->distro_); notice) {
           if (self->callbacks_.on_notification) self->callbacks_.on_notification(*notice);
@@ -185,14 +186,14 @@ void TraySession::answer_rebuild_review(bool activate) {
 void TraySession::rollback(int generation, protocol::RebuildMode mode) {
   auto self = shared_from_this();
   actions_.rollback(RollbackRequest{generation, mode}, [self](ActionResult<std::string> started) {
-    if (!started) self->report_error(started.error().message);
+    if (!started) self->report_error(action_error_sentence(started.error()));
   });
 }
 
 void TraySession::cancel_job(const std::string& job_id) {
   auto self = shared_from_this();
   actions_.cancel_job(job_id, [self](ActionResult<protocol::Job> cancelled) {
-    if (!cancelled) self->report_error(cancelled.error().message);
+    if (!cancelled) self->report_error(action_error_sentence(cancelled.error()));
   });
 }
 
@@ -208,7 +209,7 @@ void TraySession::open_terminal() {
       [self]() -> asio::awaitable<void> {
         auto op = self->control_->open_terminal();
         const auto result = co_await std::move(op);
-        if (!result.ok) self->report_error("cannot open a terminal: " + result.message);
+        if (!result.ok) self->report_error(sentence("A terminal could not be opened: %s", {result.message}));
       },
       asio::detached);
 }
@@ -243,7 +244,7 @@ std::shared_ptr<BootVerifier> TraySession::make_verifier(const BootCheckRequest&
 
 void TraySession::verify_boot(bool rebuild_first) {
   if (verifier_ && verifier_->running()) {
-    report_error("boot verification is already running");
+    report_error(sentence("Boot verification is already running."));
     return;
   }
   BootCheckRequest request;

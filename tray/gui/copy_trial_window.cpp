@@ -85,17 +85,17 @@ void CopyTrialWindow::start() {
   log_state(false, false);
   context_.host.try_on_copy(
       on_window<CopyTrialWindow, tray::TrialStep>(
-          this, [](CopyTrialWindow& w, tray::TrialStep step) { w.show_step(step.name, step.status, step.message); }),
+          this, [](CopyTrialWindow& w, tray::TrialStep step) { w.show_step(step.name, step.status, step.said); }),
       on_window<CopyTrialWindow, tray::VerifyStep>(this,
                                                    [](CopyTrialWindow& w, tray::VerifyStep step) {
                                                      w.show_step(std::string(check_step) + "/" + step.name, step.status,
-                                                                 step.message);
+                                                                 step.said);
                                                    }),
       on_window<CopyTrialWindow, tray::CopyTrialReport>(
           this, [](CopyTrialWindow& w, tray::CopyTrialReport report) { w.finish(report); }));
 }
 
-void CopyTrialWindow::show_step(const std::string& step, tray::StepStatus status, const std::string& detail) {
+void CopyTrialWindow::show_step(const std::string& step, tray::StepStatus status, const tray::Sentence& detail) {
   auto row = std::find_if(rows_.begin(), rows_.end(), [&](const Row& r) { return r.step == step; });
   if (row == rows_.end()) {
     rows_.push_back({step, status, detail});
@@ -113,7 +113,7 @@ void CopyTrialWindow::fill_rows() {
     const auto index = static_cast<long>(i);
     parts_.steps->InsertItem(index, status_text(rows_[i].status));
     parts_.steps->SetItem(index, 1, step_title(rows_[i].step, distro_));
-    parts_.steps->SetItem(index, 2, to_wx(rows_[i].detail));
+    parts_.steps->SetItem(index, 2, sentence_text(rows_[i].detail));
   }
   parts_.steps->Thaw();
 }

@@ -32,9 +32,9 @@ class CopyTrialWindow : public wxFrame {
   struct Row {
     std::string step;  // "export", ...; a check step: "rebuild and verify/<its name>"
     tray::StepStatus status = tray::StepStatus::running;
-    std::string detail;
+    tray::Sentence detail;
   };
-  void show_step(const std::string& step, tray::StepStatus status, const std::string& detail);
+  void show_step(const std::string& step, tray::StepStatus status, const tray::Sentence& detail);
   void finish(const tray::CopyTrialReport& report);
   void fill_rows();
   void log_state(bool finished, bool passed);

@@ -14,7 +14,9 @@ namespace nixtray::gui {
 
 wxString format_time(std::int64_t unix_seconds) {
   if (unix_seconds <= 0) return wxString::FromUTF8("\xE2\x80\x94");
-  return wxDateTime(static_cast<time_t>(unix_seconds)).Format("%Y-%m-%d %H:%M");
+  // The user's date format (the locale's %x: "2026/12/07" in Japanese, "12/07/2026" in US
+  // English) and a 24-hour clock, in this machine's time zone.
+  return wxDateTime(static_cast<time_t>(unix_seconds)).Format("%x %H:%M");
 }
 
 wxString format_duration(std::int64_t seconds) {

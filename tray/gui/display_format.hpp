@@ -14,7 +14,7 @@
 
 namespace nixtray::gui {
 
-wxString format_time(std::int64_t unix_seconds);                     // "2024-12-15 14:03", local time
+wxString format_time(std::int64_t unix_seconds);                     // the locale's date and HH:MM, local time
 wxString format_duration(std::int64_t seconds);                      // "3 min 12 s"
 wxString format_size(std::int64_t bytes);                            // "1.2 GiB" (nixtray/text/byte_size.hpp)
 wxString format_size_delta(std::int64_t bytes);                      // "+12.0 MiB", "−3.1 KiB"

@@ -179,11 +179,11 @@ void GenerationsPage::roll_back() {
   command.action = tray::MenuAction::rollback;
   command.generation = numbers.front();
   command.mode = protocol::RebuildMode::switch_;
-  context_.request(
-      command, tray::Confirmation{
-                   from_wx(_("Roll back")),
-                   from_wx(wxString::Format(_("Make generation %d the system and activate it now?"), numbers.front())),
-                   from_wx(_("Roll back"))});
+  context_.request(command,
+                   tray::Confirmation{tray::sentence("Roll back"),
+                                      tray::sentence("Make generation %1$s the system of %2$s and activate it now?",
+                                                     {std::to_string(numbers.front()), snapshot_->menu.distro_name}),
+                                      "Roll back"});
 }
 
 void GenerationsPage::mark_good() {

@@ -66,9 +66,8 @@ JobsPage::JobsPage(wxWindow* parent, StatusContext& context) : wxPanel(parent), 
     tray::MenuCommand command;
     command.action = tray::MenuAction::cancel_job;
     command.job_id = lines_.job_id();
-    context_.request(command, tray::Confirmation{from_wx(_("Cancel job")),
-                                                 from_wx(wxString::Format(_("Cancel job %s?"), to_wx(lines_.job_id()))),
-                                                 from_wx(_("Cancel job"))});
+    context_.request(command, tray::Confirmation{tray::sentence("Cancel job"),
+                                                 tray::sentence("Cancel job %s?", {lines_.job_id()}), "Cancel job"});
   });
   fill_detail();
 }

@@ -15,8 +15,9 @@ namespace nixtray::gui {
 namespace {
 
 wxString side_text(const tray::RollbackSide& side) {
-  wxString text = side.date.empty() ? wxString::Format(_("generation %d"), side.number)
-                                    : wxString::Format(_("generation %d, made %s"), side.number, to_wx(side.date));
+  wxString text = side.created <= 0
+                      ? wxString::Format(_("generation %d"), side.number)
+                      : wxString::Format(_("generation %d, made %s"), side.number, format_time(side.created));
   if (side.nixos_version) text += " (NixOS " + to_wx(*side.nixos_version) + ")";
   return text;
 }

@@ -12,7 +12,7 @@ struct SessionHost::Shared : std::enable_shared_from_this<SessionHost::Shared> {
   SessionObserver* observer = nullptr;  // read on the GUI thread only; null once the host is gone
   LatestValue<SessionSnapshot> snapshot;
   Inbox<tray::RebuildFlow> flows;
-  Inbox<std::string> errors;
+  Inbox<tray::Sentence> errors;
   Inbox<tray::Notification> notifications;
   Inbox<tray::JobLogReceived> logs;
   LatestValue<tray::VerifyProgressView> verify;  // each view holds the whole check so far
@@ -72,8 +72,14 @@ void SessionHost::start(tray::SessionSetup selected, std::vector<tray::SessionSe
     callbacks.on_notification = [shared](const std::string&, const tray::Notification& notification) {
       shared->wake(shared->notifications.push(notification));
     };
-    callbacks.on_error = [this, shared](const std::string& target, const std::string& message) {
-      shared->wake(shared->errors.push(target == selected_ ? message : target + ": " + message));
+    callbacks.on_error = [this, shared](const std::string& target, const tray::Sentence& message) {
+      if (target == selected_) {
+        shared->wake(shared->errors.push(message));
+        return;
+      }
+      auto named = tray::sentence("%1$s: %2$s", {target, std::string()});
+      named.nest(1, message);
+      shared->wake(shared->errors.push(std::move(named)));
     };
     // What only the selected target's windows show.
     callbacks.on_session = [this, shared](const std::string& target, tray::TraySessionCallbacks& named) {
@@ -117,7 +123,8 @@ void SessionHost::add_found_distro(const std::string& distro) {
     flags.target = added.target_name();
     fleet_->add(tray::make_session_setup(flags, use_, added));
   } catch (const std::exception& e) {
-    shared_->wake(shared_->errors.push("could not add " + distro + " as a target: " + e.what()));
+    shared_->wake(
+        shared_->errors.push(tray::sentence("%1$s could not be added as a target: %2$s", {distro, e.what()})));
     return;
   }
   found_.erase(found);

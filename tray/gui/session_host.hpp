@@ -39,7 +39,7 @@ class SessionObserver {
   virtual void notification_arrived(const tray::Notification& notification) = 0;
   virtual void rebuild_flow_changed(const tray::RebuildFlow& flow) = 0;
   virtual void job_log_arrived(const tray::JobLogReceived& log) = 0;
-  virtual void action_failed(const std::string& message) = 0;
+  virtual void action_failed(const tray::Sentence& message) = 0;
   // Verify boot as it runs (the Verify window): a new serial is a new check.
   virtual void verify_changed(const tray::VerifyProgressView& view) = 0;
 };

@@ -351,10 +351,10 @@ void TrayApp::job_log_arrived(const tray::JobLogReceived& log) {
   if (window_) window_->job_log_arrived(log);
 }
 
-void TrayApp::action_failed(const std::string& message) {
-  log_->write("error", {{"message", message}});
-  if (window_) window_->show_error(core_text(message));
-  std::cerr << "nixtray: " << message << "\n";
+void TrayApp::action_failed(const tray::Sentence& message) {
+  log_->write("error", {{"message", message.english()}});
+  if (window_) window_->show_error(sentence_text(message));
+  std::cerr << "nixtray: " << message.english() << "\n";
 }
 
 void TrayApp::verify_changed(const tray::VerifyProgressView& view) {

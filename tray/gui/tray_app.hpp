@@ -47,7 +47,7 @@ class TrayApp : public wxApp, public SessionObserver {
   void notification_arrived(const tray::Notification& notification) override;
   void rebuild_flow_changed(const tray::RebuildFlow& flow) override;
   void job_log_arrived(const tray::JobLogReceived& log) override;
-  void action_failed(const std::string& message) override;
+  void action_failed(const tray::Sentence& message) override;
   void verify_changed(const tray::VerifyProgressView& view) override;
 
  private:

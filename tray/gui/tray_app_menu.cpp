@@ -96,8 +96,9 @@ void TrayApp::request(const tray::MenuCommand& command, const std::optional<tray
 }
 
 bool TrayApp::confirm(const tray::Confirmation& confirmation) {
-  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, core_text(confirmation.question),
-                         core_text(confirmation.title), wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
+  wxMessageDialog dialog(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr,
+                         sentence_text(confirmation.question), sentence_text(confirmation.title),
+                         wxYES_NO | wxNO_DEFAULT | wxICON_WARNING);
   dialog.SetYesNoLabels(core_text(confirmation.accept), _("Cancel"));
   return dialog.ShowModal() == wxID_YES;
 }
@@ -136,7 +137,7 @@ void TrayApp::try_on_copy() {
 void TrayApp::set_start_at_login(bool enabled) {
   const auto result = start_at_login_->set_enabled(enabled);
   if (!result.ok) {
-    action_failed(result.message);
+    action_failed(tray::sentence("%s", {result.message}));  // the platform's own words
     return;
   }
   log_->write("start-at-login", {{"enabled", enabled}, {"entry", start_at_login_->describe()}});

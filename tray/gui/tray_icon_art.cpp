@@ -14,9 +14,9 @@
 namespace nixtray::gui {
 
 namespace {
-constexpr tray::IconId all_icons[] = {tray::IconId::stopped,    tray::IconId::transition, tray::IconId::running,
-                                      tray::IconId::degraded,   tray::IconId::busy,       tray::IconId::failed,
-                                      tray::IconId::unreachable};
+constexpr tray::IconId all_icons[] = {tray::IconId::stopped,  tray::IconId::transition, tray::IconId::running,
+                                      tray::IconId::degraded, tray::IconId::busy,       tray::IconId::verifying,
+                                      tray::IconId::failed,   tray::IconId::unreachable};
 
 int nearest_size(int size) {
   int best = TrayIconArt::sizes[0];

@@ -116,7 +116,8 @@ void VerifyWindow::fill_steps(const tray::VerifyProgressView& view) {
     const auto title = core_text(row.title);
     parts_.steps->SetItem(index, 1,
                           row.phase == "recover" ? wxString::Format(_("After the rollback: %s"), title) : title);
-    parts_.steps->SetItem(index, 2, core_text(row.detail));
+    parts_.steps->SetItem(index, 2,
+                          row.detail_sentence.empty() ? core_text(row.detail) : sentence_text(row.detail_sentence));
     if (row.state == tray::StepRowState::running) parts_.steps->EnsureVisible(index);
   }
   // The state and the step's title in full (their length depends on the language); the detail
@@ -133,7 +134,7 @@ void VerifyWindow::fill_evidence(const tray::VerifyProgressView& view) {
   for (const auto& section : view.evidence()) {
     if (!text.empty()) text += "\n";
     text += core_text(section.heading) + "\n";
-    for (const auto& line : section.lines) text += "  " + to_wx(line) + "\n";
+    for (const auto& line : section.lines) text += "  " + sentence_text(line) + "\n";
   }
   if (evidence_->GetValue() != text) evidence_->ChangeValue(text);
   auto* sizer = evidence_->GetContainingSizer();

@@ -200,10 +200,10 @@ std::string job_blocker(const TrayState& state) {
 }
 
 Confirmation verify_boot_confirmation(const MenuContext& context) {
-  return Confirmation{"Verify boot",
-                      "Verify boot restarts " + context.distro_name +
-                          " into the generation it boots next and checks that it comes up and that you can log in. "
-                          "Every open session in the distro ends. Continue?",
+  return Confirmation{sentence("Verify boot"),
+                      sentence("Verify boot restarts %s into the generation it boots next and checks that it comes up "
+                               "and that you can log in. Every open session in the distro ends. Continue?",
+                               {context.distro_name}),
                       "Restart and verify"};
 }
 
@@ -231,12 +231,12 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
     // deploy-rs's "magic rollback" for WSL: boot into the new generation and keep it only if it comes up.
     auto verified = action("rebuild/verify", "Rebuild, restart and verify\xE2\x80\xA6", MenuAction::rebuild_and_verify);
     verified.command.mode = protocol::RebuildMode::boot;
-    verified.confirm = Confirmation{"Rebuild and verify",
-                                    "Rebuild " + context.distro_name +
-                                        " for the next boot, restart into it and check that it comes up; if it does "
-                                        "not, roll back to the last known-good generation. Every open session in the "
-                                        "distro ends. Continue?",
-                                    "Rebuild and verify"};
+    verified.confirm = Confirmation{
+        sentence("Rebuild and verify"),
+        sentence("Rebuild %s for the next boot, restart into it and check that it comes up; if it does not, roll back "
+                 "to the last known-good generation. Every open session in the distro ends. Continue?",
+                 {context.distro_name}),
+        "Rebuild and verify"};
     if (!blocker.empty()) disable(verified, blocker);
     menu.children.push_back(std::move(verified));
   }
@@ -250,12 +250,13 @@ MenuItem rebuild_menu(const TrayState& state, const MenuContext& context) {
     if (context.verify_after_rebuild && mode.mode != protocol::RebuildMode::test) {
       // The setting makes the distro restart afterwards: that ends sessions, so it is asked first.
       item.label += ", then verify boot";
-      item.confirm =
-          Confirmation{"Rebuild and verify",
-                       "Rebuild " + context.distro_name + ", then restart it and check that it comes up " +
-                           "(the setting \"Verify boot after each rebuild\"); if it does not, roll back " +
-                           "to the last known-good generation. Every open session in the distro ends. Continue?",
-                       "Rebuild"};
+      item.confirm = Confirmation{
+          sentence("Rebuild and verify"),
+          sentence("Rebuild %s, then restart it and check that it comes up (the setting \"Verify boot after each "
+                   "rebuild\"); if it does not, roll back to the last known-good generation. Every open session in "
+                   "the distro ends. Continue?",
+                   {context.distro_name}),
+          "Rebuild"};
     }
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
@@ -298,10 +299,10 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
     auto item = said(action("rollback/" + number, {}, MenuAction::rollback), std::move(label));
     item.command.generation = generation.number;
     item.command.mode = protocol::RebuildMode::switch_;
-    item.confirm = Confirmation{"Roll back",
-                                "Make generation " + std::to_string(generation.number) + " the system of " +
-                                    context.distro_name + " and activate it now?",
-                                "Roll back"};
+    item.confirm = Confirmation{
+        sentence("Roll back"),
+        sentence("Make generation %1$s the system of %2$s and activate it now?", {number, context.distro_name}),
+        "Roll back"};
     if (generation.is_default) {
       disable(item, "generation " + std::to_string(generation.number) + " is the system already");
     } else if (generation.problem) {
@@ -318,12 +319,13 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
     rescue = said(action("rollback/rescue", {}, MenuAction::rescue_rollback),
                   sentence("Generation %s \xE2\x9C\x93 known good, from outside", {good}));
     rescue->command.generation = *context.host_known_good;
-    rescue->confirm = Confirmation{"Roll back from outside",
-                                   "The agent of " + context.distro_name + " does not answer. Make generation " + good +
-                                       ", the last known-good one, its system from outside (as root, with that "
-                                       "generation's own nixtray-agent) and restart " +
-                                       context.distro_name + "? Every open session in it ends.",
-                                   "Roll back"};
+    rescue->confirm = Confirmation{
+        sentence("Roll back from outside"),
+        sentence("The agent of %1$s does not answer. Make generation %2$s, the last known-good one, its system from "
+                 "outside (as root, with that generation's own nixtray-agent) and restart %1$s? Every open session "
+                 "in it ends.",
+                 {context.distro_name, good}),
+        "Roll back"};
   }
   if (menu.children.empty() && !rescue) {
     menu.children.push_back(header("rollback/none", is_connected(state) ? "No generations" : "Not connected"));
@@ -478,9 +480,9 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
       items.push_back(std::move(start));
     } else {
       auto stop = action("distro/stop", "Shut down distro", MenuAction::stop_distro);
-      stop.confirm =
-          Confirmation{"Shut down " + context.distro_name,
-                       "Shut down " + context.distro_name + "? This ends every open session in it.", "Shut down"};
+      stop.confirm = Confirmation{sentence("Shut down %s", {context.distro_name}),
+                                  sentence("Shut down %s? This ends every open session in it.", {context.distro_name}),
+                                  "Shut down"};
       if (state.user_stopped) disable(stop, "the distro is shutting down");
       if (state.verifying) disable(stop, "boot verification controls the distro now");
       if (const auto job = running_job(state)) {
@@ -492,9 +494,10 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
     if (context.can_shut_down_all) {
       auto all =
           action("distro/shutdown-all", "Shut down WSL (every distro)\xE2\x80\xA6", MenuAction::shutdown_all_distros);
-      all.confirm = Confirmation{"Shut down WSL",
-                                 "Shut down WSL? This stops every WSL distro, not only " + context.distro_name +
-                                     ", and ends every open session in them.",
+      all.confirm = Confirmation{sentence("Shut down WSL"),
+                                 sentence("Shut down WSL? This stops every WSL distro, not only %s, and ends every "
+                                          "open session in them.",
+                                          {context.distro_name}),
                                  "Shut down"};
       if (state.verifying) disable(all, "boot verification controls the distro now");
       if (const auto job = running_job(state)) {
@@ -518,12 +521,11 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   if (context.can_try_on_copy) {
     auto trial = action("try-on-copy", "Try the rebuild on a copy\xE2\x80\xA6", MenuAction::try_on_copy);
     trial.confirm = Confirmation{
-        "Try the rebuild on a copy",
-        "Make a throw-away copy of " + context.distro_name +
-            " (wsl.exe --export and --import), rebuild it for the next boot and restart it to verify the boot? " +
-            context.distro_name +
-            " itself is not changed or restarted; the copy needs as much disk space as it uses and is removed "
-            "afterwards.",
+        sentence("Try the rebuild on a copy"),
+        sentence("Make a throw-away copy of %1$s (wsl.exe --export and --import), rebuild it for the next boot and "
+                 "restart it to verify the boot? %1$s itself is not changed or restarted; the copy needs as much disk "
+                 "space as it uses and is removed afterwards.",
+                 {context.distro_name}),
         "Make a copy and try"};
     if (context.trying_on_copy) disable(trial, "a trial on a copy runs already");
     if (state.verifying) disable(trial, "boot verification controls the distro now");

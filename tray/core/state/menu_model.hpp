@@ -53,10 +53,12 @@ struct MenuCommand {
   std::string distro;           // add_target
 };
 
+// A question asked before an action. Title and question are sentences (they name the distro and
+// generations); the GUI translates them, tests and logs read their english().
 struct Confirmation {
-  std::string title;
-  std::string question;
-  std::string accept;  // the button: "Restart and verify"
+  Sentence title;
+  Sentence question;
+  std::string accept;  // the button: "Restart and verify" (fixed English, in the catalogue)
 };
 
 struct MenuItem {

@@ -11,7 +11,10 @@ RollbackSide side(const std::vector<protocol::Generation>& generations, int numb
   result.number = number;
   for (const auto& generation : generations) {
     if (generation.number != number) continue;
-    if (generation.created > 0) result.date = local_time_text(generation.created);
+    if (generation.created > 0) {
+      result.date = local_time_text(generation.created);
+      result.created = generation.created;
+    }
     result.nixos_version = generation.nixos_version;
   }
   return result;

@@ -18,7 +18,8 @@ namespace nixtray::tray {
 
 struct RollbackSide {
   int number = 0;
-  std::string date;  // local time, "2024-06-01 14:05"; empty when the agent did not list it
+  std::string date;          // local time, "2024-06-01 14:05"; empty when the agent did not list it
+  std::int64_t created = 0;  // the same as unix seconds (0: unknown), for a front end's own date format
   std::optional<std::string> nixos_version;
 };
 

@@ -47,6 +47,8 @@ std::string_view to_string(IconId icon) {
       return "degraded";
     case IconId::busy:
       return "busy";
+    case IconId::verifying:
+      return "verifying";
     case IconId::failed:
       return "failed";
     case IconId::unreachable:
@@ -163,8 +165,9 @@ IconId icon_for(TrayCondition condition) {
     case TrayCondition::degraded:
       return IconId::degraded;
     case TrayCondition::rebuilding:
-    case TrayCondition::verifying:
       return IconId::busy;
+    case TrayCondition::verifying:
+      return IconId::verifying;
     case TrayCondition::rebuild_failed:
     case TrayCondition::verify_failed:
       return IconId::failed;

@@ -29,7 +29,7 @@ enum class TrayCondition {
 std::string_view to_string(TrayCondition condition);
 
 // Icons are drawn per family, not per condition: fewer images, the same meaning.
-enum class IconId { stopped, transition, running, degraded, busy, failed, unreachable };
+enum class IconId { stopped, transition, running, degraded, busy, verifying, failed, unreachable };
 std::string_view to_string(IconId icon);  // "running": resources/icons/<name>.svg
 
 enum class LinkPhase { idle, connecting, connected, down };

@@ -18,13 +18,14 @@ class Trial {
  public:
   Trial(CopyTrialReport& report, const CopyTrialObserver& observer) : report_(report), observer_(observer) {}
 
-  void begin(std::string name, std::string message) {
-    report_.steps.push_back({std::move(name), StepStatus::running, std::move(message)});
+  void begin(std::string name, Sentence message) {
+    report_.steps.push_back({std::move(name), StepStatus::running, message.english(), message});
     tell();
   }
-  void end(StepStatus status, std::string message) {
+  void end(StepStatus status, Sentence message) {
     report_.steps.back().status = status;
-    report_.steps.back().message = std::move(message);
+    report_.steps.back().message = message.english();
+    report_.steps.back().said = std::move(message);
     tell();
   }
 
@@ -75,16 +76,16 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   WslDistroControl control(*wsl);
 
   // A copy of that name must not exist: it would be another trial's, or someone's distro.
-  trial.begin("export", "exporting " + report.original);
+  trial.begin("export", sentence("exporting %s", {report.original}));
   auto listing = control.list_distros();
   const auto listed = co_await std::move(listing);
   if (!listed.ok) {
-    trial.end(StepStatus::failed, "cannot list WSL's distros: " + listed.message);
+    trial.end(StepStatus::failed, sentence("cannot list WSL's distros: %s", {listed.message}));
     report.message = "The copy could not be made: " + listed.message;
     co_return report;
   }
   if (contains_distro(parse_wsl_list(listed.output), report.copy)) {
-    trial.end(StepStatus::failed, "WSL has a distro named " + report.copy + " already");
+    trial.end(StepStatus::failed, sentence("WSL has a distro named %s already", {report.copy}));
     report.message = "The copy could not be made: WSL has a distro named " + report.copy +
                      " already (a trial that did not finish?). Remove it with wsl.exe --unregister " + report.copy +
                      " if it is one.";
@@ -92,7 +93,7 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   }
   std::error_code ec;
   if (std::filesystem::exists(folder, ec) && !std::filesystem::is_empty(folder, ec)) {
-    trial.end(StepStatus::failed, path_text(folder) + " is not empty");
+    trial.end(StepStatus::failed, sentence("%s is not empty", {path_text(folder)}));
     report.message = "The copy could not be made: its folder " + path_text(folder) + " is not empty.";
     co_return report;
   }
@@ -102,25 +103,25 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   const auto export_result = co_await std::move(exporting);
   bool registered = false;
   if (!export_result.ok) {
-    trial.end(StepStatus::failed, export_result.message);
+    trial.end(StepStatus::failed, sentence("%s", {export_result.message}));
     report.message = "The copy could not be made: exporting " + report.original + " failed: " + export_result.message;
   } else {
-    trial.end(StepStatus::ok, "exported to " + path_text(exported));
-    trial.begin("import", "importing it as " + report.copy);
+    trial.end(StepStatus::ok, sentence("exported to %s", {path_text(exported)}));
+    trial.begin("import", sentence("importing it as %s", {report.copy}));
     auto importing = control.import_distro(NixosImportRequest{exported, report.copy, folder / "disk"});
     const auto import_result = co_await std::move(importing);
     if (!import_result.ok) {
-      trial.end(StepStatus::failed, import_result.message);
+      trial.end(StepStatus::failed, sentence("%s", {import_result.message}));
       report.message = "The copy could not be made: importing it failed: " + import_result.message;
     } else {
       registered = true;
-      trial.end(StepStatus::ok, report.copy + " is a copy of " + report.original);
+      trial.end(StepStatus::ok, sentence("%1$s is a copy of %2$s", {report.copy, report.original}));
       std::filesystem::remove(exported, ec);  // the copy has it now; the disk space is needed
     }
   }
 
   if (registered) {
-    trial.begin("rebuild and verify", "rebuilding " + report.copy + " and restarting it");
+    trial.begin("rebuild and verify", sentence("rebuilding %s and restarting it", {report.copy}));
     auto session =
         TraySession::create(co_await asio::this_coro::executor, copy_setup(original, *wsl, report.copy, folder), {});
     BootCheckRequest check;
@@ -132,13 +133,13 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
     report.check = co_await std::move(checking);
     session->stop();
     report.passed = verify_exit_code(*report.check) == 0;
-    trial.end(report.passed ? StepStatus::ok : StepStatus::failed, report.check->message);
+    trial.end(report.passed ? StepStatus::ok : StepStatus::failed, sentence("%s", {report.check->message}));
     report.message = report.passed
                          ? "The copy rebuilt and booted: the same rebuild can be applied to " + report.original + "."
                          : "The rebuild or its boot verification failed on the copy, so " + report.original +
                                " was not changed: " + report.check->message;
 
-    trial.begin("remove", "unregistering " + report.copy);
+    trial.begin("remove", sentence("unregistering %s", {report.copy}));
     WslDistroControl copy_control([&] {
       auto options = *wsl;
       options.distro = report.copy;
@@ -149,9 +150,10 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
     auto unregistering = control.unregister_distro(report.copy);
     const auto removed = co_await std::move(unregistering);
     if (removed.ok) {
-      trial.end(StepStatus::ok, report.copy + " is gone");
+      trial.end(StepStatus::ok, sentence("%s is gone", {report.copy}));
     } else {
-      trial.end(StepStatus::failed, removed.message + "; remove it with wsl.exe --unregister " + report.copy);
+      trial.end(StepStatus::failed,
+                sentence("%1$s; remove it with wsl.exe --unregister %2$s", {removed.message, report.copy}));
     }
   }
   std::filesystem::remove_all(folder, ec);

@@ -33,7 +33,8 @@ struct CopyTrialRequest {
 struct TrialStep {
   std::string name;
   StepStatus status = StepStatus::running;
-  std::string message;
+  std::string message;  // English (the report's text and JSON)
+  Sentence said;        // the same as a sentence the catalogue translates (the trial's window)
 };
 
 struct CopyTrialReport {

@@ -45,7 +45,7 @@ std::shared_ptr<TraySession> TargetFleet::make_session(const std::string& name, 
     };
   }
   if (callbacks_.on_error) {
-    named.on_error = [report = callbacks_.on_error, name](const std::string& message) { report(name, message); };
+    named.on_error = [report = callbacks_.on_error, name](const Sentence& message) { report(name, message); };
   }
   if (callbacks_.on_session) callbacks_.on_session(name, named);
   return TraySession::create(executor_, std::move(setup), std::move(named));

@@ -19,7 +19,7 @@ namespace nixtray::tray {
 struct FleetCallbacks {
   std::function<void(const std::string& target, const TrayState&)> on_state;
   std::function<void(const std::string& target, const Notification&)> on_notification;
-  std::function<void(const std::string& target, const std::string& message)> on_error;
+  std::function<void(const std::string& target, const Sentence& message)> on_error;
   // Before each session is made: the front end may add its own callbacks for that target (the
   // GUI follows the rebuild flow, job logs and boot checks of each).
   std::function<void(const std::string& target, TraySessionCallbacks& callbacks)> on_session;

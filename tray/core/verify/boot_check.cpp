@@ -42,7 +42,7 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
   }
 
   record_step("start");
-  const auto start = begin("start", phase, "starting the distro");
+  const auto start = begin("start", phase, sentence("starting the distro"));
   auto starting = control_->start();
   const auto started = co_await std::move(starting);
   if (!started.ok) {
@@ -50,14 +50,14 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
     auto probing = control_->is_running();
     const auto probe = co_await std::move(probing);
     if (probe.state == RunningState::stopped || probe.state == RunningState::missing) {
-      end(start, StepStatus::failed, "the distro did not start: " + started.message);
+      end(start, StepStatus::failed, sentence("the distro did not start: %s", {started.message}));
       check.failed_step = "start";
       check.problem = "did not start: " + started.message;
       co_return check;
     }
-    end(start, StepStatus::warn, "the start command failed (" + started.message + "), but the distro runs");
+    end(start, StepStatus::warn, sentence("the start command failed (%s), but the distro runs", {started.message}));
   } else {
-    end(start, StepStatus::ok, "the distro was started");
+    end(start, StepStatus::ok, sentence("the distro was started"));
   }
 
   record_step("agent");
@@ -74,11 +74,11 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
   }
 
   record_step("generation");
-  const auto generation = begin("generation", phase, "asking which generation booted");
+  const auto generation = begin("generation", phase, sentence("asking which generation booted"));
   auto asking = check.agent->call<protocol::StatusMethod>(protocol::NoParams{});
   auto status = co_await std::move(asking);
   if (!status) {
-    end(generation, StepStatus::failed, "the agent did not answer status: " + status.error().message);
+    end(generation, StepStatus::failed, sentence("the agent did not answer status: %s", {status.error().message}));
     check.failed_step = "generation";
     check.problem = "could not be checked: the agent did not answer status (" + status.error().message + ")";
     co_return check;
@@ -86,30 +86,34 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
   check.booted = status->generations.booted;
   if (check.booted != expected) {
     const std::string booted = check.booted ? generation_text(*check.booted) : std::string("an unknown generation");
-    end(generation, StepStatus::failed, booted + " booted, not " + generation_text(expected));
+    end(generation, StepStatus::failed,
+        check.booted ? sentence("generation %1$s booted, not generation %2$s",
+                                {std::to_string(*check.booted), std::to_string(expected)})
+                     : sentence("an unknown generation booted, not generation %s", {std::to_string(expected)}));
     check.failed_step = "generation";
     check.problem = "did not boot: " + booted + " booted instead";
     co_return check;
   }
-  end(generation, StepStatus::ok, generation_text(expected) + " booted");
+  end(generation, StepStatus::ok, sentence("generation %s booted", {std::to_string(expected)}));
 
   record_step("activation");
-  const auto activation = begin("activation", phase, "reading the activation report");
+  const auto activation = begin("activation", phase, sentence("reading the activation report"));
   check.activation = status->activation;
   switch (check.activation.state) {
     case protocol::ActivationState::errors:
       end(activation, StepStatus::failed,
-          "the activation reported " + std::to_string(check.activation.lines.size()) + " error(s)",
+          counted("the activation reported %s error", "the activation reported %s errors",
+                  check.activation.lines.size()),
           check.activation.lines);
       check.failed_step = "activation";
       check.problem = "booted, but its activation reported errors: " + joined(check.activation.lines);
       co_return check;
     case protocol::ActivationState::ok:
-      end(activation, StepStatus::ok, "the activation reported no errors");
+      end(activation, StepStatus::ok, sentence("the activation reported no errors"));
       break;
     case protocol::ActivationState::unknown:
       end(activation, StepStatus::unknown,
-          "the activation report could not be read: unknown (not counted as passed, not as failed)");
+          sentence("the activation report could not be read: unknown (not counted as passed, not as failed)"));
       break;
   }
 
@@ -122,13 +126,14 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
     co_return check;
   }
 
-  const auto units = begin("units", phase, "collecting failed units");
+  const auto units = begin("units", phase, sentence("collecting failed units"));
   check.failed_units = unit_names(settled->failed_units);
   if (check.failed_units.empty()) {
-    end(units, StepStatus::ok, "no unit failed");
+    end(units, StepStatus::ok, sentence("no unit failed"));
   } else {
     end(units, StepStatus::warn,
-        std::to_string(check.failed_units.size()) + " unit(s) failed: " + joined(check.failed_units, ", "),
+        counted("%1$s unit failed: %2$s", "%1$s units failed: %2$s", check.failed_units.size(),
+                {joined(check.failed_units, ", ")}),
         check.failed_units);
   }
   auto logging_in = check_console(check.agent, settled->default_user, phase, check);
@@ -138,7 +143,7 @@ asio::awaitable<BootVerifier::BootCheck> BootVerifier::restart_and_check(int exp
 }
 
 asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
-  const auto step = begin("stop", phase, "shutting the distro down");
+  const auto step = begin("stop", phase, sentence("shutting the distro down"));
   auto terminating = control_->terminate();
   const auto terminated = co_await std::move(terminating);
   const auto deadline = Clock::now() + options_.stop_timeout;
@@ -146,21 +151,21 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
     auto probing = control_->is_running();
     const auto probe = co_await std::move(probing);
     if (probe.state == RunningState::stopped || probe.state == RunningState::missing) {
-      end(step, StepStatus::ok, terminated.ok ? "the distro stopped" : "the distro was not running");
+      end(step, StepStatus::ok, sentence(terminated.ok ? "the distro stopped" : "the distro was not running"));
       co_return true;
     }
     if (probe.state == RunningState::unknown && terminated.ok) {
       end(step, StepStatus::ok,
-          "the distro was shut down (whether it still runs cannot be asked: " + probe.detail + ")");
+          sentence("the distro was shut down (whether it still runs cannot be asked: %s)", {probe.detail}));
       co_return true;
     }
     if (!terminated.ok) {
-      end(step, StepStatus::failed, "cannot shut the distro down: " + terminated.message);
+      end(step, StepStatus::failed, sentence("cannot shut the distro down: %s", {terminated.message}));
       co_return false;
     }
     if (Clock::now() >= deadline) {
       end(step, StepStatus::failed,
-          "the distro still runs " + seconds_text(options_.stop_timeout) + " after it was shut down");
+          sentence("the distro still runs %s after it was shut down", {seconds_text(options_.stop_timeout)}));
       co_return false;
     }
     auto nap = pause_for(options_.poll_interval);
@@ -169,7 +174,7 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
 }
 
 asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(std::string phase, bool& distro_died) {
-  const auto step = begin("agent", phase, "waiting for the agent to answer");
+  const auto step = begin("agent", phase, sentence("waiting for the agent to answer"));
   const auto started = Clock::now();
   const auto deadline = started + options_.boot_timeout;
   // A distro that ended during its boot is not coming back: look now and then (twice in a row,
@@ -183,8 +188,8 @@ asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(s
     auto opened = co_await std::move(opening);
     if (auto* connection = std::get_if<std::shared_ptr<AgentConnection>>(&opened)) {
       end(step, StepStatus::ok,
-          "the agent answered " + seconds_text(std::chrono::duration_cast<milliseconds>(Clock::now() - started)) +
-              " after the start");
+          sentence("the agent answered %s after the start",
+                   {seconds_text(std::chrono::duration_cast<milliseconds>(Clock::now() - started))}));
       co_return std::move(*connection);
     }
     last_failure = std::get<ConnectionFailure>(opened).message;
@@ -196,13 +201,13 @@ asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(s
       stopped_probes = down ? stopped_probes + 1 : 0;
       if (stopped_probes >= 2) {
         distro_died = true;
-        end(step, StepStatus::failed, "the distro stopped while it booted (last: " + last_failure + ")");
+        end(step, StepStatus::failed, sentence("the distro stopped while it booted (last: %s)", {last_failure}));
         co_return nullptr;
       }
     }
     if (Clock::now() >= deadline) {
       end(step, StepStatus::failed,
-          "no agent answered within " + seconds_text(options_.boot_timeout) + " (last: " + last_failure + ")");
+          sentence("no agent answered within %1$s (last: %2$s)", {seconds_text(options_.boot_timeout), last_failure}));
       co_return nullptr;
     }
     auto nap = pause_for(options_.poll_interval);
@@ -212,7 +217,7 @@ asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(s
 
 asio::awaitable<std::optional<protocol::Status>> BootVerifier::wait_for_systemd(AgentConnection& agent,
                                                                                 std::string phase) {
-  const auto step = begin("systemd", phase, "waiting for systemd to finish starting");
+  const auto step = begin("systemd", phase, sentence("waiting for systemd to finish starting"));
   const auto deadline = Clock::now() + options_.settle_timeout;
   // Listen for the agent's `status` events rather than asking every poll_interval; subscribed
   // before the first `status` call, so a change between the two is not lost.
@@ -225,7 +230,7 @@ asio::awaitable<std::optional<protocol::Status>> BootVerifier::wait_for_systemd(
       auto asking = agent.call<protocol::StatusMethod>(protocol::NoParams{});
       auto answer = co_await std::move(asking);
       if (!answer) {
-        end(step, StepStatus::failed, "the agent stopped answering: " + answer.error().message);
+        end(step, StepStatus::failed, sentence("the agent stopped answering: %s", {answer.error().message}));
         co_return std::nullopt;
       }
       status = std::move(answer.value());
@@ -233,14 +238,14 @@ asio::awaitable<std::optional<protocol::Status>> BootVerifier::wait_for_systemd(
     }
     const auto state = status->system_state;
     if (state == protocol::SystemState::running || state == protocol::SystemState::degraded) {
-      end(step, StepStatus::ok, "systemd is " + state_name(state));
+      end(step, StepStatus::ok, sentence("systemd is %s", {state_name(state)}));
       co_return std::move(status);
     }
     const auto now = Clock::now();
     if (now >= deadline) {
       end(step, StepStatus::failed,
-          "systemd is still " + state_name(state) + " after " + seconds_text(options_.settle_timeout) + " (" +
-              std::to_string(status->systemd_jobs) + " jobs queued)");
+          sentence("systemd is still %1$s after %2$s (%3$s jobs queued)",
+                   {state_name(state), seconds_text(options_.settle_timeout), std::to_string(status->systemd_jobs)}));
       co_return std::nullopt;
     }
     if (!listening) {

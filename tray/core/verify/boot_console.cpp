@@ -30,17 +30,21 @@ asio::awaitable<bool> BootVerifier::check_console(std::shared_ptr<AgentConnectio
                                                   BootCheck& check) {
   record_step("console");
   const std::string who = user ? user->name : std::string("the distro's default user");
-  const auto step = begin("console", phase, "opening a console as " + who);
+  const auto step = begin("console", phase,
+                          user ? sentence("opening a console as %s", {user->name})
+                               : sentence("opening a console as the distro's default user"));
   if (!control_->has_console()) {
     // Not a pass: the check could not look. Said in the step, and the verdict stays what the
     // other steps made it.
     end(step, StepStatus::skipped,
-        "the distro control (" + control_->describe() + ") cannot open a console, so the login was not checked");
+        sentence("the distro control (%s) cannot open a console, so the login was not checked",
+                 {control_->describe()}));
     co_return true;
   }
   if (user && !valid_user_name(user->name)) {
     // It would go to wsl.exe's command line as an option value: refused rather than passed on.
-    end(step, StepStatus::failed, "the default user's name in wsl.conf is not a user name: \"" + user->name + "\"");
+    end(step, StepStatus::failed,
+        sentence("the default user's name in wsl.conf is not a user name: \"%s\"", {user->name}));
     check.failed_step = "console";
     check.problem = "started, but nobody can log in: its wsl.conf names the default user \"" + user->name +
                     "\", which is not a user name";
@@ -56,12 +60,12 @@ asio::awaitable<bool> BootVerifier::check_console(std::shared_ptr<AgentConnectio
   const auto outcome = co_await std::move(opening);
   const auto login = judge_console_login(outcome, marker, user ? user->name : std::string());
   if (!login.passed) {
-    end(step, StepStatus::failed, login.message, login.lines);
+    end(step, StepStatus::failed, login.said, login.lines);
     check.failed_step = "console";
     check.problem = "started, but " + who + " cannot log in: " + login.cause;
     co_return false;
   }
-  end(step, StepStatus::ok, login.message);
+  end(step, StepStatus::ok, login.said);
 
   auto checking = check_session(std::move(agent), std::move(user), std::move(phase), check);
   co_return co_await std::move(checking);
@@ -71,11 +75,12 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
                                                   std::optional<protocol::DefaultUser> user, std::string phase,
                                                   BootCheck& check) {
   record_step("session");
-  const auto step = begin("session", phase, "waiting for the user's systemd session");
+  const auto step = begin("session", phase, sentence("waiting for the user's systemd session"));
   if (!user || !user->session_unit) {
     end(step, StepStatus::skipped,
-        user ? user->name + " is not in the generation's user database, so its session unit is unknown"
-             : "the generation names no default user ([user] default in wsl.conf), so its session unit is unknown");
+        user ? sentence("%s is not in the generation's user database, so its session unit is unknown", {user->name})
+             : sentence("the generation names no default user ([user] default in wsl.conf), so its session unit is "
+                        "unknown"));
     co_return true;
   }
   const auto unit_name = *user->session_unit;
@@ -93,7 +98,7 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
       auto listing = agent->call<protocol::UnitsListMethod>(protocol::UnitsListParams{});
       auto units = co_await std::move(listing);
       if (!units) {
-        end(step, StepStatus::failed, "the agent did not list the units: " + units.error().message);
+        end(step, StepStatus::failed, sentence("the agent did not list the units: %s", {units.error().message}));
         check.failed_step = "session";
         check.problem = "could not be checked: the agent did not list the units (" + units.error().message + ")";
         co_return false;
@@ -105,7 +110,7 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
       ask = false;
     }
     if (last && last->active_state == protocol::UnitActiveState::active) {
-      end(step, StepStatus::ok, unit_name + " (the session of " + user->name + ") is active");
+      end(step, StepStatus::ok, sentence("%1$s (the session of %2$s) is active", {unit_name, user->name}));
       co_return true;
     }
     // Without lingering, systemd stops the session a while after the login's last process ended:
@@ -113,7 +118,8 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
     if (last && last->active_state == protocol::UnitActiveState::inactive &&
         (last->result.empty() || last->result == "success") && last->since && *last->since >= login_time) {
       end(step, StepStatus::ok,
-          unit_name + " (the session of " + user->name + ") was started by the login and has stopped since");
+          sentence("%1$s (the session of %2$s) was started by the login and has stopped since",
+                   {unit_name, user->name}));
       co_return true;
     }
     const bool settled = last && last->active_state == protocol::UnitActiveState::failed;
@@ -156,7 +162,8 @@ asio::awaitable<bool> BootVerifier::check_session(std::shared_ptr<AgentConnectio
       for (const auto& line : log->lines) lines.push_back(line.message);
     }
   }
-  end(step, StepStatus::failed, unit_name + " (the systemd session of " + user->name + ") is " + state, lines);
+  end(step, StepStatus::failed, sentence("%1$s (the systemd session of %2$s) is %3$s", {unit_name, user->name, state}),
+      lines);
   check.failed_step = "session";
   check.problem =
       "started, but the systemd session of " + user->name + " did not come up: " + unit_name + " is " + state;

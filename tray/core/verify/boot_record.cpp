@@ -68,7 +68,8 @@ asio::awaitable<void> BootVerifier::record_inconclusive(std::shared_ptr<AgentCon
 }
 
 asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& agent) {
-  const auto step = begin("mark-good", "verify", "recording that " + generation_text(generation) + " passed");
+  const auto number = std::to_string(generation);
+  const auto step = begin("mark-good", "verify", sentence("recording that generation %s passed", {number}));
   if (agent.supports(protocol::VerifyRecordMethod::name)) {
     protocol::VerifyRecordParams params;
     params.generation = generation;
@@ -85,18 +86,18 @@ asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& a
       const auto& probation = recorded->verification.probation;
       if (!probation || probation->state == protocol::ProbationState::passed) {
         if (callbacks_.on_known_good) callbacks_.on_known_good(generation);
-        end(step, StepStatus::ok, generation_text(generation) + " is verified and the known-good generation");
+        end(step, StepStatus::ok, sentence("generation %s is verified and the known-good generation", {number}));
       } else {
         end(step, StepStatus::ok,
-            generation_text(generation) +
-                " is verified; it becomes the known-good generation after its probation, at " +
-                clock_text(probation->until) + ", if no unit fails before");
+            sentence("generation %1$s is verified; it becomes the known-good generation after its probation, at "
+                     "%2$s, if no unit fails before",
+                     {number, clock_text(probation->until)}));
       }
       co_return;
     }
     end(step, StepStatus::warn,
-        "the agent could not record the pass (" + recorded.error().message + "); " + generation_text(generation) +
-            " stays unverified there");
+        sentence("the agent could not record the pass (%1$s); generation %2$s stays unverified there",
+                 {recorded.error().message, number}));
     co_return;
   }
   protocol::MarkGoodParams params;
@@ -106,11 +107,11 @@ asio::awaitable<void> BootVerifier::mark_good(int generation, AgentConnection& a
   agent.close();
   if (callbacks_.on_known_good) callbacks_.on_known_good(generation);
   if (marked) {
-    end(step, StepStatus::ok, generation_text(generation) + " is the known-good generation (agent and host)");
+    end(step, StepStatus::ok, sentence("generation %s is the known-good generation (agent and host)", {number}));
   } else {
     end(step, StepStatus::warn,
-        "the agent could not record it (" + marked.error().message + "); the host remembers " +
-            generation_text(generation) + " as known-good");
+        sentence("the agent could not record it (%1$s); the host remembers generation %2$s as known-good",
+                 {marked.error().message, number}));
   }
 }
 

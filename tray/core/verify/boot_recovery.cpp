@@ -108,8 +108,8 @@ asio::awaitable<void> BootVerifier::check_and_recover(int expected, std::optiona
 }
 
 asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentConnection> agent) {
-  const auto step = begin("rollback", "recover", "rolling back to " + generation_text(good));
-  std::string agent_problem;
+  const auto step = begin("rollback", "recover", sentence("rolling back to generation %s", {std::to_string(good)}));
+  Sentence agent_problem;
   if (agent && agent->is_open() && agent->supports(protocol::JobsStartMethod::name)) {
     protocol::JobStartParams params;
     params.kind = protocol::JobKind::rollback;
@@ -119,14 +119,19 @@ asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentCon
     auto job = co_await std::move(running);
     if (job && job->state == protocol::JobState::succeeded) {
       end(step, StepStatus::ok,
-          "the agent's rollback job " + job->id + " made " + generation_text(good) + " the generation that boots next");
+          sentence("the agent's rollback job %1$s made generation %2$s the generation that boots next",
+                   {job->id, std::to_string(good)}));
       co_return true;
     }
-    agent_problem = job ? "its rollback job " + job->id + " " + protocol::json(job->state).get<std::string>() +
-                              (job->summary ? ": " + *job->summary : std::string())
-                        : job.error().message;
+    if (!job) {
+      agent_problem = sentence("%s", {job.error().message});
+    } else {
+      const auto state = protocol::json(job->state).get<std::string>();
+      agent_problem = job->summary ? sentence("its rollback job %1$s %2$s: %3$s", {job->id, state, *job->summary})
+                                   : sentence("its rollback job %1$s %2$s", {job->id, state});
+    }
   } else {
-    agent_problem = "the agent does not answer";
+    agent_problem = sentence("the agent does not answer");
   }
   // From outside, with absolute paths only: there may be no PATH, and no working login.
   const auto argv = rescue_rollback_argv(options_.distro_profile_dir.generic_string(), good);
@@ -134,10 +139,13 @@ asio::awaitable<bool> BootVerifier::roll_back(int good, std::shared_ptr<AgentCon
   auto rescuing = control_->run_as_root(argv);
   const auto rescued = co_await std::move(rescuing);
   if (rescued.ok) {
-    end(step, StepStatus::ok, agent_problem + ", so it was rolled back from outside: " + command);
+    end(step, StepStatus::ok,
+        sentence("%1$s, so it was rolled back from outside: %2$s", {std::string(), command}).nest(0, agent_problem));
     co_return true;
   }
-  end(step, StepStatus::failed, agent_problem + ", and the rescue from outside failed: " + rescued.message);
+  end(step, StepStatus::failed,
+      sentence("%1$s, and the rescue from outside failed: %2$s", {std::string(), rescued.message})
+          .nest(0, agent_problem));
   co_return false;
 }
 

@@ -98,21 +98,23 @@ void BootVerifier::finish() {
   if (callbacks_.on_finished) callbacks_.on_finished(report_);
 }
 
-std::size_t BootVerifier::begin(std::string name, std::string phase, std::string message) {
+std::size_t BootVerifier::begin(std::string name, std::string phase, Sentence message) {
   VerifyStep step;
   step.name = std::move(name);
   step.phase = std::move(phase);
-  step.message = std::move(message);
+  step.message = message.english();
+  step.said = std::move(message);
   report_.steps.push_back(step);
   step_starts_.push_back(Clock::now());
   if (callbacks_.on_step) callbacks_.on_step(step);
   return report_.steps.size() - 1;
 }
 
-void BootVerifier::end(std::size_t index, StepStatus status, std::string message, std::vector<std::string> lines) {
+void BootVerifier::end(std::size_t index, StepStatus status, Sentence message, std::vector<std::string> lines) {
   auto& step = report_.steps.at(index);
   step.status = status;
-  step.message = std::move(message);
+  step.message = message.english();
+  step.said = std::move(message);
   step.lines = std::move(lines);
   step.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - step_starts_.at(index));
   if (callbacks_.on_step) callbacks_.on_step(step);
@@ -135,16 +137,16 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
     if (!co_await std::move(rebuilding)) co_return;
   }
 
-  const auto preflight = begin("pre-flight", "verify", "checking the generation that boots next");
-  const auto not_run = [&](std::string why) {
+  const auto preflight = begin("pre-flight", "verify", sentence("checking the generation that boots next"));
+  const auto not_run = [&](const Sentence& why) {
     end(preflight, StepStatus::failed, why);
     report_.verdict = VerifyVerdict::not_run;
     report_.failed_step = "pre-flight";
-    report_.message = "Boot verification could not run: " + as_sentence(why) + " Nothing was restarted.";
+    report_.message = "Boot verification could not run: " + as_sentence(why.english()) + " Nothing was restarted.";
   };
   if (!control_ || !control_->has_lifecycle()) {
-    not_run("the distro control (" + std::string(control_ ? control_->describe() : "none") +
-            ") cannot stop and start the distro");
+    not_run(sentence("the distro control (%s) cannot stop and start the distro",
+                     {control_ ? control_->describe() : std::string("none")}));
     co_return;
   }
   auto opening = connect_once();
@@ -154,8 +156,9 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
       // The interrupted check had passed pre-flight: resume it with what it had recorded.
       const auto& record = *request.interrupted;
       end(preflight, StepStatus::skipped,
-          "the agent does not answer (" + failure->message + "); resuming the interrupted check of " +
-              generation_text(record.expected_generation) + ", which had passed pre-flight");
+          sentence("the agent does not answer (%1$s); resuming the interrupted check of generation %2$s, which had "
+                   "passed pre-flight",
+                   {failure->message, std::to_string(record.expected_generation)}));
       report_.expected_generation = record.expected_generation;
       const auto good =
           record.known_good_before != record.expected_generation ? record.known_good_before : std::nullopt;
@@ -163,20 +166,20 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
       co_await std::move(checking);
       co_return;
     }
-    not_run("the agent does not answer (" + failure->message +
-            "), so the generation cannot be checked before a restart");
+    not_run(sentence("the agent does not answer (%s), so the generation cannot be checked before a restart",
+                     {failure->message}));
     co_return;
   }
   auto agent = std::get<std::shared_ptr<AgentConnection>>(opened);
   auto asking = agent->call<protocol::StatusMethod>(protocol::NoParams{});
   auto status = co_await std::move(asking);
   if (!status) {
-    not_run("the agent did not answer status: " + status.error().message);
+    not_run(sentence("the agent did not answer status: %s", {status.error().message}));
     co_return;
   }
   const auto expected = status->generations.default_generation;
   if (!expected) {
-    not_run("the system profile points at no generation");
+    not_run(sentence("the system profile points at no generation"));
     co_return;
   }
   report_.expected_generation = expected;
@@ -187,10 +190,12 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
   auto checked = co_await std::move(checking);
   if (!checked) {
     if (checked.error().kind != ActionErrorKind::not_supported) {
-      not_run("pre-flight of " + generation_text(*expected) + " failed: " + checked.error().message);
+      not_run(
+          sentence("pre-flight of generation %1$s failed: %2$s", {std::to_string(*expected), checked.error().message}));
       co_return;
     }
-    end(preflight, StepStatus::unknown, "this agent cannot check a generation before a restart (update it); going on");
+    end(preflight, StepStatus::unknown,
+        sentence("this agent cannot check a generation before a restart (update it); going on"));
   } else {
     report_.preflight = checked.value();
     std::vector<std::string> failed;
@@ -201,17 +206,19 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
     }
     switch (checked->verdict) {
       case protocol::PreflightVerdict::refuse:
-        end(preflight, StepStatus::failed, "pre-flight refused " + generation_text(*expected), failed);
+        end(preflight, StepStatus::failed, sentence("pre-flight refused generation %s", {std::to_string(*expected)}),
+            failed);
         report_.verdict = VerifyVerdict::refused;
         report_.failed_step = "pre-flight";
         report_.message = "Pre-flight refused " + generation_text(*expected) + ": " + joined(failed) +
                           ". Nothing was restarted; the distro still runs its current generation.";
         co_return;
       case protocol::PreflightVerdict::pass:
-        end(preflight, StepStatus::ok, generation_text(*expected) + " looks bootable");
+        end(preflight, StepStatus::ok, sentence("generation %s looks bootable", {std::to_string(*expected)}));
         break;
       default:
-        end(preflight, StepStatus::warn, generation_text(*expected) + " looks bootable, with warnings", warned);
+        end(preflight, StepStatus::warn,
+            sentence("generation %s looks bootable, with warnings", {std::to_string(*expected)}), warned);
         break;
     }
   }
@@ -226,17 +233,17 @@ asio::awaitable<void> BootVerifier::run_steps(VerifyRequest request) {
 }
 
 asio::awaitable<bool> BootVerifier::rebuild(RebuildRequest request) {
-  const auto step = begin("rebuild", "verify", "rebuilding the configuration (mode boot)");
-  const auto failed = [&](VerifyVerdict verdict, std::string why) {
+  const auto step = begin("rebuild", "verify", sentence("rebuilding the configuration (mode boot)"));
+  const auto failed = [&](VerifyVerdict verdict, const Sentence& why) {
     end(step, StepStatus::failed, why);
     report_.verdict = verdict;
     report_.failed_step = "rebuild";
-    report_.message = as_sentence(why) + " Nothing was restarted.";
+    report_.message = as_sentence(why.english()) + " Nothing was restarted.";
   };
   auto opening = connect_once();
   auto opened = co_await std::move(opening);
   if (const auto* failure = std::get_if<ConnectionFailure>(&opened)) {
-    failed(VerifyVerdict::not_run, "the agent does not answer: " + failure->message);
+    failed(VerifyVerdict::not_run, sentence("the agent does not answer: %s", {failure->message}));
     co_return false;
   }
   auto agent = std::get<std::shared_ptr<AgentConnection>>(opened);
@@ -250,28 +257,30 @@ asio::awaitable<bool> BootVerifier::rebuild(RebuildRequest request) {
                                   report_.rebuild_job = job.id;
                                   auto& shown = report_.steps.at(step);
                                   const auto phase = protocol::json(job.progress.phase).get<std::string>();
-                                  const auto text = "job " + job.id + ": " + phase;
-                                  if (shown.message != text) {
-                                    shown.message = text;
+                                  auto text = sentence("job %1$s: %2$s", {job.id, phase});
+                                  if (shown.said != text) {
+                                    shown.message = text.english();
+                                    shown.said = std::move(text);
                                     if (callbacks_.on_step) callbacks_.on_step(shown);
                                   }
                                 });
   auto job = co_await std::move(running);
   agent->close();
   if (!job) {
-    failed(VerifyVerdict::rebuild_failed, "the rebuild could not run: " + job.error().message);
+    failed(VerifyVerdict::rebuild_failed, sentence("the rebuild could not run: %s", {job.error().message}));
     co_return false;
   }
   if (job->state != protocol::JobState::succeeded) {
-    failed(VerifyVerdict::rebuild_failed, "the rebuild (job " + job->id + ") " +
-                                              protocol::json(job->state).get<std::string>() +
-                                              (job->summary ? ": " + *job->summary : std::string()));
+    const auto state = protocol::json(job->state).get<std::string>();
+    failed(VerifyVerdict::rebuild_failed,
+           job->summary ? sentence("the rebuild (job %1$s) %2$s: %3$s", {job->id, state, *job->summary})
+                        : sentence("the rebuild (job %1$s) %2$s", {job->id, state}));
     co_return false;
   }
   end(step, StepStatus::ok,
-      "job " + job->id + " built the configuration" +
-          (job->generation_after ? " as " + generation_text(*job->generation_after) : std::string()) +
-          ", which boots next");
+      job->generation_after ? sentence("job %1$s built the configuration as generation %2$s, which boots next",
+                                       {job->id, std::to_string(*job->generation_after)})
+                            : sentence("job %s built the configuration, which boots next", {job->id}));
   co_return true;
 }
 

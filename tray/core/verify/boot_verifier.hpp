@@ -143,8 +143,8 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   net::asio::awaitable<AgentConnection::Opened> connect_once();
 
   // Step bookkeeping: begin() reports a running step; end() fills its result and reports it.
-  std::size_t begin(std::string name, std::string phase, std::string message);
-  void end(std::size_t step, StepStatus status, std::string message, std::vector<std::string> lines = {});
+  std::size_t begin(std::string name, std::string phase, Sentence message);
+  void end(std::size_t step, StepStatus status, Sentence message, std::vector<std::string> lines = {});
   void record_step(const std::string& step);
   void finish();
 

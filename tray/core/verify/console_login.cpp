@@ -68,10 +68,14 @@ std::vector<std::string> last_lines(std::string_view text, std::size_t count) {
 
 ConsoleLogin judge_console_login(const ProcessOutcome& outcome, std::string_view marker, std::string_view user) {
   ConsoleLogin login;
-  const std::string who(user.empty() ? "the default user" : user);
   if (outcome.ok() && has_line(outcome.out, marker)) {
     login.passed = true;
-    login.message = who + " logged in through the login shell, which ran the check's command";
+    login.said = user.empty() ? sentence(
+                                    "the default user logged in through the login shell, which ran the check's "
+                                    "command")
+                              : sentence("%s logged in through the login shell, which ran the check's command",
+                                         {std::string(user)});
+    login.message = login.said.english();
     return login;
   }
   // The shell's own words are the evidence: what it said on stderr (why it failed) before what it
@@ -86,8 +90,10 @@ ConsoleLogin judge_console_login(const ProcessOutcome& outcome, std::string_view
     const auto said = last_lines(outcome.err.empty() ? outcome.out : outcome.err, 1);
     login.cause = said.empty() ? ended : said.front();
   }
-  login.message = who + " cannot log in: " +
-                  (outcome.ok() ? login.cause : ended + (login.lines.empty() ? std::string() : ": " + login.cause));
+  const auto why = outcome.ok() ? login.cause : ended + (login.lines.empty() ? std::string() : ": " + login.cause);
+  login.said = user.empty() ? sentence("the default user cannot log in: %s", {why})
+                            : sentence("%1$s cannot log in: %2$s", {std::string(user), why});
+  login.message = login.said.english();
   return login;
 }
 

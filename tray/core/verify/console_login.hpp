@@ -3,6 +3,8 @@
 // the step with them; docs/verify-boot.md ("The console step") is the contract.
 #pragma once
 
+#include "core/state/sentence.hpp"
+
 #include "core/distro/process_runner.hpp"
 
 #include <cstddef>
@@ -26,7 +28,8 @@ bool valid_user_name(std::string_view name);
 
 struct ConsoleLogin {
   bool passed = false;
-  std::string message;             // for the step: what happened, for people
+  std::string message;             // for the step: what happened, for people (English)
+  Sentence said;                   // the same as a sentence the catalogue translates
   std::string cause;               // on failure: the shell's last words (completes "cannot log in: ...")
   std::vector<std::string> lines;  // on failure: the end of the shell's output, stderr first
 };

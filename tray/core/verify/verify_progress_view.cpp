@@ -156,18 +156,42 @@ Sentence verify_outcome(const VerifyReport& report) {
   return {};
 }
 
+namespace {
+
+// Text from a log or the agent, shown as it is.
+Sentence as_is(std::string text) { return sentence("%s", {std::move(text)}); }
+
+std::vector<Sentence> as_is(const std::vector<std::string>& lines) {
+  std::vector<Sentence> said;
+  said.reserve(lines.size());
+  for (const auto& line : lines) said.push_back(as_is(line));
+  return said;
+}
+
+// "<step title>: <what it found>", from `format` ("%1$s: %2$s", or with a mark before it).
+Sentence step_line(const char* format, const VerifyStep& step) {
+  auto line = sentence(format, {std::string(), std::string()});
+  line.nest(0, sentence(std::string(verify_step_title(step.name))));
+  line.nest(1, step.said.empty() ? as_is(step.message) : step.said);
+  return line;
+}
+
+}  // namespace
+
 std::vector<EvidenceSection> verify_evidence_sections(const VerifyReport& report) {
   std::vector<EvidenceSection> sections;
-  const auto add = [&](std::string heading, std::vector<std::string> lines) {
+  const auto add = [&](std::string heading, std::vector<Sentence> lines) {
     if (!lines.empty()) sections.push_back({std::move(heading), std::move(lines)});
   };
   if (const auto* failed = failed_step_of(report)) {
-    std::vector<std::string> lines{std::string(verify_step_title(failed->name)) + ": " + failed->message};
+    std::vector<Sentence> lines{step_line("%1$s: %2$s", *failed)};
     // The activation's lines have a section of their own.
-    if (failed->name != "activation") lines.insert(lines.end(), failed->lines.begin(), failed->lines.end());
+    if (failed->name != "activation") {
+      for (auto& line : as_is(failed->lines)) lines.push_back(std::move(line));
+    }
     add("The failed step", std::move(lines));
   }
-  add("Activation errors", report.activation.lines);
+  add("Activation errors", as_is(report.activation.lines));
   const auto* evidence =
       report.verification && report.verification->evidence ? &*report.verification->evidence : nullptr;
   if (evidence) {
@@ -175,22 +199,24 @@ std::vector<EvidenceSection> verify_evidence_sections(const VerifyReport& report
     for (const auto& line : evidence->errors) errors.push_back(line.message);
     if (evidence->errors_omitted > 0) errors.push_back(more_text(evidence->errors_omitted));
     if (evidence->note) errors.push_back("(" + *evidence->note + ")");
-    add("Errors in the failed boot's journal", std::move(errors));
+    add("Errors in the failed boot's journal", as_is(errors));
     std::vector<std::string> units;
     for (const auto& unit : evidence->failed_units) {
       units.push_back(unit.unit + (unit.result.empty() ? "" : " (" + unit.result + ")"));
       for (const auto& line : unit.lines) units.push_back("    " + line.message);
     }
-    add("Failed units and their last lines", std::move(units));
+    add("Failed units and their last lines", as_is(units));
   } else {
-    add("Failed units and their last lines", report.failed_units);
+    add("Failed units and their last lines", as_is(report.failed_units));
   }
-  std::vector<std::string> recovery;
+  std::vector<Sentence> recovery;
   for (const auto& step : report.steps) {
     if (step.phase != "recover") continue;
-    recovery.push_back(std::string(step.status == StepStatus::failed ? "\xE2\x9C\x97 " : "\xE2\x9C\x93 ") +
-                       std::string(verify_step_title(step.name)) + ": " + step.message);
-    if (step.status == StepStatus::failed) recovery.insert(recovery.end(), step.lines.begin(), step.lines.end());
+    recovery.push_back(
+        step_line(step.status == StepStatus::failed ? "\xE2\x9C\x97 %1$s: %2$s" : "\xE2\x9C\x93 %1$s: %2$s", step));
+    if (step.status == StepStatus::failed) {
+      for (auto& line : as_is(step.lines)) recovery.push_back(std::move(line));
+    }
   }
   add("What the rollback did", std::move(recovery));
   return sections;
@@ -229,6 +255,7 @@ void VerifyProgressView::step(const VerifyStep& step) {
   }
   row->state = row_state(step.status);
   row->detail = step.message;
+  row->detail_sentence = step.said;
   row->lines = step.lines;
 }
 
@@ -242,7 +269,7 @@ void VerifyProgressView::finish(const VerifyReport& report) {
   outcome_ = verify_outcome(report);
   evidence_ = failed_ ? verify_evidence_sections(report) : std::vector<EvidenceSection>{};
   if (report.verdict == VerifyVerdict::passed_degraded) {
-    evidence_ = {{"Failed units and their last lines", report.failed_units}};
+    evidence_ = {{"Failed units and their last lines", as_is(report.failed_units)}};
   }
 }
 

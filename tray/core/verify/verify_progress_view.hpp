@@ -27,13 +27,16 @@ struct VerifyStepRow {
   std::string phase = "verify";  // "recover": the rollback and the boot after it
   std::string title;             // "A console logs in" (fixed English)
   StepRowState state = StepRowState::pending;
-  std::string detail;  // the step's message (English the verifier wrote)
+  std::string detail;        // the step's message (English the verifier wrote)
+  Sentence detail_sentence;  // the same as a sentence the catalogue translates (empty: only English)
   std::vector<std::string> lines;
 };
 
 struct EvidenceSection {
   std::string heading;  // fixed English: "Activation errors"
-  std::vector<std::string> lines;
+  // A step's own line is its sentence ("Start the distro: the distro did not start: ..."); lines
+  // from logs and the agent are shown as they are ("%s").
+  std::vector<Sentence> lines;
 };
 
 // The step's title for people ("rebuild" -> "Rebuild for the next boot").

@@ -51,7 +51,8 @@ struct VerifyStep {
   std::string name;
   std::string phase = "verify";  // "verify": the new generation; "recover": the rollback and its boot
   StepStatus status = StepStatus::running;
-  std::string message;
+  std::string message;             // what it found, in English (the JSON report, nixtrayctl)
+  Sentence said;                   // the same as a sentence the catalogue translates (the Verify window)
   std::vector<std::string> lines;  // activation error lines, failed units, the console's output
   std::chrono::milliseconds duration{0};
 };
