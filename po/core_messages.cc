@@ -27,6 +27,16 @@ const char* const core_messages[] = {
     N_("Shut down WSL? This stops every WSL distro, not only %s, and ends every open session in them."),
     N_("Make a throw-away copy of %1$s (wsl.exe --export and --import), rebuild it for the next boot and restart it to verify the boot? %1$s itself is not changed or restarted; the copy needs as much disk space as it uses and is removed afterwards."),
     N_("Cancel job"), N_("Cancel job %s?"),
+    // menu_model.cpp: why an entry is disabled, said after it in the menu
+    N_("boot verification is running"), N_("the distro is not running"), N_("not connected to the agent"),
+    N_("not supported by this agent (it does not implement %s; update nixtray-agent)"),
+    N_("read-only connection: only root or members of the agent's group may change the system"),
+    N_("%1$s job %2$s is running"), N_("%1$s job %2$s is running; shutting down would interrupt it"),
+    N_("generation %s is the system already"), N_("there are no generations to roll back to"),
+    N_("the job is activating the new generation; stopping now could leave it half-switched"),
+    N_("the distro is starting"), N_("there is no distro named %s"), N_("boot verification controls the distro now"),
+    N_("the distro is shutting down"), N_("a trial on a copy runs already"),
+    N_("the distro is not running (a terminal would start it: Start distro first)"),
     // action_error_text.cpp: an action that failed, by the agent's error code; the agent's words
     // follow in parentheses as they are.
     N_("%1$s (%2$s)"), N_("Not connected to the agent."),

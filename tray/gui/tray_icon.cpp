@@ -102,7 +102,9 @@ void TrayIcon::add_items(wxMenu& menu, const std::vector<tray::MenuItem>& items)
     // A popup menu has no status bar and GTK does not highlight a disabled item, so the reason an
     // item is disabled is said in the item itself.
     if (!item.enabled && !item.disabled_reason.empty() && item.kind != tray::MenuItem::Kind::header) {
-      label += wxString::FromUTF8(" \xE2\x80\x94 ") + core_text(item.disabled_reason);
+      label +=
+          wxString::FromUTF8(" \xE2\x80\x94 ") +
+          (item.disabled_sentence.empty() ? core_text(item.disabled_reason) : sentence_text(item.disabled_sentence));
     }
     label.Replace("&", "&&");  // unit names and versions are not mnemonics
     switch (item.kind) {

@@ -151,11 +151,19 @@ void name_target(std::vector<MenuItem>& items, const std::string& name) {
   }
 }
 
-void disable(MenuItem& item, std::string reason) {
+void disable(MenuItem& item, Sentence reason) {
   if (item.enabled) {
     item.enabled = false;
-    item.disabled_reason = std::move(reason);
+    item.disabled_reason = reason.english();
+    item.disabled_sentence = std::move(reason);
   }
+}
+
+// "<job kind> job <id> is running<, and more>", the kind in the catalogue's words.
+Sentence running_job_sentence(const char* format, const JobProgressView& job) {
+  auto said = sentence(format, {std::string(job_kind_noun(job.kind)), job.job_id});
+  said.translated = {0};
+  return said;
 }
 
 // "2024-05-20" from unix time (UTC): a date is enough to tell generations apart in a menu.
@@ -178,24 +186,24 @@ std::string date_of(std::int64_t unix_time) {
 }
 
 // Why an action that needs the agent cannot run now; empty when it can.
-std::string agent_action_blocker(const TrayState& state, std::string_view method, bool mutating) {
-  if (state.verifying) return "boot verification is running";
+Sentence agent_action_blocker(const TrayState& state, std::string_view method, bool mutating) {
+  if (state.verifying) return sentence("boot verification is running");
   if (!is_connected(state)) {
-    return state.condition == TrayCondition::stopped ? "the distro is not running" : "not connected to the agent";
+    return sentence(state.condition == TrayCondition::stopped ? "the distro is not running"
+                                                              : "not connected to the agent");
   }
   if (!method_supported(state, method)) {
-    return "not supported by this agent (it does not implement " + std::string(method) + "; update nixtray-agent)";
+    return sentence("not supported by this agent (it does not implement %s; update nixtray-agent)",
+                    {std::string(method)});
   }
   if (mutating && state.hello && !state.hello->authorized) {
-    return "read-only connection: only root or members of the agent's group may change the system";
+    return sentence("read-only connection: only root or members of the agent's group may change the system");
   }
   return {};
 }
 
-std::string job_blocker(const TrayState& state) {
-  if (const auto job = running_job(state)) {
-    return std::string(job_kind_noun(job->kind)) + " job " + job->job_id + " is running";
-  }
+Sentence job_blocker(const TrayState& state) {
+  if (const auto job = running_job(state)) return running_job_sentence("%1$s job %2$s is running", *job);
   return {};
 }
 
@@ -304,9 +312,9 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
         sentence("Make generation %1$s the system of %2$s and activate it now?", {number, context.distro_name}),
         "Roll back"};
     if (generation.is_default) {
-      disable(item, "generation " + std::to_string(generation.number) + " is the system already");
+      disable(item, sentence("generation %s is the system already", {number}));
     } else if (generation.problem) {
-      disable(item, *generation.problem);
+      disable(item, sentence("%s", {*generation.problem}));  // the agent's words
     }
     if (!blocker.empty()) disable(item, blocker);
     menu.children.push_back(std::move(item));
@@ -329,7 +337,7 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
   }
   if (menu.children.empty() && !rescue) {
     menu.children.push_back(header("rollback/none", is_connected(state) ? "No generations" : "Not connected"));
-    disable(menu, blocker.empty() ? "there are no generations to roll back to" : blocker);
+    disable(menu, blocker.empty() ? sentence("there are no generations to roll back to") : blocker);
   } else if (rescue) {
     if (!menu.children.empty()) menu.children.push_back(separator());
     menu.children.push_back(std::move(*rescue));
@@ -337,6 +345,21 @@ MenuItem rollback_menu(const TrayState& state, const MenuContext& context) {
     disable(menu, blocker);
   }
   return menu;
+}
+
+// The status line's sentences (TrayPresentation::detail_sentences) as one line of the menu.
+MenuItem status_line(const TrayPresentation& view) {
+  if (view.detail_sentences.empty()) return header("status-line", shorten(view.detail, 200));
+  auto line = view.detail_sentences.front();
+  for (std::size_t i = 1; i < view.detail_sentences.size(); ++i) {
+    auto both = sentence("%1$s %2$s", {std::string(), std::string()});
+    both.nest(0, std::move(line));
+    both.nest(1, view.detail_sentences[i]);
+    line = std::move(both);
+  }
+  auto item = said(header("status-line", {}), std::move(line));
+  item.label = shorten(item.label, 200);
+  return item;
 }
 
 void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, const MenuContext& context) {
@@ -361,14 +384,16 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
         if (!blocker.empty()) {
           disable(cancel, blocker);
         } else if (job->phase == protocol::JobPhase::activating || job->phase == protocol::JobPhase::restoring) {
-          disable(cancel, "the job is activating the new generation; stopping now could leave it half-switched");
+          disable(cancel,
+                  sentence("the job is activating the new generation; stopping now could leave it half-switched"));
         }
         items.push_back(std::move(cancel));
       }
       break;
     case TrayCondition::rebuild_failed:
       if (const auto failure = job_failure(state)) {
-        items.push_back(header("status-line", shorten(failure->summary, 200)));
+        // The agent's summary of what failed, as it said it.
+        items.push_back(said(header("status-line", {}), sentence("%s", {shorten(failure->summary, 200)})));
         auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
         log.command.job_id = failure->job_id;
         items.push_back(std::move(log));
@@ -376,20 +401,20 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
       }
       break;
     case TrayCondition::verify_failed:
-      items.push_back(header("status-line", shorten(view.detail, 200)));
+      items.push_back(status_line(view));
       items.push_back(action("job/dismiss", "Dismiss", MenuAction::dismiss_failure));
       break;
     case TrayCondition::verifying:
     case TrayCondition::connecting:
-      items.push_back(header("status-line", shorten(view.detail, 200)));
+      items.push_back(status_line(view));
       break;
     case TrayCondition::unreachable:
-      items.push_back(header("status-line", shorten(view.detail, 200)));
+      items.push_back(status_line(view));
       items.push_back(action("reconnect", "Reconnect now", MenuAction::reconnect));
       break;
     default:
       if (state.distro_action_failure) {
-        items.push_back(header("status-line", shorten(view.detail, 200)));
+        items.push_back(status_line(view));
       }
       break;
   }
@@ -474,20 +499,21 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
         (!is_connected(state) && (state.power == DistroPower::stopped || state.power == DistroPower::missing));
     if (down || (state.condition == TrayCondition::starting && state.user_starting)) {
       auto start = action("distro/start", "Start distro", MenuAction::start_distro);
-      if (state.user_starting) disable(start, "the distro is starting");
-      if (state.power == DistroPower::missing) disable(start, "there is no distro named " + context.distro_name);
-      if (state.verifying) disable(start, "boot verification controls the distro now");
+      if (state.user_starting) disable(start, sentence("the distro is starting"));
+      if (state.power == DistroPower::missing) {
+        disable(start, sentence("there is no distro named %s", {context.distro_name}));
+      }
+      if (state.verifying) disable(start, sentence("boot verification controls the distro now"));
       items.push_back(std::move(start));
     } else {
       auto stop = action("distro/stop", "Shut down distro", MenuAction::stop_distro);
       stop.confirm = Confirmation{sentence("Shut down %s", {context.distro_name}),
                                   sentence("Shut down %s? This ends every open session in it.", {context.distro_name}),
                                   "Shut down"};
-      if (state.user_stopped) disable(stop, "the distro is shutting down");
-      if (state.verifying) disable(stop, "boot verification controls the distro now");
+      if (state.user_stopped) disable(stop, sentence("the distro is shutting down"));
+      if (state.verifying) disable(stop, sentence("boot verification controls the distro now"));
       if (const auto job = running_job(state)) {
-        disable(stop, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
-                          " is running; shutting down would interrupt it");
+        disable(stop, running_job_sentence("%1$s job %2$s is running; shutting down would interrupt it", *job));
       }
       items.push_back(std::move(stop));
     }
@@ -499,10 +525,9 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
                                           "open session in them.",
                                           {context.distro_name}),
                                  "Shut down"};
-      if (state.verifying) disable(all, "boot verification controls the distro now");
+      if (state.verifying) disable(all, sentence("boot verification controls the distro now"));
       if (const auto job = running_job(state)) {
-        disable(all, std::string(job_kind_noun(job->kind)) + " job " + job->job_id +
-                         " is running; shutting down would interrupt it");
+        disable(all, running_job_sentence("%1$s job %2$s is running; shutting down would interrupt it", *job));
       }
       items.push_back(std::move(all));
     }
@@ -527,8 +552,8 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
                  "space as it uses and is removed afterwards.",
                  {context.distro_name}),
         "Make a copy and try"};
-    if (context.trying_on_copy) disable(trial, "a trial on a copy runs already");
-    if (state.verifying) disable(trial, "boot verification controls the distro now");
+    if (context.trying_on_copy) disable(trial, sentence("a trial on a copy runs already"));
+    if (state.verifying) disable(trial, sentence("boot verification controls the distro now"));
     items.push_back(std::move(trial));
   }
 
@@ -537,7 +562,7 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
 
   auto terminal = action("terminal", "Open terminal", MenuAction::open_terminal);
   if (context.has_lifecycle && state.condition == TrayCondition::stopped) {
-    disable(terminal, "the distro is not running (a terminal would start it: Start distro first)");
+    disable(terminal, sentence("the distro is not running (a terminal would start it: Start distro first)"));
   }
   items.push_back(std::move(terminal));
   items.push_back(action("status-window", "Status window", MenuAction::show_status_window));

@@ -70,7 +70,8 @@ struct MenuItem {
   // (the GUI shows this one); `label` is its English.
   Sentence label_sentence;
   bool enabled = true;
-  std::string disabled_reason;
+  std::string disabled_reason;  // English (logs, tests)
+  Sentence disabled_sentence;   // the same as a sentence the catalogue translates (the menu shows it)
   std::optional<bool> checked;  // a check item when set
   std::optional<Confirmation> confirm;
   MenuCommand command;
