@@ -12,7 +12,7 @@ const char* const core_messages[] = {
     N_("Boot (use at the next start)"), N_("Test (activate until the next start)"), N_("Roll back"), N_("Roll back from outside"),
     N_("No generations"), N_("Not connected"), N_("Show log"), N_("Dismiss"), N_("Reconnect now"),
     N_("Start distro"), N_("Shut down distro"), N_("Shut down WSL (every distro)…"), N_("Shut down WSL"), N_("Shut down"), N_("Verify boot…"), N_("Verify boot"),
-    N_("Restart and verify"), N_("Open terminal"), N_("Status window"), N_("Settings…"), N_("Start at login"),
+    N_("Restart and verify"), N_("Open terminal"), N_("Open terminal (starts the distro)"), N_("Status window"), N_("Settings…"), N_("Start at login"),
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
     N_("Disk space…"), N_("Targets"), N_("Show in the menu and windows"), N_("Found in WSL, add as a target:"), N_("Try the rebuild on a copy…"),
@@ -36,7 +36,6 @@ const char* const core_messages[] = {
     N_("the job is activating the new generation; stopping now could leave it half-switched"),
     N_("the distro is starting"), N_("there is no distro named %s"), N_("boot verification controls the distro now"),
     N_("the distro is shutting down"), N_("a trial on a copy runs already"),
-    N_("the distro is not running (a terminal would start it: Start distro first)"),
     // action_error_text.cpp: an action that failed, by the agent's error code; the agent's words
     // follow in parentheses as they are.
     N_("%1$s (%2$s)"), N_("Not connected to the agent."),

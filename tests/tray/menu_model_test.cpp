@@ -229,7 +229,8 @@ TEST_CASE("a stopped distro offers Start, actions that need the agent say why th
   CHECK_FALSE(rebuild->enabled);
   CHECK(rebuild->disabled_reason == "the distro is not running");
   const auto* terminal = menu.find("terminal");
-  CHECK_FALSE(terminal->enabled);
+  CHECK(terminal->enabled);  // it starts the distro first, and says so
+  CHECK(terminal->label == "Open terminal (starts the distro)");
   // The generations seen last are still listed, for orientation.
   CHECK(menu.find("rollback/41"));
   CHECK_FALSE(menu.find("rollback/41")->enabled);

@@ -89,6 +89,30 @@ TEST_CASE("the session reports the state and remembers the known-good generation
   CHECK(run.session->menu_context().host_known_good == 2);
 }
 
+TEST_CASE("Open terminal on a stopped distro starts it first, then opens the terminal in it") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options());
+  testing::TempDir marks("nxt");
+  const auto started = marks.path() / "started";
+  const auto opened = marks.path() / "terminal-opened";
+  // The terminal stand-in only counts when the start ran before it, as wsl.exe -d starts a distro.
+  auto commands =
+      parse_distro_commands("/usr/bin/touch " + started.string(), "/bin/kill -TERM " + std::to_string(agent.pid()),
+                            "/usr/bin/test -S \"" + agent.socket().string() + "\"", "",
+                            "/bin/sh -c \"test -e '" + started.string() + "' && touch '" + opened.string() + "'\"");
+  SessionRun run(agent.socket(), std::move(commands));
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  run.session->perform(MenuCommand{MenuAction::stop_distro});
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.condition == TrayCondition::stopped; }));
+  CHECK_FALSE(std::filesystem::exists(started));
+
+  run.session->perform(MenuCommand{MenuAction::open_terminal});
+  CHECK(run.last_state.user_starting);  // followed like Start distro
+  REQUIRE(run.watcher.run_until([&] { return std::filesystem::exists(opened); }));
+  CHECK(std::filesystem::exists(started));
+  CHECK(run.errors.empty());
+}
+
 TEST_CASE("shutting down through the session is expected: stopped, and no notification") {
   PlainDistro distro;
   testing::TestAgent agent(distro.agent_options());

@@ -203,10 +203,26 @@ void TraySession::reconnect() { link_->reconnect_now(); }
 
 void TraySession::open_terminal() {
   if (!control_) return;
+  // A stopped distro is started first, as `wsl.exe -d` starts it for a console, and the tray
+  // follows it as it follows Start distro; then the terminal opens in it.
+  const bool start_first = control_->has_lifecycle() && state_.condition == TrayCondition::stopped;
+  if (start_first) {
+    apply(UserRequestedStart{});
+    link_->user_started_distro();
+  }
   auto self = shared_from_this();
   asio::co_spawn(
       executor_,
-      [self]() -> asio::awaitable<void> {
+      [self, start_first]() -> asio::awaitable<void> {
+        if (start_first) {
+          auto starting = self->control_->start();
+          const auto started = co_await std::move(starting);
+          if (!started.ok) {
+            self->apply(DistroActionFailed{"start", started.message});
+            co_return;
+          }
+          self->link_->reconnect_now();
+        }
         auto op = self->control_->open_terminal();
         const auto result = co_await std::move(op);
         if (!result.ok) self->report_error(sentence("A terminal could not be opened: %s", {result.message}));

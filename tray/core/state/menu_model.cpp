@@ -560,11 +560,10 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   items.push_back(rollback_menu(state, context));
   items.push_back(separator());
 
-  auto terminal = action("terminal", "Open terminal", MenuAction::open_terminal);
-  if (context.has_lifecycle && state.condition == TrayCondition::stopped) {
-    disable(terminal, sentence("the distro is not running (a terminal would start it: Start distro first)"));
-  }
-  items.push_back(std::move(terminal));
+  // A terminal starts a stopped distro first, as `wsl.exe -d` does; the label says so.
+  const bool starts = context.has_lifecycle && state.condition == TrayCondition::stopped;
+  items.push_back(
+      action("terminal", starts ? "Open terminal (starts the distro)" : "Open terminal", MenuAction::open_terminal));
   items.push_back(action("status-window", "Status window", MenuAction::show_status_window));
   items.push_back(action("space", "Disk space\xE2\x80\xA6", MenuAction::show_space));
   items.push_back(action("settings", "Settings\xE2\x80\xA6", MenuAction::open_settings));
