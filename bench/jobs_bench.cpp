@@ -122,38 +122,25 @@ std::int64_t read_whole_log(const SystemdAgent& agent, const std::string& id) {
   }
 }
 
-// Reads the whole log file of a job through jobs.log's raw form; returns the number of bytes.
-std::uint64_t read_whole_raw_log(const SystemdAgent& agent, const std::string& id) {
+// Reads the whole log file of a job through jobs.log's `format` "raw" (the bytes as JSON text in
+// the result) or "bytes" (the bytes right after the result's line); returns the number of bytes.
+std::uint64_t read_whole_log_file(const SystemdAgent& agent, const std::string& id, const std::string& format) {
   auto client = agent.client();
   std::int64_t from = 0;
   std::uint64_t bytes = 0;
   int request = 10;
   for (;;) {
-    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"format", "raw"}});
+    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"format", format}});
     const auto reply = client.response(request++, std::chrono::seconds(60));
-    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log (raw) failed");
+    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log (" + format + ") failed");
     const auto& chunk = (*reply)["result"];
-    bytes += chunk["text"].get_ref<const std::string&>().size();
-    from = chunk["next"].get<std::int64_t>();
-    if (chunk["complete"].get<bool>()) return bytes;
-  }
-}
-
-// Reads the whole log file of a job through jobs.log's bytes form (each slice's bytes after its
-// response line); returns the number of bytes.
-std::uint64_t read_whole_bytes_log(const SystemdAgent& agent, const std::string& id) {
-  auto client = agent.client();
-  std::int64_t from = 0;
-  std::uint64_t bytes = 0;
-  int request = 10;
-  for (;;) {
-    client.request(request, "jobs.log", {{"id", id}, {"from", from}, {"format", "bytes"}});
-    const auto reply = client.response(request++, std::chrono::seconds(60));
-    if (!reply || !reply->contains("result")) throw std::runtime_error("jobs.log (bytes) failed");
-    const auto& chunk = (*reply)["result"];
-    const auto payload = client.read_bytes(chunk["bytes"].get<std::size_t>(), std::chrono::seconds(60));
-    if (!payload) throw std::runtime_error("jobs.log (bytes): the payload did not arrive");
-    bytes += payload->size();
+    if (format == "bytes") {
+      const auto payload = client.read_bytes(chunk["bytes"].get<std::size_t>(), std::chrono::seconds(60));
+      if (!payload) throw std::runtime_error("jobs.log (bytes): the payload did not arrive");
+      bytes += payload->size();
+    } else {
+      bytes += chunk["text"].get_ref<const std::string&>().size();
+    }
     from = chunk["next"].get<std::int64_t>();
     if (chunk["complete"].get<bool>()) return bytes;
   }
@@ -208,15 +195,15 @@ void streaming_benchmark(bool short_mode) {
   const long rss_after_reads = rss_kib(pid);
 
   const auto raw_start = Clock::now();
-  auto first_raw = std::async(std::launch::async, [&] { return read_whole_raw_log(agent, build_id); });
-  auto second_raw = std::async(std::launch::async, [&] { return read_whole_raw_log(agent, build_id); });
+  auto first_raw = std::async(std::launch::async, [&] { return read_whole_log_file(agent, build_id, "raw"); });
+  auto second_raw = std::async(std::launch::async, [&] { return read_whole_log_file(agent, build_id, "raw"); });
   const auto raw_bytes = first_raw.get();
   second_raw.get();
   const double raw_seconds = seconds_since(raw_start);
 
   const auto bytes_start = Clock::now();
-  auto first_bytes = std::async(std::launch::async, [&] { return read_whole_bytes_log(agent, build_id); });
-  auto second_bytes = std::async(std::launch::async, [&] { return read_whole_bytes_log(agent, build_id); });
+  auto first_bytes = std::async(std::launch::async, [&] { return read_whole_log_file(agent, build_id, "bytes"); });
+  auto second_bytes = std::async(std::launch::async, [&] { return read_whole_log_file(agent, build_id, "bytes"); });
   const auto bulk_bytes = first_bytes.get();
   second_bytes.get();
   const double bytes_seconds = seconds_since(bytes_start);

@@ -102,16 +102,7 @@ void collect_notification(const Notification& n, std::set<std::string>& out) {
 
 // The reducer and the notification rules together, as TraySession runs them.
 struct Tray {
-  std::vector<Notification> feed(std::initializer_list<TrayEvent> events) {
-    std::vector<Notification> out;
-    for (const auto& event : events) {
-      const auto before = state;
-      state = TrayStateReducer::reduce(state, event);
-      auto decision = rules.observe(before, state, event);
-      out.insert(out.end(), decision.notifications.begin(), decision.notifications.end());
-    }
-    return out;
-  }
+  std::vector<Notification> feed(std::initializer_list<TrayEvent> events) { return observe(state, rules, events); }
   TrayState state;
   NotificationRules rules{NotificationToggles{}, std::string("10"), "NixOS"};
 };

@@ -15,15 +15,9 @@ struct Tray {
       : rules(toggles, std::move(last_seen), "NixOS") {}
 
   std::vector<Notification> feed(std::initializer_list<TrayEvent> events) {
-    std::vector<Notification> out;
-    for (const auto& event : events) {
-      const auto before = state;
-      state = TrayStateReducer::reduce(state, event);
-      auto decision = rules.observe(before, state, event);
+    return observe(state, rules, events, [this](const NotificationDecision& decision) {
       if (decision.last_job_seen) saved_last_seen = decision.last_job_seen;
-      out.insert(out.end(), decision.notifications.begin(), decision.notifications.end());
-    }
-    return out;
+    });
   }
 
   std::vector<Notification> connect(std::vector<protocol::Job> jobs = {}, protocol::Status status = running_status()) {

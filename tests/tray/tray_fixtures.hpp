@@ -2,6 +2,7 @@
 // (tests/data/protocol) and small builders, and a way to fold events into a state.
 #pragma once
 
+#include "core/state/notification_rules.hpp"
 #include "core/state/tray_event.hpp"
 #include "core/state/tray_state.hpp"
 #include "core/state/tray_state_reducer.hpp"
@@ -9,6 +10,7 @@
 #include "nixtray/protocol/methods.hpp"
 
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <sstream>
 #include <stdexcept>
@@ -113,6 +115,22 @@ inline protocol::Job job(const std::string& id, protocol::JobState state,
 inline TrayState fold(TrayState state, std::initializer_list<TrayEvent> events) {
   for (const auto& event : events) state = TrayStateReducer::reduce(std::move(state), event);
   return state;
+}
+
+// Folds `events` through the reducer and `rules` together, as TraySession runs them; each
+// decision goes to `decided` (the settings' records), and the notifications are returned.
+inline std::vector<Notification> observe(TrayState& state, NotificationRules& rules,
+                                         std::initializer_list<TrayEvent> events,
+                                         const std::function<void(const NotificationDecision&)>& decided = {}) {
+  std::vector<Notification> out;
+  for (const auto& event : events) {
+    const auto before = state;
+    state = TrayStateReducer::reduce(state, event);
+    auto decision = rules.observe(before, state, event);
+    if (decided) decided(decision);
+    out.insert(out.end(), decision.notifications.begin(), decision.notifications.end());
+  }
+  return out;
 }
 
 // Connected to an authorized agent, synced, with the given status and generations 40..42.

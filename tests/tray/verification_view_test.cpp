@@ -37,15 +37,9 @@ struct Tray {
       : rules(toggles, "1", "NixOS", saved_key), saved(std::move(saved_key)) {}
 
   std::vector<Notification> feed(std::initializer_list<TrayEvent> events) {
-    std::vector<Notification> out;
-    for (const auto& event : events) {
-      const auto before = state;
-      state = TrayStateReducer::reduce(state, event);
-      auto decision = rules.observe(before, state, event);
+    return observe(state, rules, events, [this](const NotificationDecision& decision) {
       if (decision.unverified_notified) saved = decision.unverified_notified;
-      out.insert(out.end(), decision.notifications.begin(), decision.notifications.end());
-    }
-    return out;
+    });
   }
 
   std::vector<Notification> connect(protocol::Status status, std::vector<protocol::Job> jobs = {}) {

@@ -81,8 +81,13 @@ void Session::close_when_answered() {
 
 bool Session::send_line(std::string line) { return connection_->send(std::move(line)); }
 
-void Session::reply(const protocol::Response& response) {
-  connection_->send(protocol::encode_compact(protocol::encode(response)));
+void Session::reply(const protocol::Response& response, std::string payload) {
+  auto line = protocol::encode_compact(protocol::encode(response));
+  if (response.result && !payload.empty()) {
+    connection_->send(std::move(line), std::move(payload));
+  } else {
+    connection_->send(std::move(line));
+  }
 }
 
 void Session::reply_encoded(const json& id, std::string_view encoded_result) {
@@ -309,11 +314,7 @@ void Session::dispatch(protocol::Request request) {
           log_error(request.method + " failed: " + e.what());
           response = protocol::make_error(request.id, RpcError(ErrorCode::internal_error, e.what()));
         }
-        if (response.result && !payload.empty()) {
-          self->connection_->send(protocol::encode_compact(protocol::encode(response)), std::move(payload));
-        } else {
-          self->reply(response);
-        }
+        self->reply(response, std::move(payload));
         --self->in_flight_;
         self->close_when_answered();
       },

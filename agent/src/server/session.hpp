@@ -44,7 +44,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // Before the handshake is over every error ends the connection (§4); afterwards it stays.
   void reply_error(const protocol::json& id, protocol::RpcError error);
   void reply_error_and_close(const protocol::json& id, protocol::RpcError error);
-  void reply(const protocol::Response& response);
+  // `payload`: bytes sent as they are right after a result's line (jobs.log's bytes form).
+  void reply(const protocol::Response& response, std::string payload = {});
   // The line of a result response whose result is already encoded (compact JSON).
   void reply_encoded(const protocol::json& id, std::string_view encoded_result);
   void close_when_answered();

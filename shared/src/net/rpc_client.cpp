@@ -61,17 +61,19 @@ void RpcClient::handle_line(std::string line) {
       return;
     }
     auto pending = it->second;
-    pending->response = std::move(*response);
-    const auto& result = pending->response->result;
+    const auto& result = response->result;
     if (pending->takes_payload && result && result->is_object() && result->contains("bytes") &&
         (*result)["bytes"].is_number_unsigned()) {
-      // The call ends when its payload has arrived, not with the line announcing it.
-      connection_->expect_payload((*result)["bytes"].get<std::size_t>(), [pending](std::string payload) {
-        (*pending->response->result)["text"] = std::move(payload);
+      // The call is answered when its payload has arrived, not with the line announcing it.
+      const auto bytes = (*result)["bytes"].get<std::size_t>();
+      connection_->expect_payload(bytes, [pending, answer = std::move(*response)](std::string payload) mutable {
+        (*answer.result)["text"] = std::move(payload);
+        pending->response = std::move(answer);
         pending->timer.cancel();
       });
       return;
     }
+    pending->response = std::move(*response);
     pending->timer.cancel();
   } else if (auto* notification = std::get_if<protocol::Notification>(&*classified.message)) {
     if (notification->method == protocol::event_method && on_event_) {
@@ -113,10 +115,7 @@ asio::awaitable<protocol::Outcome<json>> RpcClient::call(std::string method, jso
   }
   pending_.erase(id);
 
-  const bool payload_missing = pending->response && pending->takes_payload && pending->response->result &&
-                               pending->response->result->contains("bytes") &&
-                               !pending->response->result->contains("text");
-  if (pending->response && !payload_missing) {
+  if (pending->response) {
     if (pending->response->error) {
       co_return *pending->response->error;
     }
