@@ -97,7 +97,9 @@ TEST_CASE("(the timeout test's child) sleeps for a minute", "[.][sleeper]") {
 
 TEST_CASE("a program that does not end is terminated at its timeout") {
   ProcessOptions options;
-  options.timeout = std::chrono::milliseconds(300);
+  // Long enough for the child to be past Wine's process start-up (about 0.3 s idle, seconds on a
+  // loaded machine), where a termination request can be lost and the child lives on.
+  options.timeout = std::chrono::seconds(3);
   std::wstring self(32768, L'\0');
   self.resize(::GetModuleFileNameW(nullptr, self.data(), static_cast<DWORD>(self.size())));
   const auto outcome = run(run_process({net::windows::narrow(self), "[sleeper]"}, options));

@@ -45,7 +45,11 @@ net::asio::awaitable<void> finish_capture(ProcessOutcome& outcome, std::shared_p
     timer.expires_after(std::chrono::milliseconds(2));
     co_await timer.async_wait(net::use_nothrow);
   }
+  // Cancelled before closed: under Wine, closing a pipe handle alone has left a pending read
+  // (and with it the io_context) waiting on a child that outlived its termination.
   net::error_code ignored;
+  out->stream.cancel(ignored);
+  err->stream.cancel(ignored);
   out->stream.close(ignored);
   err->stream.close(ignored);
   outcome.out = out->data;
