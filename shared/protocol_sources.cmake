@@ -15,6 +15,7 @@ set(NIXTRAY_PROTOCOL_SOURCES
   verification.cpp
   default_user.cpp
   dry_activation.cpp
+  flake_update.cpp
   jobs.cpp
   subscribe.cpp
   space.cpp)

@@ -45,6 +45,7 @@ JobsFixture::JobsFixture(const JobsFixtureOptions& options) {
   agent_options.extra_args = {"--rebuild-command", standin.string(), "--min-free-space", options.min_free_space};
   agent_options.environment = store->env();
   agent_options.environment["NIXTRAY_STANDIN_CONFIGS"] = configs.string();
+  if (options.flakes) agent_options.environment["NIX_CONFIG"] += "experimental-features = nix-command flakes\n";
   for (const auto& [name, value] : options.environment) agent_options.environment[name] = value;
   agent_options.state_dir_size = options.state_dir_size;
   agent_options.private_files = options.private_files;

@@ -38,12 +38,15 @@ struct JobsFixtureOptions {
   std::map<std::string, std::string> environment;
   // Passed on to SystemdAgentOptions::private_files (e.g. a login profile of the test's own).
   std::map<std::filesystem::path, std::filesystem::path> private_files;
+  // Nix with flakes on (nix.settings.experimental-features on a flake system), for the jobs'
+  // `nix flake update` and configurations that read their flake.lock.
+  bool flakes = false;
 };
 
 struct JobsFixture {
   explicit JobsFixture(const JobsFixtureOptions& options = {});
   explicit JobsFixture(const std::string& min_free_space)
-      : JobsFixture(JobsFixtureOptions{min_free_space, {}, {}, {}}) {}
+      : JobsFixture(JobsFixtureOptions{min_free_space, {}, {}, {}, false}) {}
 
   // jobs.start; REQUIREs a result and returns the job's id.
   std::string start(const nlohmann::json& params);

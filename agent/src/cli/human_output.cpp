@@ -284,6 +284,7 @@ std::string describe_args(const protocol::JobStartParams& args) {
   if (args.to) text += " to " + std::to_string(*args.to);
   if (args.flake) text += " --flake " + *args.flake;
   if (args.upgrade.value_or(false)) text += " --upgrade";
+  if (args.update.value_or(false)) text += " --update";
   if (args.keep) text += " --keep " + std::to_string(*args.keep);
   if (args.older_than_days) text += " --older-than " + std::to_string(*args.older_than_days);
   return text;
@@ -334,6 +335,24 @@ std::string format_job(const protocol::Job& job) {
   }
   if (job.freed_bytes) {
     out << "Freed:       " << text::format_bytes(*job.freed_bytes) << "\n";
+  }
+  if (job.update) {
+    out << "Inputs:      "
+        << (job.update->inputs.empty() ? "none moved" : std::to_string(job.update->inputs.size()) + " moved") << " ("
+        << job.update->lock_file << " is unchanged until a switch to this result)\n";
+    const auto pin = [](const std::optional<protocol::LockedInput>& locked) {
+      if (!locked) return std::string("(none)");
+      return locked->revision.substr(0, 12) + (locked->date ? " " + format_local_time(*locked->date) : std::string());
+    };
+    for (const auto& input : job.update->inputs) {
+      out << "  " << input.name << " (" << input.source << "): " << pin(input.from) << " -> " << pin(input.to) << "\n";
+    }
+    if (job.result_path) {
+      out << "Review:      nixtray-agent diff " << job.generation_before.value_or(0) << " " << *job.result_path << "\n";
+    }
+  }
+  if (job.lock_written) {
+    out << "Lock:        " << *job.lock_written << " updated\n";
   }
   if (job.failure && !job.failure->log_tail.empty()) {
     out << "Last lines:\n";

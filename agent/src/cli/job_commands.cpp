@@ -156,6 +156,13 @@ int run_rebuild(const cli::ParsedCommandLine& args) {
   }
   params.flake = args.value("flake");
   if (args.has("upgrade")) params.upgrade = true;
+  if (args.has("update")) {
+    if (!args.args.empty() && mode != "build" && mode != "dry-build") {
+      throw cli::UsageError("--update builds a preview: MODE must be build, or dry-build to only see what moved");
+    }
+    params.update = true;
+    if (args.args.empty()) params.mode = protocol::RebuildMode::build;
+  }
   return start_and_follow(args, params);
 }
 

@@ -8,11 +8,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The local directory a flake reference names, if it names one by an absolute path.
-std::optional<fs::path> local_directory(std::string reference) {
-  reference = reference.substr(0, reference.find('#'));
+bool owned_by_other(const fs::path& path, unsigned uid) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && info.st_uid != uid;
+}
+
+}  // namespace
+
+std::optional<fs::path> local_flake_directory(const std::string& flake) {
+  auto reference = flake.substr(0, flake.find('#'));
   reference = reference.substr(0, reference.find('?'));
-  for (const std::string prefix : {"git+file://", "git+file:"}) {
+  for (const std::string prefix : {"git+file://", "git+file:", "path:"}) {
     if (reference.starts_with(prefix)) {
       reference.erase(0, prefix.size());
       break;
@@ -22,15 +28,10 @@ std::optional<fs::path> local_directory(std::string reference) {
   return fs::path(reference);
 }
 
-bool owned_by_other(const fs::path& path, unsigned uid) {
-  struct stat info {};
-  return ::stat(path.c_str(), &info) == 0 && info.st_uid != uid;
-}
-
-}  // namespace
-
 std::optional<fs::path> foreign_git_checkout(const std::string& flake, unsigned uid) {
-  const auto directory = local_directory(flake);
+  // Nix reads a path: flake as a plain directory, never through git.
+  if (flake.starts_with("path:")) return std::nullopt;
+  const auto directory = local_flake_directory(flake);
   if (!directory) return std::nullopt;
   std::error_code ec;
   auto at = fs::weakly_canonical(*directory, ec);

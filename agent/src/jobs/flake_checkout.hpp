@@ -23,6 +23,10 @@
 
 namespace nixtray::agent {
 
+// The local directory a flake reference names by an absolute path (`/path`, `/path#name`,
+// `path:/path`, `git+file:///path?ref=x#name`); nullopt for any other reference.
+std::optional<std::filesystem::path> local_flake_directory(const std::string& flake);
+
 // The top directory of the git checkout a local flake reference (`/path`, `/path#name`,
 // `git+file:///path?ref=x#name`) lies in, when a uid other than `uid` owns it; nullopt for other
 // references (registry names, github:, path:, relative paths) and for checkouts `uid` owns.

@@ -3,6 +3,7 @@
 
 #include "jobs/activation_gate.hpp"
 #include "jobs/external_rebuild_detector.hpp"
+#include "jobs/flake_update_step.hpp"
 #include "jobs/job_admission.hpp"
 #include "jobs/job_runner.hpp"
 #include "jobs/running_job.hpp"
@@ -29,6 +30,17 @@ void JobService::check_can_start(const protocol::JobStartParams& params) const {
                        {{"job", nullptr}, {"external", *external}});
   }
   if (params.kind == protocol::JobKind::rebuild) {
+    if (params.update.value_or(false)) {
+      const auto flake = params.flake ? params.flake : config_.flake;
+      if (!flake) {
+        throw RpcException(ErrorCode::invalid_params,
+                           "an update needs the configuration's flake: give flake, or set the agent's flake setting "
+                           "(a channel system updates with upgrade)");
+      }
+      if (!flake_lock_of(*flake)) {
+        throw RpcException(ErrorCode::invalid_params, "an update needs a flake in a local directory, got " + *flake);
+      }
+    }
     check_store_space(config_);
   }
   if (params.kind == protocol::JobKind::rollback) {
@@ -49,6 +61,25 @@ ActivatableSystems JobService::activatable_systems() const {
   return allowed;
 }
 
+// A switch or boot of an update's result replaces the configuration's lock (flake_update_step.hpp):
+// which lock is read from the update job's spec (the agent wrote it), never from its log.
+std::optional<LockReplacement> JobService::lock_replacement_for(const std::string& system,
+                                                                const protocol::JobStartParams& params) const {
+  const auto mode = params.mode.value_or(protocol::RebuildMode::switch_);
+  if (mode != protocol::RebuildMode::switch_ && mode != protocol::RebuildMode::boot) return std::nullopt;
+  for (const auto& [id, record] : records_) {
+    if (!record.job.update || !built_a_system(record.job) || roots_.held(id) != fs::path(system)) continue;
+    const auto files = store_.files(id);
+    const auto text = read_small_file(files.spec());
+    if (!text) continue;
+    const auto update = protocol::json::parse(*text, nullptr, false);
+    const auto flake = update.is_object() ? update.value("flake", protocol::json()) : protocol::json();
+    const auto lock = flake.is_string() ? flake_lock_of(flake.get<std::string>()) : std::nullopt;
+    if (lock) return LockReplacement{files.lock_before(), files.lock_after(), *lock};
+  }
+  return std::nullopt;
+}
+
 protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& requested, const PeerIdentity& peer) {
   check_param_sizes(requested);
   auto params = requested;
@@ -64,7 +95,8 @@ protocol::JobStartResult JobService::start_job(const protocol::JobStartParams& r
     throw RpcException(ErrorCode::internal_error, std::string("cannot record a new job: ") + e.what());
   }
   const auto files = store_.files(id);
-  const auto spec = make_job_spec(id, params, config_, generations_.triple());
+  auto spec = make_job_spec(id, params, config_, generations_.triple());
+  if (params.system) spec.lock_replacement = lock_replacement_for(*params.system, params);
   JobRecord record;
   record.job.id = id;
   record.job.kind = params.kind;

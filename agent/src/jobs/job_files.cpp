@@ -2,6 +2,20 @@
 
 namespace nixtray::agent {
 
+void to_json(protocol::json& j, const LockReplacement& r) {
+  j = protocol::json{{"before", r.before.string()}, {"after", r.after.string()}, {"target", r.target.string()}};
+}
+
+void from_json(const protocol::json& j, LockReplacement& r) {
+  std::string before;
+  std::string after;
+  std::string target;
+  protocol::read_required(j, "before", before);
+  protocol::read_required(j, "after", after);
+  protocol::read_required(j, "target", target);
+  r = {before, after, target};
+}
+
 void to_json(protocol::json& j, const JobSpec& spec) {
   j = protocol::json{{"id", spec.id},
                      {"args", spec.args},
@@ -11,6 +25,7 @@ void to_json(protocol::json& j, const JobSpec& spec) {
                      {"rollback_target", protocol::optional_to_json(spec.rollback_target)},
                      {"protected_generations", spec.protected_generations},
                      {"created", spec.created}};
+  protocol::put_if(j, "lock_replacement", spec.lock_replacement);
 }
 
 void from_json(const protocol::json& j, JobSpec& spec) {
@@ -24,6 +39,7 @@ void from_json(const protocol::json& j, JobSpec& spec) {
   protocol::read_optional(j, "rollback_target", spec.rollback_target);
   protocol::read_required(j, "protected_generations", spec.protected_generations);
   protocol::read_required(j, "created", spec.created);
+  protocol::read_optional(j, "lock_replacement", spec.lock_replacement);
 }
 
 std::string job_unit_name(const std::string& id) { return "nixtray-job-" + id + ".service"; }

@@ -8,6 +8,7 @@
 //   <state>/jobs/<id>/activation-gate      who passed the point of no return first (activation_gate.hpp)
 //   <state>/jobs/<id>/work/       the runner's working directory (nixos-rebuild leaves ./result,
 //                                 removed when the job ends: build_result_roots.hpp)
+//   <state>/jobs/<id>/flake.lock.before, flake.lock.after   an update's locks (flake_update_step.hpp)
 #pragma once
 
 #include "nixtray/protocol/jobs.hpp"
@@ -31,7 +32,19 @@ struct JobFiles {
   [[nodiscard]] std::filesystem::path exit_code_reserve() const { return dir / "exit-code.reserved"; }
   [[nodiscard]] std::filesystem::path work() const { return dir / "work"; }
   [[nodiscard]] std::filesystem::path activation_gate() const { return dir / "activation-gate"; }
+  [[nodiscard]] std::filesystem::path lock_before() const { return dir / "flake.lock.before"; }
+  [[nodiscard]] std::filesystem::path lock_after() const { return dir / "flake.lock.after"; }
 };
+
+// A switch or boot of an update's result: that update's locks, and the configuration's flake.lock
+// that the updated one replaces once the system is registered.
+struct LockReplacement {
+  std::filesystem::path before;  // what the update started from (absent: there was no lock)
+  std::filesystem::path after;   // the updated lock
+  std::filesystem::path target;  // the configuration's flake.lock
+};
+void to_json(protocol::json& j, const LockReplacement& r);
+void from_json(const protocol::json& j, LockReplacement& r);
 
 inline JobFiles job_files(const std::filesystem::path& state_dir, const std::string& id) {
   return JobFiles{state_dir / "jobs" / id};
@@ -43,10 +56,11 @@ struct JobSpec {
   protocol::JobStartParams args;
   std::filesystem::path profile;  // the system profile link: <profile-dir>/system
   std::string rebuild_command;
-  std::optional<std::string> flake;        // rebuild: the client's or the configured one
-  std::optional<int> rollback_target;      // rollback: the generation to point the profile at
-  std::vector<int> protected_generations;  // gc: never delete these
-  std::int64_t created = 0;                // unix seconds (gc: older_than_days is counted from here)
+  std::optional<std::string> flake;                 // rebuild: the client's or the configured one
+  std::optional<int> rollback_target;               // rollback: the generation to point the profile at
+  std::vector<int> protected_generations;           // gc: never delete these
+  std::int64_t created = 0;                         // unix seconds (gc: older_than_days is counted from here)
+  std::optional<LockReplacement> lock_replacement;  // a switch or boot of an update's result
 };
 void to_json(protocol::json& j, const JobSpec& spec);
 void from_json(const protocol::json& j, JobSpec& spec);

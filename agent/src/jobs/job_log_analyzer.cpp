@@ -86,6 +86,8 @@ void JobLogAnalyzer::feed_marker(const std::string& json_text) {
     if (marker.contains("system")) system_path_ = marker["system"].get<std::string>();
     if (marker.contains("dry_activation")) dry_activation_ = marker["dry_activation"].get<protocol::DryActivation>();
     if (marker.contains("freed")) freed_bytes_ = marker["freed"].get<std::int64_t>();
+    if (marker.contains("update")) update_ = marker["update"].get<protocol::FlakeUpdate>();
+    if (marker.contains("lock_written")) lock_written_ = marker["lock_written"].get<std::string>();
   } catch (const std::exception&) {
     // A marker this agent does not understand (written by another version): ignore it.
   }

@@ -39,6 +39,8 @@ class JobLogAnalyzer {
   [[nodiscard]] const std::optional<protocol::DryActivation>& dry_activation() const { return dry_activation_; }
   // What a gc's collection deleted, in bytes of disk usage.
   [[nodiscard]] const std::optional<std::int64_t>& freed_bytes() const { return freed_bytes_; }
+  [[nodiscard]] const std::optional<protocol::FlakeUpdate>& update() const { return update_; }
+  [[nodiscard]] const std::optional<std::string>& lock_written() const { return lock_written_; }
 
   // Why the job failed, from what the log showed; exit_code is the job's, if known.
   [[nodiscard]] protocol::JobFailure failure(std::optional<int> exit_code) const;
@@ -75,6 +77,8 @@ class JobLogAnalyzer {
   std::optional<std::string> system_path_;
   std::optional<protocol::DryActivation> dry_activation_;
   std::optional<std::int64_t> freed_bytes_;
+  std::optional<protocol::FlakeUpdate> update_;
+  std::optional<std::string> lock_written_;
   std::optional<protocol::JobFailure> declared_failure_;   // from the job runner
   std::vector<std::string> nix_errors_;                    // error: messages, in order
   std::optional<std::string> error_location_;              // file:line:column of the first one

@@ -23,4 +23,8 @@ std::string dry_activation_marker(const protocol::DryActivation& preview) {
 }
 std::string freed_marker(std::int64_t bytes) { return marker({{"freed", bytes}}); }
 
+std::string update_marker(const protocol::FlakeUpdate& update) { return marker({{"update", update}}); }
+
+std::string lock_written_marker(const std::string& lock_file) { return marker({{"lock_written", lock_file}}); }
+
 }  // namespace nixtray::agent

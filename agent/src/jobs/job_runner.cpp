@@ -3,6 +3,7 @@
 #include "jobs/activation_gate.hpp"
 #include "jobs/dry_activation_output.hpp"
 #include "jobs/flake_checkout.hpp"
+#include "jobs/flake_update_step.hpp"
 #include "jobs/gc_job.hpp"
 #include "jobs/job_exit_code.hpp"
 #include "jobs/job_files.hpp"
@@ -157,8 +158,14 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
   if (mode == protocol::RebuildMode::dry_activate) {
     return preview_activation(system, files.work());
   }
+  const bool registers = mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot;
+  if (registers && spec.lock_replacement) {
+    if (const auto problem = lock_replacement_problem(*spec.lock_replacement)) {
+      return fail_job(protocol::FailureKind::check, *problem, job_check_failed);
+    }
+  }
   if (const auto stop = stop_at_activation_gate(files)) return *stop;
-  if (mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot) {
+  if (registers) {
     say_in_log(phase_marker(JobPhase::registering));
     if (run_command({"nix-env", "-p", spec.profile.string(), "--set", system.string()}, files.work()).exit_code != 0) {
       return fail_job(protocol::FailureKind::internal, "could not add the new generation to " + spec.profile.string(),
@@ -166,6 +173,16 @@ int activate_built_system(const JobSpec& spec, const JobFiles& files, const fs::
     }
     if (const auto generation = default_generation(spec.profile)) {
       say_in_log("the system profile now boots generation " + std::to_string(*generation));
+    }
+    if (spec.lock_replacement) {
+      // The profile now boots the updated inputs, so the configuration says so too.
+      try {
+        replace_lock(*spec.lock_replacement);
+        say_in_log("wrote the updated lock to " + spec.lock_replacement->target.string());
+        say_in_log(lock_written_marker(spec.lock_replacement->target.string()));
+      } catch (const std::exception& e) {
+        say_in_log(std::string("warning: ") + e.what() + "; the system is registered, the lock is not updated");
+      }
     }
   }
   if (const int rc = activate(system, mode_name, files.work()); rc != job_succeeded) {
@@ -189,21 +206,29 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   if (spec.args.system) {
     return activate_built_system(spec, files, fs::path(*spec.args.system), mode, mode_name);
   }
+  const auto environment = build_environment(spec);
+  auto flake = spec.flake;
+  if (spec.args.update.value_or(false) && flake) {
+    auto updated = update_flake_in_copy(*flake, files, environment);
+    if (const auto* rc = std::get_if<int>(&updated)) return *rc;
+    flake = std::get<std::string>(updated);
+  }
   say_in_log(phase_marker(JobPhase::building));
   std::vector<std::string> argv = {spec.rebuild_command,
                                    mode == protocol::RebuildMode::dry_build ? "dry-build" : "build"};
-  if (spec.flake) {
-    argv.insert(argv.end(), {"--flake", *spec.flake});
+  if (flake) {
+    argv.insert(argv.end(), {"--flake", *flake});
   }
   if (spec.args.upgrade.value_or(false)) {
     argv.emplace_back("--upgrade");
   }
   argv.insert(argv.end(), {"--log-format", "internal-json", "-v"});
-  if (const auto built = run_command(argv, files.work(), build_environment(spec)); built.exit_code != 0) {
+  if (const auto built = run_command(argv, files.work(), environment); built.exit_code != 0) {
     say_in_log(spec.rebuild_command + " exited with code " + std::to_string(built.exit_code));
     return job_command_failed;
   }
   if (mode == protocol::RebuildMode::dry_build) {
+    if (spec.args.update.value_or(false) && spec.flake) report_moved_inputs(*spec.flake, files);
     say_in_log(phase_marker(JobPhase::done));
     return job_succeeded;
   }
@@ -214,6 +239,7 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
     say_in_log(phase_marker(JobPhase::checking));
     return fail_job(protocol::FailureKind::check, "the build left no ./result to activate", job_check_failed);
   }
+  if (spec.args.update.value_or(false) && spec.flake) report_moved_inputs(*spec.flake, files);
   return activate_built_system(spec, files, system, mode, mode_name);
 }
 

@@ -63,6 +63,8 @@ class JobService {
 
   // The systems a rebuild job may activate: held build results and the profile's generations.
   [[nodiscard]] ActivatableSystems activatable_systems() const;
+  [[nodiscard]] std::optional<LockReplacement> lock_replacement_for(const std::string& system,
+                                                                    const protocol::JobStartParams& params) const;
   void check_can_start(const protocol::JobStartParams& params) const;
   void follow(const std::string& id);
   void publish_progress(bool force);

@@ -99,6 +99,8 @@ void JobService::finalize(JobRecord& record, std::optional<int> exit_code, const
   job.progress = analyzer.progress();
   job.result_path = analyzer.system_path();
   job.dry_activation = analyzer.dry_activation();
+  job.update = analyzer.update();
+  job.lock_written = analyzer.lock_written();
   job.generation_after = scan_profile(config_.profile_dir).default_number;
   if (exit_code == job_cancelled) {
     job.state = protocol::JobState::cancelled;  // it stopped at the activation gate by itself

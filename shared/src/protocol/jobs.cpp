@@ -20,6 +20,16 @@ void reject_field(const std::optional<T>& field, const char* name, const char* k
 }
 
 void validate_rebuild(JobStartParams& p) {
+  if (p.update.value_or(false)) {
+    if (p.mode && *p.mode != RebuildMode::build && *p.mode != RebuildMode::dry_build) {
+      bad_params(
+          "an update is built and shown before it is activated: mode must be build (or left out), or dry-build to "
+          "only see what moved");
+    }
+    if (!p.mode) p.mode = RebuildMode::build;
+    reject_field(p.system, "system", "rebuild with update");
+    reject_field(p.upgrade, "upgrade", "rebuild with update (upgrade updates channels; update, a flake's inputs)");
+  }
   if (!p.mode) {
     p.mode = RebuildMode::switch_;
   }
@@ -62,6 +72,7 @@ void validate_rollback(JobStartParams& p) {
   }
   reject_field(p.flake, "flake", "rollback");
   reject_field(p.upgrade, "upgrade", "rollback");
+  reject_field(p.update, "update", "rollback");
   reject_field(p.system, "system", "rollback");
   reject_field(p.keep, "keep", "rollback");
   reject_field(p.older_than_days, "older_than_days", "rollback");
@@ -80,6 +91,7 @@ void validate_gc(JobStartParams& p) {
   reject_field(p.mode, "mode", "gc");
   reject_field(p.flake, "flake", "gc");
   reject_field(p.upgrade, "upgrade", "gc");
+  reject_field(p.update, "update", "gc");
   reject_field(p.system, "system", "gc");
   reject_field(p.to, "to", "gc");
 }
@@ -91,6 +103,7 @@ void to_json(json& j, const JobStartParams& p) {
   put_if(j, "mode", p.mode);
   put_if(j, "flake", p.flake);
   put_if(j, "upgrade", p.upgrade);
+  put_if(j, "update", p.update);
   put_if(j, "system", p.system);
   put_if(j, "to", p.to);
   put_if(j, "keep", p.keep);
@@ -104,6 +117,7 @@ void read_job_start_fields(const json& j, JobStartParams& p) {
   read_optional(j, "mode", p.mode);
   read_optional(j, "flake", p.flake);
   read_optional(j, "upgrade", p.upgrade);
+  read_optional(j, "update", p.update);
   read_optional(j, "system", p.system);
   read_optional(j, "to", p.to);
   read_optional(j, "keep", p.keep);
@@ -207,6 +221,8 @@ void to_json(json& j, const Job& job) {
            {"log_lines", job.log_lines},
            {"dry_activation", optional_to_json(job.dry_activation)}};
   put_if(j, "freed_bytes", job.freed_bytes);
+  put_if(j, "update", job.update);
+  put_if(j, "lock_written", job.lock_written);
 }
 
 void from_json(const json& j, Job& job) {
@@ -228,6 +244,8 @@ void from_json(const json& j, Job& job) {
   read_required(j, "log_lines", job.log_lines);
   read_optional(j, "dry_activation", job.dry_activation);
   read_optional(j, "freed_bytes", job.freed_bytes);
+  read_optional(j, "update", job.update);
+  read_optional(j, "lock_written", job.lock_written);
 }
 
 void to_json(json& j, const JobsListParams& p) { j = json{{"limit", p.limit}}; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "nixtray/protocol/dry_activation.hpp"
+#include "nixtray/protocol/flake_update.hpp"
 #include "nixtray/protocol/method.hpp"
 
 #include <cstdint>
@@ -51,6 +52,7 @@ struct JobStartParams {
   std::optional<RebuildMode> mode;     // rebuild (default switch), rollback (default switch)
   std::optional<std::string> flake;    // rebuild: flake reference
   std::optional<bool> upgrade;         // rebuild: --upgrade
+  std::optional<bool> update;          // rebuild (mode build): update the flake's inputs in a copy first
   std::optional<std::string> system;   // rebuild: activate this already built system (no build step)
   std::optional<int> to;               // rollback: target generation (default: the previous one)
   std::optional<int> keep;             // gc: keep the newest K generations
@@ -69,6 +71,7 @@ void from_json(const json& j, JobStartResult& r);
 enum class JobPhase {
   unknown,
   preparing,
+  updating,
   building,
   checking,
   registering,
@@ -82,6 +85,7 @@ enum class JobPhase {
 NLOHMANN_JSON_SERIALIZE_ENUM(JobPhase, {
                                            {JobPhase::unknown, "unknown"},
                                            {JobPhase::preparing, "preparing"},
+                                           {JobPhase::updating, "updating"},
                                            {JobPhase::building, "building"},
                                            {JobPhase::checking, "checking"},
                                            {JobPhase::registering, "registering"},
@@ -159,6 +163,10 @@ struct Job {
   std::optional<DryActivation> dry_activation;  // a finished dry-activate: what activating would do
   // gc, once succeeded: the disk usage of what the collection deleted. Omitted when absent.
   std::optional<std::int64_t> freed_bytes;
+  // a rebuild with `update`, once built: the inputs that moved. Omitted when absent.
+  std::optional<FlakeUpdate> update;
+  // a switch or boot of an update's result: the flake.lock it replaced. Omitted when absent.
+  std::optional<std::string> lock_written;
 };
 void to_json(json& j, const Job& job);
 void from_json(const json& j, Job& job);
