@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -19,7 +20,7 @@ inline Percentiles percentiles(std::vector<double> values) {
   if (values.empty()) return p;
   std::sort(values.begin(), values.end());
   const auto at = [&](double q) {
-    const auto index = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+    const auto index = static_cast<std::size_t>(std::lround(q * static_cast<double>(values.size() - 1)));
     return values[std::min(index, values.size() - 1)];
   };
   p.p50 = at(0.50);

@@ -14,15 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// /etc/profile as NixOS generates it (the parts that matter): login shells source the
-// set-environment file once.
-std::string nixos_profile(const fs::path& set_environment) {
-  return "if [ -n \"${__ETC_PROFILE_SOURCED-}\" ]; then return; fi\n__ETC_PROFILE_SOURCED=1\n"
-         "export __ETC_PROFILE_DONE=1\n"
-         "if [ -z \"${__NIXOS_SET_ENVIRONMENT_DONE-}\" ]; then\n  . " +
-         set_environment.string() + "\nfi\n";
-}
-
 const json* failed_to_start(const json& reply) { return reply.contains("error") ? &reply["error"] : nullptr; }
 
 }  // namespace
@@ -33,7 +24,7 @@ TEST_CASE("a rebuild job gets NIX_PATH from root's login shell, set nowhere else
   const auto set_environment = login.path() / "set-environment";
   write_text(set_environment, "export __NIXOS_SET_ENVIRONMENT_DONE=1\nexport NIX_PATH=\"nixos-config=" +
                                   (configs / "login.nix").string() + "\"\n");
-  write_text(login.path() / "profile", nixos_profile(set_environment));
+  write_text(login.path() / "profile", nixos_login_profile(set_environment));
   JobsFixtureOptions options;
   options.private_files = {{"/etc/profile", login.path() / "profile"}};
   JobsFixture f(options);

@@ -27,6 +27,13 @@ SystemSpec toy_system_spec(const std::string& label, const std::string& hello_ve
   return spec;
 }
 
+std::string nixos_login_profile(const fs::path& set_environment) {
+  return "if [ -n \"${__ETC_PROFILE_SOURCED-}\" ]; then return; fi\n__ETC_PROFILE_SOURCED=1\n"
+         "export __ETC_PROFILE_DONE=1\n"
+         "if [ -z \"${__NIXOS_SET_ENVIRONMENT_DONE-}\" ]; then\n  . " +
+         set_environment.string() + "\nfi\n";
+}
+
 void write_text(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file) << text;

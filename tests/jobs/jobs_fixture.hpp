@@ -27,6 +27,10 @@ namespace nixtray::testing {
 // A toy NixOS system with hello at `hello_version` and coreutils.
 SystemSpec toy_system_spec(const std::string& label, const std::string& hello_version);
 
+// /etc/profile as NixOS generates it (the parts that matter): login shells source the
+// set-environment file once.
+std::string nixos_login_profile(const std::filesystem::path& set_environment);
+
 // Creates the parent directories, then writes `text`.
 void write_text(const std::filesystem::path& file, const std::string& text);
 
