@@ -16,7 +16,7 @@ const char* const core_messages[] = {
     N_("Quit"), N_("Flake: the agent's default"), N_("Rebuild, restart and verify…"), N_("Rebuild and verify"),
     N_("Switch (activate now) — without boot verification"), N_("Boot (use at the next start) — without boot verification"),
     N_("Disk space…"), N_("Targets"), N_("Show in the menu and windows"), N_("Found in WSL, add as a target:"), N_("Try the rebuild on a copy…"),
-    N_("Try the rebuild on a copy"), N_("Make a copy and try"),
+    N_("Try the rebuild on a copy"), N_("Make a copy and try"), N_("Update…"),
     // menu_model.cpp's confirmations (and the status window's), naming the distro and generations
     N_("Verify boot restarts %s into the generation it boots next and checks that it comes up and that you can log in. Every open session in the distro ends. Continue?"),
     N_("Rebuild %s for the next boot, restart into it and check that it comes up; if it does not, roll back to the last known-good generation. Every open session in the distro ends. Continue?"),
@@ -90,7 +90,7 @@ const char* const core_messages[] = {
     N_("The virtual disk %1$s takes %2$s on Windows; the distro uses %3$s of it. Compacting would give little back."),
     // state_text.cpp
     N_("rebuild"), N_("rollback"), N_("garbage collection"), N_("job"), N_("Rebuilding"), N_("Rolling back"),
-    N_("Collecting garbage"), N_("Working"), N_("preparing"), N_("building"), N_("checking the result"),
+    N_("Collecting garbage"), N_("Working"), N_("preparing"), N_("updating the flake's inputs"), N_("building"), N_("checking the result"),
     N_("registering the generation"), N_("activating"), N_("restoring the previous generation"),
     N_("deleting generations"), N_("collecting garbage"), N_("done"), N_("working"), N_("switch"), N_("boot"),
     N_("test"), N_("build"), N_("dry-build"), N_("the distro does not exist"),
@@ -197,6 +197,12 @@ const char* const core_messages[] = {
     N_("The agent could not say which packages change."),
     N_("No package changes: the two generations have the same packages."),
     N_("%1$s packages change: %2$s added, %3$s removed, %4$s changed."),
+    // update_preview.cpp
+    N_("%1$s (%2$s) → %3$s (%4$s)"), N_("%1$s → %2$s"), N_("added: %1$s (%2$s)"), N_("added: %s"),
+    N_("dropped (was %s)"), N_("dropped"), N_("Nothing newer was found: every input is as flake.lock pins it."),
+    NP_("%s input moved", "%s inputs moved"),
+    N_("Switch to the updated configuration, then restart the distro and check that it comes up (rolled back if it does not)? The new flake.lock is written with the switch; Discard changes nothing."),
+    N_("No package changes: the update builds the same packages as generation %s."),
     N_("checking the generation that boots next"),
     N_("rebuilding the configuration (mode boot)"),
     N_("shutting the distro down"),

@@ -72,7 +72,7 @@ ENUMS = {
     "JobKind": ["unknown", "rebuild", "rollback", "gc"],
     "RebuildMode": ["unknown", "switch", "boot", "test", "build", "dry-build", "dry-activate"],
     "JobState": ["running", "succeeded", "failed", "cancelled", "interrupted", "unknown"],
-    "JobPhase": ["preparing", "building", "checking", "registering", "activating", "restoring",
+    "JobPhase": ["preparing", "updating", "building", "checking", "registering", "activating", "restoring",
                  "deleting", "collecting", "previewing", "done", "unknown"],
     "FailureKind": ["evaluation", "build", "check", "activation", "disk-space", "cancelled",
                     "internal", "unknown"],
@@ -114,6 +114,9 @@ TYPES = {
                      "failed_units": "FailedUnitEvidence[]", "note": "string?"},
     "FailedUnitEvidence": {"unit": "string", "result": "string", "lines": "JournalLine[]"},
     "DefaultUser": {"name": "string", "uid": "int?", "shell": "string?", "session_unit": "string?"},
+    "FlakeUpdate": {"lock_file": "string", "inputs": "InputChange[]"},
+    "InputChange": {"name": "string", "source": "string", "from": "LockedInput?", "to": "LockedInput?"},
+    "LockedInput": {"revision": "string", "date": "unixtime?"},
     "DryActivation": {"stop": "string[]", "not_stopped": "string[]", "reload": "string[]",
                       "restart": "string[]", "start": "string[]", "restart_systemd": "bool",
                       "other": "string[]"},
@@ -135,7 +138,7 @@ TYPES = {
     "PreflightCheck": {"name": "string", "status": "CheckStatus", "message": "string"},
     # JobStartParams as a Job's `args`: absent/null members are omitted; see sem_job_args.
     "JobStartParams": {"kind": "JobKind", "mode?": "RebuildMode", "flake?": "string",
-                       "upgrade?": "bool", "system?": "string", "to?": "int", "keep?": "int",
+                       "upgrade?": "bool", "update?": "bool", "system?": "string", "to?": "int", "keep?": "int",
                        "older_than_days?": "int"},
     "Job": {"id": "string", "kind": "JobKind", "state": "JobState", "args": "JobStartParams",
             "unit": "string", "started": "unixtime", "finished": "unixtime?",
@@ -143,7 +146,7 @@ TYPES = {
             "progress": "JobProgress", "started_by": "JobStarter", "generation_before": "int?",
             "generation_after": "int?", "result_path": "string?", "log_lines": "int64",
             "dry_activation": "DryActivation?",
-            "freed_bytes?": "bytes"},
+            "freed_bytes?": "bytes", "update?": "FlakeUpdate", "lock_written?": "string"},
     "JobProgress": {"phase": "JobPhase", "builds_done": "int", "builds_expected": "int",
                     "builds_running": "int", "builds_failed": "int", "downloads_done": "int",
                     "downloads_expected": "int", "current": "string?"},
@@ -229,6 +232,7 @@ METHODS = {
                           "rollback": ["switch", "boot"]}),
         "flake": P("string", applies=("rebuild",), nonempty=True),   # also: not starting with "-"
         "upgrade": P("bool", applies=("rebuild",)),
+        "update": P("bool", applies=("rebuild",)),
         "system": P("string", applies=("rebuild",), nonempty=True),
         "to": P("int", applies=("rollback",), range_=(1, 1_000_000_000)),
         "keep": P("int", applies=("gc",), range_=(1, 1_000_000)),
@@ -449,7 +453,7 @@ def sem_log_chunk(v, path, rep):
 
 def sem_job_args(a, path, rep):
     kind = a["kind"]
-    applies = {"mode": ("rebuild", "rollback"), "flake": ("rebuild",), "upgrade": ("rebuild",),
+    applies = {"mode": ("rebuild", "rollback"), "flake": ("rebuild",), "upgrade": ("rebuild",), "update": ("rebuild",),
                "system": ("rebuild",),
                "to": ("rollback",), "keep": ("gc",), "older_than_days": ("gc",)}
     for member, kinds in applies.items():
@@ -488,6 +492,10 @@ def sem_job(v, path, rep):
         rep.add(path + ".log_lines", "negative")
     if v["dry_activation"] is not None and v["args"].get("mode") != "dry-activate":
         rep.add(path + ".dry_activation", "only a dry-activate job has one (§8 Job)")
+    if "update" in v and not v["args"].get("update"):
+        rep.add(path + ".update", "only a rebuild with update has one (§8 Job)")
+    if "lock_written" in v and v["args"].get("mode") not in ("switch", "boot"):
+        rep.add(path + ".lock_written", "only a switch or boot writes the lock (§6.9 step 0)")
 
 
 def sem_verification(v, path, rep):

@@ -36,7 +36,7 @@ done
 [[ "$(field "$menu" items)" =~ \"NixOS\ [0-9.]+\ —\ 世代\ [0-9]+、稼働中 ]] || fail "the menu's first line is not in Japanese: $menu"
 sleep 1
 shot ja-tray-menu
-xdotool key Down Down Right Return  # Rebuild, Roll back, its first generation
+xdotool key Down Down Down Right Return  # Rebuild, Update…, Roll back, its first generation
 rollback_preview ja-rollback-preview
 xdotool mousemove 400 400
 

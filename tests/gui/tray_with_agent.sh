@@ -36,7 +36,7 @@ for item in "NixOS 24.11 — gen 3, running" "⚠ Generation 3 is unverified" Re
 done
 sleep 1
 shot tray-menu
-xdotool key Down Down Right  # Rebuild, Roll back, open its submenu
+xdotool key Down Down Down Right  # Rebuild, Update…, Roll back, open its submenu
 sleep 1
 shot tray-menu-rollback
 # Its first generation: before anything changes, the rollback shows what it changes.

@@ -5,6 +5,7 @@
 // changes until they switch, and that a switch writes the lock as theirs.
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
+#include "pinned_flake.hpp"
 
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/text_file.hpp"
@@ -16,59 +17,8 @@ using namespace nixtray::testing;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-namespace {
-
-// A repository of pinned system specs (the input) and a flake that reads it through its lock.
-struct PinnedFlake {
-  fs::path pins;
-  fs::path config;
-
-  explicit PinnedFlake(JobsFixture& f) : pins(f.store_dir.path() / "pins"), config(f.store_dir.path() / "config") {
-    f.store->write_configuration(pins, "laptop", toy_system_spec("24.11.20241230.1111111 (Vicuna)", "2.12.2"));
-    run_checked({"/usr/bin/git", "init", "-q", "-b", "main", pins.string()});
-    commit("hello 2.12.2");
-    f.store->write_configuration(config, "unused", toy_system_spec("24.11.20241230.1111111 (Vicuna)", "2.12.2"));
-    write_text(config / "flake.nix", "{\n  inputs.pins = { url = \"git+file://" + pins.string() +
-                                         "\"; flake = false; };\n  outputs = { self, pins }: { };\n}\n");
-    // What nixos-rebuild --flake DIR#laptop builds here (the stand-in reads DIR/laptop.nix): the
-    // system the lock pins, fetched by the locked revision as Nix fetches a flake input.
-    write_text(config / "laptop.nix",
-               "let\n  lock = builtins.fromJSON (builtins.readFile ./flake.lock);\n"
-               "  pins = builtins.fetchTree lock.nodes.pins.locked;\n"
-               "in builtins.head (import ./generations.nix { specFile = \"${pins}/laptop.json\"; })\n");
-    const auto locked = f.store->nix(
-        {"nix", "--extra-experimental-features", "nix-command flakes", "flake", "update", config.string()});
-    REQUIRE(locked.ok());
-  }
-
-  void commit(const std::string& message) const {
-    run_checked({"/usr/bin/git", "-C", pins.string(), "add", "-A"});
-    run_checked({"/usr/bin/git", "-C", pins.string(), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit",
-                 "-q", "-m", message});
-  }
-  std::string head() const {
-    auto rev = run_checked({"/usr/bin/git", "-C", pins.string(), "rev-parse", "HEAD"}).out;
-    rev.erase(rev.find_last_not_of('\n') + 1);
-    return rev;
-  }
-  void move_to(JobsFixture& f, const std::string& hello_version) const {
-    f.store->write_configuration(pins, "laptop", toy_system_spec("24.11.20241231.2222222 (Vicuna)", hello_version));
-    commit("hello " + hello_version);
-  }
-  std::string lock() const { return read_text(config / "flake.lock"); }
-  std::string reference() const { return config.string() + "#laptop"; }
-};
-
-JobsFixtureOptions with_flakes() {
-  JobsFixtureOptions options;
-  options.flakes = true;
-  return options;
-}
-
-}  // namespace
-
 TEST_CASE("an update shows the input that moved and the package diff, and writes nothing until a switch") {
-  JobsFixture f(with_flakes());
+  JobsFixture f(PinnedFlake::options());
   const PinnedFlake flake(f);
   const auto old_revision = flake.head();
   const auto lock_before = flake.lock();
@@ -122,7 +72,7 @@ TEST_CASE("an update shows the input that moved and the package diff, and writes
 }
 
 TEST_CASE("an update's lock is not written over a lock that changed since, nor by a test activation") {
-  JobsFixture f(with_flakes());
+  JobsFixture f(PinnedFlake::options());
   const PinnedFlake flake(f);
   flake.move_to(f, "2.12.3");
   const auto update = f.wait_finished(f.start({{"kind", "rebuild"}, {"update", true}, {"flake", flake.reference()}}));
@@ -163,7 +113,7 @@ TEST_CASE("an update is refused without a local flake, and does not mix with upg
 }
 
 TEST_CASE("the command line: rebuild --update prints the inputs that moved and how to review the result") {
-  JobsFixture f(with_flakes());
+  JobsFixture f(PinnedFlake::options());
   const PinnedFlake flake(f);
   const auto old_revision = flake.head();
   flake.move_to(f, "2.12.3");
@@ -185,7 +135,7 @@ TEST_CASE("the command line: rebuild --update prints the inputs that moved and h
 }
 
 TEST_CASE("a check for updates (update with dry-build) says what moved and builds and keeps nothing") {
-  JobsFixture f(with_flakes());
+  JobsFixture f(PinnedFlake::options());
   const PinnedFlake flake(f);
   const auto lock_before = flake.lock();
   flake.move_to(f, "2.12.4");

@@ -32,9 +32,15 @@ std::vector<std::string> top_level_ids(const MenuModel& menu) {
 
 TEST_CASE("the menu of a running distro") {
   const auto menu = MenuModel::build(connected(), wsl_context());
-  CHECK(top_level_ids(menu) == std::vector<std::string>{"header", "distro/stop", "rebuild", "verify-boot", "rollback",
-                                                        "terminal", "status-window", "space", "settings",
+  CHECK(top_level_ids(menu) == std::vector<std::string>{"header", "distro/stop", "rebuild", "update", "verify-boot",
+                                                        "rollback", "terminal", "status-window", "space", "settings",
                                                         "start-at-login", "quit"});
+  // Update… changes nothing by itself: its window asks once the update is built.
+  const auto* update = menu.find("update");
+  REQUIRE(update);
+  CHECK(update->enabled);
+  CHECK(update->command.action == MenuAction::update);
+  CHECK_FALSE(update->confirm);
   const auto* header = menu.find("header");
   REQUIRE(header);
   CHECK(header->label == "NixOS 24.11 \xE2\x80\x94 gen 42, running");

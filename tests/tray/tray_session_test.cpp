@@ -3,8 +3,10 @@
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
 #include "link_fixtures.hpp"
+#include "pinned_flake.hpp"
 
 #include "core/distro/command_distro_control.hpp"
+#include "core/state/update_preview.hpp"
 #include "core/tray_session.hpp"
 
 #include <fstream>
@@ -272,6 +274,40 @@ TEST_CASE(
   CHECK(activated["args"]["system"] == *asked.built_system());
   CHECK(activated["generation_after"] == 2);
   CHECK(f.current_inside() == *asked.built_system());
+  CHECK(run.errors.empty());
+}
+
+TEST_CASE("an update through the session: what moved and the diff are there when it asks, and Discard writes nothing") {
+  testing::JobsFixture f(testing::PinnedFlake::options());
+  const testing::PinnedFlake flake(f);
+  const auto lock_before = flake.lock();
+  flake.move_to(f, "2.12.3");
+  auto settings = without_verify();
+  settings.flake = flake.reference();
+  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"), settings);
+  REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+  run.session->perform(MenuCommand{MenuAction::update});
+  REQUIRE(run.watcher.run_until([&] { return run.asked.has_value() || !run.session->rebuild_flow().active(); }, 180s));
+  INFO("failure: " << run.session->rebuild_flow().failure() << "\nagent log:\n" << f.agent->log());
+  REQUIRE(run.asked);
+  const auto& asked = *run.asked;
+  CHECK(asked.updating());
+  CHECK(f.job(asked.job_id())["args"]["update"] == true);
+  const auto preview = update_preview(asked);
+  CHECK(preview.headline.english() == "1 input moved");
+  REQUIRE(preview.inputs.size() == 1);
+  CHECK(preview.inputs[0].name == "pins");
+  CHECK(preview.inputs[0].to_revision == flake.head().substr(0, 7));
+  REQUIRE(preview.diff_known);
+  const auto hello = std::find_if(preview.changes.begin(), preview.changes.end(),
+                                  [](const protocol::PackageChange& change) { return change.name == "hello"; });
+  REQUIRE(hello != preview.changes.end());
+  CHECK(hello->to_versions == std::vector<std::string>{"2.12.3"});
+
+  run.session->answer_rebuild_review(false);
+  CHECK(run.session->rebuild_flow().step() == RebuildStep::cancelled);
+  CHECK(flake.lock() == lock_before);
+  CHECK(f.agent->status()["generations"]["default"] == 1);
   CHECK(run.errors.empty());
 }
 

@@ -98,6 +98,11 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   void stop_distro(bool every_distro);  // every_distro: the whole WSL VM
   // verify: followed by verify boot when the settings say so (the menu's plain switch: false).
   void rebuild(protocol::RebuildMode mode, bool verify = true);
+  // Update the flake's inputs in a copy and build (the settings' flake, else the agent's): the
+  // flow reviews it (on_rebuild_flow, RebuildFlow::updating()); answer_rebuild_review(true)
+  // switches to it and verifies the boot, false discards it (nothing was written).
+  void update_flake();
+  // The review's answer, for a rebuild and for an update.
   void answer_rebuild_review(bool activate);
   void rollback(int generation, protocol::RebuildMode mode);
   void rescue_rollback(int generation);

@@ -52,6 +52,9 @@ void TraySession::perform(const MenuCommand& command) {
     case MenuAction::rebuild_and_verify:
       verify_boot(true);
       break;
+    case MenuAction::update:
+      update_flake();
+      break;
     case MenuAction::none:
     case MenuAction::show_status_window:
     case MenuAction::show_unit:
@@ -172,6 +175,11 @@ void TraySession::run_flow_command(RebuildFlow::Command command) {
 void TraySession::rebuild(protocol::RebuildMode mode, bool verify) {
   skip_verify_of_flow_ = !verify;
   run_flow_command(flow_.begin(mode, settings_.flake, settings_.review_rebuild));
+}
+
+void TraySession::update_flake() {
+  skip_verify_of_flow_ = false;
+  run_flow_command(flow_.begin_update(settings_.flake));
 }
 
 void TraySession::answer_rebuild_review(bool activate) {

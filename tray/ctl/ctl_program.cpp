@@ -1,6 +1,7 @@
 #include "ctl/ctl_program.hpp"
 
 #include "core/verify/verify_report.hpp"
+#include "nixtray/protocol/wire_name.hpp"
 #include "nixtray/version.hpp"
 
 #include <algorithm>
@@ -71,7 +72,8 @@ cli::Program nixtrayctl_program() {
        "rebuild the configuration; with mode boot (the default), then verify-boot and keep or roll back",
        {{"mode", "MODE", "switch, boot, test, build or dry-build [default: boot]"},
         {"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
-        {"upgrade", "", "update channels / flake inputs first"},
+        {"upgrade", "",
+         "update the channels first (nixos-rebuild --upgrade: channel systems; a flake's inputs: see update)"},
         {"no-verify", "", "with mode boot: only rebuild, without boot verification (the generation stays unverified)"},
         {"timeout", "S", "as verify-boot's"},
         no_rollback,
@@ -81,6 +83,24 @@ cli::Program nixtrayctl_program() {
        "Rebuild and verify: the rebuild job (mode boot) registers the new generation without activating it;\n"
        "verify-boot then restarts into it. Exit codes as verify-boot's, and 4 when the rebuild itself\n"
        "failed (nothing was restarted). Without verifying: 0 the job succeeded, 1 it failed, 2 no agent."},
+      {"update",
+       "",
+       "update the flake's inputs in a copy, build it and show what would change; nothing is switched or written",
+       {{"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
+        {"switch", "JOB", "switch to what update job JOB built, then verify the boot (as rebuild does)"},
+        {"no-verify", "", "with --switch: only switch, without boot verification (the generation stays unverified)"},
+        {"timeout", "S", "with --switch: as verify-boot's"},
+        no_rollback,
+        json_option},
+       0,
+       0,
+       "Without --switch: the agent's rebuild job with `update` copies the flake, runs nix flake update in the\n"
+       "copy and builds it (mode build). Prints the inputs that moved (old and new revision, with their dates),\n"
+       "the package diff from the current generation to the build, and the command that switches to it.\n"
+       "Nothing is written: discarding the update is doing nothing. Exit codes: 0 built, 1 the job failed.\n"
+       "With --switch JOB: the build of update job JOB becomes the generation that boots next (the agent then\n"
+       "writes the updated flake.lock), and verify-boot restarts into it. Exit codes as rebuild's.\n"
+       "--json prints the job and the diff, or with --switch the verify report."},
       {"space",
        "",
        "what fills the Nix store's disk, and what deleting old generations or links would free",
@@ -138,7 +158,8 @@ cli::Program nixtrayctl_program() {
        "",
        "rebuild and verify a throw-away copy of the distro first; the distro itself is not changed",
        {{"flake", "REF", "flake reference [default: the settings' flake, else the agent's]"},
-        {"upgrade", "", "update channels / flake inputs first"},
+        {"upgrade", "",
+         "update the channels first (nixos-rebuild --upgrade: channel systems; a flake's inputs: see update)"},
         {"timeout", "S",
          "seconds to wait for the copy's agent after its restart [default: the settings' boot timeout]"},
         json_option},
@@ -171,7 +192,7 @@ cli::Program nixtrayctl_program() {
   program.footer =
       "Exit codes: 0 done (status: the agent answered); 1 the request failed; 2 the agent could not be reached\n"
       "(the output says why: the distro is stopped, nothing listens, the token was rejected, ...); 64 usage\n"
-      "error. verify-boot and rebuild: see their --help.\n";
+      "error. verify-boot, rebuild and update: see their --help.\n";
   return program;
 }
 
@@ -189,6 +210,22 @@ std::string distro_profile_dir(const CommandContext& context) {
     throw cli::UsageError("--profile-dir must be an absolute path inside the distro, not \"" + dir + "\"");
   }
   return dir;
+}
+
+net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::shared_ptr<tray::AgentConnection> agent,
+                                                                          protocol::JobStartParams params) {
+  // A rebuild may download and build for a long time; the job goes on in the agent if this ends.
+  constexpr std::chrono::hours longest_follow{2};
+  constexpr std::chrono::milliseconds poll_without_events{500};
+  std::string phase;
+  auto running = tray::run_job_to_end(std::move(agent), std::move(params), longest_follow, poll_without_events,
+                                      [&phase](const protocol::Job& job) {
+                                        const auto now = protocol::wire_name(job.progress.phase);
+                                        if (now != phase)
+                                          std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
+                                        phase = now;
+                                      });
+  co_return co_await std::move(running);
 }
 
 int run_nixtrayctl(const std::vector<std::string>& args) {
@@ -222,7 +259,7 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     const auto session = tray::TraySession::create(io.get_executor(), std::move(setup), {});
     // A boot check a previous run did not finish: say so at once (verify-boot reports it itself).
     if (const auto interrupted = session->interrupted_verify();
-        interrupted && parsed.command != "verify-boot" && parsed.command != "rebuild") {
+        interrupted && parsed.command != "verify-boot" && parsed.command != "rebuild" && parsed.command != "update") {
       std::cerr << "nixtrayctl: warning: " << tray::describe_interrupted_verify(*interrupted) << "\n";
     }
     using Runner = int (*)(const cli::ParsedCommandLine&, CommandContext&);
@@ -233,6 +270,7 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
         {"verify-boot", run_verify_boot},
         {"rollback", run_rollback},
         {"rebuild", run_rebuild},
+        {"update", run_update},
         {"space", run_space},
         {"gc", run_gc},
         {"install-nixos", run_install_nixos},

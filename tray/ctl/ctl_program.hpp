@@ -1,7 +1,7 @@
 // nixtrayctl: the tray's logic without the GUI, for scripts and tests. Its options are a contract:
 // the session's (--agent, --token-file, --config, --distro-control command --start CMD --stop CMD
 // --is-running CMD --exec-as-root CMD, ...: core/session_setup.hpp) and --timeout; commands
-// status, start, stop, verify-boot, rollback N, rebuild, space, gc, install-nixos, targets,
+// status, start, stop, verify-boot, rollback N, rebuild, update, space, gc, install-nixos, targets,
 // add-target NAME, remove-target NAME, discover, try-on-copy, with verify-boot's exit
 // codes (ctl/verify_commands.cpp). Each run parses its command line, makes one TraySession from
 // it, runs the command on it and prints the result.
@@ -54,6 +54,11 @@ struct CommandContext {
   }
 };
 
+// Starts a job and follows it to its end as nixtrayctl's commands do: each phase it enters is a
+// line on stderr ("nixtrayctl: job 17: building"), the job's own log stays in the agent.
+net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::shared_ptr<tray::AgentConnection> agent,
+                                                                          protocol::JobStartParams params);
+
 // The session's profile directory, which a rescue from outside needs absolute (a UsageError).
 std::string distro_profile_dir(const CommandContext& context);
 
@@ -66,6 +71,10 @@ int run_verify_boot(const cli::ParsedCommandLine& args, CommandContext& context)
 int run_install_nixos(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_rollback(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context);
+int run_update(const cli::ParsedCommandLine& args, CommandContext& context);
+// verify-boot's check and report (--timeout, --no-rollback, --json), after `rebuild` when given.
+int run_boot_check(const cli::ParsedCommandLine& args, CommandContext& context,
+                   std::optional<tray::RebuildRequest> rebuild);
 int run_space(const cli::ParsedCommandLine& args, CommandContext& context);
 int run_gc(const cli::ParsedCommandLine& args, CommandContext& context);
 

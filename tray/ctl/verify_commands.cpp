@@ -22,8 +22,10 @@ json to_json(const std::optional<tray::Notification>& notification) {
               {"body", notification->body.english()}};
 }
 
-int run_check(const cli::ParsedCommandLine& args, CommandContext& context,
-              std::optional<tray::RebuildRequest> rebuild) {
+}  // namespace
+
+int run_boot_check(const cli::ParsedCommandLine& args, CommandContext& context,
+                   std::optional<tray::RebuildRequest> rebuild) {
   const bool as_json = args.has("json");
   // A rescue from outside needs the profile's absolute path: refuse before anything restarts.
   (void)distro_profile_dir(context);
@@ -57,6 +59,8 @@ int run_check(const cli::ParsedCommandLine& args, CommandContext& context,
   return tray::verify_exit_code(report);
 }
 
+namespace {
+
 asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartParams params, bool as_json) {
   auto opening = tray::AgentConnection::open(context.session.connection_options());
   auto opened = co_await std::move(opening);
@@ -65,14 +69,7 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
     co_return exit_unreachable;
   }
   auto agent = std::get<std::shared_ptr<tray::AgentConnection>>(opened);
-  std::string phase;
-  auto running = tray::run_job_to_end(agent, params, std::chrono::hours(2), std::chrono::milliseconds(500),
-                                      [&phase](const protocol::Job& job) {
-                                        const auto now = protocol::wire_name(job.progress.phase);
-                                        if (now != phase)
-                                          std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
-                                        phase = now;
-                                      });
+  auto running = follow_job_to_end(agent, params);
   auto job = co_await std::move(running);
   if (!job) {
     std::cerr << "nixtrayctl rebuild: " << job.error().message << "\n";
@@ -95,7 +92,7 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
 }  // namespace
 
 int run_verify_boot(const cli::ParsedCommandLine& args, CommandContext& context) {
-  return run_check(args, context, std::nullopt);
+  return run_boot_check(args, context, std::nullopt);
 }
 
 int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context) {
@@ -115,7 +112,7 @@ int run_rebuild(const cli::ParsedCommandLine& args, CommandContext& context) {
     auto request = tray::rebuild_before_verify(context.session.settings());
     request.flake = flake;
     request.upgrade = args.has("upgrade");
-    return run_check(args, context, request);
+    return run_boot_check(args, context, request);
   }
   protocol::JobStartParams params;
   params.kind = protocol::JobKind::rebuild;

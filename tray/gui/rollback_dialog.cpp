@@ -1,6 +1,7 @@
 #include "rollback_dialog.hpp"
 
 #include "display_format.hpp"
+#include "package_change_list.hpp"
 #include "ui_log.hpp"
 #include "wx_text.hpp"
 
@@ -49,21 +50,7 @@ bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog&
   top->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
 
   if (!preview.changes.empty()) {
-    auto* list = new wxListCtrl(&dialog, wxID_ANY, wxDefaultPosition, dialog.FromDIP(wxSize(780, 220)),
-                                wxLC_REPORT | wxLC_SINGLE_SEL);
-    list->AppendColumn(_("Package"), wxLIST_FORMAT_LEFT, dialog.FromDIP(180));
-    list->AppendColumn(_("Change"), wxLIST_FORMAT_LEFT, dialog.FromDIP(90));
-    list->AppendColumn(_("Now"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
-    list->AppendColumn(_("After"), wxLIST_FORMAT_LEFT, dialog.FromDIP(200));
-    list->AppendColumn(_("Size"), wxLIST_FORMAT_RIGHT, dialog.FromDIP(90));
-    for (std::size_t i = 0; i < preview.changes.size(); ++i) {
-      const auto& change = preview.changes[i];
-      const auto row = list->InsertItem(static_cast<long>(i), to_wx(change.name));
-      list->SetItem(row, 1, package_change_kind_text(change.kind));
-      list->SetItem(row, 2, format_versions(change.from_versions));
-      list->SetItem(row, 3, format_versions(change.to_versions));
-      list->SetItem(row, 4, format_size_delta(change.size_delta));
-    }
+    auto* list = package_change_list(&dialog, preview.changes);
     top->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
   }
 

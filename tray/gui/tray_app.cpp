@@ -14,6 +14,7 @@
 #include "tray_icon.hpp"
 #include "tray_icon_art.hpp"
 #include "ui_log.hpp"
+#include "update_preview_dialog.hpp"
 #include "verify_window.hpp"
 #include "wx_text.hpp"
 
@@ -323,16 +324,31 @@ void TrayApp::rebuild_flow_changed(const tray::RebuildFlow& flow) {
     case tray::RebuildStep::reviewing:
       if (flow.job_id() != reviewed_job_) {
         reviewed_job_ = flow.job_id();
-        CallAfter([this, flow] { ask_rebuild_review(flow); });
+        CallAfter([this, flow] {
+          if (flow.updating())
+            ask_update_review(flow);
+          else
+            ask_rebuild_review(flow);
+        });
       }
       break;
     case tray::RebuildStep::failed:
-      if (window_) window_->show_error(wxString::Format(_("The rebuild failed: %s"), to_wx(flow.failure())));
+      if (window_) {
+        window_->show_error(wxString::Format(flow.updating() ? _("The update failed: %s") : _("The rebuild failed: %s"),
+                                             to_wx(flow.failure())));
+      }
       break;
     case tray::RebuildStep::finished:
       if (window_) {
         const auto changes = flow.diff() ? flow.diff()->changes.size() : 0U;
-        window_->show_error(wxString::Format(_("Rebuilt: %lu packages changed."), static_cast<unsigned long>(changes)));
+        if (flow.updating() && flow.lock_written()) {
+          // The person's flake.lock changed: say which file, as a commit of it is theirs to make.
+          window_->show_error(wxString::Format(_("Switched to the update: %lu packages changed; wrote %s."),
+                                               static_cast<unsigned long>(changes), to_wx(*flow.lock_written())));
+        } else {
+          window_->show_error(
+              wxString::Format(_("Rebuilt: %lu packages changed."), static_cast<unsigned long>(changes)));
+        }
       }
       break;
     default:
@@ -344,6 +360,14 @@ void TrayApp::ask_rebuild_review(const tray::RebuildFlow& flow) {
   if (quitting_) return;
   const bool activate = gui::ask_rebuild_review(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, flow);
   log_->write("review", {{"activate", activate}});
+  host_->answer_rebuild_review(activate);
+}
+
+void TrayApp::ask_update_review(const tray::RebuildFlow& flow) {
+  if (quitting_) return;
+  const bool activate =
+      ask_update(window_ ? static_cast<wxWindow*>(window_.get()) : nullptr, tray::update_preview(flow), *log_);
+  log_->write("review", {{"activate", activate}, {"update", true}});
   host_->answer_rebuild_review(activate);
 }
 

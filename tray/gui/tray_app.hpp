@@ -58,6 +58,7 @@ class TrayApp : public wxApp, public SessionObserver {
   // A rollback: the closure diff and both dates first (rollback_dialog), then the command.
   void preview_rollback(const tray::MenuCommand& command);
   void ask_rebuild_review(const tray::RebuildFlow& flow);
+  void ask_update_review(const tray::RebuildFlow& flow);  // Update…'s preview: Switch and verify, or Discard
   StatusWindow& show_window(StatusTab tab, const std::string& reason);
   void show_space(const std::string& reason);
   void try_on_copy();

@@ -7,6 +7,8 @@
 //   tab {tab}                                             another tab was chosen
 //   menu {items: [labels]}                                the tray menu was built to open
 //   flow {step, question}, error {message}, settings {saved}, quit {reason}
+//   update-preview {job, headline, inputs: [{name, change}], summary, changes, question, switch, discard},
+//   review {activate, update}                             the rebuild review's or the Update window's answer
 //   advice {step, title}, advice-action {label, at}       onboarding: what to do, its button
 //   install-dialog {image, name, folder, install, close}, install {result, steps, failure}
 //   agent-rebuild-dialog {command, rebuild, close}, agent-rebuild {result, message}

@@ -54,6 +54,7 @@ asio::awaitable<ActionResult<std::string>> AgentActions::start_rebuild(RebuildRe
   params.mode = request.mode;
   params.flake = request.flake;
   if (request.upgrade) params.upgrade = true;
+  if (request.update) params.update = true;
   params.system = request.system;
   return start_job(link_, std::move(params));
 }

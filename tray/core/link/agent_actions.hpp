@@ -24,6 +24,7 @@ struct RebuildRequest {
   std::optional<std::string> flake;
   bool upgrade = false;
   std::optional<std::string> system;  // activate this built store path instead of building (no flake then)
+  bool update = false;                // mode build: `nix flake update` in a copy of the flake first (Job.update)
 };
 
 struct RollbackRequest {

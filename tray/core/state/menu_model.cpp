@@ -29,6 +29,8 @@ std::string_view to_string(MenuAction action) {
       return "verify-boot";
     case MenuAction::rebuild_and_verify:
       return "rebuild-and-verify";
+    case MenuAction::update:
+      return "update";
     case MenuAction::rollback:
       return "rollback";
     case MenuAction::rescue_rollback:
@@ -534,6 +536,15 @@ MenuModel MenuModel::build(const TrayState& state, const MenuContext& context) {
   }
 
   items.push_back(rebuild_menu(state, context));
+  {
+    // Changes nothing by itself (the update is built in a copy of the flake), so nothing is asked
+    // here: the Update window asks once it shows what moved.
+    auto update = action("update", "Update\xE2\x80\xA6", MenuAction::update);
+    auto blocker = agent_action_blocker(state, "jobs.start", true);
+    if (blocker.empty()) blocker = job_blocker(state);
+    if (!blocker.empty()) disable(update, blocker);
+    items.push_back(std::move(update));
+  }
 
   if (context.has_lifecycle) {
     auto verify = action("verify-boot", "Verify boot\xE2\x80\xA6", MenuAction::verify_boot);

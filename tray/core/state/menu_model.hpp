@@ -25,6 +25,7 @@ enum class MenuAction {
   rebuild,               // with mode: starts the rebuild flow (RebuildFlow)
   verify_boot,
   rebuild_and_verify,  // rebuild with mode boot, then verify-boot (keep or roll back)
+  update,              // update the flake's inputs in a copy, build, show what moved (RebuildFlow::begin_update)
   rollback,            // with generation
   rescue_rollback,     // with generation: from outside, when the agent does not answer; then restart
   cancel_job,          // with job_id

@@ -74,7 +74,9 @@ RebuildFlow::Command RebuildFlow::start(protocol::RebuildMode mode, std::optiona
   awaiting_job_id_ = true;
   // A built system is activated as it is: the agent takes no flake with it.
   auto flake = system ? std::nullopt : flake_;
-  return StartJob{RebuildRequest{mode, std::move(flake), false, std::move(system)}};
+  // Only the build updates the inputs; the switch activates what that build made.
+  const bool update = update_ && mode == protocol::RebuildMode::build;
+  return StartJob{RebuildRequest{mode, std::move(flake), false, std::move(system), update}};
 }
 
 namespace {
@@ -89,16 +91,33 @@ RebuildFlow::Command RebuildFlow::review_without_diff(const std::string& why) {
   return std::monostate{};
 }
 
+void RebuildFlow::reset(protocol::RebuildMode mode, std::optional<std::string> flake, bool update) {
+  mode_ = mode;
+  flake_ = std::move(flake);
+  update_ = update;
+  built_system_.reset();
+  flake_update_.reset();
+  lock_written_.reset();
+  diff_.reset();
+  diff_note_.clear();
+  failure_.clear();
+}
+
+RebuildFlow::Command RebuildFlow::begin_update(std::optional<std::string> flake) {
+  if (active()) {
+    return std::monostate{};
+  }
+  // The agent writes the updated flake.lock only when its result is switched to (or booted).
+  reset(protocol::RebuildMode::switch_, std::move(flake), true);
+  step_ = RebuildStep::building;
+  return start(protocol::RebuildMode::build);
+}
+
 RebuildFlow::Command RebuildFlow::begin(protocol::RebuildMode mode, std::optional<std::string> flake, bool review) {
   if (active()) {
     return std::monostate{};
   }
-  mode_ = mode;
-  flake_ = std::move(flake);
-  built_system_.reset();
-  diff_.reset();
-  diff_note_.clear();
-  failure_.clear();
+  reset(mode, std::move(flake), false);
   // Reviewing a build only makes sense when something is activated afterwards.
   const bool activates = mode == protocol::RebuildMode::switch_ || mode == protocol::RebuildMode::boot ||
                          mode == protocol::RebuildMode::test;
@@ -141,6 +160,7 @@ RebuildFlow::Command RebuildFlow::job_updated(const protocol::Job& job, std::opt
   }
   if (step_ == RebuildStep::building) {
     built_system_ = job.result_path;
+    flake_update_ = job.update;
     const auto from = current_generation ? current_generation : job.generation_before;
     if (!built_system_) {
       return review_without_diff("the agent did not report which store path the build made");
@@ -156,6 +176,7 @@ RebuildFlow::Command RebuildFlow::job_updated(const protocol::Job& job, std::opt
   }
   if (step_ == RebuildStep::activating) {
     step_ = RebuildStep::finished;
+    lock_written_ = job.lock_written;
     // A reviewed rebuild has its diff already: the generation it became is the path compared.
     if (!diff_ && job.generation_before && job.generation_after && *job.generation_before != *job.generation_after) {
       protocol::GenerationsDiffParams params;
@@ -182,6 +203,12 @@ RebuildFlow::Command RebuildFlow::diff_received(const ActionResult<protocol::Gen
 
 RebuildFlow::Command RebuildFlow::confirm() {
   if (step_ != RebuildStep::reviewing) {
+    return std::monostate{};
+  }
+  if (update_ && !built_system_) {
+    // Rebuilding from the flake would build the inputs as they are locked, not the update.
+    step_ = RebuildStep::failed;
+    failure_ = "the agent did not report which store path the update built";
     return std::monostate{};
   }
   // Activate the reviewed store path itself: rebuilding from the flake could give something else

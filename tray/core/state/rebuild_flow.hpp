@@ -8,6 +8,11 @@
 // (`jobs.start` with `system`), so what runs is what was reviewed. When the diff cannot be had,
 // the review says why and still asks. Without review, the diff between the generations before
 // and after is fetched once the job is done.
+//
+// An update (begin_update) is the same review with `nix flake update` first: the build job updates
+// the inputs in a copy of the flake (its Job.update says which moved), the review shows those and
+// the diff, and confirming switches to the built path (the agent then writes the new flake.lock).
+// Declining writes nothing. A switched update is always followed by verify boot (session_verify).
 #pragma once
 
 #include "core/link/action_result.hpp"
@@ -62,6 +67,9 @@ class RebuildFlow {
   using Command = std::variant<std::monostate, StartJob, FetchDiff>;
 
   Command begin(protocol::RebuildMode mode, std::optional<std::string> flake, bool review);
+  // Update the flake's inputs in a copy, build, review; confirming switches. `flake`: the settings'
+  // (unset: the agent's own setting, or the agent refuses).
+  Command begin_update(std::optional<std::string> flake);
   Command job_started(const std::string& job_id);
   Command job_start_failed(const ActionError& error);
   // Any job update; only the flow's own job is looked at. `current_generation` is what a finished
@@ -75,6 +83,12 @@ class RebuildFlow {
   [[nodiscard]] bool active() const;
   [[nodiscard]] protocol::RebuildMode mode() const { return mode_; }
   [[nodiscard]] const std::string& job_id() const { return job_id_; }
+  // An update (begin_update), not a rebuild of the flake as it is locked.
+  [[nodiscard]] bool updating() const { return update_; }
+  // An update's build: the inputs that moved (the build job's Job.update).
+  [[nodiscard]] const std::optional<protocol::FlakeUpdate>& flake_update() const { return flake_update_; }
+  // An update switched to: the flake.lock the agent wrote (the switch job's lock_written).
+  [[nodiscard]] const std::optional<std::string>& lock_written() const { return lock_written_; }
   // Before asking: from the current generation to the build; after activating without review:
   // from the generation before to the one after.
   [[nodiscard]] const std::optional<protocol::GenerationsDiff>& diff() const { return diff_; }
@@ -89,11 +103,15 @@ class RebuildFlow {
  private:
   Command start(protocol::RebuildMode mode, std::optional<std::string> system = std::nullopt);
   Command review_without_diff(const std::string& why);
+  void reset(protocol::RebuildMode mode, std::optional<std::string> flake, bool update);
 
   RebuildStep step_ = RebuildStep::idle;
   protocol::RebuildMode mode_ = protocol::RebuildMode::switch_;
   std::optional<std::string> flake_;
   std::optional<std::string> built_system_;
+  bool update_ = false;
+  std::optional<protocol::FlakeUpdate> flake_update_;
+  std::optional<std::string> lock_written_;
   std::string job_id_;
   bool awaiting_job_id_ = false;
   std::optional<protocol::GenerationsDiff> diff_;

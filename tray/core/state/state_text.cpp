@@ -53,6 +53,8 @@ std::string_view job_phase_text(protocol::JobPhase phase) {
   switch (phase) {
     case protocol::JobPhase::preparing:
       return "preparing";
+    case protocol::JobPhase::updating:
+      return "updating the flake's inputs";
     case protocol::JobPhase::building:
       return "building";
     case protocol::JobPhase::checking:

@@ -3,11 +3,32 @@
 // console and the user's session (boot_console.cpp).
 #include "core/verify/boot_verifier.hpp"
 
+#include "core/link/backoff.hpp"
 #include "core/verify/verifier_text.hpp"
 
 #include "nixtray/protocol/status.hpp"
 
 namespace nixtray::tray {
+
+namespace {
+
+// While nothing can tell the check that the distro stopped or that the new boot's agent listens,
+// it looks: soon at first (a restart of a small distro takes a few hundred milliseconds, and a
+// look every poll_interval would add half of one on average), then less often, at most
+// poll_interval apart. Each wait is a quarter longer than the one before, so a look comes at
+// most a quarter of the time waited so far after the moment it could have succeeded (doubling
+// would allow the whole time again), and a look that costs a process start (wsl.exe) is made a
+// dozen times in the first second, not a hundred.
+Backoff looking_again(std::chrono::milliseconds poll_interval) {
+  BackoffPolicy policy;
+  policy.initial = std::min(poll_interval, std::chrono::milliseconds(10));
+  policy.cap = poll_interval;
+  policy.factor = 1.25;
+  policy.jitter = 0;
+  return Backoff(policy);
+}
+
+}  // namespace
 
 namespace asio = net::asio;
 using Clock = std::chrono::steady_clock;
@@ -147,6 +168,7 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
   auto terminating = control_->terminate();
   const auto terminated = co_await std::move(terminating);
   const auto deadline = Clock::now() + options_.stop_timeout;
+  auto looks = looking_again(options_.poll_interval);
   for (;;) {
     auto probing = control_->is_running();
     const auto probe = co_await std::move(probing);
@@ -168,7 +190,7 @@ asio::awaitable<bool> BootVerifier::stop_distro(std::string phase) {
           sentence("the distro still runs %s after it was shut down", {seconds_text(options_.stop_timeout)}));
       co_return false;
     }
-    auto nap = pause_for(options_.poll_interval);
+    auto nap = pause_for(looks.next_delay());
     co_await std::move(nap);
   }
 }
@@ -183,6 +205,7 @@ asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(s
   auto next_power_check = started + power_check_interval;
   int stopped_probes = 0;
   std::string last_failure;
+  auto looks = looking_again(options_.poll_interval);
   for (;;) {
     auto opening = connect_once();
     auto opened = co_await std::move(opening);
@@ -210,7 +233,7 @@ asio::awaitable<std::shared_ptr<AgentConnection>> BootVerifier::wait_for_agent(s
           sentence("no agent answered within %1$s (last: %2$s)", {seconds_text(options_.boot_timeout), last_failure}));
       co_return nullptr;
     }
-    auto nap = pause_for(options_.poll_interval);
+    auto nap = pause_for(looks.next_delay());
     co_await std::move(nap);
   }
 }

@@ -250,7 +250,9 @@ asio::awaitable<bool> BootVerifier::rebuild(RebuildRequest request) {
   protocol::JobStartParams params;
   params.kind = protocol::JobKind::rebuild;
   params.mode = protocol::RebuildMode::boot;
-  params.flake = request.flake;
+  // A built system (an update's result) is made the next boot as it is: no flake, nothing built.
+  params.system = request.system;
+  if (!request.system) params.flake = request.flake;
   if (request.upgrade) params.upgrade = true;
   auto running = run_job_to_end(agent, params, options_.job_timeout, options_.poll_interval,
                                 [this, step](const protocol::Job& job) {

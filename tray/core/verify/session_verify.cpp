@@ -27,7 +27,9 @@ RebuildRequest rebuild_before_verify(const TraySettings& settings) {
 }
 
 bool verify_after_rebuild(const RebuildFlow& flow, const TraySettings& settings, bool has_lifecycle) {
-  return settings.auto_verify_after_rebuild && has_lifecycle && flow.step() == RebuildStep::finished &&
+  // An update's "Switch and verify" says it verifies, whatever the setting.
+  return (settings.auto_verify_after_rebuild || flow.updating()) && has_lifecycle &&
+         flow.step() == RebuildStep::finished &&
          (flow.mode() == protocol::RebuildMode::switch_ || flow.mode() == protocol::RebuildMode::boot);
 }
 

@@ -31,7 +31,8 @@ VerifyRequest verify_request_for(const TraySession& session, std::optional<Rebui
 RebuildRequest rebuild_before_verify(const TraySettings& settings);
 
 // The setting "Verify boot after each rebuild": true once a switch or boot rebuild has finished
-// and the tray controls the distro's lifecycle (the owner starts verify-boot once per job).
+// and the tray controls the distro's lifecycle (the owner starts verify-boot once per job). A
+// switched update (RebuildFlow::begin_update) is verified whatever the setting.
 bool verify_after_rebuild(const RebuildFlow& flow, const TraySettings& settings, bool has_lifecycle);
 
 // on_takeover -> begin_verify (pauses the link), on_step -> report_verify, on_record ->
