@@ -148,4 +148,26 @@ TEST_CASE("a check for updates (update with dry-build) says what moved and build
   CHECK(job["result_path"].is_null());  // nothing to activate
   CHECK(flake.lock() == lock_before);
   CHECK(contains(f.log_lines(id), "hello-2.12.4"));  // what a build would make, named by the dry run
+  // The copy is gone with the job; the locks stay in the job's directory for a switch.
+  const auto job_dir = f.agent->state_dir() / "jobs" / id;
+  CHECK(fs::exists(job_dir / "flake.lock.after"));
+  CHECK_FALSE(fs::exists(job_dir / "work" / "flake"));
+}
+
+TEST_CASE("an update whose input cannot be fetched fails, says so, and leaves no copy behind") {
+  JobsFixture f(PinnedFlake::options());
+  const PinnedFlake flake(f);
+  const auto lock_before = flake.lock();
+  fs::rename(flake.pins, flake.pins.string() + ".gone");
+  const auto id = f.start({{"kind", "rebuild"}, {"update", true}, {"flake", flake.reference()}});
+  const auto job = f.wait_finished(id);
+  INFO(job.dump(2) << "\n" << json(f.log_lines(id)).dump(1));
+  CHECK(job["state"] == "failed");
+  CHECK(job["failure"]["kind"] == "evaluation");
+  CHECK(job["summary"].get<std::string>().find("nix flake update failed") != std::string::npos);
+  CHECK_FALSE(job.contains("update"));
+  const auto job_dir = f.agent->state_dir() / "jobs" / id;
+  CHECK(fs::exists(job_dir / "spec.json"));
+  CHECK_FALSE(fs::exists(job_dir / "work" / "flake"));
+  CHECK(flake.lock() == lock_before);
 }

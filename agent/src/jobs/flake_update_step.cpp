@@ -74,6 +74,7 @@ std::variant<std::string, int> update_flake_in_copy(const std::string& flake, co
   fs::remove_all(copy, ec);
   fs::copy(lock->parent_path(), copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
   if (ec) {
+    remove_flake_copy(files);
     return fail_job(protocol::FailureKind::internal,
                     "cannot copy " + lock->parent_path().string() + " to update it: " + ec.message(),
                     job_command_failed);
@@ -84,6 +85,7 @@ std::variant<std::string, int> update_flake_in_copy(const std::string& flake, co
   // names; both update every input of the flake in the working directory.
   if (run_command({"nix", "--extra-experimental-features", "nix-command flakes", "flake", "update"}, copy, environment)
           .exit_code != 0) {
+    remove_flake_copy(files);
     return fail_job(protocol::FailureKind::evaluation,
                     "nix flake update failed in the copy of " + lock->parent_path().string() + " (see the log above)",
                     job_command_failed);
@@ -103,7 +105,7 @@ void report_moved_inputs(const std::string& flake, const JobFiles& files) {
   protocol::FlakeUpdate update;
   update.lock_file = lock->string();
   update.inputs = moved_inputs(parsed_lock(*lock), parsed_lock(copy / "flake.lock"));
-  fs::remove_all(copy, ec);
+  remove_flake_copy(files);
   if (update.inputs.empty()) {
     say_in_log("no input moved: the configuration's inputs are up to date");
   }
@@ -112,6 +114,11 @@ void report_moved_inputs(const std::string& flake, const JobFiles& files) {
                short_revision(input.to));
   }
   say_in_log(update_marker(update));
+}
+
+void remove_flake_copy(const JobFiles& files) {
+  std::error_code ec;
+  fs::remove_all(copy_of_flake(files), ec);
 }
 
 std::optional<std::string> lock_replacement_problem(const LockReplacement& replacement) {

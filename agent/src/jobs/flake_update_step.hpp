@@ -31,6 +31,10 @@ std::variant<std::string, int> update_flake_in_copy(const std::string& flake, co
 // moved (a line each, and the update marker for the agent).
 void report_moved_inputs(const std::string& flake, const JobFiles& files);
 
+// Removes the copy when the job ends without reporting (a failed update or build): a checkout's
+// .git can be large, and the state directory keeps a job's directory as long as its record.
+void remove_flake_copy(const JobFiles& files);
+
 // Why the configuration's lock must not be replaced (it changed since the update), or nullopt.
 std::optional<std::string> lock_replacement_problem(const LockReplacement& replacement);
 

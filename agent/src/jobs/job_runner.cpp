@@ -225,6 +225,7 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   argv.insert(argv.end(), {"--log-format", "internal-json", "-v"});
   if (const auto built = run_command(argv, files.work(), environment); built.exit_code != 0) {
     say_in_log(spec.rebuild_command + " exited with code " + std::to_string(built.exit_code));
+    if (spec.args.update.value_or(false)) remove_flake_copy(files);
     return job_command_failed;
   }
   if (mode == protocol::RebuildMode::dry_build) {
@@ -237,6 +238,7 @@ int run_rebuild(const JobSpec& spec, const JobFiles& files) {
   const auto system = fs::canonical(files.work() / "result", ec);
   if (ec) {
     say_in_log(phase_marker(JobPhase::checking));
+    if (spec.args.update.value_or(false)) remove_flake_copy(files);
     return fail_job(protocol::FailureKind::check, "the build left no ./result to activate", job_check_failed);
   }
   if (spec.args.update.value_or(false) && spec.flake) report_moved_inputs(*spec.flake, files);
