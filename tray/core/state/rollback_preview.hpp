@@ -39,4 +39,8 @@ struct RollbackPreview {
 RollbackPreview rollback_preview(const std::vector<protocol::Generation>& generations, int from, int to,
                                  const std::optional<protocol::GenerationsDiff>& diff);
 
+// "4 packages change: 1 added, 2 removed, 1 changed." (a resize counts as a change), for every
+// preview that shows a closure diff before asking (the rollback's, the update's).
+Sentence package_changes_sentence(const protocol::GenerationsDiff& diff);
+
 }  // namespace nixtray::tray

@@ -1,5 +1,6 @@
 #include "core/state/update_preview.hpp"
 
+#include "core/state/rollback_preview.hpp"
 #include "core/system/local_time.hpp"
 
 #include <algorithm>
@@ -77,11 +78,7 @@ UpdatePreview update_preview(const protocol::Job& built, const std::optional<pro
                                {std::to_string(diff->from)});
     return preview;
   }
-  // Counted as the rollback preview counts them (the same sentence): resizes are changes too.
-  const auto counts = summarize(*diff, 0);
-  preview.summary = sentence("%1$s packages change: %2$s added, %3$s removed, %4$s changed.",
-                             {std::to_string(diff->changes.size()), std::to_string(counts.added),
-                              std::to_string(counts.removed), std::to_string(counts.changed + counts.resized)});
+  preview.summary = package_changes_sentence(*diff);
   return preview;
 }
 
