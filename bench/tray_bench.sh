@@ -29,27 +29,8 @@ fi
 bare_bin=$build/bench/nixtray-bench-bare-tray
 [ -x "$bare_bin" ] || fail "no $bare_bin: build the target nixtray-bench-bare-tray"
 
-# measure NAME CLASS COMMAND...: one start; prints "MILLISECONDS RSS_KIB".
-measure() {
-  local name=$1 class=$2
-  shift 2
-  local start end pid
-  start=$(date +%s%N)
-  "$@" >>"$work/$name.log" 2>&1 &
-  pid=$!
-  until embedded_window "$class" >/dev/null; do
-    kill -0 "$pid" 2>/dev/null || fail "$name exited before its icon appeared (see $work/$name.log)"
-    sleep 0.01
-  done
-  end=$(date +%s%N)
-  sleep 2  # what it holds once settled, not mid-start
-  local rss
-  rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-  stop_pid "$pid" "$name"
-  # The tray host needs a moment to drop the old icon before the next one docks.
-  sleep 0.5
-  echo "$(((end - start) / 1000000)) $rss"
-}
+# shellcheck source=tray_bench_lib.sh
+. "$here/tray_bench_lib.sh"
 
 # Context switches of every thread of PID so far.
 switches() { cat /proc/"$1"/task/*/status | awk '/^(non)?voluntary_ctxt_switches:/ { s += $2 } END { print s }'; }
@@ -85,21 +66,12 @@ start_idle() {
   done
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2fx\n", a / b }'; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 start_tray_host
 start_plain_agent
-tray_ms=() tray_rss=() bare_ms=() bare_rss=()
-for i in $(seq "$runs"); do
-  read -r ms rss < <(measure bare nixtray-bench-bare-tray "$bare_bin")
-  bare_ms+=("$ms") bare_rss+=("$rss")
-  read -r ms rss < <(measure nixtray nixtray "$tray_bin" --config "$work/settings.json" --agent "unix:$work/agent.sock" \
-    --distro-control local)
-  tray_ms+=("$ms") tray_rss+=("$rss")
-  log "run $i: bare ${bare_ms[-1]} ms ${bare_rss[-1]} KiB, nixtray ${tray_ms[-1]} ms ${tray_rss[-1]} KiB"
-done
+# shellcheck disable=SC2034  # read by compare_starts (tray_bench_lib.sh)
+bare_class=nixtray-bench-bare-tray bare_command=("$bare_bin")
+tray_class=nixtray tray_command=("$tray_bin" --config "$work/settings.json" --agent "unix:$work/agent.sock" --distro-control local)
+compare_starts "$runs"
 
 # Idle: the bare app with its icon shown, then nixtray connected to the agent with its icon shown.
 start_idle bare nixtray-bench-bare-tray "$bare_bin"
@@ -116,15 +88,7 @@ read -r tray_calls tray_switches tray_idle_rss < <(idle nixtray "$idle_pid")
 stop_pid "$idle_pid" nixtray-idle
 log "idle ${idle_seconds} s: bare $bare_calls syscalls $bare_switches switches $bare_idle_rss KiB, nixtray $tray_calls syscalls $tray_switches switches $tray_idle_rss KiB"
 
-tm=$(printf '%s\n' "${tray_ms[@]}" | median)
-bm=$(printf '%s\n' "${bare_ms[@]}" | median)
-tr=$(printf '%s\n' "${tray_rss[@]}" | median)
-br=$(printf '%s\n' "${bare_rss[@]}" | median)
-echo
-echo "tray start to icon embedded in trayer, and RSS 2 s later; medians of $runs runs each"
-printf '%-34s %12s %12s %8s  %s\n' measurement nixtray bare-wx ratio goal
-printf '%-34s %9s ms %9s ms %7.2fx  ≤ 1.2x\n' "start → icon embedded" "$tm" "$bm" "$(awk -v a="$tm" -v b="$bm" 'BEGIN { print a / b }')"
-printf '%-34s %8s KiB %8s KiB %7.2fx  ≤ 1.2x\n' "RSS with the icon shown" "$tr" "$br" "$(awk -v a="$tr" -v b="$br" 'BEGIN { print a / b }')"
+print_start_table "tray start to icon embedded in trayer, and RSS 2 s later"
 echo
 echo "idle for ${idle_seconds} s with the icon shown (nixtray connected to the agent), one run each"
 printf '%-34s %12s %12s %8s\n' measurement nixtray bare-wx ratio

@@ -62,12 +62,10 @@ wait_ui() { python3 "$ui_log_tool" wait "$ui_log" "$@" || fail "nixtray did not 
 wait_notify() { python3 "$ui_log_tool" notify "$notify_log" "$@" || fail "no notification with: ${*:2}"; }
 field() { python3 "$ui_log_tool" field "$1" "$2"; }
 
-# The real pieces of a desktop: a tray host (trayer owns _NET_SYSTEM_TRAY_S0) and a notification
+# The real pieces of a desktop: a tray host (start_tray_host, xembed_tray.sh) and a notification
 # server (dunst) whose Notify calls dbus-monitor records.
-start_tray_host() {
-  spawn trayer trayer --edge top --align right --widthtype request --height 24 --SetDockType true --transparent false
-  sleep "$(awk -v f="$factor" 'BEGIN { print 1.5 * f }')"
-}
+# shellcheck source=../support/xembed_tray.sh
+. "$NIXTRAY_SOURCE_DIR/tests/support/xembed_tray.sh"
 start_notifications() {
   spawn dbus-monitor dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'"
   mv "$work/dbus-monitor.log" "$notify_log" 2>/dev/null || true
@@ -158,22 +156,8 @@ start_nixtray() {
   nixtray_pid=${started_pids[-1]}
 }
 
-# The XEmbed proof: a window of X class CLASS with _XEMBED_INFO set that the tray host has
-# reparented into itself and mapped. (_XEMBED_INFO alone is no proof: GTK sets it on the plug
-# window before any tray takes it.) embedded_window CLASS looks once and prints its id;
-# embedded_icon [SECONDS] waits for nixtray's.
-embedded_window() {
-  local w info
-  for w in $(xdotool search --classname "^$1\$" 2>/dev/null); do
-    xprop -id "$w" _XEMBED_INFO 2>/dev/null | grep -q = || continue
-    info=$(xwininfo -id "$w" -tree 2>/dev/null; xwininfo -id "$w" 2>/dev/null)
-    if grep -q "Map State: IsViewable" <<<"$info" && ! grep -q "Parent window id: .*(the root window)" <<<"$info"; then
-      echo "$w"
-      return 0
-    fi
-  done
-  return 1
-}
+# embedded_icon [SECONDS]: waits for nixtray's icon in the tray host (embedded_window,
+# xembed_tray.sh).
 embedded_icon() {
   local seconds=${1:-10}
   for _ in $(seq "$(tries $((seconds * 10)))"); do

@@ -27,43 +27,50 @@ int nearest_size(int size) {
 }
 }  // namespace
 
-TrayIconArt::TrayIconArt(std::filesystem::path directory, std::string variant) : directory_(std::move(directory)) {
+TrayIconArt::TrayIconArt(std::filesystem::path directory, std::string variant)
+    : directory_(std::move(directory)), variant_(std::move(variant)) {
   wxInitAllImageHandlers();
-  std::string missing;
+  // Only whether the pictures are there: decoding all 64 before the icon was shown cost the
+  // start about 17 ms and the process 0.9 MiB under Wine (bench/tray_bench_wine.sh), for
+  // pictures most runs never show. A picture is decoded when it is first shown.
+  std::error_code error;
   for (const auto icon : all_icons) {
     for (const int size : sizes) {
-      const auto name = std::string(tray::to_string(icon));
-      const auto suffix = "-" + std::to_string(size) + ".png";
-      const auto file = directory_ / (name + suffix);
-      auto variant_name = name;
-      variant_name.append("-").append(variant).append(suffix);
-      const auto variant_file = directory_ / variant_name;
-      wxImage image;
-      // The variant's picture when there is one, else the default one.
-      const bool loaded = !directory_.empty() &&
-                          ((!variant.empty() && image.LoadFile(to_wx(variant_file.string()), wxBITMAP_TYPE_PNG)) ||
-                           image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG));
-      if (loaded) {
-        cache_[{static_cast<int>(icon), size}] = wxBitmap(image);
-      } else if (missing.empty()) {
-        missing = file.string();
+      const auto file = picture_file(icon, size, false);
+      if (directory_.empty() || !std::filesystem::is_regular_file(file, error)) {
+        problem_ = "icon pictures are missing (first: " + file.string() + "); the tray shows a plain square instead";
+        return;
       }
     }
   }
-  if (!missing.empty()) {
-    problem_ = "icon pictures are missing (first: " + missing + "); the tray shows a plain square instead";
-  }
+}
+
+std::filesystem::path TrayIconArt::picture_file(tray::IconId icon, int size, bool of_variant) const {
+  auto name = std::string(tray::to_string(icon));
+  if (of_variant) name.append("-").append(variant_);
+  return directory_ / name.append("-").append(std::to_string(size)).append(".png");
 }
 
 wxBitmap TrayIconArt::base(tray::IconId icon, int size) const {
-  const auto it = cache_.find({static_cast<int>(icon), size});
-  if (it != cache_.end()) {
+  const std::pair key{static_cast<int>(icon), size};
+  if (const auto it = cache_.find(key); it != cache_.end()) {
     return it->second;
   }
-  // A visible stand-in rather than nothing: the person still finds the tray entry.
-  wxImage image(size, size);
-  image.SetRGB(wxRect(0, 0, size, size), 0x60, 0x60, 0x60);
-  return wxBitmap(image);
+  wxImage image;
+  // A missing file is checked first: wx would report it as an error of its own.
+  const auto load = [&image](const std::filesystem::path& file) {
+    std::error_code error;
+    return std::filesystem::is_regular_file(file, error) && image.LoadFile(to_wx(file.string()), wxBITMAP_TYPE_PNG);
+  };
+  // The variant's picture when there is one, else the default one.
+  const bool loaded = !directory_.empty() && ((!variant_.empty() && load(picture_file(icon, size, true))) ||
+                                              load(picture_file(icon, size, false)));
+  if (!loaded) {
+    // A visible stand-in rather than nothing: the person still finds the tray entry.
+    image.Create(size, size);
+    image.SetRGB(wxRect(0, 0, size, size), 0x60, 0x60, 0x60);
+  }
+  return cache_.emplace(key, wxBitmap(image)).first->second;
 }
 
 wxIconBundle TrayIconArt::window_icons(tray::IconId icon) const {

@@ -40,10 +40,13 @@ class TrayIconArt {
                                            bool badge = false) const;
 
  private:
+  // Decoded on first use (the GUI thread's only).
   [[nodiscard]] wxBitmap base(tray::IconId icon, int size) const;
+  [[nodiscard]] std::filesystem::path picture_file(tray::IconId icon, int size, bool of_variant) const;
 
   std::filesystem::path directory_;
-  std::map<std::pair<int, int>, wxBitmap> cache_;  // (icon, size)
+  std::string variant_;
+  mutable std::map<std::pair<int, int>, wxBitmap> cache_;  // (icon, size)
   std::string problem_;
 };
 
