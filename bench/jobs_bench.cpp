@@ -4,6 +4,11 @@
 //  2. A job that logs a million lines, built by real Nix through the nixos-rebuild stand-in in a
 //     real systemd (the tests' harness): two clients read the whole log through the agent
 //     (jobs.log pages) against `cat` of the same file into a pipe; the agent's RSS before and after.
+//  3. The same build again (a new derivation, so Nix prints it all again), followed live by two
+//     `nixtray-agent logs ID --follow` and one subscriber that reads nothing (a stalled tray):
+//     the job's time against the unfollowed one, what each follower printed, how long after the
+//     job they end, and the agent's highest RSS meanwhile; then two `logs ID --follow` (pages)
+//     and two `logs ID --raw --follow` (bytes) of the finished log against `cat` into a pipe.
 // Prints a table; every ratio is measured in the same run. `--short` for CI; `--parse-only` runs
 // only the first part (full size), e.g. under `perf record`.
 #include "systemd_fixture.hpp"
@@ -11,13 +16,17 @@
 #include "jobs/job_log.hpp"
 #include "jobs/job_log_analyzer.hpp"
 #include "jobs/job_log_line.hpp"
+#include "nixtray/protocol/subscribe.hpp"
 #include "nixtray/testing/nix_store.hpp"
 #include "nixtray/testing/process_runner.hpp"
 #include "nixtray/testing/timeouts.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <sstream>
@@ -146,6 +155,98 @@ std::uint64_t read_whole_log_file(const SystemdAgent& agent, const std::string& 
   }
 }
 
+struct Followed {
+  double job_seconds = 0;
+  std::int64_t printed[2] = {0, 0};
+  std::int64_t log_lines = 0;
+  double lag_ms = 0;
+  long rss_before = 0;
+  long rss_peak = 0;
+  long rss_after = 0;
+  double pages_seconds = 0;
+  double raw_seconds = 0;
+  double cat_seconds = 0;
+  bool raw_bytes_match = false;
+};
+
+// `nixtray-agent logs ID [--raw] --follow` into `wc -l` or `wc -c`; the count it printed.
+std::int64_t follow_log(const SystemdAgent& agent, const std::string& id, bool raw) {
+  RunOptions options;
+  options.timeout = std::chrono::minutes(10);
+  const auto result =
+      run_process({"/bin/sh", "-c", "\"$0\" logs \"$1\" --socket \"$2\" --follow $3 | wc $4", NIXTRAY_AGENT_BINARY, id,
+                   agent.socket().string(), raw ? "--raw" : "", raw ? "-c" : "-l"},
+                  options);
+  if (!result.ok()) throw std::runtime_error("logs --follow: " + result.describe());
+  return std::stoll(result.out);
+}
+
+// Part 3 (header): a second chatty build followed live, then its finished log followed whole.
+Followed following_benchmark(const SystemdAgent& agent, const std::function<void(const std::string&)>& write_build,
+                             double unfollowed_seconds) {
+  Followed f;
+  write_build("2.0");
+  const auto pid = agent.host_pid();
+  f.rss_before = rss_kib(pid);
+  const auto start = Clock::now();
+  const auto started = agent.call("jobs.start", {{"kind", "rebuild"}, {"mode", "build"}});
+  if (!started.contains("result")) throw std::runtime_error("jobs.start: " + started.dump());
+  const auto id = started["result"]["id"].get<std::string>();
+  auto stalled = agent.subscriber({nixtray::protocol::log_topic(id)});  // subscribed, never read
+  std::atomic<double> ended_at{0};
+  const auto follower = [&] {
+    const auto printed = follow_log(agent, id, false);
+    double expected = 0;
+    const double now = seconds_since(start);
+    while (now > expected && !ended_at.compare_exchange_weak(expected, now)) {
+    }
+    return printed;
+  };
+  auto first = std::async(std::launch::async, follower);
+  auto second = std::async(std::launch::async, follower);
+  json finished;
+  f.rss_peak = f.rss_before;
+  while ((finished = agent.call("jobs.get", {{"id", id}})["result"])["state"] == "running") {
+    f.rss_peak = std::max(f.rss_peak, rss_kib(pid));
+    if (seconds_since(start) > 20 * unfollowed_seconds + 60) throw std::runtime_error("the followed job never ended");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  f.job_seconds = seconds_since(start);
+  f.printed[0] = first.get();
+  f.printed[1] = second.get();
+  f.lag_ms = std::max(0.0, ended_at.load() - f.job_seconds) * 1000;
+  f.rss_after = rss_kib(pid);
+  f.log_lines = finished["log_lines"].get<std::int64_t>();
+
+  const auto log_file = agent.dir() / "state" / "jobs" / id / "log";
+  auto timed = [](auto&& work) {
+    const auto begun = Clock::now();
+    work();
+    return seconds_since(begun);
+  };
+  f.pages_seconds = timed([&] {
+    auto a = std::async(std::launch::async, [&] { return follow_log(agent, id, false); });
+    auto b = std::async(std::launch::async, [&] { return follow_log(agent, id, false); });
+    a.get();
+    b.get();
+  });
+  std::int64_t raw_bytes[2] = {0, 0};
+  f.raw_seconds = timed([&] {
+    auto a = std::async(std::launch::async, [&] { return follow_log(agent, id, true); });
+    auto b = std::async(std::launch::async, [&] { return follow_log(agent, id, true); });
+    raw_bytes[0] = a.get();
+    raw_bytes[1] = b.get();
+  });
+  const auto size = static_cast<std::int64_t>(fs::file_size(log_file));
+  f.raw_bytes_match = raw_bytes[0] == size && raw_bytes[1] == size;
+  f.cat_seconds = timed([&] {
+    RunOptions cat;
+    cat.timeout = std::chrono::minutes(2);
+    (void)run_process({"/bin/sh", "-c", "cat \"$0\" | wc -l", log_file.string()}, cat);
+  });
+  return f;
+}
+
 void streaming_benchmark(bool short_mode) {
   const int lines = short_mode ? 20000 : 1000000;
   TempDir dir("nxbj");  // not /dev/shm: the namespace has its own /dev
@@ -155,10 +256,14 @@ void streaming_benchmark(bool short_mode) {
   store.add_generation(store.build_system(first));
   const auto configs = dir.path() / "configs";
   fs::create_directories(configs);
-  std::ofstream(configs / "default.nix")
-      << "derivation { name = \"chatty-build-1.0\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
-      << "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' " << lines
-      << "; /bin/mkdir $out\" ]; }\n";
+  const auto write_chatty_build = [&](const std::string& version) {
+    std::ofstream(configs / "default.nix")
+        << "derivation { name = \"chatty-build-" << version
+        << "\"; system = builtins.currentSystem; builder = \"/bin/sh\";\n"
+        << "  args = [ \"-c\" \"/usr/bin/seq -f 'compiling unit %g of the chatty build' " << lines
+        << "; /bin/mkdir $out\" ]; }\n";
+  };
+  write_chatty_build("1.0");
 
   SystemdAgentOptions options;
   options.profile_dir = store.profiles_dir();
@@ -182,7 +287,7 @@ void streaming_benchmark(bool short_mode) {
         finished = agent.call("jobs.get", {{"id", build_id}})["result"];
         return finished["state"] != "running";
       },
-      std::chrono::minutes(10), std::chrono::milliseconds(200));
+      std::chrono::minutes(10), std::chrono::milliseconds(10));  // as the followed job below
   const double job_seconds = seconds_since(start);
   const long rss_after_job = rss_kib(pid);
 
@@ -215,6 +320,8 @@ void streaming_benchmark(bool short_mode) {
   const auto piped = run_process({"/bin/sh", "-c", "cat \"$0\" | wc -l", log_file.string()}, cat);
   const double cat_seconds = seconds_since(cat_start);
 
+  const auto followed = following_benchmark(agent, write_chatty_build, job_seconds);
+
   std::printf(
       "| job log, %lld visible lines (%s raw), read whole by 2 clients via jobs.log | %.2f s | cat of the file into a "
       "pipe | %.3f s | %.0fx |\n",
@@ -233,6 +340,27 @@ void streaming_benchmark(bool short_mode) {
   std::printf("| the job itself (nix-build printing %d lines, followed live) | %.1f s | | | |\n", lines, job_seconds);
   std::printf("| agent RSS: before the job / after the job / after both reads | %ld / %ld / %ld KiB | | | |\n",
               rss_before, rss_after_job, rss_after_reads);
+  std::printf(
+      "| the same build again, followed live by 2 `logs ID --follow` and 1 subscriber that reads nothing | %.1f s | "
+      "the build unfollowed | %.1f s | %.2fx |\n",
+      followed.job_seconds, job_seconds, followed.job_seconds / job_seconds);
+  std::printf("| lines each follower printed / visible lines of the log | %lld, %lld / %lld | | | |\n",
+              static_cast<long long>(followed.printed[0]), static_cast<long long>(followed.printed[1]),
+              static_cast<long long>(followed.log_lines));
+  std::printf("| the followers' end after the job's | %.0f ms | | | |\n", followed.lag_ms);
+  std::printf(
+      "| agent RSS while followed (the stalled subscriber too): before / highest / after | %ld / %ld / %ld KiB | | | "
+      "|\n",
+      followed.rss_before, followed.rss_peak, followed.rss_after);
+  std::printf(
+      "| the finished log to 2 `nixtray-agent logs ID --follow` (pages), each into a pipe | %.2f s | cat of the file "
+      "into a pipe | %.3f s | %.2fx as fast (goal >= 0.5x) |\n",
+      followed.pages_seconds, followed.cat_seconds, followed.cat_seconds / followed.pages_seconds);
+  std::printf(
+      "| the same to 2 `nixtray-agent logs ID --raw --follow` (bytes)%s | %.2f s | cat of the file into a pipe | "
+      "%.3f s | %.2fx as fast (goal >= 0.5x) |\n",
+      followed.raw_bytes_match ? "" : " BYTES DIFFER", followed.raw_seconds, followed.cat_seconds,
+      followed.cat_seconds / followed.raw_seconds);
 }
 
 }  // namespace

@@ -117,6 +117,27 @@ TEST_CASE("read in steps of at most N lines, every line travels in exactly one s
   CHECK(seen.back() == "line 2499");
 }
 
+TEST_CASE("terminal codes go wherever they stand in a line, and text around them stays as it was") {
+  // strip_terminal_codes passes eight plain bytes at a time: put each kind of byte at every
+  // place of lines shorter and longer than one such word, and at their ends.
+  for (std::size_t length = 1; length <= 20; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      const std::string before(at, 'a');
+      const std::string after(length - at - 1, 'z');
+      INFO("length " << length << ", at " << at);
+      CHECK(strip_terminal_codes(before + "\x01" + after) == before + after);
+      CHECK(strip_terminal_codes(before + "\x7f" + after) == before + after);
+      CHECK(strip_terminal_codes(before + "\r" + after) == before + after);
+      CHECK(strip_terminal_codes(before + "\t" + after) == before + "\t" + after);
+      CHECK(strip_terminal_codes(before + "\x1b[1;31m" + after) == before + after);
+      CHECK(strip_terminal_codes(before + "\xc3\xa9" + after) == before + "\xc3\xa9" + after);
+      CHECK(strip_terminal_codes(before + "~ " + after) == before + "~ " + after);
+      // A byte that starts no UTF-8 character becomes U+FFFD, as everywhere on the wire.
+      CHECK(strip_terminal_codes(before + "\xff" + after) == before + "\xef\xbf\xbd" + after);
+    }
+  }
+}
+
 TEST_CASE("the analyzer gives the same visible lines as visible_lines()") {
   JobLogAnalyzer analyzer;
   for (const std::string& raw :

@@ -101,7 +101,8 @@ void AgentDaemon::start() {
       });
   server_ = std::make_unique<AgentServer>(io_, server_options_of(config_), methods_);
   jobs_ = std::make_unique<JobService>(
-      io_, config_, generations_, [this](std::string_view topic, const protocol::json& data) { publish(topic, data); });
+      io_, config_, generations_, [this](std::string_view topic, const protocol::json& data) { publish(topic, data); },
+      [this](std::string_view topic) { return server_->subscriber_count(topic) > 0; });
   space_ = std::make_unique<SpaceMonitor>(
       io_, NixStoreLocation::from_environment(), [this] { return space_subjects(); },
       [this](const protocol::SpaceReport& report) { publish("space", protocol::json(report)); });

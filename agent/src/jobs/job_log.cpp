@@ -96,10 +96,14 @@ protocol::LogChunk JobLog::read_appended(const LineReader& reader, std::size_t k
           lines_since_checkpoint_ = 0;
         }
         for (auto& line : reader(raw)) {
-          kept.push_back(std::move(line));
-          if (kept.size() > keep_last) {
-            kept.pop_front();
-            ++chunk.from;
+          if (keep_last == 0) {
+            ++chunk.from;  // numbered, not kept: nobody reads this chunk's lines
+          } else {
+            kept.push_back(std::move(line));
+            if (kept.size() > keep_last) {
+              kept.pop_front();
+              ++chunk.from;
+            }
           }
           ++line_count_;
           ++lines_since_checkpoint_;

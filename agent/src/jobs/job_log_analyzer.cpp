@@ -15,9 +15,16 @@ constexpr std::size_t tail_lines = 20;
 constexpr std::size_t build_tail_lines = 10;
 constexpr std::size_t remembered_builds = 64;
 
-void push_bounded(std::deque<std::string>& lines, std::string line, std::size_t limit) {
-  lines.push_back(std::move(line));
-  while (lines.size() > limit) lines.pop_front();
+void push_bounded(std::deque<std::string>& lines, std::string_view line, std::size_t limit) {
+  if (lines.size() < limit) {
+    lines.emplace_back(line);
+    return;
+  }
+  // Full: the oldest line's buffer takes the new one, so a long log's lines cost no allocation here.
+  auto reused = std::move(lines.front());
+  lines.pop_front();
+  reused.assign(line);
+  lines.push_back(std::move(reused));
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }

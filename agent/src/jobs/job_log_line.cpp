@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -41,6 +42,19 @@ std::optional<std::string> visible_nix_text(const nlohmann::json& event) {
   return std::nullopt;
 }
 
+// Whether any of the eight bytes of `word` needs a look of its own: a control character (tab and
+// newline too: the byte loop tells them apart), DEL, or part of a multi-byte UTF-8 sequence. A
+// build log is mostly plain ASCII, so eight bytes are passed over at once ("Bit Twiddling
+// Hacks": a word has a byte below n when (w - n·0x01…) & ~w & 0x80… is not zero).
+bool needs_a_look(std::uint64_t word) {
+  constexpr std::uint64_t ones = 0x0101010101010101;
+  constexpr std::uint64_t highs = 0x8080808080808080;
+  const auto below_space = (word - ones * 0x20) & ~word & highs;
+  const auto del = word ^ (ones * 0x7F);
+  const auto is_del = (del - ones) & ~del & highs;
+  return ((word & highs) | below_space | is_del) != 0;
+}
+
 }  // namespace
 
 std::string strip_terminal_codes(std::string_view text) {
@@ -52,6 +66,14 @@ std::string strip_terminal_codes(std::string_view text) {
     // Copies the run of bytes kept as they are at once; most lines are only that.
     const auto run_start = i;
     while (i < text.size()) {
+      if (i + sizeof(std::uint64_t) <= text.size()) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, text.data() + i, sizeof(word));
+        if (!needs_a_look(word)) {
+          i += sizeof(word);
+          continue;
+        }
+      }
       const auto byte = static_cast<unsigned char>(text[i]);
       if ((byte < 0x20 && byte != '\t' && byte != '\n') || byte == 0x7F) break;
       non_ascii |= byte >= 0x80;

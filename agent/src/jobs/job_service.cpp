@@ -26,11 +26,13 @@ std::int64_t number_of(const std::string& id) { return job_number(id).value_or(0
 
 }  // namespace
 
-JobService::JobService(asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish)
+JobService::JobService(asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish,
+                       Listened listened)
     : io_(io),
       config_(config),
       generations_(generations),
       publish_(std::move(publish)),
+      listened_(std::move(listened)),
       store_(config.state_dir),
       roots_(NixStoreLocation::from_environment().state_dir),
       finished_logs_(io.get_executor()),

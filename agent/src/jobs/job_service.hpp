@@ -29,8 +29,11 @@ namespace nixtray::agent {
 class JobService {
  public:
   using Publisher = std::function<void(std::string_view topic, const protocol::json& data)>;
+  // Whether any client is subscribed to a topic now (a log topic's lines are gathered only then).
+  using Listened = std::function<bool(std::string_view topic)>;
 
-  JobService(net::asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish);
+  JobService(net::asio::io_context& io, const AgentConfig& config, GenerationStore& generations, Publisher publish,
+             Listened listened);
   ~JobService();
   JobService(const JobService&) = delete;
   JobService& operator=(const JobService&) = delete;
@@ -87,6 +90,7 @@ class JobService {
   const AgentConfig& config_;
   GenerationStore& generations_;
   Publisher publish_;
+  Listened listened_;
   JobRecordStore store_;
   BuildResultRoots roots_;
   TransientUnitLauncher launcher_;

@@ -123,9 +123,10 @@ void JobTracker::on_change() {
 }
 
 bool JobTracker::read_log() {
-  auto appended = log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); }, SIZE_MAX,
-                                     read_step_bytes, read_step_lines);
-  if (!appended.lines.empty() && callbacks_.on_lines) {
+  const bool wanted = callbacks_.on_lines && (!callbacks_.wants_lines || callbacks_.wants_lines());
+  auto appended = log_.read_appended([this](std::string_view raw) { return analyzer_.feed(raw); },
+                                     wanted ? SIZE_MAX : 0, read_step_bytes, read_step_lines);
+  if (wanted && !appended.lines.empty()) {
     callbacks_.on_lines(appended);
   }
   if (callbacks_.on_progress) callbacks_.on_progress();

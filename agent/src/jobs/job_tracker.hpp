@@ -22,6 +22,9 @@ class JobTracker {
  public:
   struct Callbacks {
     std::function<void(const protocol::LogChunk& appended)> on_lines;
+    // Whether anyone reads on_lines now; when not, the lines are numbered and analysed, not
+    // gathered (a chatty build's million lines would otherwise be copied for nobody).
+    std::function<bool()> wants_lines;
     std::function<void()> on_progress;  // the analyzer's state may have changed
     std::function<void()> on_finished;  // the runner is gone; exit_code() tells how it ended
     // Asked when no runner showed up in time: is its unit still known to systemd?

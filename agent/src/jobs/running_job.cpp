@@ -26,6 +26,7 @@ void JobService::follow(const std::string& id) {
   callbacks.on_lines = [this, id](const protocol::LogChunk& chunk) {
     publish_(protocol::log_topic(id), protocol::json(chunk));
   };
+  callbacks.wants_lines = [this, topic = protocol::log_topic(id)] { return listened_(topic); };
   callbacks.on_progress = [this] { publish_progress(false); };
   callbacks.on_finished = [this] {
     // Not from inside the tracker's own handler: finishing destroys the tracker.
