@@ -81,7 +81,9 @@ struct BootVerifierCallbacks {
   std::function<void(const std::string& reason)> on_takeover;
   // A step started (status running) or ended.
   std::function<void(const VerifyStep& step)> on_step;
-  // Persist on the host: the record while a check runs (updated at each step), nullopt when done.
+  // Persist on the host: the record while a check runs, nullopt when done. Called at once when a
+  // check starts (before anything restarts: what resuming needs) and when it ends; a step's name
+  // is saved after the step has begun, at most once every record_step_save_delay.
   std::function<void(const std::optional<VerifyRecord>& record)> on_record;
   // Persist on the host: the generation just marked known-good.
   std::function<void(int generation)> on_known_good;
@@ -146,6 +148,7 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   std::size_t begin(std::string name, std::string phase, Sentence message);
   void end(std::size_t step, StepStatus status, Sentence message, std::vector<std::string> lines = {});
   void record_step(const std::string& step);
+  void save_record();
   void finish();
 
   net::asio::any_io_executor executor_;
@@ -154,6 +157,8 @@ class BootVerifier : public std::enable_shared_from_this<BootVerifier> {
   BootVerifierCallbacks callbacks_;
   VerifyReport report_;
   std::optional<VerifyRecord> record_;
+  net::asio::steady_timer record_step_save_;  // armed while a step's name waits to be saved
+  bool record_step_pending_ = false;
   std::chrono::steady_clock::time_point started_at_;
   std::vector<std::chrono::steady_clock::time_point> step_starts_;  // of report_.steps
   std::int64_t console_started_ = 0;                                // unix seconds of the last login

@@ -1,8 +1,11 @@
 #include "core/distro/process_capture.hpp"
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +40,46 @@ namespace {
 
 using PipeCapture = OutputCapture<asio::posix::stream_descriptor>;
 
+constexpr int still_running = -2;  // wait_for_exit's answer at the deadline: no wait status is negative
+
+// Waits until the child `pid` exits or the deadline passes; returns its wait status (reaped), -1
+// when it cannot be waited for, or still_running. A pidfd becomes readable when the process exits:
+// the wait ends at the exit, with no SIGCHLD handler (process-wide, it would clash with the GUI
+// toolkit's). Without pidfd_open (kernels before 5.3, some sandboxes) it looks every few ms,
+// then every 50 ms.
+asio::awaitable<int> wait_for_exit(pid_t pid, std::chrono::steady_clock::time_point deadline) {
+  using namespace asio::experimental::awaitable_operators;
+  auto executor = co_await asio::this_coro::executor;
+  int status = 0;
+  const int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd >= 0) {
+    asio::posix::stream_descriptor exited(executor, fd);
+    asio::steady_timer timer(executor, deadline);
+    auto race = exited.async_wait(asio::posix::stream_descriptor::wait_read, net::use_nothrow) ||
+                timer.async_wait(net::use_nothrow);
+    const auto ended = co_await std::move(race);
+    if (ended.index() == 1) {  // the deadline, unless the child ended in the same moment
+      co_return ::waitpid(pid, &status, WNOHANG) == pid ? status : still_running;
+    }
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) co_return -1;
+    }
+    co_return status;
+  }
+  asio::steady_timer timer(executor);
+  auto interval = std::chrono::milliseconds(2);
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) co_return status;
+    if (r < 0 && errno != EINTR) co_return -1;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) co_return still_running;
+    timer.expires_after(std::min<std::chrono::steady_clock::duration>(interval, deadline - now));
+    co_await timer.async_wait(net::use_nothrow);
+    interval = std::min(interval * 2, std::chrono::milliseconds(50));
+  }
+}
+
 void close_pair(int fds[2]) {
   ::close(fds[0]);
   ::close(fds[1]);
@@ -68,6 +111,7 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (auto& word : argv) args.push_back(word.data());
   args.push_back(nullptr);
   pid_t pid = 0;
@@ -89,28 +133,13 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   asio::co_spawn(executor, read_output(out, options.max_output_bytes), asio::detached);
   asio::co_spawn(executor, read_output(err, options.max_output_bytes), asio::detached);
 
-  // Exit is polled: a SIGCHLD handler would be process-wide and clash with the GUI toolkit's.
-  asio::steady_timer timer(executor);
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  auto interval = std::chrono::milliseconds(2);
-  int status = 0;
-  for (;;) {
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) {
-      status = -1;
-      break;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      outcome.timed_out = true;
-      break;
-    }
-    timer.expires_after(std::min<std::chrono::steady_clock::duration>(interval, deadline - now));
-    co_await timer.async_wait(net::use_nothrow);
-    interval = std::min(interval * 2, std::chrono::milliseconds(50));
+  auto waiting = wait_for_exit(pid, deadline);
+  int status = co_await std::move(waiting);
+  if (status == still_running) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    outcome.timed_out = true;
   }
   if (!outcome.timed_out && status != -1) {
     if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
@@ -126,6 +155,7 @@ std::string launch_detached(const std::vector<std::string>& argv) {
     return "no command given";
   }
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& word : argv) args.push_back(const_cast<char*>(word.c_str()));
   args.push_back(nullptr);
   // The grandchild reports a failed exec through this pipe; end of file means it started.

@@ -50,9 +50,11 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
   asio::co_spawn(executor, read_output(out, options.max_output_bytes), asio::detached);
   asio::co_spawn(executor, read_output(err, options.max_output_bytes), asio::detached);
 
-  // Exit is polled, as on POSIX: one thread, nothing to cancel. (Asio's wait on a handle runs on
-  // a thread-pool thread and cannot be cancelled, so a deadline raced against it with || waits
-  // forever for a child that never ends.)
+  // Exit is polled: one thread, nothing to cancel. (Asio's wait on a handle runs on a thread-pool
+  // thread and cannot be cancelled, so a deadline raced against it with || waits forever for a
+  // child that never ends.) At most 10 ms apart: every wsl.exe command of a boot check is waited
+  // for here, and a look 50 ms apart made each one end 25 ms late on average (one
+  // WaitForSingleObject a look costs nothing next to that).
   const HANDLE process = child->process.native_handle();
   asio::steady_timer timer(executor);
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
@@ -75,7 +77,7 @@ asio::awaitable<ProcessOutcome> run_process(std::vector<std::string> argv, Proce
     }
     timer.expires_after(std::min<std::chrono::steady_clock::duration>(interval, deadline - now));
     co_await timer.async_wait(net::use_nothrow);
-    interval = std::min(interval * 2, std::chrono::milliseconds(50));
+    interval = std::min(interval * 2, std::chrono::milliseconds(10));
   }
   auto finish = finish_capture(outcome, out, err);
   co_await std::move(finish);
