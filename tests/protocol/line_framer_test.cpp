@@ -108,6 +108,27 @@ TEST_CASE("framer hands over a payload after its line whole and as it is, newlin
   CHECK(framer.next().status == Status::need_more);
 }
 
+TEST_CASE("framer: payloads that fill its buffer alone, one after another, and the lines between them") {
+  // The client's jobs.log bytes form: a result line, then its payload in reads of its own.
+  LineFramer framer(64);
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    framer.feed("{\"bytes\":6}\n");
+    REQUIRE(framer.next().line == "{\"bytes\":6}");
+    framer.expect_payload(6);
+    framer.feed("abc");
+    CHECK(framer.next().status == Status::need_more);
+    framer.feed("de\n");
+    const auto payload = framer.next();
+    CHECK(payload.payload);
+    CHECK(payload.line == "abcde\n");
+    CHECK(framer.buffered_bytes() == 0);
+    CHECK(framer.next().status == Status::need_more);
+  }
+  framer.feed("last\n");
+  CHECK(framer.next().line == "last");
+}
+
 TEST_CASE("framer: an empty payload is there at once, one over the line limit is too_large") {
   LineFramer framer(8);
   framer.expect_payload(0);

@@ -219,11 +219,17 @@ int print_raw_log(AgentClient& client, const std::string& id, bool follow) {
     params.id = id;
     params.from = from;
     params.format = protocol::LogFormat::bytes;
-    auto outcome = protocol::decode_outcome<protocol::LogChunk>(
-        client.call_with_payload(std::string(protocol::JobsLogMethod::name), protocol::json(params)));
+    auto answer = client.call_with_payload(std::string(protocol::JobsLogMethod::name), protocol::json(params));
+    // The slice (up to 1 MiB) is taken out as it came, not copied into the chunk on the way.
+    std::string text;
+    if (answer && answer->is_object() && answer->contains("text") && answer.value()["text"].is_string()) {
+      text = std::move(answer.value()["text"].get_ref<std::string&>());
+      answer->erase("text");
+    }
+    auto outcome = protocol::decode_outcome<protocol::LogChunk>(std::move(answer));
     if (!outcome) throw CommandFailure(exit_code_for(outcome.error()), outcome.error().message);
     const auto& chunk = outcome.value();
-    if (chunk.text) std::cout.write(chunk.text->data(), static_cast<std::streamsize>(chunk.text->size()));
+    std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
     if (chunk.complete) return exit_ok;
     while (client.next_event(0ms)) {
       // Events that came while reading announce bytes just read: dropped, so none pile up.

@@ -22,6 +22,9 @@ void LineFramer::expect_payload(std::size_t bytes) {
     return;
   }
   payload_bytes_ = bytes;
+  // Room for the whole payload at once: appending a large one read by read would reallocate and
+  // copy it a dozen times on the way.
+  buffer_.reserve(scan_from_ + bytes);
 }
 
 LineFramer::Next LineFramer::next() {
@@ -33,10 +36,16 @@ LineFramer::Next LineFramer::next() {
     if (buffer_.size() - scan_from_ < wanted) {
       return {Status::need_more, {}};
     }
-    Next payload{Status::complete, buffer_.substr(scan_from_, wanted), true};
     payload_bytes_.reset();
-    scan_from_ += wanted;
     searched_up_to_ = 0;
+    if (scan_from_ == 0 && buffer_.size() == wanted) {
+      // The buffer holds the payload alone: handed over whole, not copied.
+      Next whole{Status::complete, std::move(buffer_), true};
+      buffer_.clear();
+      return whole;
+    }
+    Next payload{Status::complete, buffer_.substr(scan_from_, wanted), true};
+    scan_from_ += wanted;
     if (scan_from_ == buffer_.size()) {
       buffer_.clear();
       scan_from_ = 0;
