@@ -74,7 +74,9 @@ bridge_pid=$!
 started_pids+=("$bridge_pid") started_names+=(bridge2)
 # A hello first: the agent drops a connection that asks nothing within its hello timeout.
 echo '{"jsonrpc":"2.0","id":1,"method":"hello","params":{"protocol":1,"client":"wine-test"}}' >&3
-wait_for "the hello's answer" "$(seconds 20)" grep -q '"result"' "$work/bridge2.out"
+# As long as the first bridge may take: a CI run saw this Wine start take over 20 s while ASan
+# tests beside it kept both cores busy (4 s on a quiet machine).
+wait_for "the hello's answer" "$(seconds 40)" grep -q '"result"' "$work/bridge2.out"
 expect_exit 0 "$work/t2.out" wine_run 30 "$wsl" -t NixOS
 rc=0
 for _ in $(seq "$(seconds 10)"); do kill -0 "$bridge_pid" 2>/dev/null || break; sleep 1; done
