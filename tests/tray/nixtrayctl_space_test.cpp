@@ -2,6 +2,7 @@
 // store (as tests/jobs/space_gc_test.cpp): the report is the agent's own, and gc frees what it said.
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
+#include "nixtrayctl_run.hpp"
 #include "test_agent.hpp"
 
 #include "nixtray/testing/process_runner.hpp"
@@ -16,12 +17,8 @@ using nlohmann::json;
 namespace {
 
 ProcessResult nixtrayctl(const TempDir& home, const std::filesystem::path& socket, std::vector<std::string> args) {
-  std::vector<std::string> argv = {NIXTRAYCTL_BINARY, "--config", (home / "settings.json").string(), "--agent",
-                                   "unix:" + socket.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  RunOptions options;
-  options.timeout = std::chrono::minutes(3);
-  return run_process(argv, options);
+  args.insert(args.begin(), {"--agent", "unix:" + socket.string()});
+  return run_nixtrayctl(home, args, std::chrono::minutes(3));
 }
 
 // The report without its "Disk:" line: free space moves while others write to the same disk.

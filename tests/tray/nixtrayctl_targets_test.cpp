@@ -1,6 +1,7 @@
 // nixtrayctl's targets: added, listed with the state of each, chosen with --target, removed.
 #include "catch.hpp"
 #include "link_fixtures.hpp"
+#include "nixtrayctl_run.hpp"
 
 #include "core/settings/settings_file.hpp"
 
@@ -15,11 +16,8 @@ using protocol::json;
 namespace {
 
 testing::ProcessResult nixtrayctl(const testing::TempDir& home, std::vector<std::string> args) {
-  std::vector<std::string> argv = {NIXTRAYCTL_BINARY, "--config", (home / "settings.json").string(), "--timeout", "5"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  testing::RunOptions options;
-  options.timeout = std::chrono::seconds(60);
-  return testing::run_process(argv, options);
+  args.insert(args.begin(), {"--timeout", "5"});
+  return testing::run_nixtrayctl(home, args);
 }
 
 const json* by_name(const json& list, const std::string& name) {

@@ -1,6 +1,7 @@
 // nixtrayctl, the tray core without a GUI, run as a program against a real agent.
 #include "catch.hpp"
 #include "link_fixtures.hpp"
+#include "nixtrayctl_run.hpp"
 
 #include "nixtray/crypto/secret_file.hpp"
 #include "nixtray/testing/process_runner.hpp"
@@ -14,11 +15,7 @@ using protocol::json;
 namespace {
 
 testing::ProcessResult nixtrayctl(const testing::TempDir& home, std::vector<std::string> args) {
-  std::vector<std::string> argv = {NIXTRAYCTL_BINARY, "--config", (home / "settings.json").string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  testing::RunOptions options;
-  options.timeout = std::chrono::seconds(60);
-  return testing::run_process(argv, options);
+  return testing::run_nixtrayctl(home, args);
 }
 
 json parse_json(const testing::ProcessResult& result) {

@@ -3,6 +3,7 @@
 // printed, nothing is written, and update --switch JOB activates that build and writes the lock.
 #include "catch.hpp"
 #include "jobs_fixture.hpp"
+#include "nixtrayctl_run.hpp"
 #include "pinned_flake.hpp"
 #include "test_agent.hpp"
 
@@ -15,12 +16,8 @@ using nlohmann::json;
 namespace {
 
 ProcessResult nixtrayctl(const TempDir& home, const std::filesystem::path& socket, std::vector<std::string> args) {
-  std::vector<std::string> argv = {NIXTRAYCTL_BINARY, "--config", (home / "settings.json").string(), "--agent",
-                                   "unix:" + socket.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  RunOptions options;
-  options.timeout = std::chrono::minutes(5);
-  return run_process(argv, options);
+  args.insert(args.begin(), {"--agent", "unix:" + socket.string()});
+  return run_nixtrayctl(home, args, std::chrono::minutes(5));
 }
 
 }  // namespace

@@ -80,24 +80,24 @@ TEST_CASE("a rollback's preview: both generations with their dates in the local 
 TEST_CASE("a rollback's preview: the closure diff from the current generation to the target, counted") {
   const auto preview = rollback_preview(generations(), 5, 3, diff());
   CHECK(preview.question.english() == "Roll back from generation 5 to generation 3?");
-  CHECK(preview.diff_known);
-  REQUIRE(preview.changes.size() == 3);
-  CHECK(preview.changes[0].name == "firefox");
-  CHECK(preview.summary.english() == "3 packages change: 1 added, 1 removed, 1 changed.");
-  CHECK(preview.from_closure_size == 2'000'000);
-  CHECK(preview.to_closure_size == 2'250'000);
+  CHECK(preview.packages.known);
+  REQUIRE(preview.packages.changes.size() == 3);
+  CHECK(preview.packages.changes[0].name == "firefox");
+  CHECK(preview.packages.summary.english() == "3 packages change: 1 added, 1 removed, 1 changed.");
+  CHECK(preview.packages.from_closure_size == 2'000'000);
+  CHECK(preview.packages.to_closure_size == 2'250'000);
 
   auto same = diff();
   same.changes.clear();
-  CHECK(rollback_preview(generations(), 5, 3, same).summary.english() ==
+  CHECK(rollback_preview(generations(), 5, 3, same).packages.summary.english() ==
         "No package changes: the two generations have the same packages.");
 }
 
 TEST_CASE("a rollback's preview without a diff still has the dates, and says the packages are not known") {
   const auto preview = rollback_preview(generations(), 5, 3, std::nullopt);
-  CHECK_FALSE(preview.diff_known);
-  CHECK(preview.changes.empty());
-  CHECK(preview.summary.english() == "The agent could not say which packages change.");
+  CHECK_FALSE(preview.packages.known);
+  CHECK(preview.packages.changes.empty());
+  CHECK(preview.packages.summary.english() == "The agent could not say which packages change.");
   CHECK_FALSE(preview.to.date.empty());
   // A generation the agent did not list has no date rather than a made-up one.
   CHECK(rollback_preview(generations(), 5, 9, std::nullopt).to.date.empty());

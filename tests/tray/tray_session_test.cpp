@@ -298,10 +298,10 @@ TEST_CASE("an update through the session: what moved and the diff are there when
   REQUIRE(preview.inputs.size() == 1);
   CHECK(preview.inputs[0].name == "pins");
   CHECK(preview.inputs[0].to_revision == flake.head().substr(0, 7));
-  REQUIRE(preview.diff_known);
-  const auto hello = std::find_if(preview.changes.begin(), preview.changes.end(),
+  REQUIRE(preview.packages.known);
+  const auto hello = std::find_if(preview.packages.changes.begin(), preview.packages.changes.end(),
                                   [](const protocol::PackageChange& change) { return change.name == "hello"; });
-  REQUIRE(hello != preview.changes.end());
+  REQUIRE(hello != preview.packages.changes.end());
   CHECK(hello->to_versions == std::vector<std::string>{"2.12.3"});
 
   run.session->answer_rebuild_review(false);

@@ -48,11 +48,11 @@ TEST_CASE("update preview: the inputs that moved with short revisions and dates,
   CHECK(sops.from_revision.empty());
   CHECK(sops.change.english() == "added: 5d6e7f8 (" + day(1734566400) + ")");
 
-  CHECK(preview.diff_known);
-  CHECK(preview.changes.size() == 2);
-  CHECK(preview.summary.english() == "2 packages change: 0 added, 1 removed, 1 changed.");
-  CHECK(preview.from_closure_size == 4213456789);
-  CHECK(preview.to_closure_size == 4215279509);
+  CHECK(preview.packages.known);
+  CHECK(preview.packages.changes.size() == 2);
+  CHECK(preview.packages.summary.english() == "2 packages change: 0 added, 1 removed, 1 changed.");
+  CHECK(preview.packages.from_closure_size == 4213456789);
+  CHECK(preview.packages.to_closure_size == 4215279509);
   CHECK(preview.question.english().find("flake.lock is written with the switch") != std::string::npos);
 }
 
@@ -64,11 +64,12 @@ TEST_CASE("update preview: nothing newer, no package changes, and a diff the age
   auto preview = update_preview(built, diff);
   CHECK(preview.inputs.empty());
   CHECK(preview.headline.english() == "Nothing newer was found: every input is as flake.lock pins it.");
-  CHECK(preview.summary.english() == "No package changes: the update builds the same packages as generation 42.");
+  CHECK(preview.packages.summary.english() ==
+        "No package changes: the update builds the same packages as generation 42.");
 
   preview = update_preview(built, std::nullopt);
-  CHECK_FALSE(preview.diff_known);
-  CHECK(preview.summary.english() == "The agent could not say which packages change.");
+  CHECK_FALSE(preview.packages.known);
+  CHECK(preview.packages.summary.english() == "The agent could not say which packages change.");
 }
 
 TEST_CASE("update preview: dropped inputs, unknown dates and content hashes") {
@@ -115,7 +116,7 @@ TEST_CASE("update flow: build with update, review what moved, Switch and verify 
   const auto preview = update_preview(flow);
   CHECK(preview.job_id == "18");
   CHECK(preview.inputs.size() == 3);
-  CHECK(preview.diff_known);
+  CHECK(preview.packages.known);
 
   command = flow.confirm();
   start = std::get_if<RebuildFlow::StartJob>(&command);

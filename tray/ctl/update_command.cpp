@@ -40,13 +40,14 @@ void print_preview(const tray::UpdatePreview& preview) {
     std::cout << "  " << input.name << (input.source.empty() ? "" : " (" + input.source + ")") << ": "
               << input.change.english() << "\n";
   }
-  std::cout << preview.summary.english();
-  if (preview.diff_known) {
-    std::cout << " Closure: " << text::format_bytes(preview.from_closure_size) << " \xE2\x86\x92 "
-              << text::format_bytes(preview.to_closure_size) << ".";
+  const auto& packages = preview.packages;
+  std::cout << packages.summary.english();
+  if (packages.known) {
+    std::cout << " Closure: " << text::format_bytes(packages.from_closure_size) << " \xE2\x86\x92 "
+              << text::format_bytes(packages.to_closure_size) << ".";
   }
   std::cout << "\n";
-  for (const auto& change : preview.changes) {
+  for (const auto& change : packages.changes) {
     std::cout << "  " << change.name << ": " << protocol::wire_name(change.kind) << ", "
               << versions(change.from_versions) << " \xE2\x86\x92 " << versions(change.to_versions) << ", "
               << text::format_bytes_delta(change.size_delta) << "\n";

@@ -4,6 +4,8 @@
 #include "wx_text.hpp"
 
 #include <wx/listctrl.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
 
 namespace nixtray::gui {
 
@@ -24,6 +26,21 @@ wxListCtrl* package_change_list(wxWindow* parent, const std::vector<protocol::Pa
     list->SetItem(row, 4, format_size_delta(change.size_delta));
   }
   return list;
+}
+
+wxString add_package_changes(wxWindow* parent, wxSizer* sizer, const tray::PackageChanges& packages, int gap) {
+  wxString summary = sentence_text(packages.summary);
+  if (packages.known) {
+    summary += " " + wxString::Format(_("Closure: %s → %s."), format_size(packages.from_closure_size),
+                                      format_size(packages.to_closure_size));
+  }
+  auto* summary_text = new wxStaticText(parent, wxID_ANY, summary);
+  summary_text->Wrap(parent->FromDIP(760));
+  sizer->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, gap);
+  if (!packages.changes.empty()) {
+    sizer->Add(package_change_list(parent, packages.changes), 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, gap);
+  }
+  return summary;
 }
 
 }  // namespace nixtray::gui

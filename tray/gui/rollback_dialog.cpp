@@ -40,19 +40,7 @@ bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog&
   sides->Add(new wxStaticText(&dialog, wxID_ANY, side_text(preview.to)));
   top->Add(sides, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
 
-  wxString summary = sentence_text(preview.summary);
-  if (preview.diff_known) {
-    summary += " " + wxString::Format(_("Closure: %s → %s."), format_size(preview.from_closure_size),
-                                      format_size(preview.to_closure_size));
-  }
-  auto* summary_text = new wxStaticText(&dialog, wxID_ANY, summary);
-  summary_text->Wrap(dialog.FromDIP(760));
-  top->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
-
-  if (!preview.changes.empty()) {
-    auto* list = package_change_list(&dialog, preview.changes);
-    top->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, dialog.FromDIP(12));
-  }
+  add_package_changes(&dialog, top, preview.packages, dialog.FromDIP(12));
 
   // Cancel on the right: the safe choice where a person's eye ends.
   auto* buttons = new wxBoxSizer(wxHORIZONTAL);
@@ -69,7 +57,7 @@ bool ask_rollback(wxWindow* parent, const tray::RollbackPreview& preview, UiLog&
                                  {"to", preview.to.number},
                                  {"from_date", preview.from.date},
                                  {"to_date", preview.to.date},
-                                 {"changes", preview.changes.size()},
+                                 {"changes", preview.packages.changes.size()},
                                  {"question", from_wx(question->GetLabel())}});
   return dialog.ShowModal() == wxID_OK;
 }

@@ -64,17 +64,7 @@ bool ask_update(wxWindow* parent, const tray::UpdatePreview& preview, UiLog& log
   if (!preview.inputs.empty())
     top->Add(input_list(&dialog, preview.inputs), 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, gap);
 
-  wxString summary = sentence_text(preview.summary);
-  if (preview.diff_known) {
-    summary += " " + wxString::Format(_("Closure: %s → %s."), format_size(preview.from_closure_size),
-                                      format_size(preview.to_closure_size));
-  }
-  auto* summary_text = new wxStaticText(&dialog, wxID_ANY, summary);
-  summary_text->Wrap(dialog.FromDIP(760));
-  top->Add(summary_text, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, gap);
-  if (!preview.changes.empty()) {
-    top->Add(package_change_list(&dialog, preview.changes), 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, gap);
-  }
+  const auto summary = add_package_changes(&dialog, top, preview.packages, gap);
 
   auto* question = new wxStaticText(&dialog, wxID_ANY, sentence_text(preview.question));
   question->Wrap(dialog.FromDIP(760));
@@ -101,7 +91,7 @@ bool ask_update(wxWindow* parent, const tray::UpdatePreview& preview, UiLog& log
                                {"headline", from_wx(headline->GetLabel())},
                                {"inputs", inputs},
                                {"summary", from_wx(summary)},
-                               {"changes", preview.changes.size()},
+                               {"changes", preview.packages.changes.size()},
                                {"question", from_wx(sentence_text(preview.question))},
                                {"switch", from_wx(accept->GetLabel())},
                                {"discard", from_wx(discard->GetLabel())}});

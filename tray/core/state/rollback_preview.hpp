@@ -5,6 +5,7 @@
 // No wx: the GUI's rollback dialog draws this.
 #pragma once
 
+#include "core/state/package_changes.hpp"
 #include "core/state/sentence.hpp"
 
 #include "nixtray/protocol/generations.hpp"
@@ -24,23 +25,15 @@ struct RollbackSide {
 };
 
 struct RollbackPreview {
-  RollbackSide from;                             // what the system is now
-  RollbackSide to;                               // what it becomes
-  Sentence question;                             // "Roll back from generation 5 to generation 3?"
-  Sentence summary;                              // "4 packages change: 1 added, 2 removed, 1 changed."
-  std::vector<protocol::PackageChange> changes;  // as the agent sorted them (by name)
-  std::int64_t from_closure_size = 0;
-  std::int64_t to_closure_size = 0;
-  bool diff_known = false;  // false: the agent could not say (the dialog says so and still asks)
+  RollbackSide from;        // what the system is now
+  RollbackSide to;          // what it becomes
+  Sentence question;        // "Roll back from generation 5 to generation 3?"
+  PackageChanges packages;  // from `from` to `to`
 };
 
 // `from`: the current generation; `to`: the target. `diff`: generations.diff {from, to}, or
 // nothing when it failed (the preview then shows the dates only).
 RollbackPreview rollback_preview(const std::vector<protocol::Generation>& generations, int from, int to,
                                  const std::optional<protocol::GenerationsDiff>& diff);
-
-// "4 packages change: 1 added, 2 removed, 1 changed." (a resize counts as a change), for every
-// preview that shows a closure diff before asking (the rollback's, the update's).
-Sentence package_changes_sentence(const protocol::GenerationsDiff& diff);
 
 }  // namespace nixtray::tray

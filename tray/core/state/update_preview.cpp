@@ -1,6 +1,5 @@
 #include "core/state/update_preview.hpp"
 
-#include "core/state/rollback_preview.hpp"
 #include "core/system/local_time.hpp"
 
 #include <algorithm>
@@ -65,20 +64,10 @@ UpdatePreview update_preview(const protocol::Job& built, const std::optional<pro
   preview.question = sentence(
       "Switch to the updated configuration, then restart the distro and check that it comes up (rolled back if it "
       "does not)? The new flake.lock is written with the switch; Discard changes nothing.");
-  if (!diff) {
-    preview.summary = sentence("The agent could not say which packages change.");
-    return preview;
-  }
-  preview.diff_known = true;
-  preview.changes = diff->changes;
-  preview.from_closure_size = diff->from_closure_size;
-  preview.to_closure_size = diff->to_closure_size;
-  if (diff->changes.empty()) {
-    preview.summary = sentence("No package changes: the update builds the same packages as generation %s.",
-                               {std::to_string(diff->from)});
-    return preview;
-  }
-  preview.summary = package_changes_sentence(*diff);
+  preview.packages =
+      package_changes(diff, diff ? sentence("No package changes: the update builds the same packages as generation %s.",
+                                            {std::to_string(diff->from)})
+                                 : Sentence{});
   return preview;
 }
 

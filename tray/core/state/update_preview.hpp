@@ -5,6 +5,7 @@
 // Update window and `nixtrayctl update` show it.
 #pragma once
 
+#include "core/state/package_changes.hpp"
 #include "core/state/rebuild_flow.hpp"
 #include "core/state/sentence.hpp"
 
@@ -32,17 +33,13 @@ struct InputMove {
 };
 
 struct UpdatePreview {
-  std::string job_id;                            // the build job, which `nixtrayctl update --switch` names
-  std::optional<std::string> system;             // what the update built, which Switch and verify activates
-  std::string lock_file;                         // the flake.lock a switch replaces
-  Sentence headline;                             // "2 inputs moved" or that nothing newer was found
-  std::vector<InputMove> inputs;                 // as the agent listed them
-  Sentence summary;                              // "4 packages change: 1 added, 2 removed, 1 changed."
-  std::vector<protocol::PackageChange> changes;  // as the agent sorted them (by name)
-  std::int64_t from_closure_size = 0;
-  std::int64_t to_closure_size = 0;
-  bool diff_known = false;  // false: the agent could not say (the window says so and still offers the switch)
-  Sentence question;        // what Switch and verify does
+  std::string job_id;                 // the build job, which `nixtrayctl update --switch` names
+  std::optional<std::string> system;  // what the update built, which Switch and verify activates
+  std::string lock_file;              // the flake.lock a switch replaces
+  Sentence headline;                  // "2 inputs moved" or that nothing newer was found
+  std::vector<InputMove> inputs;      // as the agent listed them
+  PackageChanges packages;            // from the running generation to what the update built
+  Sentence question;                  // what Switch and verify does
 };
 
 // A revision as people compare them: a git revision's first 7 digits, a content hash (narHash,

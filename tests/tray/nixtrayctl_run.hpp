@@ -1,0 +1,23 @@
+// nixtrayctl as a person runs it, for the tests that drive the real program: its settings in
+// `home`, then `args` (an --agent, a command, its options).
+#pragma once
+
+#include "nixtray/testing/process_runner.hpp"
+#include "nixtray/testing/temp_dir.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace nixtray::testing {
+
+inline ProcessResult run_nixtrayctl(const TempDir& home, const std::vector<std::string>& args,
+                                    std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  std::vector<std::string> argv = {NIXTRAYCTL_BINARY, "--config", (home / "settings.json").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  RunOptions options;
+  options.timeout = timeout;
+  return run_process(argv, options);
+}
+
+}  // namespace nixtray::testing
