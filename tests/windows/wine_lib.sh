@@ -41,6 +41,11 @@ use_fixture_prefix() {
   [ -d "$NIXTRAY_WINE_DIR/prefix/drive_c" ] ||
     fail "no Wine prefix at $NIXTRAY_WINE_DIR/prefix: run through CTest, whose fixture windows_wine_prefix_setup makes it"
   wine_environment "$NIXTRAY_WINE_DIR"
+  # One wineserver for the whole test, ended with it (cleanup: wineserver -k). Otherwise it exits
+  # with the last Windows process, and the next program starts a new one, which boots the prefix
+  # again (wineboot --init, services.exe, winedevice.exe) before that program runs: a few seconds
+  # on a quiet machine, once more than 40 s on a loaded CI machine.
+  wineserver -p || true  # 2: one runs already (the last test's, on its way out)
 }
 
 # end_wineserver: ends this prefix's Windows processes and waits until its wineserver is gone (a

@@ -69,14 +69,14 @@ log "--terminate ends what runs in the distro: a connected bridge's wsl.exe exit
 mkfifo "$work/bridge2.in"
 exec 3<>"$work/bridge2.in"
 wine_run 90 "$wsl" -d NixOS --exec /run/current-system/sw/bin/nixtray-agent bridge <"$work/bridge2.in" \
-  >"$work/bridge2.out" 2>&1 &
+  >"$work/bridge2.log" 2>&1 &
 bridge_pid=$!
 started_pids+=("$bridge_pid") started_names+=(bridge2)
 # A hello first: the agent drops a connection that asks nothing within its hello timeout.
 echo '{"jsonrpc":"2.0","id":1,"method":"hello","params":{"protocol":1,"client":"wine-test"}}' >&3
 # As long as the first bridge may take: a CI run saw this Wine start take over 20 s while ASan
 # tests beside it kept both cores busy (4 s on a quiet machine).
-wait_for "the hello's answer" "$(seconds 40)" grep -q '"result"' "$work/bridge2.out"
+wait_for "the hello's answer" "$(seconds 40)" grep -q '"result"' "$work/bridge2.log"
 expect_exit 0 "$work/t2.out" wine_run 30 "$wsl" -t NixOS
 rc=0
 for _ in $(seq "$(seconds 10)"); do kill -0 "$bridge_pid" 2>/dev/null || break; sleep 1; done
