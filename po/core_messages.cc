@@ -266,4 +266,18 @@ const char* const core_messages[] = {
     N_("%s is not empty"), N_("exported to %s"), N_("importing it as %s"), N_("%1$s is a copy of %2$s"),
     N_("rebuilding %s and restarting it"), N_("unregistering %s"), N_("%s is gone"),
     N_("%1$s; remove it with wsl.exe --unregister %2$s"),
+    // copy_trial.cpp: the trial's closing paragraph
+    N_("Only a WSL distro can be tried on a copy: %s is not controlled with wsl.exe."),
+    N_("The copy could not be made: %s"),
+    N_("The copy could not be made: WSL has a distro named %1$s already (a trial that did not finish?). Remove it with wsl.exe --unregister %1$s if it is one."),
+    N_("The copy could not be made: its folder %s is not empty."),
+    N_("The copy could not be made: exporting %1$s failed: %2$s"),
+    N_("The copy could not be made: importing it failed: %s"),
+    N_("The copy rebuilt and booted: the same rebuild can be applied to %s."),
+    N_("The rebuild or its boot verification failed on the copy, so %1$s was not changed: %2$s"),
+    // update_check.cpp, notification_rules.cpp and tray_session_updates.cpp: the daily check for updates
+    N_("Updates available"), NP_("%1$s input of %2$s moved: %3$s", "%1$s inputs of %2$s moved: %3$s"),
+    N_("The check for updates could not start: %s"),
+    // gui/session_host.cpp: a trial that could not begin or ended on an error
+    N_("The settings file has no target named %s to make a copy of."), N_("The trial on a copy stopped unexpectedly."),
 };

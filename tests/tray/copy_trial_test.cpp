@@ -11,6 +11,7 @@
 
 #include "core/distro/wsl_distro_control.hpp"
 #include "core/targets/copy_trial.hpp"
+#include "core/verify/verify_progress_view.hpp"
 
 #include <fstream>
 #include <regex>
@@ -96,6 +97,18 @@ TEST_CASE("try on a copy: exported, imported, checked and removed, and a failure
   CHECK_FALSE(report.passed);
   CHECK(copy_trial_exit_code(report) == 1);
   CHECK(report.message.find("so NixOS-daily was not changed") != std::string::npos);
+  // The window's paragraph is a catalogue sentence with the distro as data and the check's
+  // headline nested (translated too); the text keeps the check's whole English paragraph.
+  CHECK(report.said.format == "The rebuild or its boot verification failed on the copy, so %1$s was not changed: %2$s");
+  CHECK(report.said.args.front() == "NixOS-daily");
+  REQUIRE(report.said.nested.size() == 1);
+  CHECK(report.said.nested.front() == verify_headline(*report.check));
+  CHECK(report.message.ends_with(report.check->message));
+  REQUIRE(report.steps.size() == 4);
+  const auto& checked = report.steps[2];
+  CHECK(checked.name == "rebuild and verify");
+  CHECK(checked.said == verify_headline(*report.check));
+  CHECK(checked.message == report.check->message);
   CHECK(report.removed);
   CHECK_FALSE(fs::exists(daily.dir / "trial"));
 
@@ -123,6 +136,8 @@ TEST_CASE("try on a copy: a copy of that name left over stops it before anything
   CHECK_FALSE(report.check);
   CHECK(copy_trial_exit_code(report) == 2);
   CHECK(report.message.find("has a distro named NixOS-daily-nixtray-trial already") != std::string::npos);
+  CHECK(report.said.args == std::vector<std::string>{"NixOS-daily-nixtray-trial"});
+  CHECK(report.said.english() == report.message);
   CHECK_FALSE(any_line(daily.calls(), "^--(export|import|unregister)"));
 }
 

@@ -7,6 +7,8 @@
 #include "ui_thread.hpp"
 #include "wx_text.hpp"
 
+#include "core/verify/verify_progress_view.hpp"
+
 #include <wx/button.h>
 #include <wx/listctrl.h>
 #include <wx/panel.h>
@@ -42,7 +44,8 @@ wxString step_title(const std::string& step, const std::string& distro) {
   if (step == "import") return _("Import it as a copy");
   if (step == check_step) return _("Rebuild the copy and verify its boot");
   if (step == "remove") return _("Remove the copy");
-  return "    " + to_wx(step.substr(step.find('/') + 1));  // one of the copy's check steps
+  // One of the copy's check steps, titled as the Verify window titles it.
+  return "    " + core_text(tray::verify_step_title(step.substr(step.find('/') + 1)));
 }
 
 }  // namespace
@@ -128,7 +131,7 @@ void CopyTrialWindow::finish(const tray::CopyTrialReport& report) {
     parts_.headline->SetLabel(_("The copy could not be made or checked"));
   }
   parts_.outcome->SetLabel(
-      to_wx(report.message) +
+      sentence_text(report.said) +
       (report.removed ? wxString()
                       : "\n" + wxString::Format(_("The copy %s or its folder is left over."), to_wx(report.copy))));
   parts_.outcome->Wrap(GetClientSize().GetWidth() - FromDIP(24));
@@ -139,13 +142,18 @@ void CopyTrialWindow::finish(const tray::CopyTrialReport& report) {
 
 void CopyTrialWindow::log_state(bool finished, bool passed) {
   protocol::json steps = protocol::json::array();
-  for (const auto& row : rows_) steps.push_back(row.step + ": " + std::string(tray::to_string(row.status)));
+  protocol::json details = protocol::json::array();
+  for (const auto& row : rows_) {
+    steps.push_back(row.step + ": " + std::string(tray::to_string(row.status)));
+    details.push_back(from_wx(sentence_text(row.detail)));
+  }
   context_.log.write("copy-trial-window", {{"distro", distro_},
                                            {"finished", finished},
                                            {"passed", passed},
                                            {"headline", from_wx(parts_.headline->GetLabel())},
                                            {"outcome", from_wx(parts_.outcome->GetLabel())},
-                                           {"steps", steps}});
+                                           {"steps", steps},
+                                           {"details", details}});
 }
 
 }  // namespace nixtray::gui

@@ -261,7 +261,8 @@ void SessionHost::try_on_copy(std::function<void(tray::TrialStep)> on_step,
     if (setup == setups.end()) {
       tray::CopyTrialReport report;
       report.original = session->distro();
-      report.message = "The settings file has no target named " + selected_ + " to make a copy of.";
+      tray::set_outcome(report,
+                        tray::sentence("The settings file has no target named %s to make a copy of.", {selected_}));
       done(std::move(report));
       return;
     }
@@ -277,7 +278,7 @@ void SessionHost::try_on_copy(std::function<void(tray::TrialStep)> on_step,
                           if (error) {
                             report = {};
                             report.original = distro;
-                            report.message = "The trial on a copy stopped unexpectedly.";
+                            tray::set_outcome(report, tray::sentence("The trial on a copy stopped unexpectedly."));
                           }
                           done(std::move(report));
                           publish();

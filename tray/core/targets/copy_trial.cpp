@@ -4,6 +4,7 @@
 #include "core/distro/wsl_list_parser.hpp"
 #include "core/onboarding/nixos_import.hpp"
 #include "core/tray_session.hpp"
+#include "core/verify/verify_progress_view.hpp"
 
 #include <system_error>
 
@@ -22,10 +23,15 @@ class Trial {
     report_.steps.push_back({std::move(name), StepStatus::running, message.english(), message});
     tell();
   }
-  void end(StepStatus status, Sentence message) {
+  void end(StepStatus status, Sentence said) {
+    auto english = said.english();
+    end(status, std::move(said), std::move(english));
+  }
+  // `english` says more than `said` where the window shows a shorter sentence than the text.
+  void end(StepStatus status, Sentence said, std::string english) {
     report_.steps.back().status = status;
-    report_.steps.back().message = message.english();
-    report_.steps.back().said = std::move(message);
+    report_.steps.back().message = std::move(english);
+    report_.steps.back().said = std::move(said);
     tell();
   }
 
@@ -68,8 +74,8 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   Trial trial(report, observer);
   const auto wsl = wsl_options_of(original.control.get());
   if (!wsl) {
-    report.message = "Only a WSL distro can be tried on a copy: " + original.settings.target_name() +
-                     " is not controlled with wsl.exe.";
+    set_outcome(report, sentence("Only a WSL distro can be tried on a copy: %s is not controlled with wsl.exe.",
+                                 {original.settings.target_name()}));
     co_return report;
   }
   const auto folder = request.folder.empty() ? default_distro_folder(report.copy) : request.folder;
@@ -81,20 +87,20 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   const auto listed = co_await std::move(listing);
   if (!listed.ok) {
     trial.end(StepStatus::failed, sentence("cannot list WSL's distros: %s", {listed.message}));
-    report.message = "The copy could not be made: " + listed.message;
+    set_outcome(report, sentence("The copy could not be made: %s", {listed.message}));
     co_return report;
   }
   if (contains_distro(parse_wsl_list(listed.output), report.copy)) {
     trial.end(StepStatus::failed, sentence("WSL has a distro named %s already", {report.copy}));
-    report.message = "The copy could not be made: WSL has a distro named " + report.copy +
-                     " already (a trial that did not finish?). Remove it with wsl.exe --unregister " + report.copy +
-                     " if it is one.";
+    set_outcome(report, sentence("The copy could not be made: WSL has a distro named %1$s already (a trial that did "
+                                 "not finish?). Remove it with wsl.exe --unregister %1$s if it is one.",
+                                 {report.copy}));
     co_return report;
   }
   std::error_code ec;
   if (std::filesystem::exists(folder, ec) && !std::filesystem::is_empty(folder, ec)) {
     trial.end(StepStatus::failed, sentence("%s is not empty", {path_text(folder)}));
-    report.message = "The copy could not be made: its folder " + path_text(folder) + " is not empty.";
+    set_outcome(report, sentence("The copy could not be made: its folder %s is not empty.", {path_text(folder)}));
     co_return report;
   }
   std::filesystem::create_directories(folder, ec);
@@ -104,7 +110,8 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   bool registered = false;
   if (!export_result.ok) {
     trial.end(StepStatus::failed, sentence("%s", {export_result.message}));
-    report.message = "The copy could not be made: exporting " + report.original + " failed: " + export_result.message;
+    set_outcome(report, sentence("The copy could not be made: exporting %1$s failed: %2$s",
+                                 {report.original, export_result.message}));
   } else {
     trial.end(StepStatus::ok, sentence("exported to %s", {path_text(exported)}));
     trial.begin("import", sentence("importing it as %s", {report.copy}));
@@ -112,7 +119,7 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
     const auto import_result = co_await std::move(importing);
     if (!import_result.ok) {
       trial.end(StepStatus::failed, sentence("%s", {import_result.message}));
-      report.message = "The copy could not be made: importing it failed: " + import_result.message;
+      set_outcome(report, sentence("The copy could not be made: importing it failed: %s", {import_result.message}));
     } else {
       registered = true;
       trial.end(StepStatus::ok, sentence("%1$s is a copy of %2$s", {report.copy, report.original}));
@@ -133,11 +140,20 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
     report.check = co_await std::move(checking);
     session->stop();
     report.passed = verify_exit_code(*report.check) == 0;
-    trial.end(report.passed ? StepStatus::ok : StepStatus::failed, sentence("%s", {report.check->message}));
-    report.message = report.passed
-                         ? "The copy rebuilt and booted: the same rebuild can be applied to " + report.original + "."
-                         : "The rebuild or its boot verification failed on the copy, so " + report.original +
-                               " was not changed: " + report.check->message;
+    // The window says the check's headline in the person's language; the text and JSON keep the
+    // check's whole English paragraph, which names more than the headline does.
+    trial.end(report.passed ? StepStatus::ok : StepStatus::failed, verify_headline(*report.check),
+              report.check->message);
+    if (report.passed) {
+      set_outcome(report,
+                  sentence("The copy rebuilt and booted: the same rebuild can be applied to %s.", {report.original}));
+    } else {
+      auto failed = sentence("The rebuild or its boot verification failed on the copy, so %1$s was not changed: %2$s",
+                             {report.original, report.check->message});
+      report.message = failed.english();
+      failed.nest(1, verify_headline(*report.check));
+      report.said = std::move(failed);
+    }
 
     trial.begin("remove", sentence("unregistering %s", {report.copy}));
     WslDistroControl copy_control([&] {
@@ -160,6 +176,11 @@ asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialReq
   const bool copy_gone = !registered || report.steps.back().status == StepStatus::ok;
   report.removed = copy_gone && !std::filesystem::exists(folder, ec);
   co_return report;
+}
+
+void set_outcome(CopyTrialReport& report, Sentence said) {
+  report.message = said.english();
+  report.said = std::move(said);
 }
 
 int copy_trial_exit_code(const CopyTrialReport& report) {

@@ -44,7 +44,8 @@ struct CopyTrialReport {
   std::optional<VerifyReport> check;  // the copy's rebuild and boot verification, when it ran
   bool passed = false;                // the copy rebuilt and booted: the same rebuild may go to the original
   bool removed = false;               // the copy is gone again (unregistered, its folder deleted)
-  std::string message;                // one paragraph for people
+  std::string message;                // one paragraph for people, in English (the report's text and JSON)
+  Sentence said;                      // the same as a sentence the catalogue translates (the trial's window)
 };
 
 struct CopyTrialObserver {
@@ -56,6 +57,9 @@ struct CopyTrialObserver {
 // can be copied (else a report that says so, with nothing done).
 net::asio::awaitable<CopyTrialReport> try_on_copy(SessionSetup original, CopyTrialRequest request,
                                                   CopyTrialObserver observer = {});
+
+// The report's closing paragraph: `said` for the window, its English for the text and JSON.
+void set_outcome(CopyTrialReport& report, Sentence said);
 
 // nixtrayctl's contract: 0 the copy passed, 1 it failed (the original untouched), 2 the copy
 // could not be made or checked at all.
