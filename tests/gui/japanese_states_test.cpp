@@ -104,7 +104,13 @@ void collect_notification(const Notification& n, std::set<std::string>& out) {
 struct Tray {
   std::vector<Notification> feed(std::initializer_list<TrayEvent> events) { return observe(state, rules, events); }
   TrayState state;
-  NotificationRules rules{NotificationToggles{}, std::string("10"), "NixOS"};
+  NotificationRules rules{every_kind(), std::string("10"), "NixOS"};
+
+  static NotificationToggles every_kind() {
+    NotificationToggles toggles;
+    toggles.updates_available = true;  // off unless switched on
+    return toggles;
+  }
 };
 
 protocol::Status degraded_status() {
@@ -181,6 +187,11 @@ TEST_CASE("in Japanese, every state of the tray and every notification reads in 
   add(tray.feed({JobUpdated{job("13", protocol::JobState::succeeded, protocol::JobKind::rollback)}}));
   add(tray.feed({JobUpdated{job("14", protocol::JobState::succeeded, protocol::JobKind::gc)}}));
   add(tray.feed({JobUpdated{job("15", protocol::JobState::failed, protocol::JobKind::rollback)}}));
+  auto update_check = job("16", protocol::JobState::succeeded);
+  update_check.args.mode = protocol::RebuildMode::dry_build;
+  update_check.args.update = true;
+  update_check.update = protocol::FlakeUpdate{"/etc/nixos/flake.lock", {{"nixpkgs", "github:NixOS/nixpkgs", {}, {}}}};
+  add(tray.feed({JobUpdated{update_check}}));
   add(tray.feed({VerifyFinished{VerifyOutcome::passed, "generation 42 booted", 42}}));
   add(tray.feed({rolled_back()}));
   add(tray.feed({VerifyFinished{VerifyOutcome::failed, "activation reported errors", 44}}));
@@ -191,7 +202,8 @@ TEST_CASE("in Japanese, every state of the tray and every notification reads in 
   // The kinds a person can switch off, each seen at least once.
   std::set<NotificationKind> kinds;
   for (const auto& note : notes) kinds.insert(note.kind);
-  CHECK(kinds.size() >= 6);
+  CHECK(kinds.size() >= 7);
+  CHECK(kinds.contains(NotificationKind::updates_available));
 
   std::ostringstream list;
   for (const auto& line : untranslated) list << line << "\n";

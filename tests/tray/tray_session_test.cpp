@@ -6,6 +6,7 @@
 #include "pinned_flake.hpp"
 
 #include "core/distro/command_distro_control.hpp"
+#include "core/state/update_check.hpp"
 #include "core/state/update_preview.hpp"
 #include "core/tray_session.hpp"
 
@@ -277,14 +278,27 @@ TEST_CASE(
   CHECK(run.errors.empty());
 }
 
+// An agent whose configuration's flake has an input with a newer revision than its lock pins (hello
+// 2.12.3): what an update, and a check for one, finds.
+struct MovedFlake {
+  MovedFlake() { flake.move_to(f, "2.12.3"); }
+  [[nodiscard]] TraySettings settings() const {
+    auto chosen = without_verify();
+    chosen.flake = flake.reference();
+    return chosen;
+  }
+
+  testing::JobsFixture f{testing::PinnedFlake::options()};
+  const testing::PinnedFlake flake{f};
+  const std::string lock_before = flake.lock();
+};
+
 TEST_CASE("an update through the session: what moved and the diff are there when it asks, and Discard writes nothing") {
-  testing::JobsFixture f(testing::PinnedFlake::options());
-  const testing::PinnedFlake flake(f);
-  const auto lock_before = flake.lock();
-  flake.move_to(f, "2.12.3");
-  auto settings = without_verify();
-  settings.flake = flake.reference();
-  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"), settings);
+  MovedFlake moved;
+  auto& f = moved.f;
+  const auto& flake = moved.flake;
+  const auto& lock_before = moved.lock_before;
+  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"), moved.settings());
   REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
   run.session->perform(MenuCommand{MenuAction::update});
   REQUIRE(run.watcher.run_until([&] { return run.asked.has_value() || !run.session->rebuild_flow().active(); }, 180s));
@@ -309,6 +323,60 @@ TEST_CASE("an update through the session: what moved and the diff are there when
   CHECK(flake.lock() == lock_before);
   CHECK(f.agent->status()["generations"]["default"] == 1);
   CHECK(run.errors.empty());
+}
+
+TEST_CASE("the daily check for updates: what moved is told with the Update action, remembered, and nothing changes") {
+  MovedFlake moved;
+  auto& f = moved.f;
+  auto settings = moved.settings();
+  settings.notifications.updates_available = true;
+  const auto before = static_cast<std::int64_t>(std::time(nullptr));
+  SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"), settings);
+  run.session->start_update_checks();
+  const auto found = [&] {
+    return std::find_if(run.notifications.begin(), run.notifications.end(),
+                        [](const Notification& n) { return n.kind == NotificationKind::updates_available; });
+  };
+  REQUIRE(run.watcher.run_until([&] { return found() != run.notifications.end(); }, 180s));
+  const auto note = *found();
+  INFO(note.title.english() << ": " << note.body.english());
+  CHECK(note.title.english() == "Updates available");
+  CHECK(note.body.english() == "1 input of NixOS moved: pins");
+  REQUIRE(note.action);
+  CHECK(note.action->kind == NotificationAction::Kind::update);
+  // The agent's check: a dry-build with update, which writes no lock and makes no generation.
+  const auto check = std::find_if(run.last_state.jobs.begin(), run.last_state.jobs.end(),
+                                  [](const protocol::Job& job) { return is_update_check(job); });
+  REQUIRE(check != run.last_state.jobs.end());
+  CHECK(f.job(check->id)["args"]["mode"] == "dry-build");
+  CHECK(moved.flake.lock() == moved.lock_before);
+  CHECK(f.agent->status()["generations"]["default"] == 1);
+  // Remembered per distro, in the session and in the file, so a tray started again waits a day.
+  REQUIRE(run.session->record());
+  REQUIRE(run.session->record()->last_update_check);
+  CHECK(*run.session->record()->last_update_check >= before);
+  const auto loaded = run.settings_file.load();
+  const auto* saved = loaded.document.find(run.session->settings().target_name());
+  REQUIRE(saved);
+  CHECK(saved->distros.at("NixOS").last_update_check == run.session->record()->last_update_check);
+  CHECK(run.errors.empty());
+}
+
+TEST_CASE("the daily check for updates waits a day after the last one, and never runs unless switched on") {
+  testing::JobsFixture f;
+  for (const bool switched_on : {true, false}) {
+    auto settings = without_verify();
+    settings.notifications.updates_available = switched_on;
+    // Switched on, checked an hour ago: the next check is due in 23 hours.
+    if (switched_on) settings.distros["NixOS"].last_update_check = static_cast<std::int64_t>(std::time(nullptr)) - 3600;
+    SessionRun run(f.agent->socket(), commands_for(f.agent->socket(), "/bin/true"), settings);
+    run.session->start_update_checks();
+    REQUIRE(run.watcher.run_until([&] { return run.last_state.synced; }));
+    (void)run.watcher.run_until([] { return false; }, 3s);  // events keep coming (status, space): none starts one
+    INFO("switched on: " << switched_on);
+    CHECK(run.last_state.jobs.empty());
+    CHECK(run.errors.empty());
+  }
 }
 
 TEST_CASE(

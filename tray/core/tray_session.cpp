@@ -62,6 +62,7 @@ void TraySession::start() { link_->start(); }
 void TraySession::stop() {
   stopped_ = true;
   link_->stop();
+  if (update_timer_) update_timer_->cancel();
 }
 
 const DistroRecord* TraySession::record() const {
@@ -119,6 +120,7 @@ void TraySession::apply(TrayEvent event) {
   for (const auto& notification : decision.notifications) {
     if (callbacks_.on_notification) callbacks_.on_notification(notification);
   }
+  consider_update_check();
 }
 
 void TraySession::remember(const TrayState& before) {
@@ -171,6 +173,7 @@ void TraySession::set_notification_toggles(NotificationToggles toggles) {
   settings_.notifications = toggles;
   rules_.set_toggles(toggles);
   save_settings();
+  consider_update_check();
 }
 
 void TraySession::update_settings(const TraySettings& edited) {
@@ -184,6 +187,7 @@ void TraySession::update_settings(const TraySettings& edited) {
   rules_.set_toggles(settings_.notifications);
   save_settings();
   if (callbacks_.on_state) callbacks_.on_state(state_);
+  consider_update_check();  // switched on: the first check now
 }
 
 AppliedSettings TraySession::apply_settings(const TraySettings& edited) {

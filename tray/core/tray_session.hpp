@@ -71,6 +71,9 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
 
   void start();
   void stop();
+  // The daily check for updates (tray_session_updates.cpp), when the settings ask for it
+  // (notifications.updates_available): the tray's sessions check; nixtrayctl's one-shot ones never.
+  void start_update_checks();
 
   [[nodiscard]] const TrayState& state() const { return state_; }
   [[nodiscard]] const TraySettings& settings() const { return settings_; }
@@ -173,6 +176,7 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   std::shared_ptr<BootVerifier> make_verifier(const BootCheckRequest& request,
                                               std::function<void(const VerifyReport&)> done = {});
   void report_verify_view();
+  void consider_update_check();
   // Why the distro control cannot do `what` (no start/stop commands); nothing when it can.
   [[nodiscard]] std::optional<SessionOutcome> lifecycle_refusal(const std::string& what) const;
 
@@ -196,6 +200,10 @@ class TraySession : public std::enable_shared_from_this<TraySession> {
   std::string verified_rebuild_job_;  // "Verify boot after each rebuild" ran for it
   bool skip_verify_of_flow_ = false;  // the rebuild under way is the menu's plain switch
   bool stopped_ = false;
+  bool checks_updates_ = false;
+  bool update_check_starting_ = false;
+  bool update_timer_pending_ = false;
+  std::unique_ptr<net::asio::steady_timer> update_timer_;  // the next day's check
 };
 
 }  // namespace nixtray::tray

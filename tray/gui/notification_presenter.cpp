@@ -25,6 +25,7 @@ tray::IconId icon_for(tray::NotificationKind kind) {
       return tray::IconId::stopped;
     case tray::NotificationKind::job_succeeded:
     case tray::NotificationKind::verify_passed:
+    case tray::NotificationKind::updates_available:
       return tray::IconId::running;
   }
   return tray::IconId::failed;
@@ -45,7 +46,8 @@ NotificationPresenter::~NotificationPresenter() = default;
 void NotificationPresenter::show(const tray::Notification& notification) {
   const int serial = next_serial_++;
   const auto kind = notification.kind;
-  const int flags = kind == tray::NotificationKind::job_succeeded || kind == tray::NotificationKind::verify_passed
+  const int flags = kind == tray::NotificationKind::job_succeeded || kind == tray::NotificationKind::verify_passed ||
+                            kind == tray::NotificationKind::updates_available
                         ? wxICON_INFORMATION
                     : kind == tray::NotificationKind::distro_stopped ||
                             kind == tray::NotificationKind::unverified_generation ||

@@ -88,12 +88,13 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
   notify_unverified_ = new wxCheckBox(notify_box, wxID_ANY, _("a new generation is unverified"));
   notify_job_done_ = new wxCheckBox(notify_box, wxID_ANY, _("a switch, rollback or garbage collection succeeds"));
   notify_verify_passed_ = new wxCheckBox(notify_box, wxID_ANY, _("verify boot passes"));
+  notify_updates_ = new wxCheckBox(notify_box, wxID_ANY, _("updates are available (checked once a day)"));
   notify_low_space_ = new wxCheckBox(notify_box, wxID_ANY, _("free disk space is below (GiB)"));
   low_space_gib_ = new wxSpinCtrl(notify_box, wxID_ANY, "5", wxDefaultPosition, FromDIP(wxSize(130, -1)),
                                   wxSP_ARROW_KEYS, 1, 10000, 5);
   auto* notify_grid = new wxGridSizer(2, FromDIP(6), FromDIP(24));
   for (auto* check : {notify_job_, notify_verify_, notify_unit_, notify_stopped_, notify_unverified_, notify_job_done_,
-                      notify_verify_passed_}) {
+                      notify_verify_passed_, notify_updates_}) {
     notify_grid->Add(check, 0);
   }
   auto* low_space = new wxBoxSizer(wxHORIZONTAL);
@@ -134,9 +135,9 @@ SettingsPage::SettingsPage(wxWindow* parent, StatusContext& context)
       event.Skip();
     });
   }
-  for (auto* check :
-       {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_, notify_unverified_,
-        notify_job_done_, notify_verify_passed_, notify_low_space_, start_at_login_, start_distro_at_login_}) {
+  for (auto* check : {review_, auto_verify_, notify_job_, notify_verify_, notify_unit_, notify_stopped_,
+                      notify_unverified_, notify_job_done_, notify_verify_passed_, notify_updates_, notify_low_space_,
+                      start_at_login_, start_distro_at_login_}) {
     check->Bind(wxEVT_CHECKBOX, [this](wxCommandEvent&) { editing_ = true; });
   }
   low_space_gib_->Bind(wxEVT_SPINCTRL, [this](wxSpinEvent&) { editing_ = true; });
@@ -178,6 +179,7 @@ void SettingsPage::load(const tray::TraySettings& settings) {
   notify_unverified_->SetValue(settings.notifications.unverified);
   notify_job_done_->SetValue(settings.notifications.job_succeeded);
   notify_verify_passed_->SetValue(settings.notifications.verify_passed);
+  notify_updates_->SetValue(settings.notifications.updates_available);
   notify_low_space_->SetValue(settings.notifications.low_space);
   low_space_gib_->SetValue(settings.notifications.low_space_gib);
   start_at_login_->SetValue(settings.start_at_login);
@@ -224,6 +226,7 @@ tray::TraySettings SettingsPage::edited() const {
   settings.notifications.unverified = notify_unverified_->GetValue();
   settings.notifications.job_succeeded = notify_job_done_->GetValue();
   settings.notifications.verify_passed = notify_verify_passed_->GetValue();
+  settings.notifications.updates_available = notify_updates_->GetValue();
   settings.notifications.low_space = notify_low_space_->GetValue();
   settings.notifications.low_space_gib = low_space_gib_->GetValue();
   settings.start_at_login = start_at_login_->GetValue();

@@ -45,6 +45,7 @@ class SettingsPage : public wxScrolledWindow {
   wxCheckBox* notify_unverified_ = nullptr;
   wxCheckBox* notify_job_done_ = nullptr;
   wxCheckBox* notify_verify_passed_ = nullptr;
+  wxCheckBox* notify_updates_ = nullptr;
   wxCheckBox* notify_low_space_ = nullptr;
   wxSpinCtrl* low_space_gib_ = nullptr;
   wxCheckBox* start_at_login_ = nullptr;

@@ -161,6 +161,10 @@ bool TrayApp::start(const std::vector<std::string>& args) {
           case tray::NotificationAction::Kind::show_space:
             show_space("notification");
             break;
+          case tray::NotificationAction::Kind::update:
+            // As the menu's "Update…": it builds first and asks before anything changes.
+            host_->perform(tray::MenuCommand{tray::MenuAction::update});
+            break;
           case tray::NotificationAction::Kind::verify_boot: {
             // As the menu's "Verify boot…": it restarts the distro, so it asks first (menu_chosen).
             if (!snapshot_) break;

@@ -104,6 +104,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
     read_member(*n, "low_space", s.notifications.low_space, warnings, "notifications.");
     read_member(*n, "job_succeeded", s.notifications.job_succeeded, warnings, "notifications.");
     read_member(*n, "verify_passed", s.notifications.verify_passed, warnings, "notifications.");
+    read_member(*n, "updates_available", s.notifications.updates_available, warnings, "notifications.");
     read_member(*n, "low_space_gib", s.notifications.low_space_gib, warnings, "notifications.");
     if (s.notifications.low_space_gib < 1) {
       warnings.emplace_back("settings: notifications.low_space_gib must be at least 1; using 1");
@@ -137,6 +138,7 @@ TraySettings settings_from_json(const json& j, std::vector<std::string>& warning
       read_optional_member(value, "known_good", record.known_good, warnings, where);
       read_optional_member(value, "last_job_seen", record.last_job_seen, warnings, where);
       read_optional_member(value, "unverified_notified", record.unverified_notified, warnings, where);
+      read_optional_member(value, "last_update_check", record.last_update_check, warnings, where);
       if (const auto* v = object_member(value, "verify_in_progress", warnings)) {
         VerifyRecord verify;
         read_member(*v, "expected_generation", verify.expected_generation, warnings, where + "verify_in_progress.");
@@ -173,7 +175,7 @@ json settings_to_json(const TraySettings& s) {
       {"unit_failed", s.notifications.unit_failed},     {"distro_stopped", s.notifications.distro_stopped},
       {"unverified", s.notifications.unverified},       {"low_space", s.notifications.low_space},
       {"low_space_gib", s.notifications.low_space_gib}, {"job_succeeded", s.notifications.job_succeeded},
-      {"verify_passed", s.notifications.verify_passed}};
+      {"verify_passed", s.notifications.verify_passed}, {"updates_available", s.notifications.updates_available}};
   j["start_at_login"] = s.start_at_login;
   j["start_distro_at_login"] = s.start_distro_at_login;
   j["distro_control"] = {{"kind", s.distro_control.kind},
@@ -194,6 +196,7 @@ json settings_to_json(const TraySettings& s) {
     put_optional(r, "known_good", record.known_good);
     put_optional(r, "last_job_seen", record.last_job_seen);
     put_optional(r, "unverified_notified", record.unverified_notified);
+    put_optional(r, "last_update_check", record.last_update_check);
     if (record.verify_in_progress) {
       const auto& v = *record.verify_in_progress;
       r["verify_in_progress"] = {

@@ -26,6 +26,9 @@ struct NotificationToggles {
   bool low_space = true;       // the Nix store's disk has less than low_space_gib free
   bool job_succeeded = true;   // a switch, boot, test, rollback or garbage collection finished well
   bool verify_passed = true;   // boot verification passed
+  // The flake's inputs have newer revisions: also what starts the daily check (core/state/
+  // update_check.hpp), which fetches from the network as root, so off unless asked for.
+  bool updates_available = false;
   // 5 GiB: room for a rebuild that replaces much of the system (a nixpkgs update downloads and
   // builds several GiB) well before the agent refuses rebuilds (its min-free-space, 1 GiB). Not a
   // share of the disk: on WSL the distro's file system reports its virtual disk's maximum size
@@ -71,6 +74,7 @@ struct DistroRecord {
   std::optional<std::string> last_job_seen;  // the newest finished job already reported
   // The unverified generation last notified ("43 /nix/store/..."): notified once, also across restarts.
   std::optional<std::string> unverified_notified;
+  std::optional<std::int64_t> last_update_check;  // unix time the daily check last started
 };
 
 // One target's settings (settings_document.hpp holds every target of the file), as a session uses

@@ -2,6 +2,7 @@
 
 #include "core/state/space_notice.hpp"
 #include "core/state/state_text.hpp"
+#include "core/state/update_check.hpp"
 #include "core/state/verification_view.hpp"
 
 #include "nixtray/text/byte_size.hpp"
@@ -28,6 +29,8 @@ std::string_view to_string(NotificationKind kind) {
       return "job-succeeded";
     case NotificationKind::verify_passed:
       return "verify-passed";
+    case NotificationKind::updates_available:
+      return "updates-available";
   }
   return "unknown";
 }
@@ -143,7 +146,22 @@ void NotificationRules::consider_job(const protocol::Job& job, bool while_away, 
     return;
   }
   const bool unseen = !last_job_seen_ || is_newer_job_id(job.id, *last_job_seen_);
-  if (unseen && is_reported_failure(job)) {
+  // A check for updates that failed (offline, say) is in the job history; the next day's check
+  // tries again. One that found some says so, as it happens.
+  if (is_update_check(job)) {
+    const auto found = unseen && !while_away && job.state == protocol::JobState::succeeded
+                           ? updates_found_sentence(job, distro_name_)
+                           : std::nullopt;
+    if (found) {
+      Notification n;
+      n.kind = NotificationKind::updates_available;
+      n.key = "updates:" + job.id;
+      n.title = sentence("Updates available");
+      n.body = *found;
+      n.action = NotificationAction{NotificationAction::Kind::update, "Update…", {}, {}};
+      add(std::move(n), toggles_.updates_available, decision);
+    }
+  } else if (unseen && is_reported_failure(job)) {
     Notification n;
     n.kind = NotificationKind::job_failed;
     n.key = "job:" + job.id;

@@ -5,7 +5,8 @@
 // action "Verify now"), the Nix store's disk has less free space than the settings' threshold
 // (once per fall below it, action "Show disk space": core/state/space_notice.hpp); and success,
 // told too: a switch, boot, test, rollback or garbage collection that finished well, a boot
-// verification that passed. Each kind can be switched off; each event is notified once; a
+// verification that passed; the flake's inputs moved (a check for updates found some: action
+// "Update…", core/state/update_check.hpp). Each kind can be switched off; each event is notified once; a
 // failure that happened while the tray was not connected is notified once on reconnect (the last
 // job seen is remembered in the settings), a success only as it happens.
 //
@@ -32,12 +33,13 @@ enum class NotificationKind {
   unverified_generation,
   low_space,
   job_succeeded,
-  verify_passed
+  verify_passed,
+  updates_available
 };
 std::string_view to_string(NotificationKind kind);
 
 struct NotificationAction {
-  enum class Kind { show_job_log, show_unit, show_status_window, verify_boot, show_space };
+  enum class Kind { show_job_log, show_unit, show_status_window, verify_boot, show_space, update };
   Kind kind = Kind::show_status_window;
   std::string label;  // "Show log": fixed English, in po/core_messages.cc
   std::string job_id;

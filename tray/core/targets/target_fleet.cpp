@@ -48,7 +48,9 @@ std::shared_ptr<TraySession> TargetFleet::make_session(const std::string& name, 
     named.on_error = [report = callbacks_.on_error, name](const Sentence& message) { report(name, message); };
   }
   if (callbacks_.on_session) callbacks_.on_session(name, named);
-  return TraySession::create(executor_, std::move(setup), std::move(named));
+  auto session = TraySession::create(executor_, std::move(setup), std::move(named));
+  session->start_update_checks();  // the tray's sessions: each target's own daily check
+  return session;
 }
 
 TargetFleet::~TargetFleet() { stop(); }
