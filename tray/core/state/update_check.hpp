@@ -28,8 +28,8 @@ std::chrono::seconds update_check_due_in(std::optional<std::int64_t> last_check,
 // The check as the session starts it: the settings' flake (unset: the agent's own).
 RebuildRequest update_check_request(std::optional<std::string> flake);
 
-// Whether a job is such a check (started by any client: the tray or `nixtray-agent rebuild --update
-// --mode dry-build`).
+// Whether a job is such a check (started by any client: the tray or `nixtray-agent rebuild
+// dry-build --update`).
 bool is_update_check(const protocol::Job& job);
 
 // "2 inputs of NixOS moved: nixpkgs, home-manager" for a finished check that found some; nothing
