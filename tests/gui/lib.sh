@@ -247,6 +247,24 @@ visible_window() {
   [ -n "$window" ] && echo "$window"
 }
 
+# screen_point UI-LOG-LINE KEY: "X Y" of the point the line's KEY names ({"x": .., "y": ..}), where a
+# test clicks.
+screen_point() {
+  python3 -c 'import json, sys; p = json.loads(sys.argv[1])[sys.argv[2]]; print(p["x"], p["y"])' "$1" "$2"
+}
+
+# set_keep_count N: types N into the Disk space window's "Keep the newest" count (where the
+# window's last line in the UI log says it is) and prints the window's line once it shows N.
+set_keep_count() {
+  local x y
+  read -r x y < <(screen_point "$(grep -F '"event":"space-window"' "$ui_log" | tail -n 1)" keep_at)
+  xdotool mousemove "$x" "$y" click 1
+  xdotool key ctrl+a
+  xdotool type "$1"
+  xdotool key Tab
+  wait_ui 10 event=space-window "keep=$1"
+}
+
 # rollback_preview SHOT: after a Roll back entry was chosen, the confirmation shows both generations
 # with their local dates and the closure diff (from the agent's generations.diff); the screenshot
 # SHOT, then Cancel (the right-hand button of its bottom row: no window manager, no focus to rely

@@ -17,21 +17,10 @@ agent="unix:$work/agent.sock"
 check_shown() {
   local report
   report=$("$agent_bin" --socket "$work/agent.sock" space --json) || fail "nixtray-agent space failed"
-  python3 - "$1" "$2" "$report" <<'PY' || fail "the Space window does not show the agent's numbers ($1): $2"
+  PYTHONPATH=$NIXTRAY_SOURCE_DIR/tests/gui python3 - "$1" "$2" "$report" <<'PY' || fail "the Space window does not show the agent's numbers ($1): $2"
 import json, sys
+from byte_size import size
 language, shown, report = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-
-def size(n):  # nixtray/text/byte_size.hpp: IEC units, tenths rounded half up
-    if n < 1024:
-        return f"{n} B"
-    units, divisor = ["KiB", "MiB", "GiB", "TiB"], 1024
-    tenths = lambda: n // divisor * 10 + (n % divisor * 10 + divisor // 2) // divisor
-    unit = 0
-    while tenths() >= 10240 and unit + 1 < len(units):
-        divisor *= 1024
-        unit += 1
-    t = tenths()
-    return f"{t // 10}.{t % 10} {units[unit]}"
 
 assert shown["store_bytes"] == report["store_bytes"], (shown["store_bytes"], report["store_bytes"])
 assert size(report["store_bytes"]) in shown["summary"], shown["summary"]
@@ -57,13 +46,7 @@ check_shown en "$shown"
 # Keep 1 instead of 3: typed into the spin control, the line under it says what that deletes
 # (generation 1, the only one not kept) and frees, as the agent predicts it for keep = 1.
 sleep 1
-last=$(grep -F '"event":"space-window"' "$ui_log" | tail -n 1)
-read -r x y < <(python3 -c 'import json, sys; p = json.loads(sys.argv[1])["keep_at"]; print(p["x"], p["y"])' "$last")
-xdotool mousemove "$x" "$y" click 1
-xdotool key ctrl+a
-xdotool type 1
-xdotool key Tab
-changed=$(wait_ui 10 event=space-window keep=1)
+changed=$(set_keep_count 1)
 check_shown en "$changed"
 grep -qF "Deletes generations: 1. Frees " <<<"$(field "$changed" cleanup)" || fail "keep 1 does not delete generation 1: $changed"
 xdotool mousemove 5 5

@@ -279,17 +279,22 @@ void SpaceWindow::log_shown() {
                     {"frees", from_wx(generations_->GetItemText(i, 2))},
                     {"note", from_wx(generations_->GetItemText(i, 3))}});
   }
-  protocol::json fields = {{"summary", from_wx(summary_->GetLabel())},
-                           {"free_bytes", report.free_bytes},
-                           {"store_bytes", report.store_bytes},
-                           {"generations", rows},
-                           {"keep", keep_->GetValue()},
-                           // Where a test clicks to type a keep count: the spin control's text, on the screen.
-                           {"keep_at",
-                            {{"x", keep_->GetScreenRect().x + keep_->GetScreenRect().width / 4},
-                             {"y", keep_->GetScreenRect().y + keep_->GetScreenRect().height / 2}}},
-                           {"cleanup", from_wx(cleanup_->GetLabel())},
-                           {"job", from_wx(job_->GetLabel())}};
+  protocol::json fields = {
+      {"summary", from_wx(summary_->GetLabel())},
+      {"free_bytes", report.free_bytes},
+      {"store_bytes", report.store_bytes},
+      {"generations", rows},
+      {"keep", keep_->GetValue()},
+      // Where a test clicks: the spin control's text (to type a keep count) and the button, on the screen.
+      {"keep_at",
+       {{"x", keep_->GetScreenRect().x + keep_->GetScreenRect().width / 4},
+        {"y", keep_->GetScreenRect().y + keep_->GetScreenRect().height / 2}}},
+      {"collect_at",
+       {{"x", collect_->GetScreenRect().x + collect_->GetScreenRect().width / 2},
+        {"y", collect_->GetScreenRect().y + collect_->GetScreenRect().height / 2}}},
+      {"collect_enabled", collect_->IsEnabled()},
+      {"cleanup", from_wx(cleanup_->GetLabel())},
+      {"job", from_wx(job_->GetLabel())}};
   const auto text = fields.dump();
   if (text == logged_) return;
   logged_ = text;
