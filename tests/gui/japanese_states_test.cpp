@@ -150,11 +150,16 @@ TEST_CASE("in Japanese, every state of the tray and every notification reads in 
   const auto connecting = fold(TrayState{}, {LinkConnecting{1}});
   const auto running = connected();
   const auto failed_job = job("17", protocol::JobState::failed);
+  auto checking = job("18", protocol::JobState::running);
+  checking.args.mode = protocol::RebuildMode::dry_build;
+  checking.args.update = true;
+  checking.progress.phase = protocol::JobPhase::updating;
   const std::vector<std::pair<std::string, TrayState>> states = {
       {"connecting", connecting},
       {"running", running},
       {"degraded", connected(degraded_status())},
       {"rebuilding", fold(running, {JobUpdated{golden("event.jobs.json")["params"]["data"].get<protocol::Job>()}})},
+      {"checking for updates", fold(running, {JobUpdated{checking}})},
       {"rebuild failed", fold(running, {JobUpdated{job("17", protocol::JobState::running)}, JobUpdated{failed_job}})},
       {"offline", fold(connecting, {LinkUnreachable{UnreachableReason::no_agent, "no socket at /x", 1000ms}})},
       {"stopping", fold(running, {UserRequestedStop{}})},

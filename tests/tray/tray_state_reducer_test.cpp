@@ -58,6 +58,16 @@ TEST_CASE("the golden status (degraded, nginx failed, job 17 running) reads as r
   CHECK(job->job_id == "17");
 }
 
+TEST_CASE("a status sent before the job's end, read after it, names no running job") {
+  // The agent's status still naming job 17 arrives after the job's event that it ended.
+  auto state = connected();
+  state = fold(state, {JobUpdated{job("17", protocol::JobState::running, protocol::JobKind::gc)},
+                       JobUpdated{job("17", protocol::JobState::succeeded, protocol::JobKind::gc)},
+                       StatusReceived{golden_result<protocol::Status>("status.result.json")}});
+  CHECK_FALSE(running_job(state));
+  CHECK(state.condition != TrayCondition::rebuilding);
+}
+
 TEST_CASE("a running rebuild shows its progress") {
   auto state = connected();
   state = fold(state, {JobUpdated{golden("event.jobs.json")["params"]["data"].get<protocol::Job>()}});

@@ -4,7 +4,9 @@
 #include "catch.hpp"
 #include "tray_fixtures.hpp"
 
+#include "core/state/menu_model.hpp"
 #include "core/state/notification_rules.hpp"
+#include "core/state/tray_state.hpp"
 #include "core/state/update_check.hpp"
 
 using namespace nixtray;
@@ -101,4 +103,36 @@ TEST_CASE("update check: nothing moved, a failed check, or the switch off: no no
   NotificationRules quiet({}, "10", "NixOS");  // updates_available is off unless switched on
   connect(quiet_state, quiet);
   CHECK(feed(quiet_state, quiet, {JobUpdated{check_job("13", protocol::JobState::succeeded, {"nixpkgs"})}}).empty());
+}
+
+TEST_CASE("update check: while it runs the tray says it checks, and a failed one is no failed rebuild") {
+  TrayState state;
+  NotificationRules rules(checking(), "10", "NixOS");
+  connect(state, rules);
+  auto running = check_job("11", protocol::JobState::running, {});
+  running.progress.phase = protocol::JobPhase::updating;
+  feed(state, rules, {JobUpdated{running}});
+  const auto view = present(state, "NixOS");
+  CHECK(view.condition == TrayCondition::rebuilding);
+  CHECK(view.state.english() == "Checking for updates: updating the flake's inputs");
+  REQUIRE_FALSE(view.detail_sentences.empty());
+  CHECK(view.detail_sentences[0].english() == "Checking for updates (job 11): updating the flake's inputs");
+  MenuContext context;
+  context.distro_name = "NixOS";
+  context.has_lifecycle = true;
+  const auto menu = MenuModel::build(state, context);
+  CHECK(menu.find("status-line")->label == "Checking for updates: updating the flake's inputs");
+  CHECK(menu.find("rebuild/switch")->disabled_reason == "update check job 11 is running");
+
+  // Offline overnight: the icon does not turn to "rebuild failed", and an earlier real failure
+  // still shows once the check has ended.
+  feed(state, rules, {JobUpdated{check_job("11", protocol::JobState::failed, {})}});
+  CHECK_FALSE(job_failure(state));
+  CHECK(state.condition == TrayCondition::running);
+  auto rebuild = job("12", protocol::JobState::failed);
+  rebuild.summary = "error: attribute 'hello' missing";
+  feed(state, rules, {JobUpdated{rebuild}, JobUpdated{check_job("13", protocol::JobState::failed, {})}});
+  REQUIRE(job_failure(state));
+  CHECK(job_failure(state)->job_id == "12");
+  CHECK(state.condition == TrayCondition::rebuild_failed);
 }

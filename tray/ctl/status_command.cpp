@@ -73,7 +73,7 @@ void print_text(const tray::TrayState& state, const tray::TrayPresentation& view
     }
   }
   if (const auto job = tray::running_job(state)) {
-    std::cout << "job:          " << tray::job_kind_noun(job->kind) << " " << job->job_id << ": " << job->text << "\n";
+    std::cout << "job:          " << tray::job_noun(*job) << " " << job->job_id << ": " << job->text << "\n";
   }
   if (const auto failure = tray::job_failure(state)) {
     std::cout << "last job:     " << tray::job_kind_noun(failure->kind) << " " << failure->job_id

@@ -3,6 +3,7 @@
 #include "wx_text.hpp"
 
 #include "core/state/state_text.hpp"
+#include "core/state/update_check.hpp"
 
 #include "nixtray/text/byte_size.hpp"
 
@@ -108,7 +109,8 @@ wxString job_state_text(protocol::JobState state) {
 }
 
 wxString job_title(const protocol::Job& job) {
-  auto title = core_text(tray::job_kind_noun(job.kind));
+  auto title = core_text(tray::job_noun(job));
+  if (tray::is_update_check(job)) return title;
   if (job.args.mode && *job.args.mode != protocol::RebuildMode::unknown) {
     title += " (" + core_text(tray::rebuild_mode_text(*job.args.mode)) + ")";
   }

@@ -310,8 +310,8 @@ void OverviewPage::fill_facts(const SessionSnapshot& snapshot) {
     for (const auto fact : {systemd, nixos, generations, pending}) set(fact, wxString::FromUTF8("\xE2\x80\x94"));
   }
   if (const auto running = tray::running_job(state)) {
-    set(job, wxString::Format(_("%s, job %s: %s"), core_text(tray::job_kind_noun(running->kind)),
-                              to_wx(running->job_id), to_wx(running->text)));
+    set(job, wxString::Format(_("%s, job %s: %s"), core_text(tray::job_noun(*running)), to_wx(running->job_id),
+                              to_wx(running->text)));
   } else if (const auto failure = tray::job_failure(state)) {
     set(job, wxString::Format(_("none; the last %s (job %s) failed: %s"), core_text(tray::job_kind_noun(failure->kind)),
                               to_wx(failure->job_id), to_wx(failure->summary)));

@@ -163,7 +163,7 @@ void disable(MenuItem& item, Sentence reason) {
 
 // "<job kind> job <id> is running<, and more>", the kind in the catalogue's words.
 Sentence running_job_sentence(const char* format, const JobProgressView& job) {
-  auto said = sentence(format, {std::string(job_kind_noun(job.kind)), job.job_id});
+  auto said = sentence(format, {std::string(job_noun(job)), job.job_id});
   said.translated = {0};
   return said;
 }
@@ -369,16 +369,16 @@ void add_status_lines(std::vector<MenuItem>& items, const TrayState& state, cons
   switch (state.condition) {
     case TrayCondition::rebuilding:
       if (const auto job = running_job(state)) {
-        auto line = job->percent ? sentence("%1$s: %2$s (%3$s%%)", {std::string(job_kind_gerund(job->kind)), job->text,
-                                                                    std::to_string(*job->percent)})
-                                 : sentence("%1$s: %2$s", {std::string(job_kind_gerund(job->kind)), job->text});
+        auto line = job->percent ? sentence("%1$s: %2$s (%3$s%%)",
+                                            {std::string(job_gerund(*job)), job->text, std::to_string(*job->percent)})
+                                 : sentence("%1$s: %2$s", {std::string(job_gerund(*job)), job->text});
         line.translated = {0};
         line.nest(1, job->text_sentence);
         items.push_back(said(header("status-line", {}), std::move(line)));
         auto log = action("job/show-log", "Show log", MenuAction::show_job_log);
         log.command.job_id = job->job_id;
         items.push_back(std::move(log));
-        auto cancel_label = sentence("Cancel %s", {std::string(job_kind_noun(job->kind))});
+        auto cancel_label = sentence("Cancel %s", {std::string(job_noun(*job))});
         cancel_label.translated = {0};
         auto cancel = said(action("job/cancel", {}, MenuAction::cancel_job), std::move(cancel_label));
         cancel.command.job_id = job->job_id;

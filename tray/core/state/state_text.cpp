@@ -1,5 +1,7 @@
 #include "core/state/state_text.hpp"
 
+#include "core/state/update_check.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -47,6 +49,18 @@ std::string_view job_kind_gerund(protocol::JobKind kind) {
       break;
   }
   return "Working";
+}
+
+std::string_view job_noun(const protocol::Job& job) {
+  return is_update_check(job) ? "update check" : job_kind_noun(job.kind);
+}
+
+std::string_view job_noun(const JobProgressView& job) {
+  return job.update_check ? "update check" : job_kind_noun(job.kind);
+}
+
+std::string_view job_gerund(const JobProgressView& job) {
+  return job.update_check ? "Checking for updates" : job_kind_gerund(job.kind);
 }
 
 std::string_view job_phase_text(protocol::JobPhase phase) {

@@ -21,6 +21,11 @@ std::string short_nixos_version(std::string_view version);
 std::string_view job_kind_noun(protocol::JobKind kind);
 // "Rebuilding", "Rolling back", "Collecting garbage"
 std::string_view job_kind_gerund(protocol::JobKind kind);
+// The same for one job: the check for updates is a rebuild job to the agent, but to a person it
+// is "update check" and "Checking for updates", not a rebuild they did not start.
+std::string_view job_noun(const protocol::Job& job);
+std::string_view job_noun(const JobProgressView& job);
+std::string_view job_gerund(const JobProgressView& job);
 std::string_view job_phase_text(protocol::JobPhase phase);
 std::string_view rebuild_mode_text(protocol::RebuildMode mode);
 // "building 12/40, 130/212 downloads", and a percentage when the counters allow one.

@@ -1,6 +1,7 @@
 #include "core/state/tray_state.hpp"
 
 #include "core/state/state_text.hpp"
+#include "core/state/update_check.hpp"
 #include "core/state/verification_view.hpp"
 
 #include <algorithm>
@@ -81,11 +82,17 @@ std::optional<JobProgressView> running_job(const TrayState& state) {
                              job.progress.phase,
                              progress_percent(job.progress),
                              progress_text(job.progress),
-                             progress_sentence(job.progress)};
+                             progress_sentence(job.progress),
+                             is_update_check(job)};
     }
   }
-  // An agent without jobs.list still names the running job in its status.
-  if (state.status && state.status->running_job) {
+  // An agent without jobs.list still names the running job in its status. A status sent before
+  // the job's end may arrive after it: a job the list has as finished runs no more.
+  const auto finished = [&](const std::string& id) {
+    return std::any_of(state.jobs.begin(), state.jobs.end(),
+                       [&](const protocol::Job& job) { return job.id == id && protocol::is_finished(job.state); });
+  };
+  if (state.status && state.status->running_job && !finished(*state.status->running_job)) {
     return JobProgressView{*state.status->running_job,          protocol::JobKind::unknown,
                            protocol::JobPhase::unknown,         std::nullopt,
                            "job " + *state.status->running_job, sentence("job %s", {*state.status->running_job})};
@@ -96,6 +103,11 @@ std::optional<JobProgressView> running_job(const TrayState& state) {
 std::optional<JobFailureView> job_failure(const TrayState& state) {
   for (const auto& job : state.jobs) {
     if (job.kind != protocol::JobKind::rebuild && job.kind != protocol::JobKind::rollback) {
+      continue;
+    }
+    // A check for updates changes nothing: one that failed overnight (offline) is no failed
+    // rebuild to put on the icon, and it hides none.
+    if (is_update_check(job)) {
       continue;
     }
     if (!protocol::is_finished(job.state)) {
@@ -200,9 +212,9 @@ Sentence fixed(std::string_view english) { return sentence(std::string(english))
 // Text from elsewhere (the agent, a link error) that is shown as it is.
 Sentence verbatim(std::string text) { return sentence("%s", {std::move(text)}); }
 
-Sentence job_under_way(protocol::JobKind kind, const Sentence& progress) {
+Sentence job_under_way(const JobProgressView& job) {
   const char* format = "Working: %s";
-  switch (kind) {
+  switch (job.kind) {
     case protocol::JobKind::rebuild:
       format = "Rebuilding: %s";
       break;
@@ -215,7 +227,8 @@ Sentence job_under_way(protocol::JobKind kind, const Sentence& progress) {
     case protocol::JobKind::unknown:
       break;
   }
-  return sentence(format, {""}).nest(0, progress);
+  if (job.update_check) format = "Checking for updates: %s";
+  return sentence(format, {""}).nest(0, job.text_sentence);
 }
 
 Sentence job_failed(protocol::JobKind kind, const std::string& summary) {
@@ -286,10 +299,9 @@ void describe(const TrayState& state, TrayPresentation& view) {
     }
     case TrayCondition::rebuilding:
       if (const auto job = running_job(state)) {
-        view.state = job_under_way(job->kind, job->text_sentence);
+        view.state = job_under_way(*job);
         view.progress_percent = job->percent;
-        auto what =
-            sentence("%1$s (job %2$s): %3$s", {std::string(job_kind_gerund(job->kind)), job->job_id, job->text});
+        auto what = sentence("%1$s (job %2$s): %3$s", {std::string(job_gerund(*job)), job->job_id, job->text});
         what.translated = {0};
         what.nest(2, job->text_sentence);
         detail.push_back(std::move(what));

@@ -76,6 +76,7 @@ struct JobProgressView {
   std::optional<int> percent;  // nullopt when the job cannot tell
   std::string text;            // "building 12/40"
   Sentence text_sentence;      // the same, for a catalogue
+  bool update_check = false;   // the check for updates (a dry-build rebuild): said as a check
 };
 
 struct JobFailureView {
