@@ -12,9 +12,10 @@ status=0
 xgettext --language=C++ --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=NP_:1,2 --package-name=nixtray --msgid-bugs-address=nixtray \
   --output="$work/current.pot" "$source_dir"/po/core_messages.cc "$source_dir"/tray/gui/*.cpp
 total=$(grep -c '^msgid ' "$work/current.pot")
-# A sentence core or the GUI composes (sentence("..."), counted("...", "...")) is only translated
-# when its format is listed in po/core_messages.cc: every one found in the sources must be there.
-mapfile -t sources < <(find "$source_dir/tray/core" "$source_dir/tray/gui" -name '*.cpp' | sort)
+# A sentence core, nixtrayctl or the GUI composes (sentence("..."), counted("...", "...")) is only
+# translated when its format is listed in po/core_messages.cc: every one found in the sources must
+# be there.
+mapfile -t sources < <(find "$source_dir/tray/core" "$source_dir/tray/ctl" "$source_dir/tray/gui" -name '*.cpp' | sort)
 xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=sentence:1 --keyword=counted:1,2 \
   --output="$work/sentences.pot" "${sources[@]}"
 python3 - "$work/sentences.pot" "$work/current.pot" <<'PY' || status=1

@@ -7,6 +7,8 @@
 #include "nixtray/testing/process_runner.hpp"
 
 #include <fstream>
+#include <regex>
+#include <set>
 
 using namespace nixtray;
 using namespace nixtray::tray::fixtures;
@@ -16,6 +18,24 @@ namespace {
 
 testing::ProcessResult nixtrayctl(const testing::TempDir& home, std::vector<std::string> args) {
   return testing::run_nixtrayctl(home, args);
+}
+
+// The words of `text` in Latin letters that are not data: `data` (names, paths, what the agent
+// and systemd say) removed first, and the names every language writes as they are.
+std::set<std::string> english_words(std::string text, const std::vector<std::string>& data) {
+  for (const auto& item : data) {
+    for (auto at = text.find(item); !item.empty() && at != std::string::npos; at = text.find(item)) {
+      text.erase(at, item.size());
+    }
+  }
+  // "degraded": systemd's own word, which the translation keeps after its own ("一部異常（degraded）").
+  static const std::set<std::string> names = {"NixOS", "WSL", "nixtray", "systemd", "boot", "ms", "degraded"};
+  std::set<std::string> words;
+  const std::regex word("[A-Za-z][A-Za-z'-]+");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it) {
+    if (!names.contains(it->str())) words.insert(it->str());
+  }
+  return words;
 }
 
 json parse_json(const testing::ProcessResult& result) {
@@ -73,6 +93,47 @@ TEST_CASE("nixtrayctl status over unix, exec and tcp") {
     CHECK(result.exit_code() == 0);
     CHECK(parse_json(result)["connected"] == true);
   }
+}
+
+TEST_CASE("nixtrayctl speaks the language LANG names: status and targets in Japanese") {
+  PlainDistro distro;
+  testing::TestAgent agent(distro.agent_options(true));
+  testing::TempDir home("nxh");
+  const std::vector<std::string> args = {"--agent", "unix:" + agent.socket().string(), "status"};
+  const testing::Environment japanese = {{"LANG", "ja_JP.UTF-8"}};
+
+  const auto english = nixtrayctl(home, args);
+  REQUIRE(english.exit_code() == 0);
+  CHECK(english.out.find("\nstate:        ") != std::string::npos);
+  auto as_json = args;
+  as_json.emplace_back("--json");
+  const auto j = parse_json(nixtrayctl(home, as_json));
+  const std::vector<std::string> data = {j["endpoint"].get<std::string>(), j["hello"]["agent"].get<std::string>(),
+                                         j["status"]["hostname"].get<std::string>(),
+                                         j["status"]["system_state"].get<std::string>(), "nixtrayctl verify-boot"};
+
+  const auto status = testing::run_nixtrayctl(home, args, std::chrono::seconds(60), japanese);
+  INFO(status.describe());
+  REQUIRE(status.exit_code() == 0);
+  CHECK(status.out.find("\n\xE7\x8A\xB6\xE6\x85\x8B:") != std::string::npos);  // "状態:"
+  CHECK(english_words(status.out, data) == std::set<std::string>{});           // shows the words when it fails
+
+  // A stopped distro, and the targets' list.
+  const auto stopped = testing::run_nixtrayctl(
+      home,
+      {"--agent", "unix:" + (home / "none.sock").string(), "--distro-control", "command", "--start", "/bin/true",
+       "--stop", "/bin/true", "--is-running", "/bin/false", "--exec-as-root", "/usr/bin/env", "status"},
+      std::chrono::seconds(60), japanese);
+  INFO(stopped.describe());
+  CHECK(stopped.exit_code() == 2);
+  CHECK(english_words(stopped.out, {(home / "none.sock").string()}) == std::set<std::string>{});
+  const auto targets = testing::run_nixtrayctl(home, {"targets"}, std::chrono::seconds(60), japanese);
+  INFO(targets.describe());
+  CHECK(targets.exit_code() == 0);
+  const auto listed = parse_json(nixtrayctl(home, {"targets", "--json"}));
+  REQUIRE(listed.size() == 1);
+  CHECK(english_words(targets.out, {listed[0]["agent"].get<std::string>(),
+                                    listed[0]["distro_control"].get<std::string>()}) == std::set<std::string>{});
 }
 
 TEST_CASE("nixtrayctl status when nothing answers") {

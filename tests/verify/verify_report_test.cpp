@@ -57,7 +57,8 @@ TEST_CASE("the JSON form names the verdict, the recovery and each step") {
   CHECK(j["activation"]["state"] == "unknown");
   REQUIRE(j["steps"].size() == 1);
   CHECK(j["steps"][0]["status"] == "failed");
-  CHECK(format_verify_report(failed_report(RecoveryResult::recovered)).find("FAILED, rolled back") !=
+  const auto english = [](const Sentence& said) { return said.english(); };
+  CHECK(format_verify_report(failed_report(RecoveryResult::recovered), english).find("FAILED, rolled back") !=
         std::string::npos);
 }
 

@@ -1,6 +1,11 @@
 #include "ctl/ctl_program.hpp"
 
+#include "core/language/user_languages.hpp"
+#include "core/state/state_text.hpp"
+#include "core/system/resource_paths.hpp"
+#include "core/system/this_program.hpp"
 #include "core/verify/verify_report.hpp"
+#include "ctl/ctl_words.hpp"
 #include "nixtray/protocol/wire_name.hpp"
 #include "nixtray/version.hpp"
 
@@ -212,24 +217,40 @@ std::string distro_profile_dir(const CommandContext& context) {
   return dir;
 }
 
+std::string job_outcome_line(std::string_view what, const protocol::Job& job) {
+  auto line = job.summary ? tray::sentence("%1$s (job %2$s): %3$s: %4$s",
+                                           {std::string(what), job.id, protocol::wire_name(job.state), *job.summary})
+                          : tray::sentence("%1$s (job %2$s): %3$s",
+                                           {std::string(what), job.id, protocol::wire_name(job.state)});
+  line.translated = {0, 2};
+  return say(line);
+}
+
 net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::shared_ptr<tray::AgentConnection> agent,
                                                                           protocol::JobStartParams params) {
   // A rebuild may download and build for a long time; the job goes on in the agent if this ends.
   constexpr std::chrono::hours longest_follow{2};
   constexpr std::chrono::milliseconds poll_without_events{500};
   std::string phase;
-  auto running = tray::run_job_to_end(std::move(agent), std::move(params), longest_follow, poll_without_events,
-                                      [&phase](const protocol::Job& job) {
-                                        const auto now = protocol::wire_name(job.progress.phase);
-                                        if (now != phase)
-                                          std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
-                                        phase = now;
-                                      });
+  auto running = tray::run_job_to_end(
+      std::move(agent), std::move(params), longest_follow, poll_without_events, [&phase](const protocol::Job& job) {
+        const auto now = protocol::wire_name(job.progress.phase);
+        if (now != phase) {
+          auto line = tray::sentence("job %1$s: %2$s", {job.id, std::string(tray::job_phase_text(job.progress.phase))});
+          line.translated = {1};
+          std::cerr << "nixtrayctl: " << say(line) << "\n";
+        }
+        phase = now;
+      });
   co_return co_await std::move(running);
 }
 
 int run_nixtrayctl(const std::vector<std::string>& args) {
   const auto program = nixtrayctl_program();
+  // The person's language for everything below but --help and --json (ctl_words.hpp).
+  tray::print_utf8_to_console();
+  use_catalogue(tray::MessageCatalogue::for_languages(tray::find_resources(tray::this_program_path()).locale,
+                                                      tray::user_languages()));
   try {
     const auto parsed = cli::parse(program, args);
     if (parsed.has("version")) {
@@ -253,14 +274,15 @@ int run_nixtrayctl(const std::vector<std::string>& args) {
     auto setup = tray::make_session_setup(flags, ctl_use(timeout));
     if (parsed.command == "try-on-copy") return run_try_on_copy(parsed, setup);
     for (const auto& warning : setup.warnings) {
-      std::cerr << "nixtrayctl: warning: " << warning << "\n";
+      std::cerr << "nixtrayctl: " << say(tray::sentence("warning: %s", {warning})) << "\n";
     }
     net::asio::io_context io;
     const auto session = tray::TraySession::create(io.get_executor(), std::move(setup), {});
     // A boot check a previous run did not finish: say so at once (verify-boot reports it itself).
     if (const auto interrupted = session->interrupted_verify();
         interrupted && parsed.command != "verify-boot" && parsed.command != "rebuild" && parsed.command != "update") {
-      std::cerr << "nixtrayctl: warning: " << tray::describe_interrupted_verify(*interrupted) << "\n";
+      std::cerr << "nixtrayctl: "
+                << say(tray::sentence("warning: %s", {tray::describe_interrupted_verify(*interrupted)})) << "\n";
     }
     using Runner = int (*)(const cli::ParsedCommandLine&, CommandContext&);
     static const std::map<std::string, Runner> runners = {

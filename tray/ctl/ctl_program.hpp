@@ -59,6 +59,10 @@ struct CommandContext {
 net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::shared_ptr<tray::AgentConnection> agent,
                                                                           protocol::JobStartParams params);
 
+// "rebuild (job 17): failed: <the job's summary>": how a followed job ended, for people. `what`
+// is one of core's fixed phrases ("rebuild", "switch", "garbage collection").
+std::string job_outcome_line(std::string_view what, const protocol::Job& job);
+
 // The session's profile directory, which a rescue from outside needs absolute (a UsageError).
 std::string distro_profile_dir(const CommandContext& context);
 

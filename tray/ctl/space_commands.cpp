@@ -1,7 +1,9 @@
 // `nixtrayctl space` and `nixtrayctl gc`: what fills the Nix store's disk, and the agent's gc job
 // that frees it. The text is nixtray-agent space's (nixtray/text/space_text.hpp), so both command
 // lines print one report; --json prints the protocol's SpaceReport, or the finished Job.
+#include "core/state/state_text.hpp"
 #include "ctl/ctl_program.hpp"
+#include "ctl/ctl_words.hpp"
 
 #include "nixtray/protocol/generations.hpp"
 #include "nixtray/protocol/space.hpp"
@@ -16,10 +18,9 @@ namespace nixtray::ctl {
 
 namespace asio = net::asio;
 using protocol::json;
+using namespace std::chrono_literals;
 
 namespace {
-
-using namespace std::chrono_literals;
 
 // An agent that has not finished its first look at the store answers when it has: seconds on a
 // loaded machine, longer on a large store. Without --timeout, wait for that rather than 30 s.
@@ -63,15 +64,16 @@ asio::awaitable<std::vector<int>> generation_numbers(std::shared_ptr<tray::Agent
   co_return numbers;
 }
 
-std::string deleted_text(const std::vector<int>& before, const std::vector<int>& after) {
-  std::string text;
-  int count = 0;
+tray::Sentence deleted_sentence(const std::vector<int>& before, const std::vector<int>& after) {
+  std::string numbers;
+  unsigned long count = 0;
   for (const auto number : before) {
     if (std::find(after.begin(), after.end(), number) != after.end()) continue;
-    text += (text.empty() ? "" : ", ") + std::to_string(number);
+    numbers += (numbers.empty() ? "" : ", ") + std::to_string(number);
     ++count;
   }
-  return count == 0 ? "no generation" : (count == 1 ? "generation " : "generations ") + text;
+  if (count == 0) return tray::sentence("Deleted:     no generation");
+  return tray::counted("Deleted:     generation %2$s", "Deleted:     generations %2$s", count, {numbers});
 }
 
 asio::awaitable<int> collect_garbage(CommandContext& context, protocol::JobStartParams params, bool as_json) {
@@ -79,24 +81,19 @@ asio::awaitable<int> collect_garbage(CommandContext& context, protocol::JobStart
   auto agent = co_await std::move(opening);
   auto listing = generation_numbers(agent);
   const auto before = co_await std::move(listing);
-  std::string phase;
-  auto running = tray::run_job_to_end(agent, params, 2h, 500ms, [&phase](const protocol::Job& job) {
-    // Progress for people on stderr; stdout holds the result (text or JSON).
-    const auto now = json(job.progress.phase).get<std::string>();
-    if (now != phase) std::cerr << "nixtrayctl: job " << job.id << ": " << now << "\n";
-    phase = now;
-  });
+  auto running = follow_job_to_end(agent, params);
   auto job = co_await std::move(running);
   if (!job) throw CommandFailure(exit_failed, "gc: " + job.error().message);
   if (as_json) {
     std::cout << json(job.value()).dump(2) << "\n";
   } else {
-    std::cout << "gc (job " << job->id << "): " << json(job->state).get<std::string>()
-              << (job->summary ? ": " + *job->summary : std::string()) << "\n";
+    std::cout << job_outcome_line(tray::job_kind_noun(protocol::JobKind::gc), job.value()) << "\n";
     auto relisting = generation_numbers(agent);
     const auto after = co_await std::move(relisting);
-    std::cout << "Deleted:     " << deleted_text(before, after) << "\n";
-    if (job->freed_bytes) std::cout << "Freed:       " << text::format_bytes(*job->freed_bytes) << "\n";
+    std::cout << say(deleted_sentence(before, after)) << "\n";
+    if (job->freed_bytes) {
+      std::cout << say(tray::sentence("Freed:       %s", {text::format_bytes(*job->freed_bytes)})) << "\n";
+    }
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;
 }

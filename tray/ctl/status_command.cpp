@@ -5,6 +5,7 @@
 #include "core/state/verification_view.hpp"
 #include "core/verify/verify_report.hpp"
 #include "ctl/ctl_program.hpp"
+#include "ctl/ctl_words.hpp"
 
 #include "nixtray/protocol/wire_name.hpp"
 
@@ -18,66 +19,79 @@ namespace {
 
 std::string generation_text(const std::optional<int>& n) { return n ? std::to_string(*n) : std::string("?"); }
 
-// "generation 43 unverified (unverified)", "generation 42 verified, known-good after its
-// probation", "generation 43 failed at console: ...".
-std::string verification_text(const protocol::Verification& v) {
-  const auto state = protocol::wire_name(v.state);
-  std::string text = v.generation ? "generation " + std::to_string(*v.generation) + " " + state : state;
+// "generation 43 unverified (nixtrayctl verify-boot checks it)", "generation 42 verified,
+// known-good after its probation", "generation 43 failed at console: ...".
+tray::Sentence verification_sentence(const protocol::Verification& v) {
+  const auto generation = generation_text(v.generation);
   switch (v.state) {
     case protocol::VerificationState::unverified:
-      text += " (unverified: nixtrayctl verify-boot checks it)";
-      break;
+      return tray::sentence("generation %1$s unverified (%2$s checks it)", {generation, "nixtrayctl verify-boot"});
     case protocol::VerificationState::failed:
-      if (v.step) text += " at " + *v.step;
-      if (v.reason) text += ": " + *v.reason;
-      break;
+      if (v.step && v.reason) {
+        return tray::sentence("generation %1$s failed at %2$s: %3$s", {generation, *v.step, *v.reason});
+      }
+      if (v.reason) return tray::sentence("generation %1$s failed: %2$s", {generation, *v.reason});
+      return tray::sentence("generation %s failed", {generation});
     case protocol::VerificationState::verified:
       if (v.probation && v.probation->state == protocol::ProbationState::running) {
-        text += ", known-good after its probation";
-      } else if (v.probation && v.probation->state == protocol::ProbationState::voided) {
-        text += ", probation voided" + (v.probation->reason ? ": " + *v.probation->reason : std::string());
+        return tray::sentence("generation %s verified, known-good after its probation", {generation});
       }
-      break;
-    case protocol::VerificationState::unknown:
-      text += " (this agent does not record boot checks)";
-      break;
+      if (v.probation && v.probation->state == protocol::ProbationState::voided) {
+        return v.probation->reason ? tray::sentence("generation %1$s verified, probation voided: %2$s",
+                                                    {generation, *v.probation->reason})
+                                   : tray::sentence("generation %s verified, probation voided", {generation});
+      }
+      return tray::sentence("generation %s verified", {generation});
     case protocol::VerificationState::verifying:
+      return tray::sentence("generation %s verifying", {generation});
+    case protocol::VerificationState::unknown:
       break;
   }
-  return text;
+  return tray::sentence("unknown (this agent does not record boot checks)");
 }
 
+// One "label: value" line; the labels are padded in each language's catalogue entry.
+void line(const tray::Sentence& said) { std::cout << say(said) << "\n"; }
+
 void print_text(const tray::TrayState& state, const tray::TrayPresentation& view) {
-  std::cout << view.tooltip << "\n";
-  std::cout << "state:        " << tray::to_string(state.condition) << "\n";
+  std::cout << tray::tooltip_line(view, words()) << "\n";
+  auto condition = tray::sentence("state:        %s", {tray::condition_words(state.condition)});
+  condition.translated = {0};
+  line(condition);
   if (!view.detail.empty()) {
-    std::cout << "detail:       " << view.detail << "\n";
+    line(tray::sentence("detail:       %s", {tray::detail_line(view, words())}));
   }
   if (state.hello) {
-    std::cout << "agent:        " << state.hello->agent << " at " << state.endpoint
-              << (state.hello->authorized ? "" : " (read-only)") << "\n";
+    line(state.hello->authorized
+             ? tray::sentence("agent:        %1$s at %2$s", {state.hello->agent, state.endpoint})
+             : tray::sentence("agent:        %1$s at %2$s (read-only)", {state.hello->agent, state.endpoint}));
   }
   if (state.status) {
     const auto& s = *state.status;
-    std::cout << "host:         " << s.hostname << "\n";
-    std::cout << "systemd:      " << protocol::wire_name(s.system_state) << ", " << s.systemd_jobs << " jobs queued\n";
-    std::cout << "generations:  default " << generation_text(s.generations.default_generation) << ", current "
-              << generation_text(s.generations.current) << ", booted " << generation_text(s.generations.booted)
-              << ", known-good " << generation_text(s.generations.known_good) << "\n";
-    std::cout << "verification: " << verification_text(s.verification) << "\n";
-    if (s.restart_pending) std::cout << "pending:      restart (the running system is not the one it booted)\n";
-    if (s.boot_pending) std::cout << "pending:      boot (the next start boots another generation)\n";
+    line(tray::sentence("host:         %s", {s.hostname}));
+    line(tray::counted("systemd:      %2$s, %1$s job queued", "systemd:      %2$s, %1$s jobs queued",
+                       static_cast<unsigned long>(s.systemd_jobs), {protocol::wire_name(s.system_state)}));
+    line(tray::sentence("generations:  default %1$s, current %2$s, booted %3$s, known-good %4$s",
+                        {generation_text(s.generations.default_generation), generation_text(s.generations.current),
+                         generation_text(s.generations.booted), generation_text(s.generations.known_good)}));
+    line(tray::sentence("verification: %s", {""}).nest(0, verification_sentence(s.verification)));
+    if (s.restart_pending) line(tray::sentence("pending:      restart (the running system is not the one it booted)"));
+    if (s.boot_pending) line(tray::sentence("pending:      boot (the next start boots another generation)"));
     for (const auto& unit : s.failed_units) {
-      std::cout << "failed unit:  " << unit.name << (unit.description.empty() ? "" : " (" + unit.description + ")")
-                << "\n";
+      line(unit.description.empty() ? tray::sentence("failed unit:  %s", {unit.name})
+                                    : tray::sentence("failed unit:  %1$s (%2$s)", {unit.name, unit.description}));
     }
   }
   if (const auto job = tray::running_job(state)) {
-    std::cout << "job:          " << tray::job_noun(*job) << " " << job->job_id << ": " << job->text << "\n";
+    auto said = tray::sentence("job:          %1$s %2$s: %3$s", {std::string(tray::job_noun(*job)), job->job_id, ""});
+    said.translated = {0};
+    line(said.nest(2, job->text_sentence));
   }
   if (const auto failure = tray::job_failure(state)) {
-    std::cout << "last job:     " << tray::job_kind_noun(failure->kind) << " " << failure->job_id
-              << " failed: " << failure->summary << "\n";
+    auto said = tray::sentence("last job:     %1$s %2$s failed: %3$s",
+                               {std::string(tray::job_kind_noun(failure->kind)), failure->job_id, failure->summary});
+    said.translated = {0};
+    line(said);
   }
 }
 

@@ -4,6 +4,7 @@
 #include "core/state/tray_state.hpp"
 #include "core/targets/target_fleet.hpp"
 #include "ctl/ctl_program.hpp"
+#include "ctl/ctl_words.hpp"
 
 #include <iostream>
 
@@ -62,11 +63,13 @@ int run_targets(const cli::ParsedCommandLine& args, const std::filesystem::path&
   const auto& default_name = document.default_settings().target_name();
 
   json list = json::array();
+  std::vector<std::string> tooltips;  // in the person's language; the JSON's are English
   for (const auto& target : document.targets) {
     const auto name = target.target_name();
     const auto found = std::find_if(looked.begin(), looked.end(), [&](const Looked& l) { return l.name == name; });
     const TrayState* state = found != looked.end() && found->state ? &*found->state : nullptr;
     const auto view = state ? std::optional(tray::present(*state, target.distro)) : std::nullopt;
+    tooltips.push_back(view ? tray::tooltip_line(*view, words()) : std::string());
     json j;
     j["name"] = name;
     j["default"] = name == default_name;
@@ -86,15 +89,23 @@ int run_targets(const cli::ParsedCommandLine& args, const std::filesystem::path&
     std::cout << list.dump(2) << "\n";
     return exit_ok;
   }
-  for (const auto& j : list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const auto& j = list[i];
     std::cout << (j["default"].get<bool>() ? "* " : "  ") << j["name"].get<std::string>() << "\n";
-    std::cout << "    state:  "
-              << (j["condition"].is_null() ? std::string("(its settings cannot work)")
-                                           : j["tooltip"].get<std::string>())
-              << (j["watch"].get<bool>() ? "" : " (not watched)") << "\n";
-    std::cout << "    agent:  " << j["agent"].get<std::string>() << "\n";
-    std::cout << "    distro: " << j["distro"].get<std::string>() << ", controlled by "
-              << j["distro_control"].get<std::string>() << "\n";
+    const bool watched = j["watch"].get<bool>();
+    if (j["condition"].is_null()) {
+      std::cout << say(watched ? tray::sentence("    state:  (its settings cannot work)")
+                               : tray::sentence("    state:  (its settings cannot work) (not watched)"))
+                << "\n";
+    } else {
+      std::cout << say(watched ? tray::sentence("    state:  %s", {tooltips[i]})
+                               : tray::sentence("    state:  %s (not watched)", {tooltips[i]}))
+                << "\n";
+    }
+    std::cout << say(tray::sentence("    agent:  %s", {j["agent"].get<std::string>()})) << "\n";
+    std::cout << say(tray::sentence("    distro: %1$s, controlled by %2$s",
+                                    {j["distro"].get<std::string>(), j["distro_control"].get<std::string>()}))
+              << "\n";
   }
   return exit_ok;
 }
@@ -135,7 +146,7 @@ int run_add_target(const cli::ParsedCommandLine& args, const tray::SessionFlags&
   document.put(target);
   if (args.has("default")) document.default_target = name;
   file.save(document);
-  std::cout << "added target " << name << " (" << agent_text(target) << ")\n";
+  std::cout << say(tray::sentence("added target %1$s (%2$s)", {name, agent_text(target)})) << "\n";
   return exit_ok;
 }
 
@@ -151,7 +162,7 @@ int run_remove_target(const cli::ParsedCommandLine& args, const tray::SessionFla
     }
   });
   if (!problem.empty()) throw CommandFailure(exit_failed, problem);
-  std::cout << "removed target " << name << " (what the host remembered about it too)\n";
+  std::cout << say(tray::sentence("removed target %s (what the host remembered about it too)", {name})) << "\n";
   return exit_ok;
 }
 

@@ -5,6 +5,7 @@
 // and verifies it as `rebuild` does.
 #include "core/state/update_preview.hpp"
 #include "ctl/ctl_program.hpp"
+#include "ctl/ctl_words.hpp"
 
 #include "nixtray/protocol/status.hpp"
 #include "nixtray/protocol/wire_name.hpp"
@@ -35,16 +36,18 @@ std::string versions(const std::vector<std::string>& list) {
 }
 
 void print_preview(const tray::UpdatePreview& preview) {
-  std::cout << preview.headline.english() << (preview.inputs.empty() ? "\n" : ":\n");
+  std::cout << say(preview.headline) << (preview.inputs.empty() ? "\n" : ":\n");
   for (const auto& input : preview.inputs) {
     std::cout << "  " << input.name << (input.source.empty() ? "" : " (" + input.source + ")") << ": "
-              << input.change.english() << "\n";
+              << say(input.change) << "\n";
   }
   const auto& packages = preview.packages;
-  std::cout << packages.summary.english();
+  std::cout << say(packages.summary);
   if (packages.known) {
-    std::cout << " Closure: " << text::format_bytes(packages.from_closure_size) << " \xE2\x86\x92 "
-              << text::format_bytes(packages.to_closure_size) << ".";
+    std::cout << " "
+              << say(tray::sentence(
+                     "Closure: %1$s \xE2\x86\x92 %2$s.",
+                     {text::format_bytes(packages.from_closure_size), text::format_bytes(packages.to_closure_size)}));
   }
   std::cout << "\n";
   for (const auto& change : packages.changes) {
@@ -95,11 +98,13 @@ asio::awaitable<int> try_update(CommandContext& context, std::optional<std::stri
     std::cout << json{{"job", job.value()}, {"diff", diff ? json(*diff) : json(nullptr)}}.dump(2) << "\n";
     co_return exit_ok;
   }
-  std::cout << "update (job " << job->id << "): built " << job->result_path.value_or("(no result path)") << "\n";
+  std::cout << say(tray::sentence("update (job %1$s): built %2$s", {job->id, job->result_path.value_or("?")})) << "\n";
   print_preview(tray::update_preview(job.value(), diff));
   if (!no_diff.empty()) std::cout << "(generations.diff: " << no_diff << ")\n";
-  std::cout << "Nothing is written yet. To switch to it and verify the boot: nixtrayctl update --switch " << job->id
-            << "\nTo discard it, do nothing.\n";
+  std::cout << say(tray::sentence("Nothing is written yet. To switch to it and verify the boot: %s",
+                                  {"nixtrayctl update --switch " + job->id}))
+            << "\n"
+            << say(tray::sentence("To discard it, do nothing.")) << "\n";
   co_return exit_ok;
 }
 
@@ -127,11 +132,12 @@ asio::awaitable<int> switch_unverified(CommandContext& context, protocol::JobSta
   auto running = tray::run_job_to_end(agent, params, std::chrono::hours(1), std::chrono::milliseconds(500), {});
   auto job = co_await std::move(running);
   if (!job) throw CommandFailure(exit_failed, "switch: " + job.error().message);
-  std::cout << "switch (job " << job->id << "): " << protocol::wire_name(job->state)
-            << (job->summary ? ": " + *job->summary : std::string()) << "\n";
-  if (job->lock_written) std::cout << "wrote " << *job->lock_written << "\n";
+  std::cout << job_outcome_line("switch", job.value()) << "\n";
+  if (job->lock_written) std::cout << say(tray::sentence("wrote %s", {*job->lock_written})) << "\n";
   if (job->state == protocol::JobState::succeeded) {
-    std::cout << "without boot verification: the new generation is unverified until nixtrayctl verify-boot passes\n";
+    std::cout << say(tray::sentence("without boot verification: the new generation is unverified until %s passes",
+                                    {"nixtrayctl verify-boot"}))
+              << "\n";
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;
 }

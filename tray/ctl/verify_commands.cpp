@@ -2,7 +2,9 @@
 // What the host must remember (the check in progress, the known-good generation) goes to the
 // settings file as the tray keeps it, so a nixtrayctl killed half-way is reported by the next one.
 #include "core/verify/session_verify.hpp"
+#include "core/verify/verify_progress_view.hpp"
 #include "ctl/ctl_program.hpp"
+#include "ctl/ctl_words.hpp"
 
 #include "nixtray/protocol/wire_name.hpp"
 
@@ -36,13 +38,7 @@ int run_boot_check(const cli::ParsedCommandLine& args, CommandContext& context,
   request.no_rollback = args.has("no-rollback");
   request.on_step = [](const tray::VerifyStep& step) {
     // Progress for people on stderr; stdout holds the result (text or JSON).
-    if (step.status == tray::StepStatus::running) {
-      std::cerr << "nixtrayctl: " << (step.phase == "recover" ? "recover/" : "") << step.name << ": " << step.message
-                << "...\n";
-    } else {
-      std::cerr << "nixtrayctl: " << (step.phase == "recover" ? "recover/" : "") << step.name << ": "
-                << tray::to_string(step.status) << ": " << step.message << "\n";
-    }
+    std::cerr << "nixtrayctl: " << say(tray::verify_step_line(step)) << "\n";
   };
   if (const auto interrupted = context.session.interrupted_verify()) {
     std::cerr << "nixtrayctl: " << tray::describe_interrupted_verify(*interrupted) << " Checking again.\n";
@@ -54,7 +50,7 @@ int run_boot_check(const cli::ParsedCommandLine& args, CommandContext& context,
     j["notification"] = to_json(tray::verify_notification(report, settings.notifications, context.session.distro()));
     std::cout << j.dump(2) << "\n";
   } else {
-    std::cout << tray::format_verify_report(report);
+    std::cout << tray::format_verify_report(report, words());
   }
   return tray::verify_exit_code(report);
 }
@@ -78,12 +74,13 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
   if (as_json) {
     std::cout << json(job.value()).dump(2) << "\n";
   } else {
-    std::cout << "rebuild (job " << job->id << "): " << protocol::wire_name(job->state)
-              << (job->summary ? ": " + *job->summary : std::string()) << "\n";
+    std::cout << job_outcome_line("rebuild", job.value()) << "\n";
     const bool changes_boot =
         params.mode == protocol::RebuildMode::switch_ || params.mode == protocol::RebuildMode::boot;
     if (changes_boot && job->state == protocol::JobState::succeeded) {
-      std::cout << "without boot verification: the new generation is unverified until nixtrayctl verify-boot passes\n";
+      std::cout << say(tray::sentence("without boot verification: the new generation is unverified until %s passes",
+                                      {"nixtrayctl verify-boot"}))
+                << "\n";
     }
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;

@@ -5,7 +5,6 @@
 #include "jobs_page.hpp"
 #include "notification_presenter.hpp"
 #include "rebuild_review.hpp"
-#include "resource_paths.hpp"
 #include "single_instance.hpp"
 #include "space_window.hpp"
 #include "status_window.hpp"
@@ -18,6 +17,7 @@
 #include "verify_window.hpp"
 #include "wx_text.hpp"
 
+#include "core/system/resource_paths.hpp"
 #include "core/verify/session_verify.hpp"
 
 #include "nixtray/version.hpp"
@@ -104,7 +104,7 @@ bool TrayApp::start(const std::vector<std::string>& args) {
     return false;
   }
   const std::filesystem::path executable = from_wx(wxStandardPaths::Get().GetExecutablePath());
-  const auto resources = find_resources(executable);
+  const auto resources = tray::find_resources(executable);
   const auto translation = setup_translations(resources.locale);
   log_ = options_.ui_log ? std::make_unique<UiLog>(*options_.ui_log) : std::make_unique<UiLog>();
 

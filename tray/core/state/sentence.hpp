@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,5 +97,8 @@ inline Sentence counted(std::string singular, std::string plural, unsigned long 
   args.insert(args.end(), more_args.begin(), more_args.end());
   return Sentence{std::move(singular), std::move(args), std::move(plural), count, {}, {}, {}};
 }
+
+// Sentences in some language: English (Sentence::english), the GUI's catalogue's or nixtrayctl's.
+using SentenceWords = std::function<std::string(const Sentence&)>;
 
 }  // namespace nixtray::tray

@@ -115,7 +115,6 @@ struct TrayPresentation {
 
 // The tooltip and the detail from their parts, each sentence in the words `say` gives it (English:
 // Sentence::english; the GUI: its catalogue's). The tooltip is cut to tooltip_limit bytes.
-using SentenceWords = std::function<std::string(const Sentence&)>;
 [[nodiscard]] std::string tooltip_line(const TrayPresentation& view, const SentenceWords& say);
 [[nodiscard]] std::string detail_line(const TrayPresentation& view, const SentenceWords& say);
 

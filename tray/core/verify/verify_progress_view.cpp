@@ -10,6 +10,22 @@ namespace {
 constexpr std::string_view planned_steps[] = {"pre-flight", "stop",  "start",   "agent",   "generation", "activation",
                                               "systemd",    "units", "console", "session", "mark-good"};
 
+std::string number(const std::optional<int>& generation) {
+  return generation ? std::to_string(*generation) : std::string("?");
+}
+
+const VerifyStep* failed_step_of(const VerifyReport& report) {
+  for (const auto& step : report.steps) {
+    if (step.phase == "verify" && step.status == StepStatus::failed) return &step;
+  }
+  return nullptr;
+}
+
+// A long list is cut with a count, in no language: the lines are data.
+std::string more_text(int omitted) { return "\xE2\x80\xA6 +" + std::to_string(omitted); }
+
+}  // namespace
+
 StepRowState row_state(StepStatus status) {
   switch (status) {
     case StepStatus::running:
@@ -27,22 +43,6 @@ StepRowState row_state(StepStatus status) {
   }
   return StepRowState::unknown;
 }
-
-std::string number(const std::optional<int>& generation) {
-  return generation ? std::to_string(*generation) : std::string("?");
-}
-
-const VerifyStep* failed_step_of(const VerifyReport& report) {
-  for (const auto& step : report.steps) {
-    if (step.phase == "verify" && step.status == StepStatus::failed) return &step;
-  }
-  return nullptr;
-}
-
-// A long list is cut with a count, in no language: the lines are data.
-std::string more_text(int omitted) { return "\xE2\x80\xA6 +" + std::to_string(omitted); }
-
-}  // namespace
 
 std::string_view to_string(StepRowState state) {
   switch (state) {
@@ -83,6 +83,25 @@ std::string_view verify_step_title(std::string_view name) {
   if (name == "mark-good") return "Record the result";
   if (name == "rollback") return "Roll back";
   return name;
+}
+
+Sentence verify_step_line(const VerifyStep& step) {
+  const bool recovering = step.phase == "recover";
+  const bool running = step.status == StepStatus::running;
+  const std::string title(verify_step_title(step.name));
+  const std::string state(step_row_state_text(row_state(step.status)));
+  Sentence line;
+  if (running && recovering) {
+    line = sentence("After the rollback: %1$s: %2$s\xE2\x80\xA6", {title, ""});
+  } else if (running) {
+    line = sentence("%1$s: %2$s\xE2\x80\xA6", {title, ""});
+  } else if (recovering) {
+    line = sentence("After the rollback: %1$s: %2$s: %3$s", {title, state, ""});
+  } else {
+    line = sentence("%1$s: %2$s: %3$s", {title, state, ""});
+  }
+  line.translated = running ? std::vector<std::size_t>{0} : std::vector<std::size_t>{0, 1};
+  return line.nest(running ? 1 : 2, step.said.empty() ? sentence("%s", {step.message}) : step.said);
 }
 
 Sentence verify_headline(const VerifyReport& report) {

@@ -43,6 +43,12 @@ struct EvidenceSection {
 std::string_view verify_step_title(std::string_view name);
 // The state's word for people ("pending", "passed, with warnings").
 std::string_view step_row_state_text(StepRowState state);
+// A report's step as the Verify window shows its state.
+StepRowState row_state(StepStatus status);
+// One step as a line for people (nixtrayctl's progress and report): "A console logs in: passed:
+// alice logged in through /run/current-system/sw/bin/bash", "Start the distro: starting…"; the
+// rollback's steps begin "After the rollback:".
+Sentence verify_step_line(const VerifyStep& step);
 
 // The headline of a finished check: what happened to which generation, in words.
 Sentence verify_headline(const VerifyReport& report);

@@ -15,10 +15,6 @@ namespace {
 
 json optional_number(const std::optional<int>& value) { return value ? json(*value) : json(nullptr); }
 
-std::string generation_text(const std::optional<int>& number) {
-  return number ? "generation " + std::to_string(*number) : std::string("the generation");
-}
-
 }  // namespace
 
 std::string_view to_string(VerifyVerdict verdict) {
@@ -128,62 +124,76 @@ json to_json(const VerifyReport& report) {
               {"duration_ms", report.duration.count()}};
 }
 
-std::string format_verify_report(const VerifyReport& report) {
-  std::ostringstream out;
-  std::string headline;
+namespace {
+
+// The verdict in a few words, for the report's first line.
+std::string_view verdict_words(const VerifyReport& report) {
   switch (report.verdict) {
     case VerifyVerdict::passed:
-      headline = "passed";
-      break;
+      return "passed";
     case VerifyVerdict::passed_degraded:
-      headline = "passed, with failed units";
-      break;
+      return "passed, with failed units";
     case VerifyVerdict::unknown:
-      headline = "UNKNOWN: booted, but its activation could not be checked";
-      break;
+      return "UNKNOWN: booted, but its activation could not be checked";
     case VerifyVerdict::failed:
-      headline = report.recovery == RecoveryResult::recovered  ? "FAILED, rolled back"
-                 : report.recovery == RecoveryResult::disabled ? "FAILED (automatic rollback is off)"
-                                                               : "FAILED, NOT recovered";
-      break;
+      if (report.recovery == RecoveryResult::recovered) return "FAILED, rolled back";
+      if (report.recovery == RecoveryResult::disabled) return "FAILED (automatic rollback is off)";
+      return "FAILED, NOT recovered";
     case VerifyVerdict::refused:
-      headline = "refused by pre-flight";
-      break;
+      return "refused by pre-flight";
     case VerifyVerdict::rebuild_failed:
-      headline = "the rebuild failed";
-      break;
+      return "the rebuild failed";
     case VerifyVerdict::not_run:
-      headline = "could not run";
       break;
   }
-  out << "verify-boot of " << generation_text(report.expected_generation) << ": " << headline << "\n";
-  out << report.message << "\n";
+  return "could not run";
+}
+
+}  // namespace
+
+std::string format_verify_report(const VerifyReport& report, const SentenceWords& say) {
+  std::ostringstream out;
+  auto first = report.expected_generation
+                   ? sentence("Boot verification of generation %1$s: %2$s",
+                              {std::to_string(*report.expected_generation), std::string(verdict_words(report))})
+                   : sentence("Boot verification: %s", {std::string(verdict_words(report))});
+  first.translated = {first.args.size() - 1};
+  out << say(first) << "\n";
+  out << say(verify_headline(report)) << "\n";
+  if (const auto outcome = verify_outcome(report); !outcome.empty()) out << say(outcome) << "\n";
+  // Why it could not run is in no step: the verifier's own words.
+  if (report.verdict == VerifyVerdict::not_run) out << report.message << "\n";
   if (!report.activation.lines.empty()) {
-    out << "activation errors:\n";
+    out << say(sentence("activation errors:")) << "\n";
     for (const auto& line : report.activation.lines) out << "  " << line << "\n";
   }
-  out << "steps:\n";
+  out << say(sentence("steps:")) << "\n";
   for (const auto& step : report.steps) {
-    std::ostringstream name;
-    name << (step.phase == "recover" ? "recover/" : "") << step.name;
-    out << "  " << std::left << std::setw(8) << to_string(step.status) << std::setw(20) << name.str() << step.message
-        << " (" << step.duration.count() << " ms)\n";
+    out << "  " << say(verify_step_line(step)) << " (" << step.duration.count() << " ms)\n";
     if (step.status == StepStatus::failed && step.name != "activation") {
-      for (const auto& line : step.lines) out << "            | " << line << "\n";
+      for (const auto& line : step.lines) out << "      | " << line << "\n";
     }
   }
   if (report.verification && report.verification->evidence) {
     const auto& evidence = *report.verification->evidence;
-    out << "evidence of the failed boot (recorded by the agent):\n";
+    out << say(sentence("evidence of the failed boot (recorded by the agent):")) << "\n";
     for (const auto& line : evidence.errors) out << "  " << line.message << "\n";
-    if (evidence.errors_omitted > 0) out << "  ... and " << evidence.errors_omitted << " more errors\n";
+    if (evidence.errors_omitted > 0) {
+      out << "  "
+          << say(counted("... and %s more error", "... and %s more errors",
+                         static_cast<unsigned long>(evidence.errors_omitted)))
+          << "\n";
+    }
     for (const auto& unit : evidence.failed_units) {
-      out << "  failed unit " << unit.unit << (unit.result.empty() ? "" : " (" + unit.result + ")") << ":\n";
+      out << "  "
+          << say(unit.result.empty() ? sentence("failed unit %s:", {unit.unit})
+                                     : sentence("failed unit %1$s (%2$s):", {unit.unit, unit.result}))
+          << "\n";
       for (const auto& line : unit.lines) out << "    " << line.message << "\n";
     }
     if (evidence.note) out << "  (" << *evidence.note << ")\n";
   }
-  out << "took " << report.duration.count() << " ms\n";
+  out << say(sentence("took %s ms", {std::to_string(report.duration.count())})) << "\n";
   return out.str();
 }
 

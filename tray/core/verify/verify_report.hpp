@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/settings/tray_settings.hpp"
+#include "core/state/sentence.hpp"
 #include "core/state/tray_event.hpp"
 
 #include "nixtray/protocol/json.hpp"
@@ -89,8 +90,9 @@ int verify_exit_code(const VerifyReport& report);
 protocol::json to_json(const VerifyStep& step);
 protocol::json to_json(const VerifyReport& report);
 
-// For people: the verdict, what broke and what was done, then each step.
-std::string format_verify_report(const VerifyReport& report);
+// For people, in the words `say` gives core's sentences (nixtrayctl's language): the verdict, what
+// broke and what was done, then each step.
+std::string format_verify_report(const VerifyReport& report, const SentenceWords& say);
 
 // For the status window: each step ("✗ console: root cannot log in: ..."), the failed step's
 // lines, and the agent's evidence of the failed boot (its journal errors, failed units).

@@ -1,4 +1,5 @@
-// Where the rendered icons and the compiled catalogs are, found relative to the executable so
+// Where the rendered icons and the compiled catalogs are (nixtray's both, nixtrayctl's catalogs),
+// found relative to the executable so
 // the same binary works from the build tree (build/tray/nixtray → build/share/...) and after
 // installing (prefix/bin/nixtray → prefix/share/...); a Windows install keeps share/ next to the
 // .exe. NIXTRAY_DATA_DIR (a directory holding nixtray/icons and locale) overrides both.
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace nixtray::gui {
+namespace nixtray::tray {
 
 struct ResourcePaths {
   std::filesystem::path icons;                  // <share>/nixtray/icons: <icon>-<size>.png
@@ -18,4 +19,4 @@ struct ResourcePaths {
 
 ResourcePaths find_resources(const std::filesystem::path& executable);
 
-}  // namespace nixtray::gui
+}  // namespace nixtray::tray

@@ -1,9 +1,9 @@
-#include "resource_paths.hpp"
+#include "core/system/resource_paths.hpp"
 
 #include <cstdlib>
 #include <system_error>
 
-namespace nixtray::gui {
+namespace nixtray::tray {
 
 namespace fs = std::filesystem;
 
@@ -30,4 +30,4 @@ ResourcePaths find_resources(const fs::path& executable) {
   return paths;
 }
 
-}  // namespace nixtray::gui
+}  // namespace nixtray::tray
