@@ -226,6 +226,11 @@ std::string job_outcome_line(std::string_view what, const protocol::Job& job) {
   return say(line);
 }
 
+std::string unverified_note() {
+  return say(tray::sentence("without boot verification: the new generation is unverified until %s passes",
+                            {"nixtrayctl verify-boot"}));
+}
+
 net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::shared_ptr<tray::AgentConnection> agent,
                                                                           protocol::JobStartParams params) {
   // A rebuild may download and build for a long time; the job goes on in the agent if this ends.

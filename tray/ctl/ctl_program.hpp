@@ -62,6 +62,9 @@ net::asio::awaitable<tray::ActionResult<protocol::Job>> follow_job_to_end(std::s
 // "rebuild (job 17): failed: <the job's summary>": how a followed job ended, for people. `what`
 // is one of core's fixed phrases ("rebuild", "switch", "garbage collection").
 std::string job_outcome_line(std::string_view what, const protocol::Job& job);
+// What a switch or boot without boot verification leaves: an unverified generation, until
+// `nixtrayctl verify-boot` passes.
+std::string unverified_note();
 
 // The session's profile directory, which a rescue from outside needs absolute (a UsageError).
 std::string distro_profile_dir(const CommandContext& context);

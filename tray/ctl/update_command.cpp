@@ -135,9 +135,7 @@ asio::awaitable<int> switch_unverified(CommandContext& context, protocol::JobSta
   std::cout << job_outcome_line("switch", job.value()) << "\n";
   if (job->lock_written) std::cout << say(tray::sentence("wrote %s", {*job->lock_written})) << "\n";
   if (job->state == protocol::JobState::succeeded) {
-    std::cout << say(tray::sentence("without boot verification: the new generation is unverified until %s passes",
-                                    {"nixtrayctl verify-boot"}))
-              << "\n";
+    std::cout << unverified_note() << "\n";
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;
 }

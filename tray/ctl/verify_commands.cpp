@@ -78,9 +78,7 @@ asio::awaitable<int> rebuild_only(CommandContext& context, protocol::JobStartPar
     const bool changes_boot =
         params.mode == protocol::RebuildMode::switch_ || params.mode == protocol::RebuildMode::boot;
     if (changes_boot && job->state == protocol::JobState::succeeded) {
-      std::cout << say(tray::sentence("without boot verification: the new generation is unverified until %s passes",
-                                      {"nixtrayctl verify-boot"}))
-                << "\n";
+      std::cout << unverified_note() << "\n";
     }
   }
   co_return job->state == protocol::JobState::succeeded ? exit_ok : exit_failed;
